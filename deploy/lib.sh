@@ -1,0 +1,107 @@
+# Shared shell functions for the run, test and benchmark commands: install what is missing and
+# start private PostgreSQL and Redis servers on loopback. Source it; do not run it.
+
+# Installs Debian packages the project needs when their commands are missing (root or sudo).
+ensure_tools() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+  pg_bin_dir >/dev/null 2>&1 || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing ${missing[*]}"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Debian starts a system-wide PostgreSQL and Redis on install; ours are private, so stop theirs.
+    $sudo service redis-server stop >/dev/null 2>&1 || true
+    $sudo service postgresql stop >/dev/null 2>&1 || true
+  fi
+  command -v dotnet >/dev/null 2>&1 || { echo "dotnet (the .NET 10 SDK) is required" >&2; return 1; }
+}
+
+pg_bin_dir() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  local port
+  while :; do
+    port=$(( (RANDOM % 20000) + 40000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
+  done
+}
+
+# Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root).
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# start_postgres DIR PORT [extra server options]: a private cluster in DIR, listening on 127.0.0.1:PORT.
+start_postgres() {
+  local dir=$1 port=$2; shift 2
+  local bin; bin=$(pg_bin_dir)
+  mkdir -p "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    as_pg "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; return 1; }
+  fi
+  # A run that was killed may have left the server up: stop it before starting ours.
+  as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 && as_pg "$bin/pg_ctl" -D "$dir/data" stop -m fast >/dev/null
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=300 $*" start >/dev/null \
+    || { cat "$dir/postgres.log" >&2; return 1; }
+}
+
+stop_postgres() {
+  local dir=$1 bin; bin=$(pg_bin_dir) || return 0
+  [ -f "$dir/data/postmaster.pid" ] && as_pg "$bin/pg_ctl" -D "$dir/data" stop -m fast >/dev/null 2>&1
+  return 0
+}
+
+# create_database PORT NAME: creates the database if it does not exist.
+create_database() {
+  local port=$1 name=$2 bin; bin=$(pg_bin_dir)
+  as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
+    || as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$name"
+}
+
+# start_redis DIR PORT: a private, non-persistent Redis on 127.0.0.1:PORT.
+start_redis() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  stop_redis "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$dir" --pidfile "$dir/redis.pid" \
+    --logfile "$dir/redis.log" --save "" --appendonly no >/dev/null
+  local i
+  for i in $(seq 1 50); do
+    redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && return 0
+    sleep 0.1
+  done
+  cat "$dir/redis.log" >&2
+  return 1
+}
+
+stop_redis() {
+  local dir=$1
+  if [ -f "$dir/redis.pid" ]; then
+    kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+    rm -f "$dir/redis.pid"
+  fi
+}
+
+# wait_http URL SECONDS: waits until URL answers 2xx.
+wait_http() {
+  local url=$1 seconds=${2:-60} i
+  for i in $(seq 1 $((seconds * 5))); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "timed out waiting for $url" >&2
+  return 1
+}

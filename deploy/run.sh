@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs the whole system locally: a private PostgreSQL and Redis, the WeChat emulator, one silo and
+# the front end, all on 127.0.0.1. Prints where to open the demo and a curl walk through one login.
+# Ctrl-C stops everything; running it again reuses the same data folder (.run/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+
+PG_PORT=${SCANLOGIN_PG_PORT:-55432}
+REDIS_PORT=${SCANLOGIN_REDIS_PORT:-56379}
+EMULATOR_PORT=${SCANLOGIN_EMULATOR_PORT:-5300}
+WEB_PORT=${SCANLOGIN_WEB_PORT:-5000}
+SILO_PORT=${SCANLOGIN_SILO_PORT:-11111}
+GATEWAY_PORT=${SCANLOGIN_GATEWAY_PORT:-30000}
+state=$PWD/.run
+
+ensure_tools
+mkdir -p "$state" && chmod 755 "$state"
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "==> stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_redis "$state/redis"
+  stop_postgres "$state/postgres"
+  echo "==> stopped"
+}
+trap stop_all INT TERM EXIT
+
+# Keys are made once per checkout and kept in .run/, so tokens and stored secrets survive restarts.
+if [ ! -f "$state/keys.env" ]; then
+  {
+    echo "ScanLogin__Keys__TokenSigningKey=$(head -c 32 /dev/urandom | base64 -w0)"
+    echo "ScanLogin__Keys__SecretEncryptionKey=$(head -c 32 /dev/urandom | base64 -w0)"
+    echo "DEMO_APP_SECRET=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')"
+  } >"$state/keys.env"
+  chmod 600 "$state/keys.env"
+fi
+set -a; source "$state/keys.env"; set +a
+
+echo "==> building"
+dotnet build ScanLogin.sln -c Release -nologo -v q >"$state/build.log" 2>&1 || { cat "$state/build.log"; exit 1; }
+
+echo "==> PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT"
+start_postgres "$state/postgres" "$PG_PORT"
+create_database "$PG_PORT" scanlogin
+start_redis "$state/redis" "$REDIS_PORT"
+
+export ConnectionStrings__PostgreSQL="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=scanlogin"
+export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"
+export WeChat__BaseAddress="http://127.0.0.1:$EMULATOR_PORT/"
+export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001
+export ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "==> WeChat emulator on http://127.0.0.1:$EMULATOR_PORT"
+dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --urls "http://127.0.0.1:$EMULATOR_PORT" \
+  >"$state/emulator.log" 2>&1 &
+pids+=($!)
+
+echo "==> silo (ports $SILO_PORT/$GATEWAY_PORT)"
+Orleans__SiloPort=$SILO_PORT Orleans__GatewayPort=$GATEWAY_PORT \
+ScanLogin__Seed__PoolId=demo ScanLogin__Seed__AppId=demo-app ScanLogin__Seed__AppSecret="$DEMO_APP_SECRET" \
+ScanLogin__Seed__AllowedOrigins__0="http://127.0.0.1:$WEB_PORT" \
+  dotnet src/Silo/bin/Release/net10.0/ScanLogin.Silo.dll >"$state/silo.log" 2>&1 &
+pids+=($!)
+
+echo "==> front end on http://127.0.0.1:$WEB_PORT"
+dotnet src/WebFront/bin/Release/net10.0/ScanLogin.WebFront.dll --urls "http://127.0.0.1:$WEB_PORT" >"$state/webfront.log" 2>&1 &
+pids+=($!)
+
+wait_http "http://127.0.0.1:$EMULATOR_PORT/__emulator" 60 || { tail -20 "$state/emulator.log"; exit 1; }
+wait_http "http://127.0.0.1:$WEB_PORT/readyz" 120 || { tail -30 "$state/silo.log" "$state/webfront.log"; exit 1; }
+
+W=http://127.0.0.1:$WEB_PORT
+E=http://127.0.0.1:$EMULATOR_PORT
+cat <<EOT
+
+ScanLogin is running.
+  API reference (OpenAPI):  $W/docs      (document: $W/openapi/v1.json)
+  Health:                   $W/healthz   $W/readyz
+  WeChat emulator:          $E/__emulator
+  Logs:                     $state/*.log
+  Demo tenant: pool "demo", application "demo-app" (secret in .run/keys.env), identity source "wechat-scan".
+
+One login with curl (needs jq); paste line by line:
+
+  # PC: ask for a ticket, keep its id and browser secret
+  T=\$(curl -s -X POST $W/api/tickets -H 'content-type: application/json' -d '{"appId":"demo-app","identitySource":"wechat-scan"}')
+  ID=\$(echo "\$T" | jq -r .ticketId); SECRET=\$(echo "\$T" | jq -r .browserSecret)
+  # PC: wait for a change (long-poll, returns at once on scan/confirm)
+  curl -s "$W/api/tickets/\$ID/wait?version=1&timeout=60" &
+  # phone: a WeChat user of the default mini program, and its wx.login and phone-number codes
+  OPENID=\$(curl -s -X POST $E/__emulator/users -H 'content-type: application/json' -d '{"appId":"wx0000000000000001","nickname":"Mei","phoneNumber":"13800138000"}' | jq -r .openId)
+  CODE=\$(curl -s -X POST $E/__emulator/login-code -H 'content-type: application/json' -d "{\"appId\":\"wx0000000000000001\",\"openId\":\"\$OPENID\"}" | jq -r .code)
+  SCAN=\$(curl -s -X POST $W/api/mini-program/tickets/\$ID/scan -H 'content-type: application/json' -d "{\"loginCode\":\"\$CODE\",\"nickname\":\"Mei\"}"); echo "\$SCAN"
+  PHONE=\$(curl -s -X POST $E/__emulator/phone-code -H 'content-type: application/json' -d "{\"appId\":\"wx0000000000000001\",\"openId\":\"\$OPENID\"}" | jq -r .code)
+  curl -s -X POST $W/api/mini-program/tickets/\$ID/confirm -H 'content-type: application/json' -d "{\"scanToken\":\"\$(echo "\$SCAN" | jq -r .scanToken)\",\"phoneCode\":\"\$PHONE\"}"
+  # PC: the status now carries the one-time exchange code; trade it for the user and a token
+  XCODE=\$(curl -s $W/api/tickets/\$ID | jq -r .exchangeCode)
+  curl -s -X POST $W/api/tickets/exchange -H 'content-type: application/json' -H "X-Browser-Secret: \$SECRET" -d "{\"code\":\"\$XCODE\"}"
+
+Press Ctrl-C to stop.
+EOT
+wait -n "${pids[@]}" || true
+echo "a process exited; see $state/*.log" >&2

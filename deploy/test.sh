@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, starts a private PostgreSQL and Redis on free
+# loopback ports, runs every test project against them, and stops them again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+
+ensure_tools
+work=$(mktemp -d /tmp/scanlogin-test.XXXXXX)
+chmod 755 "$work"
+cleanup() {
+  stop_postgres "$work/postgres"
+  stop_redis "$work/redis"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+pg_port=$(free_port)
+redis_port=$(free_port)
+echo "==> PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
+# fsync off: test data is thrown away, and the suite should not wait on the disk.
+start_postgres "$work/postgres" "$pg_port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+create_database "$pg_port" scanlogin_test
+start_redis "$work/redis" "$redis_port"
+
+export SCANLOGIN_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=scanlogin_test;Maximum Pool Size=100"
+export SCANLOGIN_TEST_REDIS="127.0.0.1:$redis_port"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet build ScanLogin.sln -c Release -nologo -v q
+status=0
+dotnet test ScanLogin.sln -c Release --no-build --nologo 2>&1 | tee "$work/test.log" || status=$?
+
+# One plain closing line, summed over the test projects.
+count() { grep -Eo "$1: +[0-9]+" "$work/test.log" | awk '{ s += $2 } END { print s + 0 }'; }
+echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
+exit $status

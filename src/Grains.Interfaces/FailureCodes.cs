@@ -1,0 +1,30 @@
+namespace ScanLogin.Grains.Interfaces;
+
+/// <summary>Every failure code a grain can answer with; the front end maps each to one HTTP status.</summary>
+public static class FailureCodes
+{
+    public const string TicketNotFound = "ticket_not_found";
+    public const string TicketExists = "ticket_exists";
+    public const string InvalidTransition = "invalid_transition";
+    public const string TicketExpired = "ticket_expired";
+    public const string AlreadyScanned = "ticket_already_scanned";
+    public const string ScanTokenInvalid = "scan_token_invalid";
+    public const string ExchangeCodeInvalid = "exchange_code_invalid";
+    public const string AlreadyExchanged = "ticket_already_exchanged";
+    public const string ExchangeForbidden = "exchange_forbidden";
+    public const string ApplicationNotFound = "application_not_found";
+    public const string IdentitySourceNotFound = "identity_source_not_found";
+    public const string IdentitySourceDisabled = "identity_source_disabled";
+    public const string IdentitySourceNotEnabledForApp = "identity_source_not_enabled_for_application";
+    public const string WeChatCodeInvalid = "wechat_code_invalid";
+    public const string WeChatCodeUsed = "wechat_code_used";
+    public const string WeChatRateLimited = "wechat_rate_limited";
+    public const string WeChatUserBlocked = "wechat_user_blocked";
+    public const string WeChatUnavailable = "wechat_unavailable";
+    public const string WeChatMisconfigured = "wechat_misconfigured";
+    public const string PhoneMismatch = "phone_number_mismatch";
+    public const string AccountCreationDisabled = "account_creation_disabled";
+    public const string UserPoolNotFound = "user_pool_not_found";
+    public const string BindingRequired = "binding_required";
+    public const string PhoneInUse = "phone_number_in_use";
+}

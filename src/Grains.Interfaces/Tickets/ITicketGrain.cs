@@ -1,0 +1,42 @@
+namespace ScanLogin.Grains.Interfaces;
+
+/// <summary>One QR ticket: owns its expiry and every scan, confirm, cancel and exchange.</summary>
+[Alias("ScanLogin.ITicketGrain")]
+public interface ITicketGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the ticket; fails if the id is taken or the app may not use the identity source.</summary>
+    [Alias("Open")]
+    Task<Outcome<TicketSnapshot>> OpenAsync(TicketOpening opening);
+
+    /// <summary>Reads the current status. Interleaves: never waits behind a slow WeChat call.</summary>
+    [AlwaysInterleave, Alias("GetStatus")]
+    Task<Outcome<TicketSnapshot>> GetStatusAsync();
+
+    /// <summary>Registers a front end's watcher for changes and returns the status at that moment.</summary>
+    [AlwaysInterleave, Alias("Watch")]
+    Task<Outcome<TicketSnapshot>> WatchAsync(ITicketWatcher watcher);
+
+    [Alias("Scan")]
+    Task<Outcome<ScanView>> ScanAsync(ScanRequest request);
+
+    [Alias("Confirm")]
+    Task<Outcome<TicketSnapshot>> ConfirmAsync(ConfirmRequest request);
+
+    [Alias("Cancel")]
+    Task<Outcome<TicketSnapshot>> CancelAsync(string scanToken);
+
+    [Alias("Exchange")]
+    Task<Outcome<ExchangeGrant>> ExchangeAsync(ExchangeRequest request);
+
+    /// <summary>Called by the ticket's own timer; re-checks the clock, so an early call is harmless.</summary>
+    [OneWay, Alias("OnDeadline")]
+    Task OnDeadlineAsync();
+}
+
+/// <summary>One per front-end host: hears every change of the tickets it watches.</summary>
+[Alias("ScanLogin.ITicketWatcher")]
+public interface ITicketWatcher : IGrainObserver
+{
+    [OneWay, Alias("OnTicketChanged")]
+    Task OnTicketChangedAsync(TicketSnapshot snapshot);
+}

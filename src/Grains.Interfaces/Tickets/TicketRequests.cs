@@ -1,0 +1,45 @@
+namespace ScanLogin.Grains.Interfaces;
+
+/// <summary>Who asked for a ticket, so the phone can show what it is approving.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.Requester")]
+public sealed record Requester(
+    [property: Id(0)] string? IpAddress,
+    [property: Id(1)] string? UserAgent,
+    [property: Id(2)] string? Origin);
+
+/// <summary>Opens a new ticket. The browser secret arrives already hashed: the grain never sees it.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.TicketOpening")]
+public sealed record TicketOpening(
+    [property: Id(0)] string AppId,
+    [property: Id(1)] string IdentitySource,
+    [property: Id(2)] Requester Requester,
+    [property: Id(3)] string BrowserSecretHash);
+
+/// <summary>The phone scanned the code: a fresh wx.login code proves which WeChat user it is.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.ScanRequest")]
+public sealed record ScanRequest(
+    [property: Id(0)] string LoginCode,
+    [property: Id(1)] string? Nickname,
+    [property: Id(2)] string? AvatarUrl);
+
+/// <summary>The phone approves. The scan token ties it to the user who scanned.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.ConfirmRequest")]
+public sealed record ConfirmRequest(
+    [property: Id(0)] string ScanToken,
+    [property: Id(1)] string? PhoneCode);
+
+/// <summary>The PC side trades the one-time exchange code; exactly one proof must be given.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.ExchangeRequest")]
+public sealed record ExchangeRequest(
+    [property: Id(0)] string ExchangeCode,
+    [property: Id(1)] string? BrowserSecret,
+    [property: Id(2)] AppCredentials? App,
+    [property: Id(3)] string? IdempotencyKey);
+
+[GenerateSerializer, Immutable, Alias("ScanLogin.AppCredentials")]
+public sealed record AppCredentials(
+    [property: Id(0)] string AppId,
+    [property: Id(1)] string AppSecret)
+{
+    public override string ToString() => $"AppCredentials {{ AppId = {AppId} }}";
+}

@@ -1,0 +1,18 @@
+namespace ScanLogin.Grains.Interfaces;
+
+/// <summary>What the phone sees after scanning: the ticket plus who is asking.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.ScanView")]
+public sealed record ScanView(
+    [property: Id(0)] TicketSnapshot Ticket,
+    [property: Id(1)] string ScanToken,
+    [property: Id(2)] string AppName,
+    [property: Id(3)] string IdentitySourceName,
+    [property: Id(4)] Requester Requester,
+    [property: Id(5)] DateTimeOffset RequestedAt);
+
+/// <summary>The PC side's reward for a confirmed ticket: the user and a signed token.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.ExchangeGrant")]
+public sealed record ExchangeGrant(
+    [property: Id(0)] UserProfile User,
+    [property: Id(1)] string AccessToken,
+    [property: Id(2)] DateTimeOffset ExpiresAt);

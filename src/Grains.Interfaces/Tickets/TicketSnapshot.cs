@@ -1,0 +1,18 @@
+namespace ScanLogin.Grains.Interfaces;
+
+/// <summary>What anyone holding the ticket id may see: never a token or a secret.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.TicketSnapshot")]
+public sealed record TicketSnapshot(
+    [property: Id(0)] string TicketId,
+    [property: Id(1)] TicketStatus Status,
+    [property: Id(2)] int Version,
+    [property: Id(3)] DateTimeOffset? ExpiresAt,
+    [property: Id(4)] ScannerProfile? Scanner,
+    [property: Id(5)] string? ExchangeCode,
+    [property: Id(6)] string? Reason);
+
+/// <summary>The nickname and avatar the phone chose to show the PC once it scanned.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.ScannerProfile")]
+public sealed record ScannerProfile(
+    [property: Id(0)] string? Nickname,
+    [property: Id(1)] string? AvatarUrl);

@@ -1,0 +1,3 @@
+global using Orleans.Concurrency;
+global using ScanLogin.Grains.Interfaces;
+global using Orleans.Runtime;

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using ScanLogin.Grains.Accounts;
+using ScanLogin.Grains.Configuration;
+using ScanLogin.Grains.Storage;
+using ScanLogin.Grains.Tickets;
+using ScanLogin.Grains.WeChat;
+
+namespace ScanLogin.Grains;
+
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>Everything the grains need: options, keys, the WeChat client, and the user store (PostgreSQL when configured).</summary>
+    public static IServiceCollection AddScanLoginGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<KeyOptions>(configuration.GetSection(KeyOptions.Section));
+        services.Configure<TokenOptions>(configuration.GetSection(TokenOptions.Section));
+        services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
+        services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<SecretProtector>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));
+        services.AddWeChatApi(configuration);
+
+        if (configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName) is { Length: > 0 } connectionString)
+        {
+            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            services.AddSingleton<IUserStore, PostgresUserStore>();
+            services.AddSingleton<DatabaseMigrator>();
+        }
+        else
+        {
+            services.AddSingleton<IUserStore, InMemoryUserStore>();
+        }
+        return services;
+    }
+}

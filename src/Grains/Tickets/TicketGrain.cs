@@ -1,0 +1,279 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Utilities;
+using ScanLogin.Grains.WeChat;
+
+namespace ScanLogin.Grains.Tickets;
+
+/// <summary>
+/// One QR ticket. The rules live in <see cref="TicketLifecycle"/>; this grain adds the side effects:
+/// WeChat calls, the user pool, persistence, the deadline timer and pushing each change to watching front ends.
+/// </summary>
+public sealed class TicketGrain(
+    [PersistentState("ticket", StorageNames.Tickets)] IPersistentState<TicketState> state,
+    IWeChatApi wechat,
+    TokenIssuer tokens,
+    TicketClock clock,
+    IOptions<TicketOptions> options,
+    ILogger<TicketGrain> logger) : Grain, ITicketGrain
+{
+    private const string ScanCodePurpose = "scan-code";
+    private const string ScanTokenPurpose = "scan-token";
+    private const string IdempotencyPurpose = "exchange-idempotency";
+
+    private readonly ObserverManager<ITicketWatcher> _watchers = new(options.Value.WatchLifetime, logger);
+    private ITimer? _deadlineTimer;
+
+    private TicketState Ticket => state.State;
+    private bool Exists => state.RecordExists;
+    private static Failure NotFound(string id) => new(FailureCodes.TicketNotFound, $"Ticket {id} does not exist.");
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Exists) await OnClockAsync();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deadlineTimer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.OpenAsync(TicketOpening opening)
+    {
+        if (Exists) return new Failure(FailureCodes.TicketExists, "A ticket with this id already exists.");
+
+        var app = await GrainFactory.GetGrain<IApplicationGrain>(opening.AppId).GetAsync();
+        if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
+        var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
+        if (CheckUsable(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
+
+        return await CommitAsync(TicketLifecycle.Open(this.GetPrimaryKeyString(), opening, app.PoolId, app.Name, source!.DisplayName,
+            source.TicketLifetime, clock.Now));
+    }
+
+    Task<Outcome<TicketSnapshot>> ITicketGrain.GetStatusAsync() =>
+        Task.FromResult<Outcome<TicketSnapshot>>(Exists ? Ticket.ToSnapshot() : NotFound(this.GetPrimaryKeyString()));
+
+    Task<Outcome<TicketSnapshot>> ITicketGrain.WatchAsync(ITicketWatcher watcher)
+    {
+        if (!Exists) return Task.FromResult<Outcome<TicketSnapshot>>(NotFound(this.GetPrimaryKeyString()));
+        if (!Ticket.Status.IsTerminal()) _watchers.Subscribe(watcher, watcher);
+        return Task.FromResult<Outcome<TicketSnapshot>>(Ticket.ToSnapshot());
+    }
+
+    async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
+    {
+        if (!Exists) return NotFound(this.GetPrimaryKeyString());
+        await OnClockAsync();
+
+        var scanCodeHash = Secrets.Hash(ScanCodePurpose, request.LoginCode);
+        // A retried scan carries the same (now used) login code: answer it again without asking WeChat.
+        if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == scanCodeHash)
+            return ToScanView(ScanTokenFor(request.LoginCode));
+        if (TicketLifecycle.CheckScannable(Ticket, clock.Now) is { } notScannable) return notScannable;
+
+        var runtime = await GetRuntimeAsync();
+        if (runtime.Failure is { } unusable) return unusable;
+        var credentials = new WeChatAppCredentials(runtime.Value!.MiniProgramAppId, runtime.Value.MiniProgramAppSecret);
+        var session = await WeChatFailures.CallAsync(() => wechat.Code2SessionAsync(credentials, request.LoginCode), logger);
+        if (session.Value is not { } wechatUser) return session.Failure!;
+
+        var scanToken = ScanTokenFor(request.LoginCode);
+        var scanner = new Scanner(wechatUser.OpenId, wechatUser.UnionId, Trim(request.Nickname, 64), Trim(request.AvatarUrl, 1024),
+            scanCodeHash, Secrets.Hash(ScanTokenPurpose, scanToken));
+        var moved = await CommitAsync(TicketLifecycle.Scan(Ticket, scanner, clock.Now));
+        return moved.Succeeded ? ToScanView(scanToken) : moved.Failure!;
+    }
+
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.ConfirmAsync(ConfirmRequest request)
+    {
+        if (!Exists) return NotFound(this.GetPrimaryKeyString());
+        await OnClockAsync();
+
+        var scanTokenHash = Secrets.Hash(ScanTokenPurpose, request.ScanToken);
+        // A retried confirm (or a retry after the policy refused) gets the answer the first one got.
+        if (Ticket.Status is TicketStatus.Confirmed or TicketStatus.Rejected or TicketStatus.Consumed
+            && Ticket.Scanner is { } scanned && Secrets.FixedTimeEquals(scanned.ScanTokenHash, scanTokenHash))
+            return Ticket.ToSnapshot();
+        if (TicketLifecycle.CheckScanner(Ticket, scanTokenHash, clock.Now, "confirm") is { } notConfirmable) return notConfirmable;
+
+        var runtime = await GetRuntimeAsync();
+        if (runtime.Failure is { Code: FailureCodes.IdentitySourceDisabled or FailureCodes.IdentitySourceNotFound } gone)
+            return await CommitAsync(TicketLifecycle.Reject(Ticket, scanTokenHash, gone.Code, clock.Now));
+        if (runtime.Failure is { } unusable) return unusable;
+        var source = runtime.Value!;
+
+        string? phone = null;
+        if (request.PhoneCode is { Length: > 0 } phoneCode)
+        {
+            var phoneInfo = await GetPhoneNumberAsync(source, phoneCode, Ticket.Scanner!.OpenId);
+            if (phoneInfo.Value is not { } info) return phoneInfo.Failure!;
+            phone = info;
+        }
+
+        var scanner = Ticket.Scanner!;
+        var login = new WeChatLogin(Ticket.IdentitySource, source.MiniProgramAppId, scanner.OpenId, scanner.UnionId, phone,
+            scanner.Nickname, scanner.AvatarUrl, source.Settings.LoginMode, source.Settings.Association);
+        var resolution = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).ResolveWeChatLoginAsync(login);
+
+        var now = clock.Now;
+        return await CommitAsync(resolution.User is { } user
+            ? TicketLifecycle.Confirm(Ticket, scanTokenHash, user, $"{Ticket.TicketId}.{Secrets.NewSecret()}", options.Value.ExchangeWindow, now)
+            : TicketLifecycle.Reject(Ticket, scanTokenHash, resolution.Refusal?.Code ?? FailureCodes.AccountCreationDisabled, now));
+    }
+
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.CancelAsync(string scanToken)
+    {
+        if (!Exists) return NotFound(this.GetPrimaryKeyString());
+        await OnClockAsync();
+
+        var scanTokenHash = Secrets.Hash(ScanTokenPurpose, scanToken);
+        if (Ticket.Status == TicketStatus.Cancelled && Secrets.FixedTimeEquals(Ticket.Scanner!.ScanTokenHash, scanTokenHash))
+            return Ticket.ToSnapshot();
+        return await CommitAsync(TicketLifecycle.Cancel(Ticket, scanTokenHash, clock.Now));
+    }
+
+    async Task<Outcome<ExchangeGrant>> ITicketGrain.ExchangeAsync(ExchangeRequest request)
+    {
+        if (!Exists) return NotFound(this.GetPrimaryKeyString());
+        await OnClockAsync();
+
+        if (Ticket.ExchangeCode is not { } code || !Secrets.FixedTimeEquals(code, request.ExchangeCode))
+            return new Failure(FailureCodes.ExchangeCodeInvalid, "The exchange code is not valid for a confirmed ticket.");
+        if (!await IsAllowedToExchangeAsync(request))
+            return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may exchange it.");
+
+        var keyHash = request.IdempotencyKey is { Length: > 0 } key ? Secrets.Hash(IdempotencyPurpose, key) : null;
+        if (Ticket.Status == TicketStatus.Consumed && keyHash is not null && Ticket.Token is { IdempotencyKeyHash: { } issuedFor } issued
+            && Secrets.FixedTimeEquals(issuedFor, keyHash))
+            return Grant(issued);
+
+        var now = clock.Now;
+        var token = new IssuedToken(Secrets.NewId(), now, now + tokens.Lifetime, keyHash, Ticket.AppId);
+        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, now));
+        return moved.Succeeded ? Grant(token) : moved.Failure!;
+    }
+
+    async Task ITicketGrain.OnDeadlineAsync()
+    {
+        if (Exists) await OnClockAsync();
+    }
+
+    /// <summary>Applies whatever the clock has decided: expiry of a live ticket, erasure of a finished one. Then re-arms the timer.</summary>
+    private async Task OnClockAsync()
+    {
+        var now = clock.Now;
+        if (TicketLifecycle.IsPastDeadline(Ticket, now))
+        {
+            await CommitAsync(TicketLifecycle.Expire(Ticket, now));
+            return;
+        }
+        if (Ticket.FinishedAt is { } finished && now >= finished + options.Value.Retention)
+        {
+            // Done and past anyone's interest: erase it so storage holds live tickets only.
+            _deadlineTimer?.Dispose();
+            await state.ClearStateAsync();
+            DeactivateOnIdle();
+            return;
+        }
+        ArmTimer(now);
+    }
+
+    private async Task<Outcome<TicketSnapshot>> CommitAsync(Outcome<TicketState> move)
+    {
+        if (move.Value is not { } next) return move.Failure!;
+        var changed = !Exists || next.Version != Ticket.Version;
+        state.State = next;
+        await state.WriteStateAsync();
+        var snapshot = next.ToSnapshot();
+        if (changed)
+        {
+            await _watchers.Notify(w => w.OnTicketChangedAsync(snapshot));
+            if (next.Status.IsTerminal()) _watchers.Clear();
+        }
+        ArmTimer(clock.Now);
+        return snapshot;
+    }
+
+    private void ArmTimer(DateTimeOffset now)
+    {
+        var due = Ticket.Deadline ?? Ticket.FinishedAt + options.Value.Retention;
+        if (due is not { } at) return;
+        var delay = at - now;
+        if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
+        // Keep the activation (and its watchers) in memory until the next deadline.
+        DelayDeactivation(delay + TimeSpan.FromSeconds(5));
+        var self = this.AsReference<ITicketGrain>();
+        _deadlineTimer?.Dispose();
+        _deadlineTimer = clock.Time.CreateTimer(static s => ((ITicketGrain)s!).OnDeadlineAsync(), self, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task<Outcome<IdentitySourceRuntime>> GetRuntimeAsync()
+    {
+        var runtime = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Ticket.PoolId, Ticket.IdentitySource)).GetRuntimeAsync();
+        if (CheckUsable(runtime?.Settings, Ticket.IdentitySource, Ticket.AppId) is { } refused) return refused;
+        if (string.IsNullOrEmpty(runtime!.MiniProgramAppId) || string.IsNullOrEmpty(runtime.MiniProgramAppSecret))
+            return new Failure(FailureCodes.WeChatMisconfigured, "The identity source has no mini program configured.");
+        return runtime;
+    }
+
+    private static Failure? CheckUsable(IdentitySourceSettings? source, string identifier, string appId)
+    {
+        if (source is null) return new Failure(FailureCodes.IdentitySourceNotFound, $"Identity source {identifier} does not exist.");
+        if (!source.Enabled) return new Failure(FailureCodes.IdentitySourceDisabled, $"Identity source {identifier} is disabled.");
+        if (!source.ApplicationIds.Contains(appId))
+            return new Failure(FailureCodes.IdentitySourceNotEnabledForApp, $"Identity source {identifier} is not enabled for application {appId}.");
+        return null;
+    }
+
+    /// <summary>Reads the phone number behind a phone-number code, refreshing the access token once if WeChat calls it stale.</summary>
+    private async Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId)
+    {
+        var tokenGrain = GrainFactory.GetGrain<IWeChatAccessTokenGrain>(source.MiniProgramAppId);
+        string? stale = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var accessToken = await tokenGrain.GetTokenAsync(source.MiniProgramAppSecret, stale);
+            if (accessToken.Value is not { } token) return accessToken.Failure!;
+            try
+            {
+                var info = await wechat.GetUserPhoneNumberAsync(token, phoneCode, openId);
+                if (info.WatermarkAppId != source.MiniProgramAppId)
+                    return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");
+                return $"+{info.CountryCode}{info.PurePhoneNumber}";
+            }
+            catch (WeChatApiException e) when (e.ErrCode == WeChatErrorCodes.InvalidCredential && attempt == 0)
+            {
+                stale = token;
+            }
+            catch (Exception e) when (e is WeChatApiException or HttpRequestException or TaskCanceledException)
+            {
+                return await WeChatFailures.CallAsync<string>(() => throw e, logger);
+            }
+        }
+    }
+
+    private async Task<bool> IsAllowedToExchangeAsync(ExchangeRequest request) => (request.BrowserSecret, request.App) switch
+    {
+        ({ } secret, null) => Secrets.FixedTimeEquals(Secrets.HashBrowserSecret(secret), Ticket.BrowserSecretHash),
+        (null, { } app) => app.AppId == Ticket.AppId && await GrainFactory.GetGrain<IApplicationGrain>(app.AppId).VerifySecretAsync(app.AppSecret),
+        _ => false,
+    };
+
+    private ExchangeGrant Grant(IssuedToken token) =>
+        new(Ticket.User!, tokens.Sign(Ticket.User!, token.TokenId, token.Audience, token.IssuedAt, token.ExpiresAt), token.ExpiresAt);
+
+    private ScanView ToScanView(string scanToken) =>
+        new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt);
+
+    /// <summary>
+    /// The scan token is derived from the login code (which only the phone and this server saw), so a retried
+    /// scan gets the same token back although only hashes are stored.
+    /// </summary>
+    private string ScanTokenFor(string loginCode) =>
+        Secrets.Base64Url(System.Security.Cryptography.HMACSHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes("scan-token-key:" + loginCode), System.Text.Encoding.UTF8.GetBytes(this.GetPrimaryKeyString())));
+
+    private static string? Trim(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,110 @@
+namespace ScanLogin.Grains.Tickets;
+
+/// <summary>
+/// Every legal move of a ticket, as pure functions of (state, input, now). A refused move returns a
+/// failure and no state, so the caller cannot change anything by accident. Each accepted change bumps the version.
+/// </summary>
+public static class TicketLifecycle
+{
+    public static TicketState Open(string ticketId, TicketOpening opening, string poolId, string appName,
+        string identitySourceName, TimeSpan lifetime, DateTimeOffset now) => new()
+    {
+        TicketId = ticketId,
+        Status = TicketStatus.Pending,
+        Version = 1,
+        PoolId = poolId,
+        AppId = opening.AppId,
+        AppName = appName,
+        IdentitySource = opening.IdentitySource,
+        IdentitySourceName = identitySourceName,
+        Requester = opening.Requester,
+        CreatedAt = now,
+        ConfirmBy = now + lifetime,
+        BrowserSecretHash = opening.BrowserSecretHash,
+    };
+
+    /// <summary>Pending -> scanned. A rescan by the same WeChat user refreshes its scan token without a new version.</summary>
+    public static Outcome<TicketState> Scan(TicketState s, Scanner scanner, DateTimeOffset now)
+    {
+        if (IsPastDeadline(s, now)) return Expired(s);
+        return s.Status switch
+        {
+            TicketStatus.Pending => s with { Status = TicketStatus.Scanned, Version = s.Version + 1, Scanner = scanner },
+            TicketStatus.Scanned when SameUser(s.Scanner, scanner) => s with { Scanner = scanner },
+            TicketStatus.Scanned => new Failure(FailureCodes.AlreadyScanned, "Another WeChat user has already scanned this ticket."),
+            _ => Illegal(s, "scan"),
+        };
+    }
+
+    /// <summary>Scanned -> confirmed, with the resolved user and the one-time exchange code.</summary>
+    public static Outcome<TicketState> Confirm(TicketState s, string scanTokenHash, UserProfile user, string exchangeCode,
+        TimeSpan exchangeWindow, DateTimeOffset now)
+    {
+        if (CheckScanner(s, scanTokenHash, now, "confirm") is { } failure) return failure;
+        return s with
+        {
+            Status = TicketStatus.Confirmed,
+            Version = s.Version + 1,
+            User = user,
+            ExchangeCode = exchangeCode,
+            ExchangeBy = now + exchangeWindow,
+        };
+    }
+
+    /// <summary>Scanned -> cancelled, by the user who scanned.</summary>
+    public static Outcome<TicketState> Cancel(TicketState s, string scanTokenHash, DateTimeOffset now)
+    {
+        if (CheckScanner(s, scanTokenHash, now, "cancel") is { } failure) return failure;
+        return Finish(s, TicketStatus.Cancelled, null, now);
+    }
+
+    /// <summary>Scanned -> rejected: the pool's policy refused the login, for the given reason code.</summary>
+    public static Outcome<TicketState> Reject(TicketState s, string scanTokenHash, string reason, DateTimeOffset now)
+    {
+        if (CheckScanner(s, scanTokenHash, now, "reject") is { } failure) return failure;
+        return Finish(s, TicketStatus.Rejected, reason, now);
+    }
+
+    /// <summary>Confirmed -> consumed, recording what the token was signed from.</summary>
+    public static Outcome<TicketState> Consume(TicketState s, IssuedToken token, DateTimeOffset now)
+    {
+        if (IsPastDeadline(s, now)) return Expired(s);
+        if (s.Status == TicketStatus.Consumed)
+            return new Failure(FailureCodes.AlreadyExchanged, "This ticket has already been exchanged.");
+        if (s.Status != TicketStatus.Confirmed) return Illegal(s, "exchange");
+        return Finish(s, TicketStatus.Consumed, null, now) with { Token = token };
+    }
+
+    /// <summary>Any live state -> expired, once its deadline has passed; refused before that.</summary>
+    public static Outcome<TicketState> Expire(TicketState s, DateTimeOffset now)
+    {
+        if (!IsPastDeadline(s, now)) return Illegal(s, "expire");
+        return Finish(s, TicketStatus.Expired, null, now);
+    }
+
+    public static bool IsPastDeadline(TicketState s, DateTimeOffset now) => s.Deadline is { } d && now >= d;
+
+    /// <summary>Why the ticket cannot be scanned now, or null if it can (checked before asking WeChat anything).</summary>
+    public static Failure? CheckScannable(TicketState s, DateTimeOffset now) =>
+        IsPastDeadline(s, now) ? Expired(s) : s.Status is TicketStatus.Pending or TicketStatus.Scanned ? null : Illegal(s, "scan");
+
+    /// <summary>Why the holder of this scan token may not act on the ticket now, or null if it may.</summary>
+    public static Failure? CheckScanner(TicketState s, string scanTokenHash, DateTimeOffset now, string move)
+    {
+        if (IsPastDeadline(s, now)) return Expired(s);
+        if (s.Status != TicketStatus.Scanned) return Illegal(s, move);
+        if (!Secrets.FixedTimeEquals(s.Scanner!.ScanTokenHash, scanTokenHash))
+            return new Failure(FailureCodes.ScanTokenInvalid, "The scan token does not belong to the user who scanned this ticket.");
+        return null;
+    }
+
+    private static TicketState Finish(TicketState s, TicketStatus status, string? reason, DateTimeOffset now) =>
+        s with { Status = status, Version = s.Version + 1, Reason = reason, FinishedAt = now, ExchangeCode = status == TicketStatus.Consumed ? s.ExchangeCode : null };
+
+    private static bool SameUser(Scanner? a, Scanner b) => a is not null && a.OpenId == b.OpenId;
+
+    private static Failure Expired(TicketState s) => new(FailureCodes.TicketExpired, $"Ticket {s.TicketId} has expired.");
+
+    private static Failure Illegal(TicketState s, string move) =>
+        new(FailureCodes.InvalidTransition, $"Cannot {move} a ticket that is {s.Status.ToWireName()}.");
+}

@@ -1,0 +1,27 @@
+namespace ScanLogin.Grains.Tickets;
+
+/// <summary>Ticket timings (section "ScanLogin:Tickets"). The confirm window is per identity source.</summary>
+public sealed class TicketOptions
+{
+    public const string Section = "ScanLogin:Tickets";
+
+    /// <summary>How long a confirmed ticket may wait for its exchange.</summary>
+    public TimeSpan ExchangeWindow { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>How long a finished ticket keeps answering (late pollers, retried exchanges) before it is erased.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long a front end's watch stays registered without being renewed.</summary>
+    public TimeSpan WatchLifetime { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>
+/// The clock ticket deadlines run on. Kept apart from the runtime's own TimeProvider so tests can move
+/// ticket time without moving Orleans' timeouts and membership.
+/// </summary>
+public sealed class TicketClock(TimeProvider time)
+{
+    public TimeProvider Time { get; } = time;
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+}

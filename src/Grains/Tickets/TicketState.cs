@@ -1,0 +1,65 @@
+namespace ScanLogin.Grains.Tickets;
+
+/// <summary>Everything a ticket remembers; persisted on every change. Immutable: a move yields a new state.</summary>
+[GenerateSerializer, Alias("ScanLogin.TicketState")]
+public sealed record TicketState
+{
+    [Id(0)] public string TicketId { get; init; } = "";
+    [Id(1)] public TicketStatus Status { get; init; }
+    [Id(2)] public int Version { get; init; }
+    [Id(3)] public string PoolId { get; init; } = "";
+    [Id(4)] public string AppId { get; init; } = "";
+    [Id(5)] public string IdentitySource { get; init; } = "";
+    [Id(6)] public Requester Requester { get; init; } = new(null, null, null);
+    [Id(7)] public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Pending and scanned tickets expire at this instant.</summary>
+    [Id(8)] public DateTimeOffset ConfirmBy { get; init; }
+    /// <summary>A confirmed ticket must be exchanged before this instant.</summary>
+    [Id(9)] public DateTimeOffset? ExchangeBy { get; init; }
+    /// <summary>When a terminal state was reached.</summary>
+    [Id(10)] public DateTimeOffset? FinishedAt { get; init; }
+    [Id(11)] public string BrowserSecretHash { get; init; } = "";
+    [Id(12)] public Scanner? Scanner { get; init; }
+    [Id(13)] public UserProfile? User { get; init; }
+    [Id(14)] public string? ExchangeCode { get; init; }
+    [Id(15)] public string? Reason { get; init; }
+    [Id(16)] public IssuedToken? Token { get; init; }
+    [Id(17)] public string AppName { get; init; } = "";
+    [Id(18)] public string IdentitySourceName { get; init; } = "";
+
+    /// <summary>The instant the current phase ends: the next move the clock can force.</summary>
+    public DateTimeOffset? Deadline => Status switch
+    {
+        TicketStatus.Pending or TicketStatus.Scanned => ConfirmBy,
+        TicketStatus.Confirmed => ExchangeBy,
+        _ => null,
+    };
+
+    public TicketSnapshot ToSnapshot() => new(
+        TicketId,
+        Status,
+        Version,
+        Deadline,
+        Scanner is null ? null : new ScannerProfile(Scanner.Nickname, Scanner.AvatarUrl),
+        Status == TicketStatus.Confirmed ? ExchangeCode : null,
+        Reason);
+}
+
+/// <summary>The WeChat user who scanned; later moves must come from the same one.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.Scanner")]
+public sealed record Scanner(
+    [property: Id(0)] string OpenId,
+    [property: Id(1)] string? UnionId,
+    [property: Id(2)] string? Nickname,
+    [property: Id(3)] string? AvatarUrl,
+    [property: Id(4)] string ScanCodeHash,
+    [property: Id(5)] string ScanTokenHash);
+
+/// <summary>The facts a token was signed from, so a retried exchange re-signs the very same token.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.IssuedToken")]
+public sealed record IssuedToken(
+    [property: Id(0)] string TokenId,
+    [property: Id(1)] DateTimeOffset IssuedAt,
+    [property: Id(2)] DateTimeOffset ExpiresAt,
+    [property: Id(3)] string? IdempotencyKeyHash,
+    [property: Id(4)] string Audience);

@@ -1,0 +1,3 @@
+using ScanLogin.Silo;
+
+await SiloBuilder.Create(args).Build().RunAsync();

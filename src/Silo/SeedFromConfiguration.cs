@@ -1,0 +1,45 @@
+using ScanLogin.Grains.Interfaces;
+
+namespace ScanLogin.Silo;
+
+/// <summary>
+/// Creates the pool, application and identity source named in "ScanLogin:Seed", if any, once the silo runs.
+/// The run command uses it for its demo; saving the same values again changes nothing.
+/// </summary>
+internal sealed class SeedFromConfiguration(IGrainFactory grains, IConfiguration configuration, ILogger<SeedFromConfiguration> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var seed = configuration.GetSection(SeedOptions.Section).Get<SeedOptions>();
+        if (seed?.PoolId is not { Length: > 0 } poolId) return;
+
+        await grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(new UserPoolSettings(poolId, seed.PoolName));
+        await grains.GetGrain<IApplicationGrain>(seed.AppId).SaveAsync(
+            new ApplicationSettings(seed.AppId, poolId, seed.AppName, null, seed.AllowedOrigins, []), seed.AppSecret);
+        var source = new IdentitySourceSettings(poolId, seed.IdentitySource, seed.IdentitySourceName, null, Enabled: true,
+            PrivateDeployment: seed.MiniProgramAppId is { Length: > 0 }, seed.MiniProgramAppId, LoginMode.LoginAndRegister,
+            AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [seed.AppId]);
+        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, seed.IdentitySource))
+            .SaveAsync(source, seed.MiniProgramAppSecret);
+        logger.LogInformation("Seeded pool {PoolId} with application {AppId} and identity source {IdentitySource}", poolId, seed.AppId, seed.IdentitySource);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>A demo tenant to create at start-up (section "ScanLogin:Seed").</summary>
+public sealed class SeedOptions
+{
+    public const string Section = "ScanLogin:Seed";
+
+    public string? PoolId { get; set; }
+    public string PoolName { get; set; } = "Demo pool";
+    public string AppId { get; set; } = "demo-app";
+    public string AppName { get; set; } = "Demo site";
+    public string? AppSecret { get; set; }
+    public string[] AllowedOrigins { get; set; } = [];
+    public string IdentitySource { get; set; } = "wechat-scan";
+    public string IdentitySourceName { get; set; } = "WeChat scan";
+    public string? MiniProgramAppId { get; set; }
+    public string? MiniProgramAppSecret { get; set; }
+}

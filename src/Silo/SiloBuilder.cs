@@ -1,0 +1,74 @@
+using System.Net;
+using Orleans.Configuration;
+using ScanLogin.Grains;
+using ScanLogin.Grains.Storage;
+
+namespace ScanLogin.Silo;
+
+/// <summary>
+/// Builds a silo host. With no configuration: localhost clustering and in-memory storage. With
+/// ConnectionStrings:Redis, Redis clustering; with ConnectionStrings:PostgreSQL, ADO.NET grain storage and users in PostgreSQL.
+/// </summary>
+public static class SiloBuilder
+{
+    public static HostApplicationBuilder Create(string[] args, Action<HostApplicationBuilder>? configure = null)
+    {
+        // Content root = the build output, so appsettings*.json are found whatever the working directory.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+        var postgres = configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName);
+
+        builder.Services.AddScanLoginGrains(configuration);
+        // Registered before Orleans so the schema exists before any grain reads its state.
+        if (postgres is { Length: > 0 }) builder.Services.AddHostedService<MigrateDatabaseOnStart>();
+
+        builder.UseOrleans(silo =>
+        {
+            var options = configuration.GetSection(ClusterHostOptions.Section).Get<ClusterHostOptions>() ?? new();
+            if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+            {
+                silo.UseRedisClustering(redis);
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+
+            if (postgres is { Length: > 0 })
+            {
+                foreach (var name in new[] { StorageNames.Configuration, StorageNames.Tickets })
+                    silo.AddAdoNetGrainStorage(name, o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
+            }
+            else
+            {
+                silo.AddMemoryGrainStorage(StorageNames.Configuration);
+                silo.AddMemoryGrainStorage(StorageNames.Tickets);
+            }
+        });
+        builder.Services.AddHostedService<SeedFromConfiguration>();
+        return builder;
+    }
+}
+
+/// <summary>Where this silo listens and which cluster it joins (section "Orleans").</summary>
+public sealed class ClusterHostOptions
+{
+    public const string Section = "Orleans";
+
+    public string ClusterId { get; set; } = "scanlogin";
+    public string ServiceId { get; set; } = "scanlogin";
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+}
+
+/// <summary>Brings the PostgreSQL schema up to date before the silo starts.</summary>
+internal sealed class MigrateDatabaseOnStart(DatabaseMigrator migrator) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,54 @@
+namespace ScanLogin.WeChatEmulator;
+
+/// <summary>
+/// The emulator's own endpoints, standing in for the phone: create WeChat users of a mini program and get
+/// the codes wx.login and the phone-number button would give them. Normal HTTP statuses here.
+/// </summary>
+public static class DevEndpoints
+{
+    public sealed record MiniProgramBody(string? AppId, string? AppSecret);
+    public sealed record UserBody(string? AppId, string? Nickname, string? PhoneNumber, string? CountryCode, string? UnionId, bool WithUnionId = false);
+    public sealed record CodeBody(string? AppId, string? OpenId);
+
+    public static IEndpointRouteBuilder MapEmulatorDevApi(this IEndpointRouteBuilder app)
+    {
+        var dev = app.MapGroup("/__emulator");
+        dev.MapGet("/", () => Results.Json(new
+        {
+            emulator = "WeChat server API emulator (ScanLogin dev tool)",
+            wechatEndpoints = new[] { "GET /sns/jscode2session", "POST /cgi-bin/stable_token", "GET /cgi-bin/token",
+                "POST /wxa/business/getuserphonenumber", "POST /wxa/getwxacodeunlimit" },
+            devEndpoints = new[] { "POST /__emulator/mini-programs {appId, appSecret}",
+                "POST /__emulator/users {appId, nickname?, phoneNumber?, countryCode?, unionId?, withUnionId?}",
+                "POST /__emulator/login-code {appId, openId}  (what wx.login returns)",
+                "POST /__emulator/phone-code {appId, openId}  (what the phone-number button returns)" },
+        }));
+
+        dev.MapPost("/mini-programs", (EmulatorState state, MiniProgramBody body) =>
+        {
+            if (body.AppId is not { Length: > 0 } || body.AppSecret is not { Length: > 0 }) return Problem(400, "appId and appSecret are required");
+            return state.AddApp(body.AppId, body.AppSecret)
+                ? Results.Json(new { appId = body.AppId }, statusCode: 201)
+                : Problem(409, "this appId is registered with another secret");
+        });
+
+        dev.MapPost("/users", (EmulatorState state, UserBody body) =>
+        {
+            if (body.AppId is not { Length: > 0 } appId || state.CheckApp(appId, null) == 40013) return Problem(404, "unknown appId");
+            var unionId = body.UnionId ?? (body.WithUnionId ? "u" + Guid.NewGuid().ToString("N")[..27] : null);
+            var user = state.AddUser(appId, body.Nickname, body.PhoneNumber, body.CountryCode ?? "86", unionId);
+            return Results.Json(user, statusCode: 201);
+        });
+
+        dev.MapPost("/login-code", (EmulatorState state, CodeBody body) => Issue(state, body, CodeKind.Login));
+        dev.MapPost("/phone-code", (EmulatorState state, CodeBody body) => Issue(state, body, CodeKind.Phone));
+        return app;
+    }
+
+    private static IResult Issue(EmulatorState state, CodeBody body, CodeKind kind) =>
+        body.AppId is { } appId && body.OpenId is { } openId && state.FindUser(appId, openId) is { } user
+            ? Results.Json(new { code = state.IssueCode(kind, user) })
+            : Problem(404, "unknown appId or openId");
+
+    private static IResult Problem(int status, string message) => Results.Json(new { error = status == 404 ? "not_found" : "invalid", message }, statusCode: status);
+}

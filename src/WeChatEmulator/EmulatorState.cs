@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+
+namespace ScanLogin.WeChatEmulator;
+
+/// <summary>
+/// Everything the emulated WeChat remembers: mini programs, users, one-time codes, access tokens and rate
+/// windows. All in memory, one lock; time comes from the injected TimeProvider so tests can move it.
+/// </summary>
+public sealed class EmulatorState(TimeProvider time)
+{
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromSeconds(7200);
+    public static readonly TimeSpan TokenRotation = TimeSpan.FromMinutes(5);
+    public const int SessionCallsPerMinute = 100;
+    public const int CodeImagesPerMinute = 5000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, string> _apps = [];
+    private readonly Dictionary<string, EmulatedUser> _users = [];
+    private readonly Dictionary<string, IssuedCode> _codes = [];
+    private readonly Dictionary<string, (string AppId, DateTimeOffset ExpiresAt)> _tokens = [];
+    private readonly Dictionary<string, string> _stableToken = [];
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _sessionCalls = [];
+    private readonly Dictionary<string, List<DateTimeOffset>> _forcedRefreshes = [];
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _codeImages = [];
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public bool AddApp(string appId, string secret)
+    {
+        lock (_gate)
+        {
+            if (_apps.TryGetValue(appId, out var existing)) return existing == secret;
+            _apps[appId] = secret;
+            return true;
+        }
+    }
+
+    /// <summary>0 when the app and secret are right, else WeChat's errcode for what is wrong.</summary>
+    public int CheckApp(string? appId, string? secret)
+    {
+        lock (_gate)
+        {
+            if (appId is null || !_apps.TryGetValue(appId, out var expected)) return 40013;
+            return secret == expected ? 0 : 40125;
+        }
+    }
+
+    public EmulatedUser AddUser(string appId, string? nickname, string? phone, string countryCode, string? unionId)
+    {
+        var user = new EmulatedUser("o" + Random(20), appId, nickname, phone, countryCode, unionId);
+        lock (_gate) _users[user.OpenId] = user;
+        return user;
+    }
+
+    public EmulatedUser? FindUser(string appId, string openId)
+    {
+        lock (_gate) return _users.TryGetValue(openId, out var u) && u.AppId == appId ? u : null;
+    }
+
+    public string IssueCode(CodeKind kind, EmulatedUser user)
+    {
+        var code = Random(24);
+        lock (_gate) _codes[code] = new IssuedCode(kind, user, Now);
+        return code;
+    }
+
+    /// <summary>Redeems a one-time code: 40029 unknown, expired or foreign; 40163 used; 45011 over the per-user rate.</summary>
+    public (int ErrCode, EmulatedUser? User) Redeem(CodeKind kind, string? code, string appId, string? openId = null, bool rateLimited = false)
+    {
+        lock (_gate)
+        {
+            if (code is null || !_codes.TryGetValue(code, out var issued) || issued.Kind != kind || issued.User.AppId != appId
+                || Now - issued.IssuedAt > CodeLifetime || (openId is not null && issued.User.OpenId != openId))
+                return (40029, null);
+            if (rateLimited && !TryCount(_sessionCalls, issued.User.OpenId, SessionCallsPerMinute)) return (45011, null);
+            if (issued.Used) return (40163, null);
+            _codes[code] = issued with { Used = true };
+            return (0, issued.User);
+        }
+    }
+
+    /// <summary>stable_token: the same token until its last five minutes; force_refresh replaces it (20 a day, 30 s apart).</summary>
+    public (int ErrCode, string? Token, int ExpiresIn) StableToken(string appId, bool forceRefresh)
+    {
+        lock (_gate)
+        {
+            var now = Now;
+            if (forceRefresh)
+            {
+                var history = _forcedRefreshes.TryGetValue(appId, out var h) ? h : _forcedRefreshes[appId] = [];
+                history.RemoveAll(t => now - t > TimeSpan.FromDays(1));
+                if (history.Count >= 20) return (45009, null, 0);
+                if (history.Count > 0 && now - history[^1] < TimeSpan.FromSeconds(30)) return (45011, null, 0);
+                history.Add(now);
+                if (_stableToken.Remove(appId, out var old)) _tokens.Remove(old);
+            }
+            if (_stableToken.TryGetValue(appId, out var current) && _tokens.TryGetValue(current, out var entry)
+                && entry.ExpiresAt - now > TokenRotation)
+                return (0, current, (int)(entry.ExpiresAt - now).TotalSeconds);
+            var token = NewToken(appId, now);
+            _stableToken[appId] = token;
+            return (0, token, (int)TokenLifetime.TotalSeconds);
+        }
+    }
+
+    /// <summary>The old cgi-bin/token: every call replaces the previous token.</summary>
+    public string ReplaceToken(string appId)
+    {
+        lock (_gate)
+        {
+            if (_stableToken.Remove(appId, out var old)) _tokens.Remove(old);
+            return _stableToken[appId] = NewToken(appId, Now);
+        }
+    }
+
+    /// <summary>The AppID a valid token belongs to, or null (40001).</summary>
+    public string? AppOfToken(string? token)
+    {
+        lock (_gate) return token is not null && _tokens.TryGetValue(token, out var e) && e.ExpiresAt > Now ? e.AppId : null;
+    }
+
+    public bool TryCountCodeImage(string appId)
+    {
+        lock (_gate) return TryCount(_codeImages, appId, CodeImagesPerMinute);
+    }
+
+    private string NewToken(string appId, DateTimeOffset now)
+    {
+        var token = Random(96);
+        _tokens[token] = (appId, now + TokenLifetime);
+        return token;
+    }
+
+    private bool TryCount(Dictionary<string, Queue<DateTimeOffset>> windows, string key, int perMinute)
+    {
+        var now = Now;
+        var window = windows.TryGetValue(key, out var w) ? w : windows[key] = new Queue<DateTimeOffset>();
+        while (window.Count > 0 && now - window.Peek() >= TimeSpan.FromMinutes(1)) window.Dequeue();
+        if (window.Count >= perMinute) return false;
+        window.Enqueue(now);
+        return true;
+    }
+
+    private static string Random(int bytes) =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+public enum CodeKind { Login, Phone }
+
+public sealed record EmulatedUser(string OpenId, string AppId, string? Nickname, string? PhoneNumber, string CountryCode, string? UnionId);
+
+internal sealed record IssuedCode(CodeKind Kind, EmulatedUser User, DateTimeOffset IssuedAt, bool Used = false);

@@ -1,0 +1,3 @@
+using ScanLogin.WeChatEmulator;
+
+WeChatEmulatorApp.Build(args).Run();

@@ -1,0 +1,42 @@
+using ScanLogin.Grains.Interfaces;
+
+namespace ScanLogin.WebFront.Apis;
+
+/// <summary>Asks for a QR ticket for one application and one of its identity sources.</summary>
+public sealed record CreateTicketRequest(string? AppId, string? IdentitySource);
+
+/// <summary>
+/// A new ticket. <c>browserSecret</c> is shown once: keep it in the page and send it as X-Browser-Secret to exchange.
+/// <c>scene</c> is what the mini-program code carries (at most 32 characters).
+/// </summary>
+public sealed record TicketCreated(string TicketId, string BrowserSecret, string Scene, TicketView Ticket);
+
+/// <summary>A ticket's status as any holder of its id sees it: no token, no secret.</summary>
+public sealed record TicketView(string TicketId, string Status, int Version, DateTimeOffset? ExpiresAt,
+    ScannerProfile? Scanner, string? ExchangeCode, string? Reason)
+{
+    public static TicketView From(TicketSnapshot s) =>
+        new(s.TicketId, s.Status.ToWireName(), s.Version, s.ExpiresAt, s.Scanner, s.ExchangeCode, s.Reason);
+}
+
+/// <summary>Trades the one-time exchange code (from a confirmed ticket's status) for the user and a token.</summary>
+public sealed record ExchangeTicketRequest(string? Code);
+
+public sealed record ExchangeResponse(UserView User, string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
+
+public sealed record UserView(string Id, string PoolId, string? Nickname, string? AvatarUrl, string? Phone, DateTimeOffset CreatedAt)
+{
+    public static UserView From(UserProfile u) => new(u.Id, u.PoolId, u.Nickname, u.AvatarUrl, u.Phone, u.CreatedAt);
+}
+
+/// <summary>The phone scanned the code: the login code comes from wx.login; nickname and avatar are what the user chose to share.</summary>
+public sealed record ScanTicketRequest(string? LoginCode, string? Nickname, string? AvatarUrl);
+
+/// <summary>What the phone shows before the user approves: who asks, from where.</summary>
+public sealed record ScanResponse(TicketView Ticket, string ScanToken, string AppName, string IdentitySourceName,
+    string? RequesterIp, string? RequesterUserAgent, DateTimeOffset RequestedAt);
+
+/// <summary>The phone approves; the phone code comes from the mini program's phone-number button.</summary>
+public sealed record ConfirmTicketRequest(string? ScanToken, string? PhoneCode);
+
+public sealed record CancelTicketRequest(string? ScanToken);

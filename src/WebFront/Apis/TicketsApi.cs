@@ -1,0 +1,141 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Push;
+
+namespace ScanLogin.WebFront.Apis;
+
+/// <summary>The PC side: create a ticket, wait for it (read, long-poll, SSE), exchange it.</summary>
+public static class TicketsApi
+{
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/tickets").WithTags("Tickets");
+        api.MapPost("/", CreateTicketAsync).WithName("CreateTicket")
+            .WithSummary("Create a QR ticket for an application and identity source");
+        api.MapGet("/{ticketId}", GetTicketAsync).WithName("GetTicket")
+            .WithSummary("Read a ticket's status (for clients that only poll)");
+        api.MapGet("/{ticketId}/wait", WaitForTicketAsync).WithName("WaitForTicket")
+            .WithSummary("Long-poll: answers as soon as the version passes `version`, or unchanged after `timeout` seconds (at most 60)");
+        api.MapGet("/{ticketId}/events", StreamTicketAsync).WithName("StreamTicket")
+            .WithSummary("Server-sent events: one `status` event per change until a terminal state; `ping` every 15 s")
+            .Produces<TicketView>(contentType: "text/event-stream");
+        api.MapPost("/exchange", ExchangeAsync).WithName("ExchangeTicket")
+            .WithSummary("Trade a confirmed ticket's one-time code for the user and a signed token")
+            .WithDescription("Prove the right to exchange with the creating browser's `X-Browser-Secret` header, or with the application's " +
+                             "credentials as `Authorization: Basic base64(appId:appSecret)`. Send an `Idempotency-Key` to make a retry " +
+                             "return the same answer; any other second exchange is refused.");
+        return app;
+    }
+
+    private static async Task<Results<Created<TicketCreated>, ProblemHttpResult>> CreateTicketAsync(
+        CreateTicketRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (request.AppId is not { Length: > 0 and <= 64 }) return ApiProblems.Invalid("appId", "Required, at most 64 characters.");
+        if (request.IdentitySource is not { Length: > 0 and < 32 }) return ApiProblems.Invalid("identitySource", "Required, fewer than 32 characters.");
+
+        var ticketId = Secrets.NewId();
+        var browserSecret = Secrets.NewSecret();
+        var requester = new Requester(
+            http.Connection.RemoteIpAddress?.ToString(),
+            Truncate(http.Request.Headers.UserAgent.ToString(), 512),
+            Truncate(http.Request.Headers.Origin.ToString(), 256));
+        var opened = await cluster.GetGrain<ITicketGrain>(ticketId)
+            .OpenAsync(new TicketOpening(request.AppId, request.IdentitySource, requester, Secrets.HashBrowserSecret(browserSecret)));
+        if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
+        return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId, TicketView.From(ticket)));
+    }
+
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, IClusterClient cluster)
+    {
+        if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
+        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
+        return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+    }
+
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> WaitForTicketAsync(
+        string ticketId, TicketFeed feed, CancellationToken ct, int version = 0, double? timeout = null)
+    {
+        if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
+        if (version < 0) return ApiProblems.Invalid("version", "Must be zero or more.");
+        if (timeout is < 0 or > 60) return ApiProblems.Invalid("timeout", "Seconds, from 0 to 60.");
+        var outcome = await feed.WaitAsync(ticketId, version, timeout is { } t ? TimeSpan.FromSeconds(t) : DefaultWait, ct);
+        return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+    }
+
+    private static async Task<Results<ServerSentEventsResult<TicketView>, ProblemHttpResult>> StreamTicketAsync(
+        string ticketId, TicketFeed feed, CancellationToken ct, [FromHeader(Name = "Last-Event-ID")] int? lastEventId = null)
+    {
+        if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
+        // Answer 404 before the stream starts, while a status code can still be sent.
+        var first = await feed.WaitAsync(ticketId, -1, TimeSpan.Zero, ct);
+        if (first.Value is not { } current) return ApiProblems.From(first.Failure!);
+        return TypedResults.ServerSentEvents(StreamAsync(feed, current, lastEventId ?? 0, ct));
+    }
+
+    private static async IAsyncEnumerable<SseItem<TicketView>> StreamAsync(TicketFeed feed, TicketSnapshot current, int lastSeen,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var sent = lastSeen;
+        while (!ct.IsCancellationRequested)
+        {
+            if (current.Version > sent)
+            {
+                sent = current.Version;
+                yield return new SseItem<TicketView>(TicketView.From(current), "status") { EventId = sent.ToString() };
+                if (current.Status.IsTerminal()) yield break;
+            }
+            else
+            {
+                yield return new SseItem<TicketView>(TicketView.From(current), "ping");
+            }
+            var next = await feed.WaitAsync(current.TicketId, sent, Heartbeat, ct);
+            if (next.Value is null) yield break;
+            current = next.Value;
+        }
+    }
+
+    private static async Task<Results<Ok<ExchangeResponse>, ProblemHttpResult>> ExchangeAsync(
+        ExchangeTicketRequest request, HttpRequest http, IClusterClient cluster)
+    {
+        if (request.Code is not { Length: > 0 and <= 128 } code || code.Split('.') is not [var ticketId, _] || !Secrets.IsWellFormedId(ticketId))
+            return ApiProblems.Invalid("code", "The exchange code from a confirmed ticket's status.");
+        var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 } s ? s : null;
+        var app = ParseBasic(http.Headers.Authorization.ToString());
+        if ((browserSecret is null) == (app is null))
+            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
+                "Send exactly one of X-Browser-Secret or Authorization: Basic base64(appId:appSecret).");
+        var idempotencyKey = http.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
+        if (idempotencyKey is { Length: > 128 }) return ApiProblems.Invalid("Idempotency-Key", "At most 128 characters.");
+
+        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ExchangeAsync(new ExchangeRequest(code, browserSecret, app, idempotencyKey));
+        if (outcome.Value is not { } grant) return ApiProblems.From(outcome.Failure!);
+        return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt));
+    }
+
+    private static AppCredentials? ParseBasic(string authorization)
+    {
+        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
+            return pair.Split(':', 2) is [{ Length: > 0 } id, { Length: > 0 } secret] ? new AppCredentials(id, secret) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    internal static ProblemHttpResult MalformedId() =>
+        ApiProblems.Problem(StatusCodes.Status400BadRequest, "malformed_ticket_id", "A ticket id is 22 URL-safe base64 characters.");
+
+    internal static string? Truncate(string? value, int max) => string.IsNullOrEmpty(value) ? null : value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,68 @@
+using Orleans.Configuration;
+using Scalar.AspNetCore;
+using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.Push;
+
+namespace ScanLogin.WebFront.Hosting;
+
+/// <summary>Builds the front end: a cluster client mapping HTTP, long-poll and SSE onto grains.</summary>
+public static class FrontEndApp
+{
+    /// <summary>Bodies are small JSON objects; anything larger is refused before it is read.</summary>
+    public const long MaxRequestBodyBytes = 16 * 1024;
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.AddClusterClient();
+        builder.Services.AddJsonProblems();
+        builder.Services.AddOpenApi();
+        builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TicketFeed>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs");
+        app.MapHealthApi();
+        app.MapTicketsApi();
+        app.MapMiniProgramApi();
+        return app;
+    }
+
+    /// <summary>Joins the cluster the same way the silos do: Redis when ConnectionStrings:Redis is set, else localhost.</summary>
+    private static void AddClusterClient(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.UseOrleansClient(client =>
+        {
+            var clusterId = configuration["Orleans:ClusterId"] ?? "scanlogin";
+            var serviceId = configuration["Orleans:ServiceId"] ?? "scanlogin";
+            if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+            {
+                client.UseRedisClustering(redis);
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+            }
+            else
+            {
+                client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
+            }
+            client.UseConnectionRetryFilter<RetryUntilStopped>();
+        });
+    }
+}
+
+/// <summary>The front end may start before any silo: keep trying to connect instead of failing start-up.</summary>
+internal sealed class RetryUntilStopped(ILogger<RetryUntilStopped> logger) : IClientConnectionRetryFilter
+{
+    public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("No silo reachable yet ({Message}); retrying", exception.Message);
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        return !cancellationToken.IsCancellationRequested;
+    }
+}
