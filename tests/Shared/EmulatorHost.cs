@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using ScanLogin.WeChatEmulator;
+
+namespace ScanLogin.Tests.Shared;
+
+/// <summary>The real WeChat emulator on a free loopback port, with helpers that play the phone.</summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    public const string AppId = WeChatEmulatorApp.DefaultAppId;
+    public const string AppSecret = WeChatEmulatorApp.DefaultAppSecret;
+
+    private readonly WebApplication _app;
+
+    private EmulatorHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<EmulatorHost> StartAsync(TimeProvider? time = null)
+    {
+        var app = WeChatEmulatorApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            if (time is not null) builder.Services.AddSingleton(time);
+        });
+        await app.StartAsync();
+        return new EmulatorHost(app, new Uri(app.Urls.First() + "/"));
+    }
+
+    public async Task<string> CreateUserAsync(string? phone = "13800138000", string? unionId = null, string? nickname = "Mei", string appId = AppId)
+    {
+        var response = await Http.PostAsJsonAsync("__emulator/users", new { appId, nickname, phoneNumber = phone, unionId });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CreatedUser>())!.OpenId;
+    }
+
+    public Task<string> LoginCodeAsync(string openId, string appId = AppId) => CodeAsync("login-code", openId, appId);
+
+    public Task<string> PhoneCodeAsync(string openId, string appId = AppId) => CodeAsync("phone-code", openId, appId);
+
+    public async Task RegisterMiniProgramAsync(string appId, string appSecret) =>
+        (await Http.PostAsJsonAsync("__emulator/mini-programs", new { appId, appSecret })).EnsureSuccessStatusCode();
+
+    private async Task<string> CodeAsync(string kind, string openId, string appId)
+    {
+        var response = await Http.PostAsJsonAsync($"__emulator/{kind}", new { appId, openId });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<IssuedCode>())!.Code;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed record CreatedUser(string OpenId);
+
+    private sealed record IssuedCode(string Code);
+}

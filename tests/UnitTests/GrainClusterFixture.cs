@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using ScanLogin.Grains;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.Tickets;
+using ScanLogin.Tests.Shared;
+using Xunit;
+
+namespace ScanLogin.UnitTests;
+
+/// <summary>An in-process Orleans test cluster with memory storage, the real WeChat emulator, and a fake ticket clock.</summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    // Silo configurators are created by type inside the test cluster, so they find these statics.
+    private static FakeTimeProvider? s_time;
+    private static Uri? s_emulator;
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public EmulatorHost Emulator { get; private set; } = null!;
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await EmulatorHost.StartAsync();
+        (s_time, s_emulator) = (Time, Emulator.BaseAddress);
+        var builder = new TestClusterBuilder(1);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+
+    /// <summary>A fresh pool with one application and one identity source using the emulator's default mini program.</summary>
+    public async Task<(string PoolId, string AppId)> CreateTenantAsync(LoginMode mode = LoginMode.LoginAndRegister,
+        AccountAssociation association = AccountAssociation.Off)
+    {
+        var poolId = "pool-" + Guid.NewGuid().ToString("N")[..8];
+        var appId = "app-" + Guid.NewGuid().ToString("N")[..8];
+        await Grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(new UserPoolSettings(poolId, "Test pool"));
+        await Grains.GetGrain<IApplicationGrain>(appId).SaveAsync(new ApplicationSettings(appId, poolId, "Test app", null, [], []), "app-secret");
+        await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, "wechat")).SaveAsync(
+            new IdentitySourceSettings(poolId, "wechat", "WeChat", null, true, false, null, mode, association,
+                IdentitySourceSettings.DefaultTicketLifetime, [appId]), null);
+        return (poolId, appId);
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ScanLogin:Keys:TokenSigningKey"] = Convert.ToBase64String(new byte[32]),
+                ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()),
+                ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
+                ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
+                ["WeChat:BaseAddress"] = s_emulator!.ToString(),
+            }).Build();
+            silo.AddMemoryGrainStorage(StorageNames.Configuration);
+            silo.AddMemoryGrainStorage(StorageNames.Tickets);
+            silo.Services.AddSingleton(new TicketClock(s_time!));
+            silo.Services.AddScanLoginGrains(configuration);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainClusterCollection : ICollectionFixture<GrainClusterFixture>
+{
+    public const string Name = "grain cluster";
+}

@@ -1,0 +1,176 @@
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Tests.Shared;
+using Xunit;
+
+namespace ScanLogin.UnitTests;
+
+/// <summary>The ticket grain on an in-process cluster: transitions, idempotency and expiry on the fake clock.</summary>
+[Collection(GrainClusterCollection.Name)]
+public sealed class TicketGrainTests(GrainClusterFixture fixture)
+{
+    private const string BrowserSecret = "browser-secret-value";
+    private EmulatorHost Emulator => fixture.Emulator;
+
+    private async Task<ITicketGrain> OpenAsync(string appId)
+    {
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
+        var opened = await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret)));
+        Assert.True(opened.Succeeded, opened.Failure?.Message);
+        return ticket;
+    }
+
+    [Fact]
+    public async Task A_login_runs_from_open_to_consumed_and_the_exchange_is_single_use()
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        var openId = await Emulator.CreateUserAsync(phone: "13700000001");
+
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(openId), "Mei", null));
+        Assert.Equal(TicketStatus.Scanned, scan.Value!.Ticket.Status);
+        Assert.Equal("Test app", scan.Value.AppName);
+        Assert.Equal("10.0.0.1", scan.Value.Requester.IpAddress);
+
+        var confirmed = await ticket.ConfirmAsync(new ConfirmRequest(scan.Value.ScanToken, await Emulator.PhoneCodeAsync(openId)));
+        Assert.Equal(TicketStatus.Confirmed, confirmed.Value!.Status);
+        Assert.Equal(3, confirmed.Value.Version);
+
+        var code = confirmed.Value.ExchangeCode!;
+        var grant = await ticket.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, "key-1"));
+        Assert.Equal(poolId, grant.Value!.User.PoolId);
+        Assert.Equal("+8613700000001", grant.Value.User.Phone);
+
+        var retried = await ticket.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, "key-1"));
+        Assert.Equal(grant.Value.AccessToken, retried.Value!.AccessToken);
+        var second = await ticket.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, null));
+        Assert.Equal(FailureCodes.AlreadyExchanged, second.Failure!.Code);
+        Assert.Equal(TicketStatus.Consumed, (await ticket.GetStatusAsync()).Value!.Status);
+    }
+
+    [Fact]
+    public async Task Exchange_needs_the_browser_secret_or_the_app_secret()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        var openId = await Emulator.CreateUserAsync(phone: null);
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(openId), null, null));
+        var code = (await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Value!.ExchangeCode!;
+
+        Assert.Equal(FailureCodes.ExchangeForbidden, (await ticket.ExchangeAsync(new ExchangeRequest(code, "wrong", null, null))).Failure!.Code);
+        Assert.Equal(FailureCodes.ExchangeForbidden,
+            (await ticket.ExchangeAsync(new ExchangeRequest(code, null, new AppCredentials(appId, "wrong"), null))).Failure!.Code);
+        Assert.Equal(FailureCodes.ExchangeCodeInvalid, (await ticket.ExchangeAsync(new ExchangeRequest(code + "x", BrowserSecret, null, null))).Failure!.Code);
+        Assert.True((await ticket.ExchangeAsync(new ExchangeRequest(code, null, new AppCredentials(appId, "app-secret"), null))).Succeeded);
+    }
+
+    [Fact]
+    public async Task Confirm_before_scan_is_refused_and_changes_nothing()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        var refused = await ticket.ConfirmAsync(new ConfirmRequest("any-token", null));
+        Assert.Equal(FailureCodes.InvalidTransition, refused.Failure!.Code);
+        var status = (await ticket.GetStatusAsync()).Value!;
+        Assert.Equal((TicketStatus.Pending, 1), (status.Status, status.Version));
+    }
+
+    [Fact]
+    public async Task A_retried_scan_and_confirm_get_the_same_answer()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        var openId = await Emulator.CreateUserAsync();
+        var loginCode = await Emulator.LoginCodeAsync(openId);
+        var first = await ticket.ScanAsync(new ScanRequest(loginCode, null, null));
+        // WeChat would answer 40163 for the used code: the grain recognises the retry instead.
+        var again = await ticket.ScanAsync(new ScanRequest(loginCode, null, null));
+        Assert.Equal(first.Value!.ScanToken, again.Value!.ScanToken);
+
+        var confirmed = await ticket.ConfirmAsync(new ConfirmRequest(first.Value.ScanToken, null));
+        var retried = await ticket.ConfirmAsync(new ConfirmRequest(first.Value.ScanToken, null));
+        Assert.Equal(confirmed.Value, retried.Value);
+    }
+
+    [Fact]
+    public async Task Another_user_cannot_take_over_a_scanned_ticket()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()), null, null));
+        var intruder = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()), null, null));
+        Assert.Equal(FailureCodes.AlreadyScanned, intruder.Failure!.Code);
+    }
+
+    [Fact]
+    public async Task Login_only_mode_rejects_a_new_wechat_user()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync(LoginMode.LoginOnly);
+        var ticket = await OpenAsync(appId);
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()), null, null));
+        var outcome = await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
+        Assert.Equal(TicketStatus.Rejected, outcome.Value!.Status);
+        Assert.Equal(FailureCodes.AccountCreationDisabled, outcome.Value.Reason);
+    }
+
+    [Fact]
+    public async Task The_same_identity_signs_in_to_the_same_user_across_tickets()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var openId = await Emulator.CreateUserAsync(phone: null);
+        var users = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var ticket = await OpenAsync(appId);
+            var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(openId), null, null));
+            var code = (await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Value!.ExchangeCode!;
+            users.Add((await ticket.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, null))).Value!.User.Id);
+        }
+        Assert.Single(users.Distinct());
+    }
+
+    [Fact]
+    public async Task An_unknown_application_or_a_source_not_enabled_for_it_cannot_open_a_ticket()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var (_, otherApp) = await fixture.CreateTenantAsync();
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
+        var requester = new Requester(null, null, null);
+        Assert.Equal(FailureCodes.ApplicationNotFound, (await ticket.OpenAsync(new TicketOpening("no-such-app", "wechat", requester, "h"))).Failure!.Code);
+        Assert.Equal(FailureCodes.IdentitySourceNotFound, (await ticket.OpenAsync(new TicketOpening(appId, "other", requester, "h"))).Failure!.Code);
+        Assert.Equal(FailureCodes.TicketNotFound, (await ticket.GetStatusAsync()).Failure!.Code);
+        Assert.NotEqual(appId, otherApp);
+    }
+
+    [Fact]
+    public async Task Tickets_expire_when_the_clock_passes_their_deadline()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var pending = await OpenAsync(appId);
+        var confirmed = await OpenAsync(appId);
+        var scan = await confirmed.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
+        await confirmed.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(119));
+        Assert.Equal(TicketStatus.Pending, (await pending.GetStatusAsync()).Value!.Status);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        // The grain's own timer fired on the fake clock; its one-way call may still be in flight.
+        await Eventually(async () => (await pending.GetStatusAsync()).Value!.Status == TicketStatus.Expired);
+        Assert.Equal(TicketStatus.Confirmed, (await confirmed.GetStatusAsync()).Value!.Status);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(300));
+        await Eventually(async () => (await confirmed.GetStatusAsync()).Value!.Status == TicketStatus.Expired);
+        var code = scan.Value.Ticket.TicketId;
+        Assert.False((await confirmed.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, null))).Succeeded);
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await condition()) return;
+            await Task.Delay(10);
+        }
+        Assert.Fail("The condition did not become true within 2 s.");
+    }
+}
