@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit;
+
+namespace ScanLogin.FunctionalTests;
+
+/// <summary>The wire shapes, read back loosely as the clients would.</summary>
+public sealed record TicketView(string TicketId, string Status, int Version, DateTimeOffset? ExpiresAt, string? ExchangeCode, string? Reason);
+public sealed record TicketCreated(string TicketId, string BrowserSecret, string Scene, TicketView Ticket);
+public sealed record ScanResponse(TicketView Ticket, string ScanToken, string AppName, string? RequesterIp, string? RequesterUserAgent);
+public sealed record UserView(string Id, string PoolId, string? Nickname, string? Phone);
+public sealed record ExchangeResponse(UserView User, string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
+public sealed record Problem(string? Title, int Status, string? Detail, string Code);
+
+/// <summary>Plays the browser and the phone over HTTP.</summary>
+public static class Api
+{
+    public static async Task<TicketCreated> CreateTicketAsync(HttpClient http, Tenant tenant)
+    {
+        var response = await http.PostAsJsonAsync("/api/tickets", new { appId = tenant.AppId, identitySource = Tenant.Source });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<TicketCreated>())!;
+    }
+
+    public static async Task<TicketView> StatusAsync(HttpClient http, string ticketId) =>
+        (await http.GetFromJsonAsync<TicketView>($"/api/tickets/{ticketId}"))!;
+
+    public static Task<HttpResponseMessage> ScanAsync(HttpClient http, string ticketId, string loginCode, string? nickname = "Mei") =>
+        http.PostAsJsonAsync($"/api/mini-program/tickets/{ticketId}/scan", new { loginCode, nickname });
+
+    public static async Task<ScanResponse> ScanOkAsync(HttpClient http, string ticketId, string loginCode)
+    {
+        var response = await ScanAsync(http, ticketId, loginCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ScanResponse>())!;
+    }
+
+    public static Task<HttpResponseMessage> ConfirmAsync(HttpClient http, string ticketId, string scanToken, string? phoneCode = null) =>
+        http.PostAsJsonAsync($"/api/mini-program/tickets/{ticketId}/confirm", new { scanToken, phoneCode });
+
+    public static Task<HttpResponseMessage> ExchangeAsync(HttpClient http, string code, string browserSecret, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets/exchange") { Content = JsonContent.Create(new { code }) };
+        request.Headers.Add("X-Browser-Secret", browserSecret);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return http.SendAsync(request);
+    }
+
+    /// <summary>Asserts the one JSON error shape and returns it.</summary>
+    public static async Task<Problem> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonSerializer.Deserialize<Problem>(await response.Content.ReadAsStringAsync(), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Assert.Equal((int)status, problem.Status);
+        Assert.Equal(code, problem.Code);
+        return problem;
+    }
+}

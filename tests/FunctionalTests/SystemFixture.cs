@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using ScanLogin.Grains;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.Tickets;
+using ScanLogin.Silo;
+using ScanLogin.Tests.Shared;
+using ScanLogin.WebFront.Hosting;
+using Xunit;
+
+namespace ScanLogin.FunctionalTests;
+
+/// <summary>
+/// The whole system, for real: two silos clustered through Redis with grain state and users in PostgreSQL,
+/// two front ends (cluster clients) on loopback ports, and the WeChat emulator. PostgreSQL and Redis come
+/// from deploy/test.sh (SCANLOGIN_TEST_POSTGRES, SCANLOGIN_TEST_REDIS); without them these tests fail.
+/// </summary>
+public sealed class SystemFixture : IAsyncLifetime
+{
+    private readonly List<IHost> _silos = [];
+    private readonly List<WebApplication> _frontEnds = [];
+
+    public static string Postgres => Environment.GetEnvironmentVariable("SCANLOGIN_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("SCANLOGIN_TEST_POSTGRES is not set: run the tests with deploy/test.sh.");
+
+    public static string Redis => Environment.GetEnvironmentVariable("SCANLOGIN_TEST_REDIS")
+        ?? throw new InvalidOperationException("SCANLOGIN_TEST_REDIS is not set: run the tests with deploy/test.sh.");
+
+    /// <summary>The ticket clock of both silos; the front ends and the emulator keep real time.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public EmulatorHost Emulator { get; private set; } = null!;
+
+    /// <summary>Front end A and front end B: separate hosts, separate cluster clients.</summary>
+    public HttpClient A { get; private set; } = null!;
+
+    public HttpClient B { get; private set; } = null!;
+
+    public IGrainFactory Grains => _silos[0].Services.GetRequiredService<IGrainFactory>();
+
+    public NpgsqlDataSource Database { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = NpgsqlDataSource.Create(Postgres);
+        Emulator = await EmulatorHost.StartAsync();
+        var clusterId = "test-" + Guid.NewGuid().ToString("N")[..12];
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:PostgreSQL"] = Postgres,
+            ["ConnectionStrings:Redis"] = Redis,
+            ["Orleans:ClusterId"] = clusterId,
+            ["Orleans:ServiceId"] = "scanlogin-tests",
+            ["ScanLogin:Keys:TokenSigningKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)1, 32).ToArray()),
+            ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
+            ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
+            ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
+            ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+
+        for (var i = 0; i < 2; i++)
+        {
+            var silo = SiloBuilder.Create([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Orleans:SiloPort"] = FreePort().ToString(),
+                    ["Orleans:GatewayPort"] = FreePort().ToString(),
+                });
+                builder.Services.AddSingleton(new TicketClock(Time));
+            }).Build();
+            await silo.StartAsync();
+            _silos.Add(silo);
+        }
+
+        foreach (var _ in new[] { 'A', 'B' })
+        {
+            var app = FrontEndApp.Create([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+            });
+            await app.StartAsync();
+            _frontEnds.Add(app);
+        }
+        A = new HttpClient { BaseAddress = new Uri(_frontEnds[0].Urls.First()) };
+        B = new HttpClient { BaseAddress = new Uri(_frontEnds[1].Urls.First()) };
+        await WaitReadyAsync(A);
+        await WaitReadyAsync(B);
+    }
+
+    /// <summary>A fresh tenant: pool, application (with secret) and an identity source on the emulator's default mini program.</summary>
+    public async Task<Tenant> CreateTenantAsync(LoginMode mode = LoginMode.LoginAndRegister, AccountAssociation association = AccountAssociation.Off)
+    {
+        var tenant = new Tenant("pool-" + Guid.NewGuid().ToString("N")[..8], "app-" + Guid.NewGuid().ToString("N")[..8], "app-secret-" + Guid.NewGuid().ToString("N"));
+        await Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(tenant.PoolId, "Pool"));
+        await Grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(
+            new ApplicationSettings(tenant.AppId, tenant.PoolId, "Functional test site", null, [], []), tenant.AppSecret);
+        await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(
+            new IdentitySourceSettings(tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, mode, association,
+                IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);
+        return tenant;
+    }
+
+    public TokenIssuer Tokens => _silos[0].Services.GetRequiredService<TokenIssuer>();
+
+    public async Task DisposeAsync()
+    {
+        A?.Dispose();
+        B?.Dispose();
+        foreach (var app in _frontEnds) { await app.StopAsync(); await app.DisposeAsync(); }
+        foreach (var silo in _silos) { await silo.StopAsync(); silo.Dispose(); }
+        await Emulator.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private static async Task WaitReadyAsync(HttpClient client)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if ((await client.GetAsync("/readyz")).IsSuccessStatusCode) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{client.BaseAddress} never became ready.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed record Tenant(string PoolId, string AppId, string AppSecret)
+{
+    public const string Source = "wechat";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SystemFixture>
+{
+    public const string Name = "system";
+}
