@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Silo;
+using ScanLogin.Tests.Shared;
+using ScanLogin.WebFront.Hosting;
+
+// Ticket throughput and confirm-to-browser latency through the real front end, silo, PostgreSQL and Redis.
+// Run with deploy/bench.sh, which starts PostgreSQL and Redis and passes their addresses.
+var seconds = args.Length > 0 ? int.Parse(args[0]) : 10;
+var concurrency = args.Length > 1 ? int.Parse(args[1]) : 64;
+var samples = args.Length > 2 ? int.Parse(args[2]) : 300;
+
+var postgres = Environment.GetEnvironmentVariable("SCANLOGIN_TEST_POSTGRES") ?? throw new InvalidOperationException("SCANLOGIN_TEST_POSTGRES is not set");
+var redis = Environment.GetEnvironmentVariable("SCANLOGIN_TEST_REDIS") ?? throw new InvalidOperationException("SCANLOGIN_TEST_REDIS is not set");
+
+await using var emulator = await EmulatorHost.StartAsync();
+var settings = new Dictionary<string, string?>
+{
+    ["ConnectionStrings:PostgreSQL"] = postgres,
+    ["ConnectionStrings:Redis"] = redis,
+    ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
+    ["Orleans:SiloPort"] = FreePort().ToString(),
+    ["Orleans:GatewayPort"] = FreePort().ToString(),
+    ["ScanLogin:Keys:TokenSigningKey"] = Convert.ToBase64String(new byte[32]),
+    ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(new byte[32]),
+    ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
+    ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
+    ["WeChat:BaseAddress"] = emulator.BaseAddress.ToString(),
+    ["Logging:LogLevel:Default"] = "Warning",
+};
+using var silo = SiloBuilder.Create([], b => b.Configuration.AddInMemoryCollection(settings)).Build();
+await silo.StartAsync();
+await using var front = FrontEndApp.Create([], b =>
+{
+    b.Configuration.AddInMemoryCollection(settings);
+    b.WebHost.UseUrls("http://127.0.0.1:0");
+});
+await front.StartAsync();
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(front.Urls.First()) };
+while (!(await http.GetAsync("/readyz")).IsSuccessStatusCode) await Task.Delay(100);
+
+var grains = silo.Services.GetRequiredService<IGrainFactory>();
+await grains.GetGrain<IUserPoolGrain>("bench").SaveSettingsAsync(new UserPoolSettings("bench", "Bench"));
+await grains.GetGrain<IApplicationGrain>("bench-app").SaveAsync(new ApplicationSettings("bench-app", "bench", "Bench", null, [], []), "secret");
+await grains.GetGrain<IIdentitySourceGrain>("bench/wechat").SaveAsync(new IdentitySourceSettings("bench", "wechat", "WeChat", null, true, false, null,
+    LoginMode.LoginAndRegister, AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, ["bench-app"]), null);
+var create = new { appId = "bench-app", identitySource = "wechat" };
+
+// Warm-up, then tickets created per second with `concurrency` clients in a closed loop.
+for (var i = 0; i < 200; i++) (await http.PostAsJsonAsync("/api/tickets", create)).EnsureSuccessStatusCode();
+var created = 0L;
+var stop = Stopwatch.StartNew();
+await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+{
+    while (stop.Elapsed < TimeSpan.FromSeconds(seconds))
+    {
+        (await http.PostAsJsonAsync("/api/tickets", create)).EnsureSuccessStatusCode();
+        Interlocked.Increment(ref created);
+    }
+}));
+var perSecond = created / stop.Elapsed.TotalSeconds;
+
+// Confirm-to-browser latency: a browser long-polls, the phone confirms, we time when the browser hears.
+var heardAfterConfirmSent = new List<double>();
+var confirmRoundTrip = new List<double>();
+for (var i = 0; i < samples; i++)
+{
+    var ticket = (await (await http.PostAsJsonAsync("/api/tickets", create)).Content.ReadFromJsonAsync<Created>())!;
+    var openId = await emulator.CreateUserAsync(phone: null);
+    var scan = (await (await http.PostAsJsonAsync($"/api/mini-program/tickets/{ticket.TicketId}/scan",
+        new { loginCode = await emulator.LoginCodeAsync(openId) })).Content.ReadFromJsonAsync<Scanned>())!;
+    var clock = new Stopwatch();
+    var waiting = Task.Run(async () =>
+    {
+        var response = await http.GetAsync($"/api/tickets/{ticket.TicketId}/wait?version=2&timeout=30");
+        var heard = clock.Elapsed;
+        response.EnsureSuccessStatusCode();
+        return heard;
+    });
+    await Task.Delay(20); // let the long-poll park
+    clock.Start();
+    (await http.PostAsJsonAsync($"/api/mini-program/tickets/{ticket.TicketId}/confirm", new { scanToken = scan.ScanToken })).EnsureSuccessStatusCode();
+    confirmRoundTrip.Add(clock.Elapsed.TotalMilliseconds);
+    heardAfterConfirmSent.Add((await waiting).TotalMilliseconds);
+}
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores; one silo + one front end in one process; PostgreSQL and Redis on loopback");
+Console.WriteLine($"tickets created: {created} in {stop.Elapsed.TotalSeconds:F1} s with {concurrency} concurrent clients = {perSecond:F0} tickets/s");
+Console.WriteLine($"confirm -> browser heard (from confirm sent), {samples} samples: p50 {Percentile(heardAfterConfirmSent, 50):F1} ms, p99 {Percentile(heardAfterConfirmSent, 99):F1} ms");
+Console.WriteLine($"confirm round trip (phone's view), {samples} samples: p50 {Percentile(confirmRoundTrip, 50):F1} ms, p99 {Percentile(confirmRoundTrip, 99):F1} ms");
+
+await front.StopAsync();
+await silo.StopAsync();
+
+static double Percentile(List<double> values, int p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+internal sealed record Created(string TicketId);
+internal sealed record Scanned(string ScanToken);
