@@ -26,7 +26,8 @@ stop_all() {
   stop_postgres "$state/postgres"
   echo "==> stopped"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
 
 # Keys are made once per checkout and kept in .run/, so tokens and stored secrets survive restarts.
 if [ ! -f "$state/keys.env" ]; then
@@ -104,4 +105,5 @@ One login with curl (needs jq); paste line by line:
 Press Ctrl-C to stop.
 EOT
 wait -n "${pids[@]}" || true
-echo "a process exited; see $state/*.log" >&2
+echo "a process exited unexpectedly; see $state/*.log" >&2
+exit 1

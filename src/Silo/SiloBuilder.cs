@@ -1,5 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using ScanLogin.Grains;
 using ScanLogin.Grains.Storage;
 
@@ -39,8 +41,13 @@ public static class SiloBuilder
 
             if (postgres is { Length: > 0 })
             {
+                // Orleans' binary serializer, not the JSON default: versioned by [Id], compact, and no type names in the data.
                 foreach (var name in new[] { StorageNames.Configuration, StorageNames.Tickets })
-                    silo.AddAdoNetGrainStorage(name, o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
+                    silo.AddAdoNetGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>
+                    {
+                        (options.Invariant, options.ConnectionString) = ("Npgsql", postgres);
+                        options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                    }));
             }
             else
             {

@@ -26,6 +26,7 @@ public sealed class SystemFixture : IAsyncLifetime
 {
     private readonly List<IHost> _silos = [];
     private readonly List<WebApplication> _frontEnds = [];
+    private Dictionary<string, string?> _settings = [];
 
     public static string Postgres => Environment.GetEnvironmentVariable("SCANLOGIN_TEST_POSTGRES")
         ?? throw new InvalidOperationException("SCANLOGIN_TEST_POSTGRES is not set: run the tests with deploy/test.sh.");
@@ -43,7 +44,7 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public HttpClient B { get; private set; } = null!;
 
-    public IGrainFactory Grains => _silos[0].Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _silos[^1].Services.GetRequiredService<IGrainFactory>();
 
     public NpgsqlDataSource Database { get; private set; } = null!;
 
@@ -66,21 +67,8 @@ public sealed class SystemFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         };
 
-        for (var i = 0; i < 2; i++)
-        {
-            var silo = SiloBuilder.Create([], builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(settings);
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Orleans:SiloPort"] = FreePort().ToString(),
-                    ["Orleans:GatewayPort"] = FreePort().ToString(),
-                });
-                builder.Services.AddSingleton(new TicketClock(Time));
-            }).Build();
-            await silo.StartAsync();
-            _silos.Add(silo);
-        }
+        _settings = settings;
+        for (var i = 0; i < 2; i++) _silos.Add(await StartSiloAsync());
 
         foreach (var _ in new[] { 'A', 'B' })
         {
@@ -98,6 +86,31 @@ public sealed class SystemFixture : IAsyncLifetime
         await WaitReadyAsync(B);
     }
 
+    /// <summary>Stops a silo gracefully (its grains write nothing more and deactivate) and starts a new one in its place.</summary>
+    public async Task ReplaceSiloAsync(int index)
+    {
+        var old = _silos[index];
+        await old.StopAsync();
+        old.Dispose();
+        _silos[index] = await StartSiloAsync();
+    }
+
+    private async Task<IHost> StartSiloAsync()
+    {
+        var silo = SiloBuilder.Create([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(_settings);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Orleans:SiloPort"] = FreePort().ToString(),
+                ["Orleans:GatewayPort"] = FreePort().ToString(),
+            });
+            builder.Services.AddSingleton(new TicketClock(Time));
+        }).Build();
+        await silo.StartAsync();
+        return silo;
+    }
+
     /// <summary>A fresh tenant: pool, application (with secret) and an identity source on the emulator's default mini program.</summary>
     public async Task<Tenant> CreateTenantAsync(LoginMode mode = LoginMode.LoginAndRegister, AccountAssociation association = AccountAssociation.Off)
     {
@@ -111,7 +124,7 @@ public sealed class SystemFixture : IAsyncLifetime
         return tenant;
     }
 
-    public TokenIssuer Tokens => _silos[0].Services.GetRequiredService<TokenIssuer>();
+    public TokenIssuer Tokens => _silos[^1].Services.GetRequiredService<TokenIssuer>();
 
     public async Task DisposeAsync()
     {
@@ -121,6 +134,13 @@ public sealed class SystemFixture : IAsyncLifetime
         foreach (var silo in _silos) { await silo.StopAsync(); silo.Dispose(); }
         await Emulator.DisposeAsync();
         await Database.DisposeAsync();
+    }
+
+    /// <summary>Waits until both front ends reach the cluster again (after silos were replaced).</summary>
+    public async Task WaitFrontEndsReadyAsync()
+    {
+        await WaitReadyAsync(A);
+        await WaitReadyAsync(B);
     }
 
     private static async Task WaitReadyAsync(HttpClient client)

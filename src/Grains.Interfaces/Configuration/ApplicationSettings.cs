@@ -7,8 +7,8 @@ public sealed record ApplicationSettings(
     [property: Id(1)] string PoolId,
     [property: Id(2)] string Name,
     [property: Id(3)] string? LogoUrl,
-    [property: Id(4)] IReadOnlyList<string> AllowedOrigins,
-    [property: Id(5)] IReadOnlyList<string> CallbackUrls);
+    [property: Id(4)] string[] AllowedOrigins,
+    [property: Id(5)] string[] CallbackUrls);
 
 /// <summary>One application: its settings and the hash of its secret.</summary>
 [Alias("ScanLogin.IApplicationGrain")]

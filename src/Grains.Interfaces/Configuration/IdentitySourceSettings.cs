@@ -30,7 +30,7 @@ public sealed record IdentitySourceSettings(
     [property: Id(7)] LoginMode LoginMode,
     [property: Id(8)] AccountAssociation Association,
     [property: Id(9)] TimeSpan TicketLifetime,
-    [property: Id(10)] IReadOnlyList<string> ApplicationIds)
+    [property: Id(10)] string[] ApplicationIds)
 {
     public static readonly TimeSpan DefaultTicketLifetime = TimeSpan.FromSeconds(120);
 

@@ -52,6 +52,8 @@ public static class FrontEndApp
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
             }
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            // Learn about replaced silos within seconds, not the default minute.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
     }
 }
