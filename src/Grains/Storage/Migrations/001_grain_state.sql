@@ -70,15 +70,10 @@ WHERE service_id = @ServiceId::text
   AND grain_id_n1 = @GrainIdN1::bigint
   AND version = @GrainStateVersion::integer
 RETURNING version + 1 AS "NewGrainStateVersion"
-$sql$),
-('DeleteStorageKey', $sql$
-DELETE FROM scanlogin_grain_state
-WHERE service_id = @ServiceId::text
-  AND grain_type = @GrainTypeString::text
-  AND grain_key = COALESCE(@GrainIdExtensionString::text, '')
-  AND grain_id_n0 = @GrainIdN0::bigint
-  AND grain_id_n1 = @GrainIdN1::bigint
-  AND version = @GrainStateVersion::integer
-RETURNING version + 1 AS "NewGrainStateVersion"
 $sql$)
+ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
+
+-- The provider also loads a delete statement (used with DeleteStateOnClear): ours is the clear, which deletes already.
+INSERT INTO OrleansQuery (QueryKey, QueryText)
+SELECT 'DeleteStorageKey', QueryText FROM OrleansQuery WHERE QueryKey = 'ClearStorageKey'
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
