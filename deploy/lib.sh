@@ -6,6 +6,7 @@ ensure_tools() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+  command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
   pg_bin_dir >/dev/null 2>&1 || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"
