@@ -12,6 +12,13 @@ using ScanLogin.Silo;
 using ScanLogin.Tests.Shared;
 using ScanLogin.WebFront.Hosting;
 
+// `qr` runs the image benchmarks (BenchmarkDotNet); anything else the system benchmark below.
+if (args is ["qr", ..])
+{
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<ScanLogin.Benchmarks.QrRenderingBenchmarks>(args: args[1..]);
+    return;
+}
+
 // Ticket throughput and confirm-to-browser latency through the real front end, silo, PostgreSQL and Redis.
 // Run with deploy/bench.sh, which starts PostgreSQL and Redis and passes their addresses.
 var seconds = args.Length > 0 ? int.Parse(args[0]) : 10;
