@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using ScanLogin.Grains.Accounts;
 using ScanLogin.Grains.Configuration;
+using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.Storage;
 using ScanLogin.Grains.Tickets;
 using ScanLogin.Grains.WeChat;
@@ -19,6 +20,8 @@ public static class GrainServiceCollectionExtensions
         services.Configure<TokenOptions>(configuration.GetSection(TokenOptions.Section));
         services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
+        services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
+        services.AddSingleton<LogoLibrary>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<SecretProtector>();
         services.TryAddSingleton(TimeProvider.System);

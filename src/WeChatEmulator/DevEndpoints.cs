@@ -21,7 +21,8 @@ public static class DevEndpoints
             devEndpoints = new[] { "POST /__emulator/mini-programs {appId, appSecret}",
                 "POST /__emulator/users {appId, nickname?, phoneNumber?, countryCode?, unionId?, withUnionId?}",
                 "POST /__emulator/login-code {appId, openId}  (what wx.login returns)",
-                "POST /__emulator/phone-code {appId, openId}  (what the phone-number button returns)" },
+                "POST /__emulator/phone-code {appId, openId}  (what the phone-number button returns)",
+                "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)" },
         }));
 
         dev.MapPost("/mini-programs", (EmulatorState state, MiniProgramBody body) =>
@@ -39,6 +40,8 @@ public static class DevEndpoints
             var user = state.AddUser(appId, body.Nickname, body.PhoneNumber, body.CountryCode ?? "86", unionId);
             return Results.Json(user, statusCode: 201);
         });
+
+        dev.MapGet("/codes", (EmulatorState state, string appId) => Results.Json(new { appId, scenes = state.ScenesOf(appId) }));
 
         dev.MapPost("/login-code", (EmulatorState state, CodeBody body) => Issue(state, body, CodeKind.Login));
         dev.MapPost("/phone-code", (EmulatorState state, CodeBody body) => Issue(state, body, CodeKind.Phone));

@@ -23,6 +23,7 @@ public sealed class EmulatorState(TimeProvider time)
     private readonly Dictionary<string, Queue<DateTimeOffset>> _sessionCalls = [];
     private readonly Dictionary<string, List<DateTimeOffset>> _forcedRefreshes = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _codeImages = [];
+    private readonly Dictionary<string, List<string>> _scenes = [];
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -120,9 +121,20 @@ public sealed class EmulatorState(TimeProvider time)
         lock (_gate) return token is not null && _tokens.TryGetValue(token, out var e) && e.ExpiresAt > Now ? e.AppId : null;
     }
 
-    public bool TryCountCodeImage(string appId)
+    public bool TryCountCodeImage(string appId, string scene)
     {
-        lock (_gate) return TryCount(_codeImages, appId, CodeImagesPerMinute);
+        lock (_gate)
+        {
+            if (!TryCount(_codeImages, appId, CodeImagesPerMinute)) return false;
+            (_scenes.TryGetValue(appId, out var list) ? list : _scenes[appId] = []).Add(scene);
+            return true;
+        }
+    }
+
+    /// <summary>The scenes of every mini-program code generated for an AppID, oldest first.</summary>
+    public string[] ScenesOf(string appId)
+    {
+        lock (_gate) return _scenes.TryGetValue(appId, out var list) ? [.. list] : [];
     }
 
     private string NewToken(string appId, DateTimeOffset now)

@@ -66,7 +66,7 @@ public static class WeChatApiEndpoints
                 return Error(40097, "invalid scene");
             if (body.Page is { } page && (page.StartsWith('/') || page.Contains('?'))) return Error(41030, "invalid page");
             if (body.EnvVersion is not (null or "release" or "trial" or "develop")) return Error(40097, "invalid env_version");
-            if (!state.TryCountCodeImage(appId)) return Error(45009);
+            if (!state.TryCountCodeImage(appId, scene)) return Error(45009);
             var width = Math.Clamp(body.Width ?? 430, 280, 1280); // WeChat clamps rather than refuses
             return Results.File(StandInCode.Render(scene, width), "image/png");
         });

@@ -50,6 +50,10 @@ public sealed class EmulatorHost : IAsyncDisposable
     public async Task RegisterMiniProgramAsync(string appId, string appSecret) =>
         (await Http.PostAsJsonAsync("__emulator/mini-programs", new { appId, appSecret })).EnsureSuccessStatusCode();
 
+    /// <summary>The scenes of the mini-program codes WeChat generated for an AppID.</summary>
+    public async Task<string[]> ScenesAsync(string appId) =>
+        (await Http.GetFromJsonAsync<Scenes>($"__emulator/codes?appId={Uri.EscapeDataString(appId)}"))!.Values;
+
     private async Task<string> CodeAsync(string kind, string openId, string appId)
     {
         var response = await Http.PostAsJsonAsync($"__emulator/{kind}", new { appId, openId });
@@ -67,4 +71,6 @@ public sealed class EmulatorHost : IAsyncDisposable
     private sealed record CreatedUser(string OpenId);
 
     private sealed record IssuedCode(string Code);
+
+    private sealed record Scenes([property: System.Text.Json.Serialization.JsonPropertyName("scenes")] string[] Values);
 }

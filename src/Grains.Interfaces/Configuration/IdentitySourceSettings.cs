@@ -17,7 +17,10 @@ public enum AccountAssociation
     AskBinding = 2,
 }
 
-/// <summary>A "PC mini-program scan code" identity source of one pool. Never carries the AppSecret in clear.</summary>
+/// <summary>
+/// A "PC mini-program scan code" identity source of one pool. Never carries the AppSecret in clear.
+/// <see cref="LogoHash"/> names the uploaded logo's content and is set only by <see cref="IIdentitySourceGrain.SetLogoAsync"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.IdentitySourceSettings")]
 public sealed record IdentitySourceSettings(
     [property: Id(0)] string PoolId,
@@ -30,7 +33,8 @@ public sealed record IdentitySourceSettings(
     [property: Id(7)] LoginMode LoginMode,
     [property: Id(8)] AccountAssociation Association,
     [property: Id(9)] TimeSpan TicketLifetime,
-    [property: Id(10)] string[] ApplicationIds)
+    [property: Id(10)] string[] ApplicationIds,
+    [property: Id(11)] string? LogoHash = null)
 {
     public static readonly TimeSpan DefaultTicketLifetime = TimeSpan.FromSeconds(120);
 
@@ -62,4 +66,12 @@ public interface IIdentitySourceGrain : IGrainWithStringKey
     /// <summary>Settings with the decrypted mini-program credentials, for grains that call WeChat; null when unknown.</summary>
     [ReadOnly, Alias("GetRuntime")]
     Task<IdentitySourceRuntime?> GetRuntimeAsync();
+
+    /// <summary>Validates and stores the mini-program logo (PNG or JPEG), or removes it when null; answers the new logo hash.</summary>
+    [Alias("SetLogo")]
+    Task<Outcome<string?>> SetLogoAsync(byte[]? image);
+
+    /// <summary>The stored logo as PNG, or null.</summary>
+    [ReadOnly, Alias("GetLogo")]
+    Task<byte[]?> GetLogoAsync();
 }

@@ -16,6 +16,10 @@ public interface ITicketGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("Watch")]
     Task<Outcome<TicketSnapshot>> WatchAsync(ITicketWatcher watcher);
 
+    /// <summary>The ticket's QR code as an image, rendered at most once per format and size.</summary>
+    [AlwaysInterleave, Alias("GetImage")]
+    Task<Outcome<QrImage>> GetImageAsync(QrImageRequest request);
+
     [Alias("Scan")]
     Task<Outcome<ScanView>> ScanAsync(ScanRequest request);
 

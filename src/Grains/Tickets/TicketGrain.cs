@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
+using System.Text;
+using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.WeChat;
 
 namespace ScanLogin.Grains.Tickets;
@@ -15,13 +17,18 @@ public sealed class TicketGrain(
     TokenIssuer tokens,
     TicketClock clock,
     IOptions<TicketOptions> options,
+    IOptions<QrOptions> qrOptions,
+    LogoLibrary logos,
+    TimeProvider time,
     ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     private const string ScanCodePurpose = "scan-code";
     private const string ScanTokenPurpose = "scan-token";
     private const string IdempotencyPurpose = "exchange-idempotency";
 
+    private const int MaxImageVariants = 4;
     private readonly ObserverManager<ITicketWatcher> _watchers = new(options.Value.WatchLifetime, logger);
+    private readonly Dictionary<QrImageRequest, Task<Outcome<QrImage>>> _images = [];
     private ITimer? _deadlineTimer;
 
     private TicketState Ticket => state.State;
@@ -60,6 +67,48 @@ public sealed class TicketGrain(
         if (!Exists) return Task.FromResult<Outcome<TicketSnapshot>>(NotFound(this.GetPrimaryKeyString()));
         if (!Ticket.Status.IsTerminal()) _watchers.Subscribe(watcher, watcher);
         return Task.FromResult<Outcome<TicketSnapshot>>(Ticket.ToSnapshot());
+    }
+
+    Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request)
+    {
+        if (!Exists) return Task.FromResult<Outcome<QrImage>>(NotFound(this.GetPrimaryKeyString()));
+        if (request.Size is < QrRenderer.MinSize or > QrRenderer.MaxSize)
+            return Task.FromResult<Outcome<QrImage>>(new Failure(FailureCodes.ImageSizeInvalid,
+                $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels."));
+        // Concurrent requests for the same picture share one rendering; a failed one is tried again next time.
+        if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return cached;
+        if (_images.Count >= MaxImageVariants) _images.Clear();
+        return _images[request] = RenderImageAsync(request);
+    }
+
+    private async Task<Outcome<QrImage>> RenderImageAsync(QrImageRequest request)
+    {
+        var sourceKey = IdentitySourceSettings.KeyOf(Ticket.PoolId, Ticket.IdentitySource);
+        var source = GrainFactory.GetGrain<IIdentitySourceGrain>(sourceKey);
+        var settings = await source.GetAsync();
+        var app = await GrainFactory.GetGrain<IApplicationGrain>(Ticket.AppId).GetAsync();
+        var logo = await logos.GetAsync(settings?.LogoHash, () => source.GetLogoAsync());
+        var isPrivate = settings?.PrivateDeployment == true;
+
+        byte[] content;
+        if (isPrivate)
+        {
+            var code = await GrainFactory.GetGrain<IMiniProgramCodePoolGrain>(sourceKey).GetCodeAsync(Ticket.TicketId);
+            if (code.Value is null) return code.Failure!;
+            var png = MiniProgramCodeArt.ToPng(code.Value, logo, request.Size);
+            if (png.Value is null) return png.Failure!;
+            content = request.Format == QrFormat.Png ? png.Value : Encoding.UTF8.GetBytes(MiniProgramCodeArt.ToSvg(png.Value, request.Size));
+        }
+        else
+        {
+            var payload = qrOptions.Value.MiniProgramLinkPrefix + Ticket.TicketId;
+            content = request.Format == QrFormat.Png
+                ? QrRenderer.RenderPng(payload, request.Size, logo)
+                : Encoding.UTF8.GetBytes(QrRenderer.RenderSvg(payload, request.Size, logo));
+        }
+        var etag = "\"" + Secrets.Hash("qr-image", $"{Ticket.TicketId}|{request}|{settings?.LogoHash}|{isPrivate}|{qrOptions.Value.MiniProgramLinkPrefix}")[..22] + "\"";
+        return new QrImage(content, request.Format == QrFormat.Png ? "image/png" : "image/svg+xml", etag, Ticket.Deadline, app?.AllowedOrigins ?? [],
+            time.GetUtcNow());
     }
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
@@ -227,31 +276,14 @@ public sealed class TicketGrain(
         return null;
     }
 
-    /// <summary>Reads the phone number behind a phone-number code, refreshing the access token once if WeChat calls it stale.</summary>
+    /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
     private async Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId)
     {
-        var tokenGrain = GrainFactory.GetGrain<IWeChatAccessTokenGrain>(source.MiniProgramAppId);
-        string? stale = null;
-        for (var attempt = 0; ; attempt++)
-        {
-            var accessToken = await tokenGrain.GetTokenAsync(source.MiniProgramAppSecret, stale);
-            if (accessToken.Value is not { } token) return accessToken.Failure!;
-            try
-            {
-                var info = await wechat.GetUserPhoneNumberAsync(token, phoneCode, openId);
-                if (info.WatermarkAppId != source.MiniProgramAppId)
-                    return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");
-                return $"+{info.CountryCode}{info.PurePhoneNumber}";
-            }
-            catch (WeChatApiException e) when (e.ErrCode == WeChatErrorCodes.InvalidCredential && attempt == 0)
-            {
-                stale = token;
-            }
-            catch (Exception e) when (e is WeChatApiException or HttpRequestException or TaskCanceledException)
-            {
-                return await WeChatFailures.CallAsync<string>(() => throw e, logger);
-            }
-        }
+        var info = await WeChatCalls.WithAccessTokenAsync(GrainFactory, source, token => wechat.GetUserPhoneNumberAsync(token, phoneCode, openId), logger);
+        if (info.Value is not { } phone) return info.Failure!;
+        if (phone.WatermarkAppId != source.MiniProgramAppId)
+            return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");
+        return $"+{phone.CountryCode}{phone.PurePhoneNumber}";
     }
 
     private async Task<bool> IsAllowedToExchangeAsync(ExchangeRequest request) => (request.BrowserSecret, request.App) switch

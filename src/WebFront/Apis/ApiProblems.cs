@@ -33,7 +33,8 @@ public static class ApiProblems
         FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.IdentitySourceDisabled
             or FailureCodes.IdentitySourceNotEnabledForApp or FailureCodes.AccountCreationDisabled
             or FailureCodes.WeChatUserBlocked or FailureCodes.BindingRequired => StatusCodes.Status403Forbidden,
-        FailureCodes.ExchangeCodeInvalid or FailureCodes.WeChatCodeInvalid or FailureCodes.PhoneMismatch => StatusCodes.Status400BadRequest,
+        FailureCodes.ExchangeCodeInvalid or FailureCodes.WeChatCodeInvalid or FailureCodes.PhoneMismatch
+            or FailureCodes.ImageSizeInvalid or FailureCodes.LogoInvalid => StatusCodes.Status400BadRequest,
         FailureCodes.WeChatRateLimited => StatusCodes.Status429TooManyRequests,
         FailureCodes.WeChatUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCodes.WeChatMisconfigured => StatusCodes.Status502BadGateway,

@@ -7,9 +7,10 @@ public sealed record CreateTicketRequest(string? AppId, string? IdentitySource);
 
 /// <summary>
 /// A new ticket. <c>browserSecret</c> is shown once: keep it in the page and send it as X-Browser-Secret to exchange.
-/// <c>scene</c> is what the mini-program code carries (at most 32 characters).
+/// <c>scene</c> is what the mini-program code carries (at most 32 characters); <c>qrImageUrl</c> is the code as a PNG
+/// (also <c>qr.svg</c>, and <c>qr?format=png</c> for a data URL).
 /// </summary>
-public sealed record TicketCreated(string TicketId, string BrowserSecret, string Scene, TicketView Ticket);
+public sealed record TicketCreated(string TicketId, string BrowserSecret, string Scene, string QrImageUrl, TicketView Ticket);
 
 /// <summary>A ticket's status as any holder of its id sees it: no token, no secret.</summary>
 public sealed record TicketView(string TicketId, string Status, int Version, DateTimeOffset? ExpiresAt,

@@ -36,12 +36,12 @@ public static class TicketsApi
     }
 
     private static async Task<Results<Created<TicketCreated>, ProblemHttpResult>> CreateTicketAsync(
-        CreateTicketRequest request, HttpContext http, IClusterClient cluster)
+        CreateTicketRequest request, HttpContext http, IClusterClient cluster, TicketIds ids)
     {
         if (request.AppId is not { Length: > 0 and <= 64 }) return ApiProblems.Invalid("appId", "Required, at most 64 characters.");
         if (request.IdentitySource is not { Length: > 0 and < 32 }) return ApiProblems.Invalid("identitySource", "Required, fewer than 32 characters.");
 
-        var ticketId = Secrets.NewId();
+        var ticketId = await ids.NewAsync(request.AppId, request.IdentitySource);
         var browserSecret = Secrets.NewSecret();
         var requester = new Requester(
             http.Connection.RemoteIpAddress?.ToString(),
@@ -50,7 +50,8 @@ public static class TicketsApi
         var opened = await cluster.GetGrain<ITicketGrain>(ticketId)
             .OpenAsync(new TicketOpening(request.AppId, request.IdentitySource, requester, Secrets.HashBrowserSecret(browserSecret)));
         if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
-        return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId, TicketView.From(ticket)));
+        return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
+            $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, IClusterClient cluster)

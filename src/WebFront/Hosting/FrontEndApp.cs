@@ -22,6 +22,7 @@ public static class FrontEndApp
         builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TicketFeed>();
+        builder.Services.AddSingleton<TicketIds>();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
@@ -31,6 +32,7 @@ public static class FrontEndApp
         app.MapHealthApi();
         app.MapTicketsApi();
         app.MapMiniProgramApi();
+        app.MapQrCodesApi();
         return app;
     }
 

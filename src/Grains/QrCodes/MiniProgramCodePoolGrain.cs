@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScanLogin.Grains.WeChat;
+
+namespace ScanLogin.Grains.QrCodes;
+
+/// <summary>
+/// Keeps <see cref="QrOptions.CodePoolSize"/> mini-program codes ready for one privately deployed identity source,
+/// generating at most <see cref="QrOptions.CodesPerSecond"/> a second. Held in memory only: a lost pool costs a
+/// little WeChat quota, nothing else.
+/// </summary>
+public sealed class MiniProgramCodePoolGrain(IWeChatApi wechat, IOptions<QrOptions> options, TimeProvider time,
+    ILogger<MiniProgramCodePoolGrain> logger) : Grain, IMiniProgramCodePoolGrain
+{
+    private readonly Queue<(string TicketId, byte[] Image)> _ready = new();
+    private readonly Dictionary<string, (byte[] Image, DateTimeOffset HandedOutAt)> _handedOut = [];
+    private QrOptions Options => options.Value;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Keeps the grain alive and the pool full for as long as the silo runs.
+        this.RegisterGrainTimer(RefillAsync, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    Task<string> IMiniProgramCodePoolGrain.TakeAsync()
+    {
+        if (!_ready.TryDequeue(out var code)) return Task.FromResult(Secrets.NewId());
+        _handedOut[code.TicketId] = (code.Image, time.GetUtcNow());
+        return Task.FromResult(code.TicketId);
+    }
+
+    async Task<Outcome<byte[]>> IMiniProgramCodePoolGrain.GetCodeAsync(string ticketId)
+    {
+        if (_handedOut.TryGetValue(ticketId, out var handed)) return handed.Image;
+        var generated = await GenerateAsync(ticketId);
+        if (generated.Value is { } image) _handedOut[ticketId] = (image, time.GetUtcNow());
+        return generated;
+    }
+
+    Task<int> IMiniProgramCodePoolGrain.CountReadyAsync() => Task.FromResult(_ready.Count);
+
+    private async Task RefillAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (id, handed) in _handedOut.ToList())
+            if (now - handed.HandedOutAt > Options.HandedOutRetention) _handedOut.Remove(id);
+
+        var wanted = Math.Min(Options.CodePoolSize - _ready.Count, Options.CodesPerSecond);
+        for (var i = 0; i < wanted && !ct.IsCancellationRequested; i++)
+        {
+            var ticketId = Secrets.NewId();
+            var generated = await GenerateAsync(ticketId);
+            if (generated.Value is not { } image)
+            {
+                logger.LogWarning("Could not pre-generate a mini-program code for {IdentitySource}: {Failure}", this.GetPrimaryKeyString(), generated.Failure);
+                return; // try again at the next tick
+            }
+            _ready.Enqueue((ticketId, image));
+        }
+    }
+
+    private async Task<Outcome<byte[]>> GenerateAsync(string ticketId)
+    {
+        var runtime = await GrainFactory.GetGrain<IIdentitySourceGrain>(this.GetPrimaryKeyString()).GetRuntimeAsync();
+        if (runtime is null) return new Failure(FailureCodes.IdentitySourceNotFound, "The identity source no longer exists.");
+        var request = new WeChatCodeRequest(ticketId, Options.MiniProgramPage, Options.WeChatCodeWidth, Options.EnvVersion, CheckPath: false);
+        return await WeChatCalls.WithAccessTokenAsync(GrainFactory, runtime,
+            async token => (await wechat.GetUnlimitedCodeAsync(token, request)).Bytes, logger);
+    }
+}
