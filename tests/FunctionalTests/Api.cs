@@ -7,7 +7,7 @@ namespace ScanLogin.FunctionalTests;
 
 /// <summary>The wire shapes, read back loosely as the clients would.</summary>
 public sealed record TicketView(string TicketId, string Status, int Version, DateTimeOffset? ExpiresAt, string? ExchangeCode, string? Reason);
-public sealed record TicketCreated(string TicketId, string BrowserSecret, string Scene, TicketView Ticket);
+public sealed record TicketCreated(string TicketId, string BrowserSecret, string Scene, string QrImageUrl, TicketView Ticket);
 public sealed record ScanResponse(TicketView Ticket, string ScanToken, string AppName, string? RequesterIp, string? RequesterUserAgent);
 public sealed record UserView(string Id, string PoolId, string? Nickname, string? Phone);
 public sealed record ExchangeResponse(UserView User, string AccessToken, string TokenType, DateTimeOffset ExpiresAt);

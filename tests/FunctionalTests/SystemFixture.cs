@@ -112,12 +112,13 @@ public sealed class SystemFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh tenant: pool, application (with secret) and an identity source on the emulator's default mini program.</summary>
-    public async Task<Tenant> CreateTenantAsync(LoginMode mode = LoginMode.LoginAndRegister, AccountAssociation association = AccountAssociation.Off)
+    public async Task<Tenant> CreateTenantAsync(LoginMode mode = LoginMode.LoginAndRegister, AccountAssociation association = AccountAssociation.Off,
+        string[]? allowedOrigins = null)
     {
         var tenant = new Tenant("pool-" + Guid.NewGuid().ToString("N")[..8], "app-" + Guid.NewGuid().ToString("N")[..8], "app-secret-" + Guid.NewGuid().ToString("N"));
         await Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(tenant.PoolId, "Pool"));
         await Grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(
-            new ApplicationSettings(tenant.AppId, tenant.PoolId, "Functional test site", null, [], []), tenant.AppSecret);
+            new ApplicationSettings(tenant.AppId, tenant.PoolId, "Functional test site", null, allowedOrigins ?? [], []), tenant.AppSecret);
         await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(
             new IdentitySourceSettings(tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, mode, association,
                 IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);

@@ -1,6 +1,7 @@
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.Grains.QrCodes;
 using SkiaSharp;
+using ScanLogin.Tests.Shared;
 using Xunit;
 
 namespace ScanLogin.UnitTests.QrCodes;

@@ -1,5 +1,6 @@
 using ScanLogin.Grains.QrCodes;
 using SkiaSharp;
+using ScanLogin.Tests.Shared;
 using Xunit;
 
 namespace ScanLogin.UnitTests.QrCodes;

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace ScanLogin.UnitTests.QrCodes;
+namespace ScanLogin.Tests.Shared;
 
 /// <summary>Logos made on the spot: a colourful PNG and a JPEG, like an operator would upload.</summary>
 public static class TestLogos

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ScanLogin.UnitTests.QrCodes;
+namespace ScanLogin.Tests.Shared;
 
 /// <summary>Decodes images with Debian's zbarimg, a real QR decoder independent of the encoder under test.</summary>
 public static class QrDecoder
