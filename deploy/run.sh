@@ -63,7 +63,7 @@ pids+=($!)
 echo "==> silo (ports $SILO_PORT/$GATEWAY_PORT)"
 Orleans__SiloPort=$SILO_PORT Orleans__GatewayPort=$GATEWAY_PORT \
 ScanLogin__Seed__PoolId=demo ScanLogin__Seed__AppId=demo-app ScanLogin__Seed__AppSecret="$DEMO_APP_SECRET" \
-ScanLogin__Seed__AllowedOrigins__0="http://127.0.0.1:$WEB_PORT" \
+ScanLogin__Seed__AllowedOrigins__0="http://127.0.0.1:$WEB_PORT" ScanLogin__Seed__LogoPath="$PWD/deploy/demo-logo.png" \
   dotnet src/Silo/bin/Release/net10.0/ScanLogin.Silo.dll >"$state/silo.log" 2>&1 &
 pids+=($!)
 
@@ -79,6 +79,7 @@ E=http://127.0.0.1:$EMULATOR_PORT
 cat <<EOT
 
 ScanLogin is running.
+  Demo (PC login page):     $W/            (shows the QR code and its live status)
   API reference (OpenAPI):  $W/docs      (document: $W/openapi/v1.json)
   Health:                   $W/healthz   $W/readyz
   WeChat emulator:          $E/__emulator

@@ -19,8 +19,10 @@ internal sealed class SeedFromConfiguration(IGrainFactory grains, IConfiguration
         var source = new IdentitySourceSettings(poolId, seed.IdentitySource, seed.IdentitySourceName, null, Enabled: true,
             PrivateDeployment: seed.MiniProgramAppId is { Length: > 0 }, seed.MiniProgramAppId, LoginMode.LoginAndRegister,
             AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [seed.AppId]);
-        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, seed.IdentitySource))
-            .SaveAsync(source, seed.MiniProgramAppSecret);
+        var sourceGrain = grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, seed.IdentitySource));
+        await sourceGrain.SaveAsync(source, seed.MiniProgramAppSecret);
+        if (seed.LogoPath is { Length: > 0 } path && await sourceGrain.SetLogoAsync(await File.ReadAllBytesAsync(path, cancellationToken)) is { Failure: { } bad })
+            logger.LogWarning("The seed logo {Path} was refused: {Reason}", path, bad.Message);
         logger.LogInformation("Seeded pool {PoolId} with application {AppId} and identity source {IdentitySource}", poolId, seed.AppId, seed.IdentitySource);
     }
 
@@ -42,4 +44,5 @@ public sealed class SeedOptions
     public string IdentitySourceName { get; set; } = "WeChat scan";
     public string? MiniProgramAppId { get; set; }
     public string? MiniProgramAppSecret { get; set; }
+    public string? LogoPath { get; set; }
 }

@@ -27,6 +27,8 @@ public static class FrontEndApp
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs");
         app.MapHealthApi();
