@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using ScanLogin.Grains.Accounts;
+using ScanLogin.Grains.Admin;
 using ScanLogin.Grains.Configuration;
 using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.Storage;
@@ -22,6 +23,7 @@ public static class GrainServiceCollectionExtensions
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
         services.AddSingleton<LogoLibrary>();
+        services.AddSingleton<AdminRecorder>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<SecretProtector>();
         services.TryAddSingleton(TimeProvider.System);
@@ -33,10 +35,12 @@ public static class GrainServiceCollectionExtensions
             services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             services.AddSingleton<IUserStore, PostgresUserStore>();
             services.AddSingleton<DatabaseMigrator>();
+            services.AddSingleton<ICatalogStore, PostgresCatalogStore>();
         }
         else
         {
             services.AddSingleton<IUserStore, InMemoryUserStore>();
+            services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
         }
         return services;
     }

@@ -1,6 +1,6 @@
 namespace ScanLogin.Grains.Interfaces;
 
-/// <summary>An application of a pool, as a ticket needs it. The secret is only ever held as a hash.</summary>
+/// <summary>An application of a pool. The secret is only ever held as a hash.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ApplicationSettings")]
 public sealed record ApplicationSettings(
     [property: Id(0)] string AppId,
@@ -10,6 +10,12 @@ public sealed record ApplicationSettings(
     [property: Id(4)] string[] AllowedOrigins,
     [property: Id(5)] string[] CallbackUrls);
 
+/// <summary>A new application and its secret: the only time the secret is seen.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.CreatedApplication")]
+public sealed record CreatedApplication(
+    [property: Id(0)] Versioned<ApplicationSettings> Application,
+    [property: Id(1)] string AppSecret);
+
 /// <summary>One application: its settings and the hash of its secret.</summary>
 [Alias("ScanLogin.IApplicationGrain")]
 public interface IApplicationGrain : IGrainWithStringKey
@@ -17,9 +23,26 @@ public interface IApplicationGrain : IGrainWithStringKey
     [ReadOnly, Alias("Get")]
     Task<ApplicationSettings?> GetAsync();
 
-    /// <summary>Creates or replaces the application; a null secret keeps the current one.</summary>
+    /// <summary>Creates or replaces the application as the system (seeding, tests); a null secret keeps the current one.</summary>
     [Alias("Save")]
     Task SaveAsync(ApplicationSettings settings, string? appSecret);
+
+    [ReadOnly, Alias("GetVersioned")]
+    Task<Versioned<ApplicationSettings>?> GetVersionedAsync();
+
+    /// <summary>Creates the application with a freshly generated secret.</summary>
+    [Alias("Create")]
+    Task<Outcome<CreatedApplication>> CreateAsync(ApplicationSettings settings, Actor actor);
+
+    [Alias("Update")]
+    Task<Outcome<Versioned<ApplicationSettings>>> UpdateAsync(ApplicationSettings settings, int? ifRevision, Actor actor);
+
+    /// <summary>Replaces the secret with a new one, returned once.</summary>
+    [Alias("RotateSecret")]
+    Task<Outcome<CreatedApplication>> RotateSecretAsync(int? ifRevision, Actor actor);
+
+    [Alias("Delete")]
+    Task<Outcome<bool>> DeleteAsync(int? ifRevision, Actor actor);
 
     /// <summary>Compares in constant time; false for an unknown application.</summary>
     [ReadOnly, Alias("VerifySecret")]

@@ -52,5 +52,13 @@ public sealed class InMemoryUserStore : IUserStore
     public Task<UserProfile?> RecordLoginAsync(string poolId, string userId, DateTimeOffset at, CancellationToken ct = default) =>
         GetAsync(poolId, userId, ct);
 
+    /// <summary>Users of a pool ordered by id, for listings.</summary>
+    public IReadOnlyList<UserProfile> List(string poolId, string? afterId, int limit)
+    {
+        lock (_gate)
+            return _users.Values.Where(u => u.PoolId == poolId && (afterId is null || string.CompareOrdinal(u.Id, afterId) > 0))
+                .OrderBy(u => u.Id, StringComparer.Ordinal).Take(limit).ToList();
+    }
+
     private static (string, string, string) Key(IdentityLink i) => (i.PoolId, i.Provider, i.Subject);
 }

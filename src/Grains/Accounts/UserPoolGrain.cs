@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScanLogin.Grains.Admin;
 
 namespace ScanLogin.Grains.Accounts;
 
@@ -9,25 +10,79 @@ namespace ScanLogin.Grains.Accounts;
 public sealed class UserPoolGrain(
     [PersistentState("pool", StorageNames.Configuration)] IPersistentState<UserPoolState> state,
     IUserStore users,
+    AdminRecorder recorder,
     TimeProvider time,
     ILogger<UserPoolGrain> logger) : Grain, IUserPoolGrain
 {
-    Task<UserPoolSettings?> IUserPoolGrain.GetSettingsAsync() => Task.FromResult(state.State.Settings);
+    private const string KeyPurpose = "pool-api-key";
+    private VersionedState<UserPoolSettings> Pool => state.State.Pool;
+    private string PoolId => this.GetPrimaryKeyString();
+    private string What => $"User pool {PoolId}";
 
-    async Task IUserPoolGrain.SaveSettingsAsync(UserPoolSettings settings)
+    Task<UserPoolSettings?> IUserPoolGrain.GetSettingsAsync() => Task.FromResult(Pool.Value);
+
+    Task<Versioned<UserPoolSettings>?> IUserPoolGrain.GetVersionedAsync() => Task.FromResult(Pool.ToVersioned());
+
+    async Task IUserPoolGrain.SaveSettingsAsync(UserPoolSettings settings) =>
+        await WriteAsync(settings, Pool.Value is null ? "create" : "update", Actor.System);
+
+    async Task<Outcome<Versioned<UserPoolSettings>>> IUserPoolGrain.CreateAsync(UserPoolSettings settings, Actor actor)
     {
-        state.State = new UserPoolState { Settings = settings with { PoolId = this.GetPrimaryKeyString() } };
-        await state.WriteStateAsync();
+        if (Pool.Value is not null) return new Failure(AdminFailureCodes.Exists, $"{What} already exists.");
+        return await WriteAsync(settings, "create", actor);
     }
 
-    Task<UserProfile?> IUserPoolGrain.GetUserAsync(string userId) => users.GetAsync(this.GetPrimaryKeyString(), userId);
+    async Task<Outcome<Versioned<UserPoolSettings>>> IUserPoolGrain.UpdateAsync(UserPoolSettings settings, int? ifRevision, Actor actor)
+    {
+        if (Pool.CheckUpdate(What, ifRevision) is { } refused) return refused;
+        return await WriteAsync(settings, "update", actor);
+    }
+
+    async Task<Outcome<bool>> IUserPoolGrain.DeleteAsync(int? ifRevision, Actor actor)
+    {
+        if (Pool.CheckUpdate(What, ifRevision) is { } refused) return refused;
+        if (await recorder.HasChildrenAsync(PoolId))
+            return new Failure(AdminFailureCodes.NotEmpty, $"{What} still has applications or identity sources; delete them first.");
+        var before = View(Pool.ToVersioned()!);
+        await state.ClearStateAsync();
+        await recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, "delete", actor, before, null);
+        return true;
+    }
+
+    async Task<Outcome<CreatedApiKey>> IUserPoolGrain.CreateApiKeyAsync(string name, Actor actor)
+    {
+        if (Pool.Value is null) return new Failure(AdminFailureCodes.NotFound, $"{What} does not exist.");
+        var keyId = Secrets.NewId()[..12];
+        var secret = Secrets.NewSecret();
+        var key = new ApiKeyView(keyId, name, time.GetUtcNow());
+        state.State.ApiKeys[keyId] = new ApiKeyRecord(key, Secrets.Hash(KeyPurpose, secret));
+        await state.WriteStateAsync();
+        await recorder.AuditAsync(PoolId, "create", actor, "api_key", keyId, null, key);
+        return new CreatedApiKey(key, PoolApiKey.Format(PoolId, keyId, secret));
+    }
+
+    Task<ApiKeyView[]> IUserPoolGrain.ListApiKeysAsync() =>
+        Task.FromResult(state.State.ApiKeys.Values.Select(k => k.View).OrderBy(k => k.CreatedAt).ToArray());
+
+    async Task<Outcome<bool>> IUserPoolGrain.DeleteApiKeyAsync(string keyId, Actor actor)
+    {
+        if (!state.State.ApiKeys.Remove(keyId, out var removed)) return new Failure(AdminFailureCodes.NotFound, $"API key {keyId} does not exist.");
+        await state.WriteStateAsync();
+        await recorder.AuditAsync(PoolId, "delete", actor, "api_key", keyId, removed.View, null);
+        return true;
+    }
+
+    Task<bool> IUserPoolGrain.VerifyApiKeyAsync(string keyId, string secret) =>
+        Task.FromResult(Pool.Value is not null && state.State.ApiKeys.TryGetValue(keyId, out var key)
+                        && Secrets.FixedTimeEquals(key.SecretHash, Secrets.Hash(KeyPurpose, secret)));
+
+    Task<UserProfile?> IUserPoolGrain.GetUserAsync(string userId) => users.GetAsync(PoolId, userId);
 
     async Task<AccountResolution> IUserPoolGrain.ResolveWeChatLoginAsync(WeChatLogin login)
     {
-        var poolId = this.GetPrimaryKeyString();
-        if (state.State.Settings is null)
+        var poolId = PoolId;
+        if (Pool.Value is null)
             return new AccountResolution(AccountOutcome.Refused, null, new Failure(FailureCodes.UserPoolNotFound, $"User pool {poolId} does not exist."));
-
         var linked = await users.FindByIdentityAsync(poolId, login.Subject);
         var samePhone = linked is null && AccountPolicy.NeedsPhoneMatch(login) ? await users.FindByPhoneAsync(poolId, login.Phone!) : null;
         var identity = new IdentityLink(poolId, "wechat", login.Subject, login.IdentitySource, login.OpenId, login.UnionId);
@@ -57,10 +112,27 @@ public sealed class UserPoolGrain(
                 }
         }
     }
+
+    private async Task<Versioned<UserPoolSettings>> WriteAsync(UserPoolSettings settings, string action, Actor actor)
+    {
+        var before = Pool.ToVersioned() is { } old ? View(old) : null;
+        Pool.Set(settings with { PoolId = PoolId }, recorder.Now, secretChanged: false);
+        await state.WriteStateAsync();
+        var after = Pool.ToVersioned()!;
+        await recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, action, actor, before, View(after));
+        return after;
+    }
+
+    private static PoolView View(Versioned<UserPoolSettings> v) => new(v.Value.PoolId, v.Value.Name, v.Revision, v.CreatedAt, v.UpdatedAt);
 }
 
 [GenerateSerializer, Alias("ScanLogin.UserPoolState")]
 public sealed class UserPoolState
 {
-    [Id(0)] public UserPoolSettings? Settings { get; set; }
+    [Id(0)] public VersionedState<UserPoolSettings> Pool { get; set; } = new();
+    [Id(1)] public Dictionary<string, ApiKeyRecord> ApiKeys { get; set; } = [];
 }
+
+/// <summary>A pool API key as stored: its listing view and the hash of its secret.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.ApiKeyRecord")]
+public sealed record ApiKeyRecord([property: Id(0)] ApiKeyView View, [property: Id(1)] string SecretHash);

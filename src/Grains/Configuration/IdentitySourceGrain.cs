@@ -1,38 +1,67 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using ScanLogin.Grains.Admin;
 using ScanLogin.Grains.QrCodes;
 
 namespace ScanLogin.Grains.Configuration;
 
-/// <summary>One identity source of a pool (key "pool/identifier"). Keeps its mini-program AppSecret encrypted.</summary>
+/// <summary>
+/// One identity source of a pool (key "pool/identifier"). Keeps its mini-program AppSecret encrypted and its
+/// logo; every change is listed and audited.
+/// </summary>
 public sealed class IdentitySourceGrain(
     [PersistentState("identity-source", StorageNames.Configuration)] IPersistentState<IdentitySourceState> state,
     SecretProtector protector,
-    IOptions<WeChatPlatformOptions> platform) : Grain, IIdentitySourceGrain
+    IOptions<WeChatPlatformOptions> platform,
+    AdminRecorder recorder) : Grain, IIdentitySourceGrain
 {
-    Task<IdentitySourceSettings?> IIdentitySourceGrain.GetAsync() => Task.FromResult(state.State.Settings);
+    private VersionedState<IdentitySourceSettings> Source => state.State.Source;
+    private string What => $"Identity source {this.GetPrimaryKeyString()}";
+
+    Task<IdentitySourceSettings?> IIdentitySourceGrain.GetAsync() => Task.FromResult(Source.Value);
+
+    Task<Versioned<IdentitySourceSettings>?> IIdentitySourceGrain.GetVersionedAsync() => Task.FromResult(Source.ToVersioned());
 
     async Task IIdentitySourceGrain.SaveAsync(IdentitySourceSettings settings, string? miniProgramAppSecret)
     {
         if (IdentitySourceSettings.KeyOf(settings.PoolId, settings.Identifier) != this.GetPrimaryKeyString())
             throw new ArgumentException("The settings belong to another identity source.", nameof(settings));
-        var protectedSecret = miniProgramAppSecret is null ? state.State.ProtectedAppSecret : protector.Protect(miniProgramAppSecret);
-        if (settings.PrivateDeployment && (string.IsNullOrEmpty(settings.MiniProgramAppId) || protectedSecret is null))
-            throw new ArgumentException("Private deployment needs the mini program's AppID and AppSecret.", nameof(settings));
-        // The logo is set on its own; saving the other settings keeps it.
-        state.State = new IdentitySourceState
-        {
-            Settings = settings with { LogoHash = state.State.Settings?.LogoHash },
-            ProtectedAppSecret = protectedSecret,
-            Logo = state.State.Logo,
-        };
-        await state.WriteStateAsync();
+        if (CheckPrivateDeployment(settings, miniProgramAppSecret) is { } refused) throw new ArgumentException(refused.Message, nameof(settings));
+        await WriteAsync(settings, miniProgramAppSecret, Source.Value is null ? "create" : "update", Actor.System);
     }
 
-    async Task<Outcome<string?>> IIdentitySourceGrain.SetLogoAsync(byte[]? image)
+    async Task<Outcome<Versioned<IdentitySourceSettings>>> IIdentitySourceGrain.CreateAsync(IdentitySourceSettings settings, string? secret, Actor actor)
     {
-        if (state.State.Settings is not { } settings)
-            return new Failure(FailureCodes.IdentitySourceNotFound, $"Identity source {this.GetPrimaryKeyString()} does not exist.");
+        if (Source.Value is not null)
+            return new Failure(AdminFailureCodes.Exists, $"The pool already has an identity source with identifier {settings.Identifier}.");
+        if (IdentitySourceSettings.KeyOf(settings.PoolId, settings.Identifier) != this.GetPrimaryKeyString())
+            return new Failure(AdminFailureCodes.ValidationFailed, "The settings belong to another identity source.");
+        if (await CheckAsync(settings, secret) is { } refused) return refused;
+        return await WriteAsync(settings, secret, "create", actor);
+    }
+
+    async Task<Outcome<Versioned<IdentitySourceSettings>>> IIdentitySourceGrain.UpdateAsync(IdentitySourceSettings settings, string? secret,
+        int? ifRevision, Actor actor)
+    {
+        if (Source.CheckUpdate(What, ifRevision) is { } stale) return stale;
+        if (settings.Identifier != Source.Value!.Identifier || settings.PoolId != Source.Value.PoolId)
+            return new Failure(AdminFailureCodes.ValidationFailed, "identifier: it cannot be changed after creation.");
+        if (await CheckAsync(settings, secret) is { } refused) return refused;
+        return await WriteAsync(settings, secret, "update", actor);
+    }
+
+    async Task<Outcome<bool>> IIdentitySourceGrain.DeleteAsync(int? ifRevision, Actor actor)
+    {
+        if (Source.CheckUpdate(What, ifRevision) is { } refused) return refused;
+        var before = IdentitySourceView.From(Source.ToVersioned()!);
+        await state.ClearStateAsync();
+        await recorder.RecordAsync(CatalogKind.IdentitySources, before.PoolId, before.Identifier, "delete", actor, before, null);
+        return true;
+    }
+
+    async Task<Outcome<string?>> IIdentitySourceGrain.SetLogoAsync(byte[]? image, Actor? actor)
+    {
+        if (Source.Value is not { } settings) return new Failure(FailureCodes.IdentitySourceNotFound, $"{What} does not exist.");
         byte[]? logo = null;
         if (image is not null)
         {
@@ -41,8 +70,8 @@ public sealed class IdentitySourceGrain(
             logo = normalized.Value;
         }
         var hash = logo is null ? null : Secrets.Base64Url(SHA256.HashData(logo))[..16];
-        state.State = new IdentitySourceState { Settings = settings with { LogoHash = hash }, ProtectedAppSecret = state.State.ProtectedAppSecret, Logo = logo };
-        await state.WriteStateAsync();
+        state.State.Logo = logo;
+        await WriteAsync(settings with { LogoHash = hash }, null, logo is null ? "delete_logo" : "set_logo", actor ?? Actor.System, keepLogoHash: false);
         return hash;
     }
 
@@ -50,18 +79,47 @@ public sealed class IdentitySourceGrain(
 
     Task<IdentitySourceRuntime?> IIdentitySourceGrain.GetRuntimeAsync()
     {
-        if (state.State.Settings is not { } settings) return Task.FromResult<IdentitySourceRuntime?>(null);
+        if (Source.Value is not { } settings) return Task.FromResult<IdentitySourceRuntime?>(null);
         var runtime = settings.PrivateDeployment
             ? new IdentitySourceRuntime(settings, settings.MiniProgramAppId!, protector.Unprotect(state.State.ProtectedAppSecret!))
             : new IdentitySourceRuntime(settings, platform.Value.DefaultMiniProgramAppId, platform.Value.DefaultMiniProgramAppSecret);
         return Task.FromResult<IdentitySourceRuntime?>(runtime);
+    }
+
+    /// <summary>Rules that need more than one field, or other grains: private deployment credentials, applications of the same pool.</summary>
+    private async Task<Failure?> CheckAsync(IdentitySourceSettings settings, string? secret)
+    {
+        if (CheckPrivateDeployment(settings, secret) is { } refused) return refused;
+        foreach (var appId in settings.ApplicationIds.Distinct())
+            if (await GrainFactory.GetGrain<IApplicationGrain>(appId).GetAsync() is not { } app || app.PoolId != settings.PoolId)
+                return new Failure(AdminFailureCodes.ValidationFailed, $"applicationIds: {appId} is not an application of pool {settings.PoolId}.");
+        return null;
+    }
+
+    private Failure? CheckPrivateDeployment(IdentitySourceSettings settings, string? secret) =>
+        settings.PrivateDeployment && (string.IsNullOrEmpty(settings.MiniProgramAppId) || (secret is null && state.State.ProtectedAppSecret is null))
+            ? new Failure(AdminFailureCodes.ValidationFailed, "miniProgramAppId, miniProgramAppSecret: private deployment needs the mini program's AppID and AppSecret.")
+            : null;
+
+    private async Task<Versioned<IdentitySourceSettings>> WriteAsync(IdentitySourceSettings settings, string? secret, string action, Actor actor,
+        bool keepLogoHash = true)
+    {
+        var before = Source.ToVersioned() is { } old ? IdentitySourceView.From(old) : null;
+        // The logo hash follows the stored logo, whatever the caller sent.
+        var logoHash = keepLogoHash ? Source.Value?.LogoHash : settings.LogoHash;
+        Source.Set(settings with { LogoHash = logoHash }, recorder.Now, secretChanged: secret is not null);
+        if (secret is not null) state.State.ProtectedAppSecret = protector.Protect(secret);
+        await state.WriteStateAsync();
+        var after = Source.ToVersioned()!;
+        await recorder.RecordAsync(CatalogKind.IdentitySources, settings.PoolId, settings.Identifier, action, actor, before, IdentitySourceView.From(after));
+        return after;
     }
 }
 
 [GenerateSerializer, Alias("ScanLogin.IdentitySourceState")]
 public sealed class IdentitySourceState
 {
-    [Id(0)] public IdentitySourceSettings? Settings { get; set; }
+    [Id(0)] public VersionedState<IdentitySourceSettings> Source { get; set; } = new();
     [Id(1)] public string? ProtectedAppSecret { get; set; }
     [Id(2)] public byte[]? Logo { get; set; }
 }

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ScanLogin.Grains.Interfaces;
+
+/// <summary>What operators read: the same JSON in single reads, listings and the audit log. Never a secret.</summary>
+public sealed record PoolView(string Id, string Name, int Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record ApplicationView(string AppId, string PoolId, string Name, string? LogoUrl, string[] AllowedOrigins,
+    string[] CallbackUrls, bool AppSecretSet, DateTimeOffset? AppSecretChangedAt, int Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ApplicationView From(Versioned<ApplicationSettings> v) => new(v.Value.AppId, v.Value.PoolId, v.Value.Name, v.Value.LogoUrl,
+        v.Value.AllowedOrigins, v.Value.CallbackUrls, v.SecretChangedAt is not null, v.SecretChangedAt, v.Revision, v.CreatedAt, v.UpdatedAt);
+}
+
+public sealed record LogoView(bool Set, string? Hash);
+
+public sealed record IdentitySourceView(string PoolId, string Identifier, string Type, string DisplayName, string? CallbackUrl, bool Enabled,
+    bool PrivateDeployment, string? MiniProgramAppId, bool MiniProgramAppSecretSet, DateTimeOffset? MiniProgramAppSecretChangedAt,
+    LoginMode LoginMode, AccountAssociation AccountAssociation, int TicketLifetimeSeconds, string[] ApplicationIds, LogoView Logo,
+    int Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public const string WeChatMiniProgramScan = "wechat_miniprogram_qrcode";
+
+    public static IdentitySourceView From(Versioned<IdentitySourceSettings> v) => new(v.Value.PoolId, v.Value.Identifier, WeChatMiniProgramScan,
+        v.Value.DisplayName, v.Value.CallbackUrl, v.Value.Enabled, v.Value.PrivateDeployment, v.Value.MiniProgramAppId,
+        v.SecretChangedAt is not null, v.SecretChangedAt, v.Value.LoginMode, v.Value.Association, (int)v.Value.TicketLifetime.TotalSeconds,
+        v.Value.ApplicationIds, new LogoView(v.Value.LogoHash is not null, v.Value.LogoHash), v.Revision, v.CreatedAt, v.UpdatedAt);
+}
+
+/// <summary>The JSON conventions of the admin API: camelCase members, snake_case enum values.</summary>
+public static class AdminJson
+{
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        return options;
+    }
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+}
