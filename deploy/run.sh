@@ -30,14 +30,13 @@ trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
 # Keys are made once per checkout and kept in .run/, so tokens and stored secrets survive restarts.
-if [ ! -f "$state/keys.env" ]; then
-  {
-    echo "ScanLogin__Keys__TokenSigningKey=$(head -c 32 /dev/urandom | base64 -w0)"
-    echo "ScanLogin__Keys__SecretEncryptionKey=$(head -c 32 /dev/urandom | base64 -w0)"
-    echo "DEMO_APP_SECRET=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')"
-  } >"$state/keys.env"
-  chmod 600 "$state/keys.env"
-fi
+random_key() { head -c "$1" /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+touch "$state/keys.env" && chmod 600 "$state/keys.env"
+add_key() { grep -q "^$1=" "$state/keys.env" || echo "$1=$2" >>"$state/keys.env"; }
+add_key ScanLogin__Keys__TokenSigningKey "$(head -c 32 /dev/urandom | base64 -w0)"
+add_key ScanLogin__Keys__SecretEncryptionKey "$(head -c 32 /dev/urandom | base64 -w0)"
+add_key DEMO_APP_SECRET "$(random_key 24)"
+add_key PLATFORM_KEY "slp_$(random_key 32)"
 set -a; source "$state/keys.env"; set +a
 
 echo "==> building"
@@ -68,7 +67,10 @@ ScanLogin__Seed__AllowedOrigins__0="http://127.0.0.1:$WEB_PORT" ScanLogin__Seed_
 pids+=($!)
 
 echo "==> front end on http://127.0.0.1:$WEB_PORT"
-dotnet src/WebFront/bin/Release/net10.0/ScanLogin.WebFront.dll --urls "http://127.0.0.1:$WEB_PORT" >"$state/webfront.log" 2>&1 &
+# The front end keeps only the platform key's hash (the same purpose-tagged SHA-256 the code uses).
+platform_hash=$(printf 'platform-key:%s' "$PLATFORM_KEY" | openssl dgst -sha256 -binary | base64 -w0 | tr '+/' '-_' | tr -d '=')
+ScanLogin__Admin__PlatformKeyHashes__0="$platform_hash" \
+  dotnet src/WebFront/bin/Release/net10.0/ScanLogin.WebFront.dll --urls "http://127.0.0.1:$WEB_PORT" >"$state/webfront.log" 2>&1 &
 pids+=($!)
 
 wait_http "http://127.0.0.1:$EMULATOR_PORT/__emulator" 60 || { tail -20 "$state/emulator.log"; exit 1; }
@@ -85,6 +87,7 @@ ScanLogin is running.
   WeChat emulator:          $E/__emulator
   Logs:                     $state/*.log
   Demo tenant: pool "demo", application "demo-app" (secret in .run/keys.env), identity source "wechat-scan".
+  Admin API:                $W/admin/v1/pools   with  Authorization: Bearer \$PLATFORM_KEY  (in .run/keys.env)
 
 One login with curl (needs jq); paste line by line:
 

@@ -25,6 +25,7 @@ public static class FailureCodes
     public const string PhoneMismatch = "phone_number_mismatch";
     public const string AccountCreationDisabled = "account_creation_disabled";
     public const string UserPoolNotFound = "user_pool_not_found";
+    public const string OriginNotAllowed = "origin_not_allowed";
     public const string LogoInvalid = "logo_invalid";
     public const string ImageSizeInvalid = "image_size_invalid";
     public const string BindingRequired = "binding_required";

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using ScanLogin.Grains;
@@ -48,6 +49,12 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public NpgsqlDataSource Database { get; private set; } = null!;
 
+    /// <summary>The platform operator's API key (the front ends know only its hash).</summary>
+    public string PlatformKey { get; } = "slp_test_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Every log line of every silo and front end.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         Database = NpgsqlDataSource.Create(Postgres);
@@ -65,17 +72,26 @@ public sealed class SystemFixture : IAsyncLifetime
             ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
             ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:ScanLogin"] = "Debug",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
+            ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
         };
 
         _settings = settings;
         for (var i = 0; i < 2; i++) _silos.Add(await StartSiloAsync());
 
+        await StartFrontEndsAsync();
+    }
+
+    private async Task StartFrontEndsAsync()
+    {
         foreach (var _ in new[] { 'A', 'B' })
         {
             var app = FrontEndApp.Create([], builder =>
             {
-                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Configuration.AddInMemoryCollection(_settings);
                 builder.WebHost.UseUrls("http://127.0.0.1:0");
+                builder.Logging.AddProvider(Logs);
             });
             await app.StartAsync();
             _frontEnds.Add(app);
@@ -84,6 +100,24 @@ public sealed class SystemFixture : IAsyncLifetime
         B = new HttpClient { BaseAddress = new Uri(_frontEnds[1].Urls.First()) };
         await WaitReadyAsync(A);
         await WaitReadyAsync(B);
+    }
+
+    /// <summary>Stops both front ends and starts new ones (new ports: use <see cref="A"/> and <see cref="B"/> afresh).</summary>
+    public async Task ReplaceFrontEndsAsync()
+    {
+        A.Dispose();
+        B.Dispose();
+        foreach (var app in _frontEnds) { await app.StopAsync(); await app.DisposeAsync(); }
+        _frontEnds.Clear();
+        await StartFrontEndsAsync();
+    }
+
+    /// <summary>An HTTP client of front end A that sends the given bearer key.</summary>
+    public HttpClient Operator(string key)
+    {
+        var client = new HttpClient { BaseAddress = A.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return client;
     }
 
     /// <summary>Stops a silo gracefully (its grains write nothing more and deactivate) and starts a new one in its place.</summary>
@@ -106,6 +140,7 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["Orleans:GatewayPort"] = FreePort().ToString(),
             });
             builder.Services.AddSingleton(new TicketClock(Time));
+            builder.Logging.AddProvider(Logs);
         }).Build();
         await silo.StartAsync();
         return silo;

@@ -52,6 +52,9 @@ public sealed class TicketGrain(
 
         var app = await GrainFactory.GetGrain<IApplicationGrain>(opening.AppId).GetAsync();
         if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
+        // A browser always says where the page came from; server-side callers send no Origin.
+        if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
         if (CheckUsable(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
 

@@ -32,7 +32,7 @@ public static class ApiProblems
         FailureCodes.TicketExpired => StatusCodes.Status410Gone,
         FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.IdentitySourceDisabled
             or FailureCodes.IdentitySourceNotEnabledForApp or FailureCodes.AccountCreationDisabled
-            or FailureCodes.WeChatUserBlocked or FailureCodes.BindingRequired => StatusCodes.Status403Forbidden,
+            or FailureCodes.WeChatUserBlocked or FailureCodes.BindingRequired or FailureCodes.OriginNotAllowed => StatusCodes.Status403Forbidden,
         FailureCodes.ExchangeCodeInvalid or FailureCodes.WeChatCodeInvalid or FailureCodes.PhoneMismatch
             or FailureCodes.ImageSizeInvalid or FailureCodes.LogoInvalid => StatusCodes.Status400BadRequest,
         FailureCodes.WeChatRateLimited => StatusCodes.Status429TooManyRequests,

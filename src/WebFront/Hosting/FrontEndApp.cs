@@ -1,5 +1,7 @@
 using Orleans.Configuration;
 using Scalar.AspNetCore;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.Push;
 
@@ -19,6 +21,8 @@ public static class FrontEndApp
         builder.AddClusterClient();
         builder.Services.AddJsonProblems();
         builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => AdminJson.Configure(o.SerializerOptions));
+        builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TicketFeed>();
@@ -35,6 +39,7 @@ public static class FrontEndApp
         app.MapTicketsApi();
         app.MapMiniProgramApi();
         app.MapQrCodesApi();
+        app.MapAdminApi();
         return app;
     }
 

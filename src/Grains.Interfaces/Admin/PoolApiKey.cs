@@ -1,4 +1,4 @@
-namespace ScanLogin.Grains.Admin;
+namespace ScanLogin.Grains.Interfaces;
 
 /// <summary>The shape of a pool API key: "slk.{poolId}.{keyId}.{secret}", so the pool that verifies it is known before any lookup.</summary>
 public static class PoolApiKey

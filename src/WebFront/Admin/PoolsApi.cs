@@ -1,0 +1,112 @@
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Apis;
+
+namespace ScanLogin.WebFront.Admin;
+
+/// <summary>User pools (tenants) and their API keys. Creating pools and keys takes the platform key.</summary>
+public static class PoolsApi
+{
+    public sealed record CreatePoolRequest(string? Id, string? Name);
+    public sealed record UpdatePoolRequest(string? Name);
+    public sealed record CreateApiKeyRequest(string? Name);
+    public sealed record ApiKeyCreated(string KeyId, string Name, DateTimeOffset CreatedAt, string Key);
+
+    public static RouteGroupBuilder MapPoolsApi(this RouteGroupBuilder admin)
+    {
+        var pools = admin.MapGroup("/pools").WithTags("Admin: user pools");
+        pools.MapPost("/", CreateAsync).WithName("CreatePool").WithSummary("Create a user pool (platform key)").Produces<PoolView>(201);
+        pools.MapGet("/", ListAsync).WithName("ListPools").WithSummary("List pools, paged with `cursor` and `limit`");
+        pools.MapGet("/{poolId}", GetAsync).WithName("GetPool").Produces<PoolView>();
+        pools.MapPatch("/{poolId}", UpdateAsync).WithName("UpdatePool").WithSummary("Change the name; send If-Match with the ETag").Produces<PoolView>();
+        pools.MapDelete("/{poolId}", DeleteAsync).WithName("DeletePool").WithSummary("Delete an empty pool (platform key)");
+        pools.MapPost("/{poolId}/api-keys", CreateKeyAsync).WithName("CreatePoolApiKey")
+            .WithSummary("Create a pool-scoped API key (platform key); the key is shown only in this answer").Produces<ApiKeyCreated>(201);
+        pools.MapGet("/{poolId}/api-keys", ListKeysAsync).WithName("ListPoolApiKeys").Produces<ApiKeyView[]>();
+        pools.MapDelete("/{poolId}/api-keys/{keyId}", DeleteKeyAsync).WithName("DeletePoolApiKey");
+        return admin;
+    }
+
+    private static async Task<IResult> CreateAsync(CreatePoolRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var op = http.GetOperator();
+        if (!op.IsPlatform) return Forbidden();
+        var validation = new AdminValidation();
+        var id = request.Id ?? "pool-" + Secrets.NewId()[..10].ToLowerInvariant().Replace('_', '0');
+        validation.PoolId("id", id);
+        validation.Name("name", request.Name, 100);
+        if (!validation.IsValid) return AdminHttp.Invalid(validation);
+        var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(new UserPoolSettings(id, request.Name!.Trim()), op.Actor);
+        if (created.Value is not { } pool) return AdminHttp.Problem(created.Failure!);
+        return AdminHttp.Versioned(http, pool.Revision, View(pool), StatusCodes.Status201Created, $"/admin/v1/pools/{id}");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
+    {
+        if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
+        var op = http.GetOperator();
+        return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Pools, op.PoolId, cursor, size));
+    }
+
+    private static async Task<IResult> GetAsync(string poolId, HttpContext http, IClusterClient cluster)
+    {
+        if (await FindAsync(poolId, http, cluster) is not { } pool) return AdminHttp.NotFound();
+        return AdminHttp.Versioned(http, pool.Revision, View(pool));
+    }
+
+    private static async Task<IResult> UpdateAsync(string poolId, UpdatePoolRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
+        if (await FindAsync(poolId, http, cluster) is not { } pool) return AdminHttp.NotFound();
+        var validation = new AdminValidation();
+        if (request.Name is not null) validation.Name("name", request.Name, 100);
+        if (!validation.IsValid) return AdminHttp.Invalid(validation);
+        var updated = await cluster.GetGrain<IUserPoolGrain>(poolId).UpdateAsync(pool.Value with { Name = request.Name?.Trim() ?? pool.Value.Name },
+            ifRevision ?? pool.Revision, http.GetOperator().Actor);
+        return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, View(v)) : AdminHttp.Problem(updated.Failure!);
+    }
+
+    private static async Task<IResult> DeleteAsync(string poolId, HttpContext http, IClusterClient cluster)
+    {
+        if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
+        if (await FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
+        if (!http.GetOperator().IsPlatform) return Forbidden();
+        var deleted = await cluster.GetGrain<IUserPoolGrain>(poolId).DeleteAsync(ifRevision, http.GetOperator().Actor);
+        return deleted.Succeeded ? TypedResults.NoContent() : AdminHttp.Problem(deleted.Failure!);
+    }
+
+    private static async Task<IResult> CreateKeyAsync(string poolId, CreateApiKeyRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (await FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
+        if (!http.GetOperator().IsPlatform) return Forbidden();
+        var validation = new AdminValidation();
+        validation.Name("name", request.Name);
+        if (!validation.IsValid) return AdminHttp.Invalid(validation);
+        var created = await cluster.GetGrain<IUserPoolGrain>(poolId).CreateApiKeyAsync(request.Name!.Trim(), http.GetOperator().Actor);
+        if (created.Value is not { } key) return AdminHttp.Problem(created.Failure!);
+        return TypedResults.Created($"/admin/v1/pools/{poolId}/api-keys/{key.Key.KeyId}",
+            new ApiKeyCreated(key.Key.KeyId, key.Key.Name, key.Key.CreatedAt, key.Value));
+    }
+
+    private static async Task<IResult> ListKeysAsync(string poolId, HttpContext http, IClusterClient cluster)
+    {
+        if (await FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
+        return TypedResults.Ok(await cluster.GetGrain<IUserPoolGrain>(poolId).ListApiKeysAsync());
+    }
+
+    private static async Task<IResult> DeleteKeyAsync(string poolId, string keyId, HttpContext http, IClusterClient cluster)
+    {
+        if (await FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
+        if (!http.GetOperator().IsPlatform) return Forbidden();
+        var deleted = await cluster.GetGrain<IUserPoolGrain>(poolId).DeleteApiKeyAsync(keyId, http.GetOperator().Actor);
+        return deleted.Succeeded ? TypedResults.NoContent() : AdminHttp.Problem(deleted.Failure!);
+    }
+
+    /// <summary>The pool if it exists and the caller may see it; otherwise null, answered as 404 so nothing leaks.</summary>
+    public static async Task<Versioned<UserPoolSettings>?> FindAsync(string poolId, HttpContext http, IClusterClient cluster) =>
+        http.GetOperator().CanSee(poolId) && poolId.Length <= 64 ? await cluster.GetGrain<IUserPoolGrain>(poolId).GetVersionedAsync() : null;
+
+    private static PoolView View(Versioned<UserPoolSettings> v) => new(v.Value.PoolId, v.Value.Name, v.Revision, v.CreatedAt, v.UpdatedAt);
+
+    private static IResult Forbidden() =>
+        ApiProblems.Problem(StatusCodes.Status403Forbidden, "platform_key_required", "Only the platform key may do this.");
+}
