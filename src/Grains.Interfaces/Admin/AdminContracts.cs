@@ -68,6 +68,10 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 
     [Alias("ListAudit")]
     Task<Page<AuditEntry>> ListAuditAsync(string poolId, string? cursor, int limit);
+
+    /// <summary>Whether any application lists this origin among its allowed web origins (for CORS preflights).</summary>
+    [Alias("IsOriginAllowed")]
+    Task<bool> IsOriginAllowedAsync(string origin);
 }
 
 [GenerateSerializer]

@@ -10,6 +10,8 @@ public sealed class CatalogGrain(ICatalogStore catalog) : Grain, ICatalogGrain
         return new Page<CatalogRow>(rows.Take(limit).ToArray(), rows.Count > limit ? Cursors.Encode(rows[limit - 1].Id) : null);
     }
 
+    Task<bool> ICatalogGrain.IsOriginAllowedAsync(string origin) => catalog.IsOriginAllowedAsync(origin);
+
     async Task<Page<AuditEntry>> ICatalogGrain.ListAuditAsync(string poolId, string? cursor, int limit)
     {
         var after = long.TryParse(Cursors.Decode(cursor), out var sequence) ? sequence : 0;

@@ -10,6 +10,8 @@ public interface ICatalogStore
     /// <summary>Rows ordered by id, after <paramref name="afterId"/>; for pools, <paramref name="poolId"/> (if any) limits to that pool.</summary>
     Task<IReadOnlyList<CatalogRow>> ListAsync(CatalogKind kind, string? poolId, string? afterId, int limit);
 
+    Task<bool> IsOriginAllowedAsync(string origin);
+
     Task AppendAuditAsync(AuditEntry entry);
 
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string poolId, long afterSequence, int limit);

@@ -36,6 +36,13 @@ public sealed class InMemoryCatalogStore : ICatalogStore
                 .Select(r => new CatalogRow(r.Key.Item3, r.Value)).ToList();
     }
 
+    public Task<bool> IsOriginAllowedAsync(string origin)
+    {
+        lock (_gate)
+            return Task.FromResult(_rows.Where(r => r.Key.Item1 == CatalogKind.Applications)
+                .Any(r => JsonSerializer.Deserialize<ApplicationView>(r.Value, AdminJson.Options)!.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase)));
+    }
+
     public Task AppendAuditAsync(AuditEntry entry)
     {
         lock (_gate) _audit.Add(entry with { Sequence = _audit.Count + 1 });

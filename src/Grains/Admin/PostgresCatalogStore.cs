@@ -47,6 +47,14 @@ public sealed class PostgresCatalogStore(NpgsqlDataSource db) : ICatalogStore
         return rows;
     }
 
+    public async Task<bool> IsOriginAllowedAsync(string origin)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM scanlogin_catalog WHERE kind = 1 AND body->'allowedOrigins' @> jsonb_build_array($1::text))");
+        command.Parameters.Add(new NpgsqlParameter { Value = origin });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task AppendAuditAsync(AuditEntry entry)
     {
         await using var command = db.CreateCommand(

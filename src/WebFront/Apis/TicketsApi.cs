@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Hosting;
 using ScanLogin.WebFront.Push;
 
 namespace ScanLogin.WebFront.Apis;
@@ -17,7 +18,7 @@ public static class TicketsApi
 
     public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/tickets").WithTags("Tickets");
+        var api = app.MapGroup("/api/tickets").WithTags("Tickets").RequireCors(BrowserCors.PolicyName);
         api.MapPost("/", CreateTicketAsync).WithName("CreateTicket")
             .WithSummary("Create a QR ticket for an application and identity source");
         api.MapGet("/{ticketId}", GetTicketAsync).WithName("GetTicket")

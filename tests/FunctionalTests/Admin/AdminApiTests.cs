@@ -258,6 +258,19 @@ public sealed class AdminApiTests(SystemFixture system)
         }
 
         Assert.Equal(HttpStatusCode.Created, (await Create(appId, "https://shop.example.com")).StatusCode);
+
+        // A browser's preflight: answered for an origin some application allows, not for any other.
+        async Task<string?> Preflight(string origin)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, "/api/tickets");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "content-type,x-authing-app-id");
+            var response = await system.B.SendAsync(request);
+            return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+        }
+        Assert.Equal("https://shop.example.com", await Preflight("https://shop.example.com"));
+        Assert.Null(await Preflight("https://evil.example.com"));
         Assert.Equal(HttpStatusCode.Created, (await Create(appId)).StatusCode); // a server-side caller sends no Origin
         await Api.ProblemAsync(await Create(appId, "https://evil.example.com"), HttpStatusCode.Forbidden, "origin_not_allowed");
         await Api.ProblemAsync(await Create(other), HttpStatusCode.Forbidden, "identity_source_not_enabled_for_application");

@@ -25,3 +25,4 @@ CREATE TABLE IF NOT EXISTS scanlogin_audit (
 );
 
 CREATE INDEX IF NOT EXISTS scanlogin_audit_by_pool ON scanlogin_audit (pool_id, seq);
+
