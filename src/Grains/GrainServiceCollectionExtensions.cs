@@ -36,11 +36,13 @@ public static class GrainServiceCollectionExtensions
             services.AddSingleton<IUserStore, PostgresUserStore>();
             services.AddSingleton<DatabaseMigrator>();
             services.AddSingleton<ICatalogStore, PostgresCatalogStore>();
+            services.AddSingleton<ISecretKeyStore, PostgresSecretKeyStore>();
         }
         else
         {
             services.AddSingleton<IUserStore, InMemoryUserStore>();
             services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
+            services.AddSingleton<ISecretKeyStore, InMemorySecretKeyStore>();
         }
         return services;
     }

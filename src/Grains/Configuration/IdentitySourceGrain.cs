@@ -77,13 +77,12 @@ public sealed class IdentitySourceGrain(
 
     Task<byte[]?> IIdentitySourceGrain.GetLogoAsync() => Task.FromResult(state.State.Logo);
 
-    Task<IdentitySourceRuntime?> IIdentitySourceGrain.GetRuntimeAsync()
+    async Task<IdentitySourceRuntime?> IIdentitySourceGrain.GetRuntimeAsync()
     {
-        if (Source.Value is not { } settings) return Task.FromResult<IdentitySourceRuntime?>(null);
-        var runtime = settings.PrivateDeployment
-            ? new IdentitySourceRuntime(settings, settings.MiniProgramAppId!, protector.Unprotect(state.State.ProtectedAppSecret!))
+        if (Source.Value is not { } settings) return null;
+        return settings.PrivateDeployment
+            ? new IdentitySourceRuntime(settings, settings.MiniProgramAppId!, await protector.UnprotectAsync(state.State.ProtectedAppSecret!))
             : new IdentitySourceRuntime(settings, platform.Value.DefaultMiniProgramAppId, platform.Value.DefaultMiniProgramAppSecret);
-        return Task.FromResult<IdentitySourceRuntime?>(runtime);
     }
 
     /// <summary>Rules that need more than one field, or other grains: private deployment credentials, applications of the same pool.</summary>
@@ -108,7 +107,7 @@ public sealed class IdentitySourceGrain(
         // The logo hash follows the stored logo, whatever the caller sent.
         var logoHash = keepLogoHash ? Source.Value?.LogoHash : settings.LogoHash;
         Source.Set(settings with { LogoHash = logoHash }, recorder.Now, secretChanged: secret is not null);
-        if (secret is not null) state.State.ProtectedAppSecret = protector.Protect(secret);
+        if (secret is not null) state.State.ProtectedAppSecret = await protector.ProtectAsync(secret);
         await state.WriteStateAsync();
         var after = Source.ToVersioned()!;
         await recorder.RecordAsync(CatalogKind.IdentitySources, settings.PoolId, settings.Identifier, action, actor, before, IdentitySourceView.From(after));

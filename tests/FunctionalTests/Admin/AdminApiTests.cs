@@ -308,6 +308,29 @@ public sealed class AdminApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Rotating_the_key_ring_keeps_stored_secrets_usable()
+    {
+        var (platform, poolId, appId, _) = await PoolWithAppAsync();
+        var wxAppId = "wx" + Guid.NewGuid().ToString("N")[..16];
+        const string wxSecret = "fedcba9876543210fedcba9876543210";
+        await system.Emulator.RegisterMiniProgramAsync(wxAppId, wxSecret);
+        await platform.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{poolId}/identity-sources", Source("rot", appId, true, wxAppId, wxSecret), HttpStatusCode.Created);
+
+        var before = await platform.OkAsync(HttpMethod.Get, "/admin/v1/key-ring");
+        var after = await platform.OkAsync(HttpMethod.Post, "/admin/v1/key-ring/rotate");
+        Assert.Equal(before["currentKeyId"]!.GetValue<int>() + 1, after["currentKeyId"]!.GetValue<int>());
+
+        var source = system.Grains.GetGrain<ScanLogin.Grains.Interfaces.IIdentitySourceGrain>($"{poolId}/rot");
+        Assert.Equal(wxSecret, (await source.GetRuntimeAsync())!.MiniProgramAppSecret); // made under the old key, still readable
+        await platform.OkAsync(Patch, $"/admin/v1/pools/{poolId}/identity-sources/rot", new { miniProgramAppSecret = "00112233445566778899aabbccddeeff" });
+        Assert.Equal("00112233445566778899aabbccddeeff", (await source.GetRuntimeAsync())!.MiniProgramAppSecret);
+
+        var key = (await platform.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{poolId}/api-keys", new { name = "ops" }, HttpStatusCode.Created))["key"]!.GetValue<string>();
+        using var pool = new AdminClient(system.Operator(key));
+        await pool.ProblemAsync(HttpMethod.Post, "/admin/v1/key-ring/rotate", null, HttpStatusCode.Forbidden, "platform_key_required");
+    }
+
+    [Fact]
     public async Task Listings_page_with_a_cursor()
     {
         var (platform, poolId, _, _) = await PoolWithAppAsync();

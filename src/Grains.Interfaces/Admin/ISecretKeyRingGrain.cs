@@ -1,0 +1,16 @@
+namespace ScanLogin.Grains.Interfaces;
+
+/// <summary>The key ring that encrypts stored secrets (key 0).</summary>
+[Alias("ScanLogin.ISecretKeyRingGrain")]
+public interface ISecretKeyRingGrain : IGrainWithIntegerKey
+{
+    /// <summary>Adds a new data key; new secrets use it, old ones stay readable.</summary>
+    [Alias("Rotate")]
+    Task<KeyRingStatus> RotateAsync();
+
+    [Alias("GetStatus")]
+    Task<KeyRingStatus> GetStatusAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("ScanLogin.KeyRingStatus")]
+public sealed record KeyRingStatus([property: Id(0)] int CurrentKeyId, [property: Id(1)] int KeyCount);
