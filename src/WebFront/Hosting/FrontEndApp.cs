@@ -20,7 +20,7 @@ public static class FrontEndApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.AddClusterClient();
         builder.Services.AddJsonProblems();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
         builder.Services.ConfigureHttpJsonOptions(o => AdminJson.Configure(o.SerializerOptions));
         builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
