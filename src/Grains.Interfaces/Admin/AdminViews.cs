@@ -4,7 +4,13 @@ using System.Text.Json.Serialization;
 namespace ScanLogin.Grains.Interfaces;
 
 /// <summary>What operators read: the same JSON in single reads, listings and the audit log. Never a secret.</summary>
-public sealed record PoolView(string Id, string Name, int Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <summary><c>browserExchange</c>: whether the creating browser may exchange tickets itself (else only the application's backend).</summary>
+public sealed record PoolView(string Id, string Name, bool BrowserExchange, int TokenLifetimeSeconds, int Revision, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static PoolView From(Versioned<UserPoolSettings> v) => new(v.Value.PoolId, v.Value.Name, !v.Value.BrowserExchangeDisabled,
+        (int)v.Value.TokenLifetime.TotalSeconds, v.Revision, v.CreatedAt, v.UpdatedAt);
+}
 
 public sealed record ApplicationView(string AppId, string PoolId, string Name, string? LogoUrl, string[] AllowedOrigins,
     string[] CallbackUrls, bool AppSecretSet, DateTimeOffset? AppSecretChangedAt, int Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)

@@ -1,7 +1,18 @@
 namespace ScanLogin.Grains.Interfaces;
 
-/// <summary>A tenant: the user pool every application and identity source belongs to.</summary>
+/// <summary>
+/// A tenant: the user pool every application and identity source belongs to, and how its logins end.
+/// Defaults are the zero values, so state written before a setting existed reads as the default.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.UserPoolSettings")]
 public sealed record UserPoolSettings(
     [property: Id(0)] string PoolId,
-    [property: Id(1)] string Name);
+    [property: Id(1)] string Name,
+    [property: Id(2)] bool BrowserExchangeDisabled = false,
+    [property: Id(3)] int TokenLifetimeSeconds = 0)
+{
+    public const int DefaultTokenLifetimeSeconds = 3600;
+
+    /// <summary>Lifetime of the tokens an exchange hands out; 0 means the default hour.</summary>
+    public TimeSpan TokenLifetime => TimeSpan.FromSeconds(TokenLifetimeSeconds > 0 ? TokenLifetimeSeconds : DefaultTokenLifetimeSeconds);
+}

@@ -123,7 +123,7 @@ public sealed class UserPoolGrain(
         return after;
     }
 
-    private static PoolView View(Versioned<UserPoolSettings> v) => new(v.Value.PoolId, v.Value.Name, v.Revision, v.CreatedAt, v.UpdatedAt);
+    private static PoolView View(Versioned<UserPoolSettings> v) => PoolView.From(v);
 }
 
 [GenerateSerializer, Alias("ScanLogin.UserPoolState")]

@@ -18,9 +18,8 @@ public sealed class AdminRecorder(ICatalogStore catalog, TimeProvider time)
         catalog.AppendAuditAsync(new AuditEntry(0, poolId, Now, actor.ToString(), action, resourceType, id,
             before is null ? null : AdminJson.Serialize(before), after is null ? null : AdminJson.Serialize(after)));
 
-    public Task<bool> HasChildrenAsync(string poolId) => AnyAsync(poolId);
-
-    private async Task<bool> AnyAsync(string poolId) =>
+    /// <summary>Whether the pool still has applications or identity sources.</summary>
+    public async Task<bool> HasChildrenAsync(string poolId) =>
         (await catalog.ListAsync(CatalogKind.Applications, poolId, null, 1)).Count > 0
         || (await catalog.ListAsync(CatalogKind.IdentitySources, poolId, null, 1)).Count > 0;
 

@@ -201,8 +201,11 @@ public sealed class TicketGrain(
             && Secrets.FixedTimeEquals(issuedFor, keyHash))
             return Grant(issued);
 
+        var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
+        if (request.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
+            return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
         var now = clock.Now;
-        var token = new IssuedToken(Secrets.NewId(), now, now + tokens.Lifetime, keyHash, Ticket.AppId);
+        var token = new IssuedToken(Secrets.NewId(), now, now + (pool?.TokenLifetime ?? tokens.Lifetime), keyHash, Ticket.AppId);
         var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, now));
         return moved.Succeeded ? Grant(token) : moved.Failure!;
     }

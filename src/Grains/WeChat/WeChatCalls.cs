@@ -22,9 +22,9 @@ public static class WeChatCalls
             {
                 stale = token.Value;
             }
-            catch (Exception e) when (e is WeChatApiException or HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (WeChatFailures.IsWeChatTrouble(e))
             {
-                return await WeChatFailures.CallAsync<T>(() => throw e, logger);
+                return WeChatFailures.Map(e, logger);
             }
         }
     }

@@ -12,18 +12,26 @@ public static class WeChatFailures
         {
             return await call();
         }
-        catch (WeChatApiException e)
+        catch (Exception e) when (IsWeChatTrouble(e))
         {
-            var failure = From(e);
-            if (failure.Code is FailureCodes.WeChatMisconfigured or FailureCodes.WeChatUnavailable)
-                logger.LogWarning("WeChat answered {ErrCode}: {ErrMsg}", e.ErrCode, e.ErrMsg);
-            return failure;
+            return Map(e, logger);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException)
+    }
+
+    /// <summary>WeChat said no, or could not be reached: both are answers for the caller, not crashes.</summary>
+    public static bool IsWeChatTrouble(Exception e) => e is WeChatApiException or HttpRequestException or TaskCanceledException or TimeoutException;
+
+    public static Failure Map(Exception e, ILogger logger)
+    {
+        if (e is not WeChatApiException wechat)
         {
             logger.LogWarning(e, "WeChat could not be reached");
             return new Failure(FailureCodes.WeChatUnavailable, "WeChat could not be reached; try again.");
         }
+        var failure = From(wechat);
+        if (failure.Code is FailureCodes.WeChatMisconfigured or FailureCodes.WeChatUnavailable)
+            logger.LogWarning("WeChat answered {ErrCode}: {ErrMsg}", wechat.ErrCode, wechat.ErrMsg);
+        return failure;
     }
 
     public static Failure From(WeChatApiException e) => e.ErrCode switch

@@ -61,6 +61,12 @@ public sealed partial class AdminValidation
         foreach (var value in values) Url(field, value);
     }
 
+    /// <summary>Lifetime of exchanged tokens: a minute to a day.</summary>
+    public void TokenLifetime(string field, int? seconds)
+    {
+        if (seconds is < 60 or > 86_400) Fail(field, "Seconds, from 60 to 86400.");
+    }
+
     public void MiniProgramAppId(string field, string? value)
     {
         if (value is not null && !AppIdPattern().IsMatch(value)) Fail(field, "A mini program AppID: 'wx' and 16 hexadecimal digits.");

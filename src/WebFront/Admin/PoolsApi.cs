@@ -6,8 +6,8 @@ namespace ScanLogin.WebFront.Admin;
 /// <summary>User pools (tenants) and their API keys. Creating pools and keys takes the platform key.</summary>
 public static class PoolsApi
 {
-    public sealed record CreatePoolRequest(string? Id, string? Name);
-    public sealed record UpdatePoolRequest(string? Name);
+    public sealed record CreatePoolRequest(string? Id, string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds);
+    public sealed record UpdatePoolRequest(string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds);
     public sealed record CreateApiKeyRequest(string? Name);
     public sealed record ApiKeyCreated(string KeyId, string Name, DateTimeOffset CreatedAt, string Key);
 
@@ -34,8 +34,11 @@ public static class PoolsApi
         var id = request.Id ?? "pool-" + Secrets.NewId()[..10].ToLowerInvariant().Replace('_', '0');
         validation.PoolId("id", id);
         validation.Name("name", request.Name, 100);
+        validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
-        var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(new UserPoolSettings(id, request.Name!.Trim()), op.Actor);
+        var settings = new UserPoolSettings(id, request.Name!.Trim(), request.BrowserExchange == false,
+            request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds);
+        var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(settings, op.Actor);
         if (created.Value is not { } pool) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.Versioned(http, pool.Revision, View(pool), StatusCodes.Status201Created, $"/admin/v1/pools/{id}");
     }
@@ -59,9 +62,15 @@ public static class PoolsApi
         if (await FindAsync(poolId, http, cluster) is not { } pool) return AdminHttp.NotFound();
         var validation = new AdminValidation();
         if (request.Name is not null) validation.Name("name", request.Name, 100);
+        validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
-        var updated = await cluster.GetGrain<IUserPoolGrain>(poolId).UpdateAsync(pool.Value with { Name = request.Name?.Trim() ?? pool.Value.Name },
-            ifRevision ?? pool.Revision, http.GetOperator().Actor);
+        var changed = pool.Value with
+        {
+            Name = request.Name?.Trim() ?? pool.Value.Name,
+            BrowserExchangeDisabled = request.BrowserExchange is { } allowed ? !allowed : pool.Value.BrowserExchangeDisabled,
+            TokenLifetimeSeconds = request.TokenLifetimeSeconds ?? pool.Value.TokenLifetimeSeconds,
+        };
+        var updated = await cluster.GetGrain<IUserPoolGrain>(poolId).UpdateAsync(changed, ifRevision ?? pool.Revision, http.GetOperator().Actor);
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, View(v)) : AdminHttp.Problem(updated.Failure!);
     }
 
@@ -105,7 +114,7 @@ public static class PoolsApi
     public static async Task<Versioned<UserPoolSettings>?> FindAsync(string poolId, HttpContext http, IClusterClient cluster) =>
         http.GetOperator().CanSee(poolId) && poolId.Length <= 64 ? await cluster.GetGrain<IUserPoolGrain>(poolId).GetVersionedAsync() : null;
 
-    private static PoolView View(Versioned<UserPoolSettings> v) => new(v.Value.PoolId, v.Value.Name, v.Revision, v.CreatedAt, v.UpdatedAt);
+    private static PoolView View(Versioned<UserPoolSettings> v) => PoolView.From(v);
 
     private static IResult Forbidden() =>
         ApiProblems.Problem(StatusCodes.Status403Forbidden, "platform_key_required", "Only the platform key may do this.");

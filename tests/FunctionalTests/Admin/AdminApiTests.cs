@@ -331,6 +331,29 @@ public sealed class AdminApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Pool_settings_decide_who_may_exchange_and_how_long_tokens_last()
+    {
+        var (platform, poolId, appId, appSecret) = await PoolWithAppAsync();
+        var pool = await platform.OkAsync(Patch, $"/admin/v1/pools/{poolId}", new { browserExchange = false, tokenLifetimeSeconds = 600 });
+        Assert.False(pool["browserExchange"]!.GetValue<bool>());
+        await platform.ProblemAsync(Patch, $"/admin/v1/pools/{poolId}", new { tokenLifetimeSeconds = 59 }, HttpStatusCode.BadRequest, "validation_failed");
+        await platform.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{poolId}/identity-sources", Source(Tenant.Source, appId), HttpStatusCode.Created);
+
+        var tenant = new Tenant(poolId, appId, appSecret);
+        var ticket = await Api.CreateTicketAsync(system.A, tenant);
+        var scan = await Api.ScanOkAsync(system.B, ticket.TicketId, await system.Emulator.LoginCodeAsync(await system.Emulator.CreateUserAsync(phone: null)));
+        await Api.ConfirmAsync(system.B, ticket.TicketId, scan.ScanToken);
+        var code = (await Api.StatusAsync(system.A, ticket.TicketId)).ExchangeCode!;
+        await Api.ProblemAsync(await Api.ExchangeAsync(system.A, code, ticket.BrowserSecret), HttpStatusCode.Forbidden, "exchange_forbidden");
+
+        var backend = new HttpRequestMessage(HttpMethod.Post, "/api/tickets/exchange") { Content = JsonContent.Create(new { code }) };
+        backend.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:{appSecret}")));
+        var grant = (await (await system.B.SendAsync(backend)).Content.ReadFromJsonAsync<ExchangeResponse>())!;
+        var claims = system.Tokens.Validate(grant.AccessToken, DateTimeOffset.UtcNow)!.Value;
+        Assert.Equal(600, claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64());
+    }
+
+    [Fact]
     public async Task Listings_page_with_a_cursor()
     {
         var (platform, poolId, _, _) = await PoolWithAppAsync();
