@@ -64,16 +64,20 @@ var create = new { appId = "bench-app", identitySource = "wechat" };
 // Warm-up, then tickets created per second with `concurrency` clients in a closed loop.
 for (var i = 0; i < 200; i++) (await http.PostAsJsonAsync("/api/tickets", create)).EnsureSuccessStatusCode();
 var created = 0L;
+var createLatencies = new System.Collections.Concurrent.ConcurrentBag<double>();
 var stop = Stopwatch.StartNew();
 await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
 {
     while (stop.Elapsed < TimeSpan.FromSeconds(seconds))
     {
+        var started = stop.Elapsed;
         (await http.PostAsJsonAsync("/api/tickets", create)).EnsureSuccessStatusCode();
+        createLatencies.Add((stop.Elapsed - started).TotalMilliseconds);
         Interlocked.Increment(ref created);
     }
 }));
 var perSecond = created / stop.Elapsed.TotalSeconds;
+var createSorted = createLatencies.ToList();
 
 // Confirm-to-browser latency: a browser long-polls, the phone confirms, we time when the browser hears.
 var heardAfterConfirmSent = new List<double>();
@@ -101,6 +105,7 @@ for (var i = 0; i < samples; i++)
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores; one silo + one front end in one process; PostgreSQL and Redis on loopback");
 Console.WriteLine($"tickets created: {created} in {stop.Elapsed.TotalSeconds:F1} s with {concurrency} concurrent clients = {perSecond:F0} tickets/s");
+Console.WriteLine($"ticket creation latency: p50 {Percentile(createSorted, 50):F1} ms, p99 {Percentile(createSorted, 99):F1} ms, max {createSorted.Max():F0} ms");
 Console.WriteLine($"confirm -> browser heard (from confirm sent), {samples} samples: p50 {Percentile(heardAfterConfirmSent, 50):F1} ms, p99 {Percentile(heardAfterConfirmSent, 99):F1} ms");
 Console.WriteLine($"confirm round trip (phone's view), {samples} samples: p50 {Percentile(confirmRoundTrip, 50):F1} ms, p99 {Percentile(confirmRoundTrip, 99):F1} ms");
 
