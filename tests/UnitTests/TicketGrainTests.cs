@@ -164,6 +164,20 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
         Assert.False((await confirmed.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, null))).Succeeded);
     }
 
+    [Fact]
+    public async Task A_finished_ticket_is_erased_after_its_retention()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()), null, null));
+        Assert.Equal(TicketStatus.Cancelled, (await ticket.CancelAsync(scan.Value!.ScanToken)).Value!.Status);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(119));
+        Assert.Equal(TicketStatus.Cancelled, (await ticket.GetStatusAsync()).Value!.Status); // late pollers still hear the answer
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually(async () => (await ticket.GetStatusAsync()).Failure?.Code == FailureCodes.TicketNotFound);
+    }
+
     private static async Task Eventually(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 200; i++)
