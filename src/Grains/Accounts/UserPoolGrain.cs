@@ -19,12 +19,21 @@ public sealed class UserPoolGrain(
     private string PoolId => this.GetPrimaryKeyString();
     private string What => $"User pool {PoolId}";
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Pool.ToVersioned() is { } pool) await recorder.SyncAsync(CatalogKind.Pools, PoolId, PoolId, View(pool));
+    }
+
     Task<UserPoolSettings?> IUserPoolGrain.GetSettingsAsync() => Task.FromResult(Pool.Value);
 
     Task<Versioned<UserPoolSettings>?> IUserPoolGrain.GetVersionedAsync() => Task.FromResult(Pool.ToVersioned());
 
-    async Task IUserPoolGrain.SaveSettingsAsync(UserPoolSettings settings) =>
-        await WriteAsync(settings, Pool.Value is null ? "create" : "update", Actor.System);
+    async Task IUserPoolGrain.SaveSettingsAsync(UserPoolSettings settings)
+    {
+        // Seeding repeats itself at every start: a save that changes nothing writes nothing (and audits nothing).
+        if (!AdminRecorder.Unchanged(Pool.Value, settings with { PoolId = PoolId }))
+            await WriteAsync(settings, Pool.Value is null ? "create" : "update", Actor.System);
+    }
 
     async Task<Outcome<Versioned<UserPoolSettings>>> IUserPoolGrain.CreateAsync(UserPoolSettings settings, Actor actor)
     {

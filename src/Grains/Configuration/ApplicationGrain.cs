@@ -11,6 +11,11 @@ public sealed class ApplicationGrain(
     private VersionedState<ApplicationSettings> App => state.State.App;
     private string What => $"Application {this.GetPrimaryKeyString()}";
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (App.ToVersioned() is { } app) await recorder.SyncAsync(CatalogKind.Applications, app.Value.PoolId, app.Value.AppId, ApplicationView.From(app));
+    }
+
     Task<ApplicationSettings?> IApplicationGrain.GetAsync() => Task.FromResult(App.Value);
 
     Task<Versioned<ApplicationSettings>?> IApplicationGrain.GetVersionedAsync() => Task.FromResult(App.ToVersioned());
@@ -18,7 +23,10 @@ public sealed class ApplicationGrain(
     async Task IApplicationGrain.SaveAsync(ApplicationSettings settings, string? appSecret)
     {
         if (appSecret is null && state.State.SecretHash is null) throw new ArgumentException("A new application needs a secret.", nameof(appSecret));
-        await WriteAsync(settings, appSecret, App.Value is null ? "create" : "update", Actor.System);
+        // Seeding repeats itself at every start: a save that changes nothing writes nothing (and audits nothing).
+        var sameSecret = appSecret is null || state.State.SecretHash == Secrets.Hash(SecretPurpose, appSecret);
+        if (sameSecret && AdminRecorder.Unchanged(App.Value, settings with { AppId = this.GetPrimaryKeyString() })) return;
+        await WriteAsync(settings, sameSecret ? null : appSecret, App.Value is null ? "create" : "update", Actor.System);
     }
 
     async Task<Outcome<CreatedApplication>> IApplicationGrain.CreateAsync(ApplicationSettings settings, Actor actor)

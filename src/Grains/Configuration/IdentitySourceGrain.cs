@@ -18,6 +18,12 @@ public sealed class IdentitySourceGrain(
     private VersionedState<IdentitySourceSettings> Source => state.State.Source;
     private string What => $"Identity source {this.GetPrimaryKeyString()}";
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Source.ToVersioned() is { } source)
+            await recorder.SyncAsync(CatalogKind.IdentitySources, source.Value.PoolId, source.Value.Identifier, IdentitySourceView.From(source));
+    }
+
     Task<IdentitySourceSettings?> IIdentitySourceGrain.GetAsync() => Task.FromResult(Source.Value);
 
     Task<Versioned<IdentitySourceSettings>?> IIdentitySourceGrain.GetVersionedAsync() => Task.FromResult(Source.ToVersioned());
@@ -27,6 +33,8 @@ public sealed class IdentitySourceGrain(
         if (IdentitySourceSettings.KeyOf(settings.PoolId, settings.Identifier) != this.GetPrimaryKeyString())
             throw new ArgumentException("The settings belong to another identity source.", nameof(settings));
         if (CheckPrivateDeployment(settings, miniProgramAppSecret) is { } refused) throw new ArgumentException(refused.Message, nameof(settings));
+        // Seeding repeats itself at every start: a save that changes nothing writes nothing (and audits nothing).
+        if (miniProgramAppSecret is null && AdminRecorder.Unchanged(Source.Value, settings with { LogoHash = Source.Value?.LogoHash })) return;
         await WriteAsync(settings, miniProgramAppSecret, Source.Value is null ? "create" : "update", Actor.System);
     }
 
@@ -70,6 +78,7 @@ public sealed class IdentitySourceGrain(
             logo = normalized.Value;
         }
         var hash = logo is null ? null : Secrets.Base64Url(SHA256.HashData(logo))[..16];
+        if (hash == settings.LogoHash) return hash; // the same logo again
         state.State.Logo = logo;
         await WriteAsync(settings with { LogoHash = hash }, null, logo is null ? "delete_logo" : "set_logo", actor ?? Actor.System, keepLogoHash: false);
         return hash;
