@@ -28,13 +28,25 @@ pg_bin_dir() {
   return 1
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on.
+# Prints a TCP port on 127.0.0.1 that nothing listens on, below Linux's ephemeral range (32768 and up) so no
+# outgoing connection can be holding it.
 free_port() {
   local port
   while :; do
-    port=$(( (RANDOM % 20000) + 40000 ))
+    port=$(( (RANDOM % 12000) + 20000 ))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
   done
+}
+
+# start_on_free_port VAR FUNCTION ARGS...: runs "FUNCTION ARGS... PORT" with fresh ports until one works
+# (another process may take a port between the check and the bind); sets VAR to the port used.
+start_on_free_port() {
+  local var=$1 attempt port; shift
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    if "$@" "$port" 2>/dev/null; then printf -v "$var" '%s' "$port"; return 0; fi
+  done
+  "$@" "$(free_port)" && return 0 # last try, with its errors shown
 }
 
 # Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root).
@@ -71,6 +83,10 @@ create_database() {
   as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
     || as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$name"
 }
+
+# Port-last forms for start_on_free_port.
+start_postgres_at() { local dir=$1 port=${*: -1}; start_postgres "$dir" "$port" "${@:2:$#-2}"; }
+start_redis_at() { start_redis "$1" "$2"; }
 
 # start_redis DIR PORT: a private, non-persistent Redis on 127.0.0.1:PORT.
 start_redis() {

@@ -15,13 +15,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pg_port=$(free_port)
-redis_port=$(free_port)
-echo "==> PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
 # fsync off: test data is thrown away, and the suite should not wait on the disk.
-start_postgres "$work/postgres" "$pg_port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+start_on_free_port pg_port start_postgres_at "$work/postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 create_database "$pg_port" scanlogin_test
-start_redis "$work/redis" "$redis_port"
+start_on_free_port redis_port start_redis_at "$work/redis"
+echo "==> PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
 
 export SCANLOGIN_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=scanlogin_test;Maximum Pool Size=100"
 export SCANLOGIN_TEST_REDIS="127.0.0.1:$redis_port"
