@@ -46,7 +46,8 @@ start_on_free_port() {
     port=$(free_port)
     if "$@" "$port" 2>/dev/null; then printf -v "$var" '%s' "$port"; return 0; fi
   done
-  "$@" "$(free_port)" && return 0 # last try, with its errors shown
+  port=$(free_port) # last try, with its errors shown
+  "$@" "$port" && printf -v "$var" '%s' "$port"
 }
 
 # Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root).
