@@ -16,9 +16,11 @@ public static class Waiters
     public static async Task RunAsync(HttpClient http, TicketFeed feed, EmulatorHost emulator, object create, int count)
     {
         var tickets = new string[count];
+        var (heapBeforeTickets, _) = Measure();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
             tickets[i] = (await (await http.PostAsJsonAsync("/api/tickets", create)).Content.ReadFromJsonAsync<Created>())!.TicketId);
 
+        var (heapWithTickets, _) = Measure();
         using var browsers = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = count + 16 }) { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(90) };
         using var stop = new CancellationTokenSource();
         var (memoryBefore, threadsBefore) = Measure();
@@ -43,6 +45,8 @@ public static class Waiters
         }
         await stop.CancelAsync();
 
+        Console.WriteLine($"live tickets: {count} created, managed heap {heapBeforeTickets / 1e6:F1} MB -> {heapWithTickets / 1e6:F1} MB = " +
+                          $"{(heapWithTickets - heapBeforeTickets) / (double)count:F0} bytes per live ticket (grain activation and state)");
         Console.WriteLine($"waiting browsers: {count} long-polls parked on one front end in {parked.Elapsed.TotalSeconds:F1} s ({feed.WatchedCount} tickets watched)");
         Console.WriteLine($"managed heap: {memoryBefore / 1e6:F1} MB -> {memoryAfter / 1e6:F1} MB = {(memoryAfter - memoryBefore) / (double)count:F0} bytes per waiting browser (silo, front end and client in one process)");
         Console.WriteLine($"threads: {threadsBefore} -> {threadsAfter}");

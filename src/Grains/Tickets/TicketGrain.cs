@@ -27,8 +27,9 @@ public sealed class TicketGrain(
     private const string IdempotencyPurpose = "exchange-idempotency";
 
     private const int MaxImageVariants = 4;
-    private readonly ObserverManager<ITicketWatcher> _watchers = new(options.Value.WatchLifetime, logger);
-    private readonly Dictionary<QrImageRequest, Task<Outcome<QrImage>>> _images = [];
+    // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
+    private ObserverManager<ITicketWatcher>? _watchers;
+    private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
     private ITimer? _deadlineTimer;
 
     private TicketState Ticket => state.State;
@@ -68,7 +69,7 @@ public sealed class TicketGrain(
     Task<Outcome<TicketSnapshot>> ITicketGrain.WatchAsync(ITicketWatcher watcher)
     {
         if (!Exists) return Task.FromResult<Outcome<TicketSnapshot>>(NotFound(this.GetPrimaryKeyString()));
-        if (!Ticket.Status.IsTerminal()) _watchers.Subscribe(watcher, watcher);
+        if (!Ticket.Status.IsTerminal()) (_watchers ??= new(options.Value.WatchLifetime, logger)).Subscribe(watcher, watcher);
         return Task.FromResult<Outcome<TicketSnapshot>>(Ticket.ToSnapshot());
     }
 
@@ -79,6 +80,7 @@ public sealed class TicketGrain(
             return Task.FromResult<Outcome<QrImage>>(new Failure(FailureCodes.ImageSizeInvalid,
                 $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels."));
         // Concurrent requests for the same picture share one rendering; a failed one is tried again next time.
+        _images ??= [];
         if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return cached;
         if (_images.Count >= MaxImageVariants) _images.Clear();
         return _images[request] = RenderImageAsync(request);
@@ -242,7 +244,7 @@ public sealed class TicketGrain(
         state.State = next;
         await state.WriteStateAsync();
         var snapshot = next.ToSnapshot();
-        if (changed)
+        if (changed && _watchers is not null)
         {
             await _watchers.Notify(w => w.OnTicketChangedAsync(snapshot));
             if (next.Status.IsTerminal()) _watchers.Clear();
