@@ -71,7 +71,9 @@ public sealed class SystemFixture : IAsyncLifetime
             ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
             ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
             ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
-            ["Logging:LogLevel:Default"] = "Warning",
+            // Information everywhere but Orleans: the secret-leak test must see what a production log would hold.
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Orleans"] = "Warning",
             ["Logging:LogLevel:ScanLogin"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
