@@ -118,8 +118,7 @@ public sealed class TicketGrain(
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
     {
-        if (!Exists) return NotFound(this.GetPrimaryKeyString());
-        await OnClockAsync();
+        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
         var scanCodeHash = Secrets.Hash(ScanCodePurpose, request.LoginCode);
         // A retried scan carries the same (now used) login code: answer it again without asking WeChat.
@@ -142,8 +141,7 @@ public sealed class TicketGrain(
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.ConfirmAsync(ConfirmRequest request)
     {
-        if (!Exists) return NotFound(this.GetPrimaryKeyString());
-        await OnClockAsync();
+        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
         var scanTokenHash = Secrets.Hash(ScanTokenPurpose, request.ScanToken);
         // A retried confirm (or a retry after the policy refused) gets the answer the first one got.
@@ -179,8 +177,7 @@ public sealed class TicketGrain(
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.CancelAsync(string scanToken)
     {
-        if (!Exists) return NotFound(this.GetPrimaryKeyString());
-        await OnClockAsync();
+        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
         var scanTokenHash = Secrets.Hash(ScanTokenPurpose, scanToken);
         if (Ticket.Status == TicketStatus.Cancelled && Secrets.FixedTimeEquals(Ticket.Scanner!.ScanTokenHash, scanTokenHash))
@@ -190,8 +187,7 @@ public sealed class TicketGrain(
 
     async Task<Outcome<ExchangeGrant>> ITicketGrain.ExchangeAsync(ExchangeRequest request)
     {
-        if (!Exists) return NotFound(this.GetPrimaryKeyString());
-        await OnClockAsync();
+        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
         if (Ticket.ExchangeCode is not { } code || !Secrets.FixedTimeEquals(code, request.ExchangeCode))
             return new Failure(FailureCodes.ExchangeCodeInvalid, "The exchange code is not valid for a confirmed ticket.");
@@ -215,6 +211,13 @@ public sealed class TicketGrain(
     async Task ITicketGrain.OnDeadlineAsync()
     {
         if (Exists) await OnClockAsync();
+    }
+
+    /// <summary>Applies the clock first; false when there is no ticket, including one the clock just erased.</summary>
+    private async Task<bool> IsLiveAsync()
+    {
+        if (Exists) await OnClockAsync();
+        return Exists;
     }
 
     /// <summary>Applies whatever the clock has decided: expiry of a live ticket, erasure of a finished one. Then re-arms the timer.</summary>
