@@ -10,7 +10,7 @@ work=$(mktemp -d /tmp/scanlogin-bench.XXXXXX)
 chmod 755 "$work"
 trap 'stop_postgres "$work/postgres"; stop_redis "$work/redis"; rm -rf "$work"' EXIT
 # Durable settings (fsync on), as in production: the figures include real commits.
-start_on_free_port pg_port start_postgres_at "$work/postgres"
+start_on_free_port pg_port start_postgres_at "$work/postgres" ${SCANLOGIN_BENCH_PG_OPTIONS:-}
 create_database "$pg_port" scanlogin_bench
 start_on_free_port redis_port start_redis_at "$work/redis"
 echo "==> PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
