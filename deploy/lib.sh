@@ -11,8 +11,9 @@ ensure_tools() {
   if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"
     local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Another install may hold dpkg's lock (parallel runs on one machine): wait for it rather than fail.
+    $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
     # Debian starts a system-wide PostgreSQL and Redis on install; ours are private, so stop theirs.
     $sudo service redis-server stop >/dev/null 2>&1 || true
     $sudo service postgresql stop >/dev/null 2>&1 || true
