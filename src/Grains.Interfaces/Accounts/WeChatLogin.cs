@@ -25,6 +25,8 @@ public enum AccountOutcome
     Created = 1,
     Linked = 2,
     Refused = 3,
+    /// <summary>Ask-binding: the PC side must sign in to an existing account (or register one) to finish.</summary>
+    BindingRequired = 4,
 }
 
 [GenerateSerializer, Immutable, Alias("ScanLogin.AccountResolution")]

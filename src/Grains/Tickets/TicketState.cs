@@ -26,12 +26,19 @@ public sealed record TicketState
     [Id(16)] public IssuedToken? Token { get; init; }
     [Id(17)] public string AppName { get; init; } = "";
     [Id(18)] public string IdentitySourceName { get; init; } = "";
+    /// <summary>A ticket waiting for binding must be bound (or a new account made) before this instant.</summary>
+    [Id(19)] public DateTimeOffset? BindBy { get; init; }
+    /// <summary>The approved WeChat login waiting to be bound; dropped when the ticket moves on.</summary>
+    [Id(20)] public WeChatLogin? PendingLogin { get; init; }
+    /// <summary>Wrong passwords tried on this ticket while binding.</summary>
+    [Id(21)] public int BindingFailures { get; init; }
 
     /// <summary>The instant the current phase ends: the next move the clock can force.</summary>
     public DateTimeOffset? Deadline => Status switch
     {
         TicketStatus.Pending or TicketStatus.Scanned => ConfirmBy,
         TicketStatus.Confirmed => ExchangeBy,
+        TicketStatus.BindingRequired => BindBy,
         _ => null,
     };
 

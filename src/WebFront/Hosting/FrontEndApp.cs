@@ -41,6 +41,7 @@ public static class FrontEndApp
         app.MapHealthApi();
         app.MapTicketsApi();
         app.MapMiniProgramApi();
+        app.MapBindingApi();
         app.MapQrCodesApi();
         app.MapAdminApi();
         return app;
