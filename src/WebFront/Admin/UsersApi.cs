@@ -18,8 +18,9 @@ public static partial class UsersApi
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder admin)
     {
         var users = admin.MapGroup("/pools/{poolId}/users").WithTags("Admin: users");
-        users.MapGet("/", ListAsync).WithName("ListUsers")
-            .WithSummary("The pool's users, paged; or those matching one of phone, email, username, openId, unionId");
+        users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("The pool's users, paged");
+        users.MapPost("/search", SearchAsync).WithName("SearchUsers")
+            .WithSummary("Users matching exactly one of phone, email, username, openId, unionId (in the body, so no phone lands in a URL or an access log)");
         users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Create a user (username, email and/or phone; optional password)")
             .Produces<UserRecord>(201);
         users.MapPost("/import", ImportAsync).WithName("ImportUsers")
@@ -38,17 +39,25 @@ public static partial class UsersApi
 
     private const int MaxImport = 500;
 
-    private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null,
-        string? phone = null, string? email = null, string? username = null, string? openId = null, string? unionId = null)
+    public sealed record SearchRequest(string? Phone, string? Email, string? Username, string? OpenId, string? UnionId, int? Limit);
+
+    private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
-        var filters = new[] { phone, email, username, openId, unionId }.Count(f => f is not null);
-        if (filters == 0) return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Users, poolId, cursor, size));
-        if (filters > 1 || cursor is not null || new[] { phone, email, username, openId, unionId }.Any(f => f is { Length: 0 or > 254 }))
-            return ApiProblems.Invalid("query", "Search by exactly one of phone, email, username, openId, unionId (1 to 254 characters), without a cursor.");
-        var found = await cluster.GetGrain<IUserPoolGrain>(poolId).SearchUsersAsync(new UserQuery(phone, email, username, openId, unionId), size);
-        return TypedResults.Json(new { items = found, nextCursor = (string?)null });
+        return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Users, poolId, cursor, size));
+    }
+
+    private static async Task<IResult> SearchAsync(string poolId, SearchRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
+        var fields = new[] { request.Phone, request.Email, request.Username, request.OpenId, request.UnionId };
+        if (fields.Count(f => f is not null) != 1 || fields.Any(f => f is { Length: 0 or > 254 }))
+            return ApiProblems.Invalid("body", "Exactly one of phone, email, username, openId, unionId (1 to 254 characters).");
+        if (request.Limit is < 1 or > AdminHttp.MaxPageSize) return AdminHttp.BadLimit();
+        var found = await cluster.GetGrain<IUserPoolGrain>(poolId).SearchUsersAsync(
+            new UserQuery(request.Phone, request.Email, request.Username, request.OpenId, request.UnionId), request.Limit ?? AdminHttp.DefaultPageSize);
+        return TypedResults.Json(new { items = found });
     }
 
     private static async Task<IResult> CreateAsync(string poolId, UserRequest request, HttpContext http, IClusterClient cluster)
