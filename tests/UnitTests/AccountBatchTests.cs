@@ -140,3 +140,24 @@ public sealed class AccountBatchTests
         Assert.Equal("unionid:u1", (Login() with { UnionId = "u1" }).Subject);
     }
 }
+
+public sealed class PhoneMaskTests
+{
+    [Theory]
+    [InlineData("+8613800138000", "+86138******00")]
+    [InlineData("13800138000", "138******00")]
+    [InlineData("+1555", "*****")]
+    [InlineData(null, null)]
+    public void Phones_keep_only_the_country_code_the_first_digits_and_the_last_two(string? phone, string? masked) =>
+        Assert.Equal(masked, PhoneMask.Mask(phone));
+
+    [Fact]
+    public void Records_that_carry_a_phone_print_it_masked()
+    {
+        var login = new WeChatLogin("wechat", "wx1", "o1", null, "+8613800138000", "Mei", null, LoginMode.LoginAndRegister, AccountAssociation.Off);
+        Assert.DoesNotContain("13800138000", login.ToString());
+        Assert.DoesNotContain("13800138000", new UserProfile("u", "p", null, null, "+8613800138000", DateTimeOffset.UnixEpoch).ToString());
+        Assert.DoesNotContain("13800138000", new NewAccount("u", null, "+8613800138000", null, null, "pw").ToString());
+        Assert.DoesNotContain("secret-pw", new NewAccount("u", null, null, null, null, "secret-pw").ToString());
+    }
+}

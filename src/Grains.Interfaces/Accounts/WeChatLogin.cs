@@ -15,6 +15,9 @@ public sealed record WeChatLogin(
 {
     /// <summary>The pool-wide identity key: the unionid spans a developer's mini programs, an openid only one.</summary>
     public string Subject => UnionId is { Length: > 0 } ? $"unionid:{UnionId}" : $"openid:{MiniProgramAppId}:{OpenId}";
+
+    /// <summary>Whatever logs this (a grain call, a ticket's state) sees the phone masked.</summary>
+    public override string ToString() => $"WeChatLogin {{ {IdentitySource}, {Subject}, Phone = {PhoneMask.Mask(Phone)}, {LoginMode}, {Association} }}";
 }
 
 /// <summary>How the pool answered a login.</summary>
