@@ -14,7 +14,6 @@ namespace ScanLogin.Grains.Tickets;
 public sealed class TicketGrain(
     [PersistentState("ticket", StorageNames.Tickets)] IPersistentState<TicketState> state,
     IWeChatApi wechat,
-    TokenIssuer tokens,
     TicketClock clock,
     IOptions<TicketOptions> options,
     IOptions<QrOptions> qrOptions,
@@ -205,7 +204,7 @@ public sealed class TicketGrain(
                 return new Failure(FailureCodes.TooManyAttempts, "Too many wrong passwords for this login; scan a new code.");
             return wrong;
         }
-        return await CompleteBindingAsync(resolution);
+        return await CompleteBindingAsync(resolution, passwordProven: true);
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.BindNewAccountAsync(TicketHolder holder, NewAccount account)
@@ -216,10 +215,10 @@ public sealed class TicketGrain(
         return await CompleteBindingAsync(await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).RegisterForBindingAsync(Ticket.PendingLogin!, account));
     }
 
-    private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution)
+    private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution, bool passwordProven = false)
     {
         if (resolution.User is not { } user) return resolution.Refusal ?? new Failure(FailureCodes.AccountNotFound, "No account was bound.");
-        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, NewExchangeCode(), options.Value.ExchangeWindow, clock.Now));
+        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, NewExchangeCode(), options.Value.ExchangeWindow, clock.Now, passwordProven));
     }
 
     /// <summary>The PC side proves it holds the ticket as for an exchange, and the pool's rule on browsers applies the same way.</summary>
@@ -257,15 +256,17 @@ public sealed class TicketGrain(
         var keyHash = request.IdempotencyKey is { Length: > 0 } key ? Secrets.Hash(IdempotencyPurpose, key) : null;
         if (Ticket.Status == TicketStatus.Consumed && keyHash is not null && Ticket.Token is { IdempotencyKeyHash: { } issuedFor } issued
             && Secrets.FixedTimeEquals(issuedFor, keyHash))
-            return Grant(issued);
+            return await GrantAsync(issued.Stamp);
 
         var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
         if (request.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
-        var now = clock.Now;
-        var token = new IssuedToken(Secrets.NewId(), now, now + (pool?.TokenLifetime ?? tokens.Lifetime), keyHash, Ticket.AppId);
-        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, now));
-        return moved.Succeeded ? Grant(token) : moved.Failure!;
+        var granted = await GrantAsync(null);
+        if (granted.Value is not { } grant) return granted;
+        var stamp = grant.Tokens.Stamp;
+        var token = new IssuedToken(stamp.TokenId, stamp.IssuedAt, stamp.ExpiresAt, keyHash, Ticket.AppId, stamp.KeyId);
+        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, clock.Now));
+        return moved.Succeeded ? grant : moved.Failure!;
     }
 
     async Task ITicketGrain.OnDeadlineAsync()
@@ -364,8 +365,15 @@ public sealed class TicketGrain(
         _ => false,
     };
 
-    private ExchangeGrant Grant(IssuedToken token) =>
-        new(Ticket.User!, tokens.Sign(Ticket.User!, token.TokenId, token.Audience, token.IssuedAt, token.ExpiresAt), token.ExpiresAt);
+    /// <summary>Signs the login's tokens through the pool's issuer; a stamp from an earlier exchange signs the same claims again.</summary>
+    private async Task<Outcome<ExchangeGrant>> GrantAsync(TokenStamp? reissue)
+    {
+        var user = Ticket.User!;
+        var request = new TokenRequest(Ticket.AppId, user, TokenRequest.QrLoginScopes, Ticket.Nonce, Ticket.ConfirmedAt ?? clock.Now,
+            Ticket.PasswordProven ? [TokenRequest.WeChatScanMethod, "pwd"] : [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
+        var issued = await GrainFactory.GetGrain<ITokenIssuerGrain>(Ticket.PoolId).IssueTokensAsync(request, reissue);
+        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens) : issued.Failure!;
+    }
 
     private ScanView ToScanView(string scanToken) =>
         new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt);

@@ -26,12 +26,18 @@ public sealed record TicketState
     [Id(16)] public IssuedToken? Token { get; init; }
     [Id(17)] public string AppName { get; init; } = "";
     [Id(18)] public string IdentitySourceName { get; init; } = "";
-    /// <summary>A ticket waiting for binding must be bound (or a new account made) before this instant.</summary>
-    [Id(19)] public DateTimeOffset? BindBy { get; init; }
+    /// <summary>When the user approved on the phone: the tokens' auth_time. (Id 30 keeps clear of other new fields.)</summary>
+    [Id(30)] public DateTimeOffset? ConfirmedAt { get; init; }
+    /// <summary>The PC site's nonce, echoed in the ID token so the site can tie the token to its own session.</summary>
+    [Id(31)] public string? Nonce { get; init; }
+    /// <summary>A ticket waiting for binding must be bound (or a new account made) before this instant. (Ids 40-42 keep clear of other new fields.)</summary>
+    [Id(40)] public DateTimeOffset? BindBy { get; init; }
     /// <summary>The approved WeChat login waiting to be bound; dropped when the ticket moves on.</summary>
-    [Id(20)] public WeChatLogin? PendingLogin { get; init; }
+    [Id(41)] public WeChatLogin? PendingLogin { get; init; }
     /// <summary>Wrong passwords tried on this ticket while binding.</summary>
-    [Id(21)] public int BindingFailures { get; init; }
+    [Id(42)] public int BindingFailures { get; init; }
+    /// <summary>The binding signed in to an existing account with its password: the tokens' amr says so.</summary>
+    [Id(43)] public bool PasswordProven { get; init; }
 
     /// <summary>The instant the current phase ends: the next move the clock can force.</summary>
     public DateTimeOffset? Deadline => Status switch
@@ -62,11 +68,15 @@ public sealed record Scanner(
     [property: Id(4)] string ScanCodeHash,
     [property: Id(5)] string ScanTokenHash);
 
-/// <summary>The facts a token was signed from, so a retried exchange re-signs the very same token.</summary>
+/// <summary>The facts the tokens were signed from, so a retried exchange re-signs the same claims with the same key.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.IssuedToken")]
 public sealed record IssuedToken(
     [property: Id(0)] string TokenId,
     [property: Id(1)] DateTimeOffset IssuedAt,
     [property: Id(2)] DateTimeOffset ExpiresAt,
     [property: Id(3)] string? IdempotencyKeyHash,
-    [property: Id(4)] string Audience);
+    [property: Id(4)] string Audience,
+    [property: Id(5)] string KeyId = "")
+{
+    public TokenStamp Stamp => new(TokenId, KeyId, IssuedAt, ExpiresAt);
+}

@@ -43,6 +43,7 @@ public static class FrontEndApp
         app.MapMiniProgramApi();
         app.MapBindingApi();
         app.MapQrCodesApi();
+        app.MapOidcApi();
         app.MapAdminApi();
         return app;
     }
