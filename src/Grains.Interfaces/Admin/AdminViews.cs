@@ -42,6 +42,8 @@ public static class AdminJson
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        // {"name":"a","name":"b"} (or "NAME", names being case-insensitive) is ambiguous: refuse it, never pick one.
+        options.AllowDuplicateProperties = false;
         return options;
     }
 

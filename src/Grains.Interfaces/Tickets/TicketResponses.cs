@@ -15,4 +15,5 @@ public sealed record ScanView(
 public sealed record ExchangeGrant(
     [property: Id(0)] UserProfile User,
     [property: Id(1)] string AccessToken,
-    [property: Id(2)] DateTimeOffset ExpiresAt);
+    [property: Id(2)] DateTimeOffset ExpiresAt,
+    [property: Id(3)] string? AppId = null);

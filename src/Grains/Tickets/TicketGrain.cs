@@ -51,11 +51,16 @@ public sealed class TicketGrain(
     {
         if (Exists) return new Failure(FailureCodes.TicketExists, "A ticket with this id already exists.");
 
-        var app = await GrainFactory.GetGrain<IApplicationGrain>(opening.AppId).GetAsync();
+        var appGrain = GrainFactory.GetGrain<IApplicationGrain>(opening.AppId);
+        var app = await appGrain.GetAsync();
         if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
-        // A browser always says where the page came from; server-side callers send no Origin.
+        // A browser always says where the page came from and must be on one of the application's origins. A caller
+        // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
+        if ((opening.App is not null || opening.Requester.Origin is not { Length: > 0 })
+            && (opening.App is not { } credentials || credentials.AppId != app.AppId || !await appGrain.VerifySecretAsync(credentials.AppSecret)))
+            return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
         if (CheckUsable(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
 
@@ -305,7 +310,8 @@ public sealed class TicketGrain(
     };
 
     private ExchangeGrant Grant(IssuedToken token) =>
-        new(Ticket.User!, tokens.Sign(Ticket.User!, token.TokenId, token.Audience, token.IssuedAt, token.ExpiresAt), token.ExpiresAt);
+        new(Ticket.User!, tokens.Sign(Ticket.User!, token.TokenId, token.Audience, token.IssuedAt, token.ExpiresAt), token.ExpiresAt,
+            Ticket.AppId);
 
     private ScanView ToScanView(string scanToken) =>
         new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt);

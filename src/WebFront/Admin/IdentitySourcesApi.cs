@@ -62,6 +62,7 @@ public static class IdentitySourcesApi
     private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
+        if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.IdentitySources, poolId, cursor, size));
     }
@@ -71,7 +72,7 @@ public static class IdentitySourcesApi
             ? AdminHttp.Versioned(http, source.Revision, IdentitySourceView.From(source))
             : AdminHttp.NotFound();
 
-    private static async Task<IResult> UpdateAsync(string poolId, string identifier, JsonObject patch, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> UpdateAsync(string poolId, string identifier, MergePatch patch, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, identifier, http, cluster) is not { } source) return AdminHttp.NotFound();
@@ -79,7 +80,7 @@ public static class IdentitySourcesApi
         var current = new IdentitySourceRequest(s.Identifier, s.DisplayName, s.CallbackUrl, s.Enabled, s.PrivateDeployment, s.MiniProgramAppId, null,
             LoginModes.First(m => m.Value == s.LoginMode).Key, Associations.First(a => a.Value == s.Association).Key,
             (int)s.TicketLifetime.TotalSeconds, s.ApplicationIds);
-        if (Patches.Apply(current, patch, out var request) is { } unreadable) return unreadable;
+        if (Patches.Apply(current, patch.Fields, out var request) is { } unreadable) return unreadable;
         if (request.Identifier != identifier)
         {
             var immutable = new AdminValidation();
