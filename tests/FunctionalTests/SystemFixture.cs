@@ -52,6 +52,9 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>The one browser origin the platform lets call the admin API (ScanLogin:Admin:AllowedOrigins).</summary>
     public const string AdminConsoleOrigin = "https://console.scanlogin.test";
 
+    /// <summary>A mini-program AppID the platform lets several pools use (ScanLogin:WeChat:SharedMiniProgramAppIds).</summary>
+    public const string SharedMiniProgramAppId = "wx00000000005ba7ed";
+
     /// <summary>The platform operator's API key (the front ends know only its hash).</summary>
     public string PlatformKey { get; } = "slp_test_" + Guid.NewGuid().ToString("N");
 
@@ -81,6 +84,7 @@ public sealed class SystemFixture : IAsyncLifetime
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
             ["ScanLogin:Admin:AllowedOrigins:0"] = AdminConsoleOrigin,
+            ["ScanLogin:WeChat:SharedMiniProgramAppIds:0"] = SharedMiniProgramAppId,
         };
 
         _settings = settings;

@@ -69,7 +69,8 @@ public static class IdentitySourcesApi
 
     private static async Task<IResult> GetAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster) =>
         await FindAsync(poolId, identifier, http, cluster) is { } source
-            ? AdminHttp.Versioned(http, source.Revision, IdentitySourceView.From(source))
+            ? AdminHttp.Versioned(http, source.Revision,
+                IdentitySourceView.From(source) with { WeChat = await Grain(cluster, poolId, identifier).GetWeChatHealthAsync() })
             : AdminHttp.NotFound();
 
     private static async Task<IResult> UpdateAsync(string poolId, string identifier, MergePatch patch, HttpContext http, IClusterClient cluster)

@@ -27,7 +27,7 @@ public static class ApiProblems
     {
         FailureCodes.TicketNotFound or FailureCodes.ApplicationNotFound or FailureCodes.IdentitySourceNotFound
             or FailureCodes.UserPoolNotFound => StatusCodes.Status404NotFound,
-        FailureCodes.TicketExists or FailureCodes.InvalidTransition or FailureCodes.AlreadyScanned
+        AdminFailureCodes.MiniProgramInUse or FailureCodes.TicketExists or FailureCodes.InvalidTransition or FailureCodes.AlreadyScanned
             or FailureCodes.AlreadyExchanged or FailureCodes.WeChatCodeUsed or FailureCodes.PhoneInUse => StatusCodes.Status409Conflict,
         FailureCodes.TicketExpired => StatusCodes.Status410Gone,
         FailureCodes.AppCredentialsInvalid => StatusCodes.Status401Unauthorized,
