@@ -16,7 +16,7 @@ public static class ApplicationsApi
             .WithSummary("Create an application; its secret is shown only in this answer").Produces<ApplicationCreated>(201);
         apps.MapGet("/", ListAsync).WithName("ListApplications");
         apps.MapGet("/{appId}", GetAsync).WithName("GetApplication").Produces<ApplicationView>();
-        apps.MapPatch("/{appId}", UpdateAsync).WithName("UpdateApplication").WithSummary("Change fields; send If-Match with the ETag").Produces<ApplicationView>();
+        apps.MapPatch("/{appId}", UpdateAsync).WithName("UpdateApplication").Accepts<JsonObject>("application/json").WithSummary("Change fields; send If-Match with the ETag").Produces<ApplicationView>();
         apps.MapPost("/{appId}/secret", RotateAsync).WithName("RotateApplicationSecret")
             .WithSummary("Replace the secret; the new one is shown only in this answer").Produces<ApplicationCreated>();
         apps.MapDelete("/{appId}", DeleteAsync).WithName("DeleteApplication");

@@ -37,7 +37,7 @@ public static class IdentitySourcesApi
                              "\"loginMode\":\"login_and_register\",\"accountAssociation\":\"field_match\",\"ticketLifetimeSeconds\":120,\"applicationIds\":[\"...\"]}");
         sources.MapGet("/", ListAsync).WithName("ListIdentitySources");
         sources.MapGet("/{identifier}", GetAsync).WithName("GetIdentitySource").Produces<IdentitySourceView>();
-        sources.MapPatch("/{identifier}", UpdateAsync).WithName("UpdateIdentitySource")
+        sources.MapPatch("/{identifier}", UpdateAsync).WithName("UpdateIdentitySource").Accepts<JsonObject>("application/json")
             .WithSummary("Change fields (not the identifier); send If-Match with the ETag").Produces<IdentitySourceView>();
         sources.MapDelete("/{identifier}", DeleteAsync).WithName("DeleteIdentitySource")
             .WithSummary("Delete: new tickets stop at once, live ones can no longer be confirmed");

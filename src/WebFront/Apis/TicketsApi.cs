@@ -20,7 +20,9 @@ public static class TicketsApi
     {
         var api = app.MapGroup("/api/tickets").WithTags("Tickets").RequireCors(BrowserCors.PolicyName);
         api.MapPost("/", CreateTicketAsync).WithName("CreateTicket")
-            .WithSummary("Create a QR ticket for an application and identity source");
+            .WithSummary("Create a QR ticket for an application and identity source")
+            .WithDescription("From a browser page on one of the application's allowed origins, or from the application's backend " +
+                             "(no Origin) with `Authorization: Basic base64(appId:appSecret)`.");
         api.MapGet("/{ticketId}", GetTicketAsync).WithName("GetTicket")
             .WithSummary("Read a ticket's status (for clients that only poll)");
         api.MapGet("/{ticketId}/wait", WaitForTicketAsync).WithName("WaitForTicket")
@@ -30,8 +32,8 @@ public static class TicketsApi
             .Produces<TicketView>(contentType: "text/event-stream");
         api.MapPost("/exchange", ExchangeAsync).WithName("ExchangeTicket")
             .WithSummary("Trade a confirmed ticket's one-time code for the user and a signed token")
-            .WithDescription("Prove the right to exchange with the creating browser's `X-Browser-Secret` header, or with the application's " +
-                             "credentials as `Authorization: Basic base64(appId:appSecret)`. Send an `Idempotency-Key` to make a retry " +
+            .WithDescription("Prove the right to exchange with the application's credentials as `Authorization: Basic base64(appId:appSecret)`, " +
+                             "or, where the pool allows browser exchange (off by default), the creating browser's `X-Browser-Secret`. Send an `Idempotency-Key` to make a retry " +
                              "return the same answer; any other second exchange is refused.");
         return app;
     }

@@ -34,6 +34,16 @@ public sealed class EdgeValidationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task No_grain_key_can_carry_a_control_character_even_past_the_edge()
+    {
+        // The edge refuses such ids; the call filter on every client and silo makes sure no other path activates one.
+        await Assert.ThrowsAsync<ScanLogin.Grains.Interfaces.UnsafeGrainKeyException>(() =>
+            system.Grains.GetGrain<ScanLogin.Grains.Interfaces.IApplicationGrain>("a\0b").GetAsync());
+        await Assert.ThrowsAsync<ScanLogin.Grains.Interfaces.UnsafeGrainKeyException>(() =>
+            system.Grains.GetGrain<ScanLogin.Grains.Interfaces.IIdentitySourceGrain>("pool/a\u0085b").GetAsync());
+    }
+
+    [Fact]
     public async Task A_nickname_with_a_nul_is_refused_at_scan()
     {
         var created = await Api.CreateTicketAsync(system.A, await system.CreateTenantAsync());
