@@ -58,8 +58,8 @@ public sealed class TicketGrain(
         // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
-        if ((opening.App is not null || opening.Requester.Origin is not { Length: > 0 })
-            && (opening.App is not { } credentials || credentials.AppId != app.AppId || !await appGrain.VerifySecretAsync(credentials.AppSecret)))
+        var fromServer = opening.Requester.Origin is not { Length: > 0 };
+        if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(appGrain, app, opening.App))
             return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
         if (CheckUsable(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
@@ -301,6 +301,9 @@ public sealed class TicketGrain(
             return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");
         return $"+{phone.CountryCode}{phone.PurePhoneNumber}";
     }
+
+    private static async Task<bool> IsTheApplicationAsync(IApplicationGrain grain, ApplicationSettings app, AppCredentials? credentials) =>
+        credentials is not null && credentials.AppId == app.AppId && await grain.VerifySecretAsync(credentials.AppSecret);
 
     private async Task<bool> IsAllowedToExchangeAsync(ExchangeRequest request) => (request.BrowserSecret, request.App) switch
     {
