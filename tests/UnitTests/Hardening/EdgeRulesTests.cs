@@ -32,6 +32,16 @@ public sealed class EdgeRulesTests
     }
 
     [Fact]
+    public void Urls_and_origins_with_control_characters_are_invalid()
+    {
+        var validation = new ScanLogin.WebFront.Admin.AdminValidation();
+        validation.Url("logoUrl", "https://shop.example.com/logo\u0001.png");
+        validation.Origins("allowedOrigins", ["https://shop.example.com\u0000"]);
+        validation.Url("callbackUrl", "https://shop.example.com/callback");
+        Assert.Equal(["allowedOrigins", "logoUrl"], validation.Errors.Keys.Order());
+    }
+
+    [Fact]
     public void A_cursor_round_trips_and_anything_else_is_refused()
     {
         foreach (var id in new[] { "app-1", "Zz_9", "pool/source", "微信" })
