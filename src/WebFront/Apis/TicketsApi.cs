@@ -31,7 +31,7 @@ public static class TicketsApi
             .WithSummary("Server-sent events: one `status` event per change until a terminal state; `ping` every 15 s")
             .Produces<TicketView>(contentType: "text/event-stream");
         api.MapPost("/exchange", ExchangeAsync).WithName("ExchangeTicket")
-            .WithSummary("Trade a confirmed ticket's one-time code for the user and a signed token")
+            .WithSummary("Trade a confirmed ticket's one-time code for the user, an ID token and an access token")
             .WithDescription("Prove the right to exchange with the application's credentials as `Authorization: Basic base64(appId:appSecret)`, " +
                              "or, where the pool allows browser exchange (off by default), the creating browser's `X-Browser-Secret`. Send an `Idempotency-Key` to make a retry " +
                              "return the same answer; any other second exchange is refused.");
@@ -45,6 +45,8 @@ public static class TicketsApi
             return ApiProblems.Invalid("appId", "Required: an application id, 1 to 64 letters, digits, '-' or '_'.");
         if (request.IdentitySource is not { Length: > 0 and < 32 } identitySource || !Identifiers.IsIdentifier(identitySource))
             return ApiProblems.Invalid("identitySource", "Required: an identifier, fewer than 32 lowercase letters, digits or '-'.");
+        if (request.Nonce is { } nonce && (nonce.Length is 0 or > 256 || nonce.Any(c => c is < '!' or > '~')))
+            return ApiProblems.Invalid("nonce", "1 to 256 printable ASCII characters, no spaces.");
         await cors.AllowForAsync(http, appId);
         // A browser always says where the page came from. Without an Origin the caller is a server, and a server must
         // prove it is the application: otherwise anyone could show the application's QR code on a page of their own.
@@ -58,7 +60,7 @@ public static class TicketsApi
         var browserSecret = Secrets.NewSecret();
         var requester = new Requester(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);
         var opened = await cluster.GetGrain<ITicketGrain>(ticketId)
-            .OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret), app));
+            .OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret), app, request.Nonce));
         if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
             $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
@@ -138,7 +140,7 @@ public static class TicketsApi
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ExchangeAsync(new ExchangeRequest(code, browserSecret, app, idempotencyKey));
         if (outcome.Value is not { } grant) return ApiProblems.From(outcome.Failure!);
         await cors.AllowForAsync(context, grant.AppId);
-        return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt));
+        return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt, grant.IdToken));
     }
 
     private static AppCredentials? ParseBasic(string authorization)
