@@ -44,15 +44,25 @@ public static class TicketsApi
 
         var ticketId = await ids.NewAsync(request.AppId, request.IdentitySource);
         var browserSecret = Secrets.NewSecret();
+        var opened = await OpenTicketAsync(ticketId, request.AppId, request.IdentitySource, browserSecret, http, cluster);
+        if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
+        return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
+            $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
+    }
+
+    /// <summary>
+    /// Opens a ticket for whoever sent this request (its IP, user agent and Origin go to the ticket); every API that
+    /// creates tickets goes through here, so they all follow the same rules.
+    /// </summary>
+    internal static Task<Outcome<TicketSnapshot>> OpenTicketAsync(string ticketId, string appId, string identitySource, string browserSecret,
+        HttpContext http, IClusterClient cluster)
+    {
         var requester = new Requester(
             http.Connection.RemoteIpAddress?.ToString(),
             Truncate(http.Request.Headers.UserAgent.ToString(), 512),
             Truncate(http.Request.Headers.Origin.ToString(), 256));
-        var opened = await cluster.GetGrain<ITicketGrain>(ticketId)
-            .OpenAsync(new TicketOpening(request.AppId, request.IdentitySource, requester, Secrets.HashBrowserSecret(browserSecret)));
-        if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
-        return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
-            $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
+        return cluster.GetGrain<ITicketGrain>(ticketId)
+            .OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret)));
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, IClusterClient cluster)
@@ -122,7 +132,7 @@ public static class TicketsApi
         return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt));
     }
 
-    private static AppCredentials? ParseBasic(string authorization)
+    internal static AppCredentials? ParseBasic(string authorization)
     {
         if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
         try

@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.Apis.Authing;
 using ScanLogin.WebFront.Push;
 
 namespace ScanLogin.WebFront.Hosting;
@@ -27,6 +28,8 @@ public static class FrontEndApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TicketFeed>();
         builder.Services.AddSingleton<TicketIds>();
+        builder.Services.AddSingleton<AuthingSources>();
+        builder.Services.AddSingleton<AuthingCors>();
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
 
@@ -42,6 +45,7 @@ public static class FrontEndApp
         app.MapTicketsApi();
         app.MapMiniProgramApi();
         app.MapQrCodesApi();
+        app.MapAuthingQrApi();
         app.MapAdminApi();
         return app;
     }
