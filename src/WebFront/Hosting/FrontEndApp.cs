@@ -36,6 +36,7 @@ public static class FrontEndApp
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
+        app.UseAuthingPreflight();
         app.UseCors();
         app.UseDefaultFiles();
         app.UseStaticFiles();

@@ -29,7 +29,9 @@ public static class AuthingQrApi
         foreach (var prefix in Prefixes)
         {
             var v2 = prefix == Prefixes[0];
-            var api = app.MapGroup(prefix).WithTags("Authing SDK: QR login");
+            // The global CORS middleware stays out: these routes answer CORS themselves (AuthingCors), per application.
+            var api = app.MapGroup(prefix).WithTags("Authing SDK: QR login")
+                .WithMetadata(new Microsoft.AspNetCore.Cors.DisableCorsAttribute());
             if (!v2) api.ExcludeFromDescription(); // the same endpoints again, for GenAuth's documented paths
             api.MapPost("/gene", GeneAsync).Named(v2, "AuthingGeneQrCode")
                 .WithSummary("Create a QR code (scene WXAPP_AUTH); tenant and application from x-authing-app-id");
@@ -45,8 +47,6 @@ public static class AuthingQrApi
                 .WithSummary("Phone: approve, with the scan token (body or Authorization: Bearer)");
             api.MapPost("/cancel", CancelAsync).Named(v2, "AuthingCancel")
                 .WithSummary("Phone: refuse, with the scan token (body or Authorization: Bearer)");
-            api.MapMethods("/{action:regex(^(gene|check|userinfo)$)}", [HttpMethods.Options], (HttpContext http, AuthingCors cors) => cors.PreflightAsync(http))
-                .ExcludeFromDescription();
         }
         return app;
     }
@@ -177,6 +177,23 @@ public static class AuthingQrApi
         if (moved.Value is not { } ticket) return TypedResults.Ok(Refused(moved.Failure!));
         return TypedResults.Ok(Ok(new AuthingPhoneResult(request.Random!, StatusOf(ticket.Status), "Login cancelled."), "QR code cancelled."));
     }
+
+    /// <summary>
+    /// Answers CORS preflights of the PC routes before routing picks an endpoint (a preflight names the method it wants, so
+    /// no OPTIONS endpoint would match it): no handler runs, and the global CORS middleware never sees these routes.
+    /// </summary>
+    public static IApplicationBuilder UseAuthingPreflight(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (HttpMethods.IsOptions(http.Request.Method) && IsPcRoute(http.Request.Path))
+        {
+            await (await http.RequestServices.GetRequiredService<AuthingCors>().PreflightAsync(http)).ExecuteAsync(http);
+            return;
+        }
+        await next(http);
+    });
+
+    private static bool IsPcRoute(PathString path) =>
+        Prefixes.Any(prefix => path.StartsWithSegments(prefix, out var rest) && rest.Value is "/gene" or "/check" or "/userinfo");
 
     /// <summary>The application named by x-authing-app-id (or by the backend's credentials); sets CORS for it either way.</summary>
     private static async Task<(ApplicationSettings? App, AuthingEnvelope<AuthingError>? Refused)> ApplicationAsync(
