@@ -116,12 +116,13 @@ public sealed class AuthingTranslationTests
     }
 
     [Fact]
-    public void The_user_has_the_token_and_ISO_timestamps()
+    public void The_user_has_the_ID_token_and_ISO_timestamps()
     {
         var created = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.FromHours(8));
-        var grant = new ExchangeGrant(new UserProfile("u1", "pool", "Mei", "https://a/b.png", "+8613800000000", created), "jwt", created.AddHours(1));
+        var grant = new ExchangeGrant(new UserProfile("u1", "pool", "Mei", "https://a/b.png", "+8613800000000", created),
+            new IssuedTokens("id-jwt", "access-jwt", new TokenStamp("jti", "kid", created, created.AddHours(1))));
         var user = AuthingTranslation.ToUser(grant, created.AddMinutes(1));
-        Assert.Equal("jwt", user.Token);
+        Assert.Equal("id-jwt", user.Token); // Authing's user token is the OpenID Connect ID token
         Assert.Equal("2026-01-01T19:04:05.678Z", user.SignedUp);
         Assert.Equal("2026-01-01T20:04:05.678Z", user.TokenExpiredAt);
         Assert.True(user.PhoneVerified);

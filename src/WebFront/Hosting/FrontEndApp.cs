@@ -47,6 +47,7 @@ public static class FrontEndApp
         app.MapMiniProgramApi();
         app.MapQrCodesApi();
         app.MapAuthingQrApi();
+        app.MapOidcApi();
         app.MapAdminApi();
         return app;
     }

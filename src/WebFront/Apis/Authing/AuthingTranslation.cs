@@ -92,7 +92,7 @@ public static class AuthingTranslation
     {
         var u = grant.User;
         return new AuthingUser(u.Id, u.PoolId, Username: null, u.Nickname, u.AvatarUrl, u.Phone, PhoneVerified: u.Phone is not null,
-            Email: null, EmailVerified: false, Unionid: null, Openid: null, grant.AccessToken, Iso(grant.ExpiresAt), LoginsCount: null,
+            Email: null, EmailVerified: false, Unionid: null, Openid: null, grant.IdToken, Iso(grant.ExpiresAt), LoginsCount: null,
             LastLogin: Iso(now), LastIp: null, Iso(u.CreatedAt), Iso(u.CreatedAt), Blocked: false, IsDeleted: false);
     }
 
