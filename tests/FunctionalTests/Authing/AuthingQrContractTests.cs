@@ -104,6 +104,24 @@ public sealed class AuthingQrContractTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Gene_without_an_Origin_is_a_backend_and_needs_the_app_secret()
+    {
+        var tenant = await TenantAsync();
+        var anonymous = Request(HttpMethod.Post, "/api/v2/qrcode/gene", tenant, new { scene = "WXAPP_AUTH" }, origin: null);
+        var (code, _, data) = await ReadAsync(await system.A.SendAsync(anonymous));
+        Assert.NotEqual(200, code);
+        Assert.Equal(FailureCodes.AppCredentialsInvalid, data!["error"]!.GetValue<string>());
+
+        var wrong = Request(HttpMethod.Post, "/api/v2/qrcode/gene", tenant, new { scene = "WXAPP_AUTH" }, origin: null);
+        wrong.Headers.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{tenant.AppId}:not-the-secret")));
+        Assert.Equal(FailureCodes.AppCredentialsInvalid, (await ReadAsync(await system.A.SendAsync(wrong))).Data!["error"]!.GetValue<string>());
+
+        var backend = Request(HttpMethod.Post, "/api/v2/qrcode/gene", tenant, new { scene = "WXAPP_AUTH" }, origin: null);
+        backend.Headers.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{tenant.AppId}:{tenant.AppSecret}")));
+        Assert.Equal(200, (await ReadAsync(await system.A.SendAsync(backend))).Code);
+    }
+
+    [Fact]
     public async Task Gene_uses_extIdpConnId_else_the_one_enabled_source_and_refuses_when_there_are_several()
     {
         var tenant = await TenantAsync();
@@ -219,7 +237,7 @@ public sealed class AuthingQrContractTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task Check_without_an_application_is_refused_and_a_ticket_polled_under_another_application_does_not_exchange()
+    public async Task Check_without_an_application_is_refused_and_another_applications_code_does_not_exist_for_it()
     {
         var tenant = await TenantAsync(browserExchange: true);
         var other = await TenantAsync(browserExchange: true);
@@ -229,12 +247,12 @@ public sealed class AuthingQrContractTests(SystemFixture system)
 
         var scanToken = await ScanAsync(random, await Emulator.CreateUserAsync(phone: null));
         await PhoneAsync("confirm", new { random = random[..22], scanToken });
-        var elsewhere = (await CheckAsync(other, random))["ticket"]!.GetValue<string>();
-        var own = (await CheckAsync(tenant, random))["ticket"]!.GetValue<string>();
-        Assert.NotEqual(own, elsewhere);
-        await AssertRefusedAsync(system.A, HttpMethod.Post, "/api/v2/qrcode/userinfo", other, new { ticket = elsewhere }, 403, "exchange_forbidden");
-        await AssertRefusedAsync(system.A, HttpMethod.Post, "/api/v2/qrcode/userinfo", tenant, new { ticket = elsewhere }, 403, "exchange_forbidden");
-        Assert.Equal(200, (await ExchangeAsync(tenant, own)).Code);
+        await AssertRefusedAsync(system.A, HttpMethod.Get, $"/api/v2/qrcode/check?random={random}", other, null, 2241, "ticket_not_found");
+        var ticket = (await CheckAsync(tenant, random))["ticket"]!.GetValue<string>();
+        await AssertRefusedAsync(system.A, HttpMethod.Post, "/api/v2/qrcode/userinfo", other, new { ticket }, 2241, "ticket_not_found");
+        var otherBackend = Backend(other, ticket, appHeader: false);
+        await AssertRefusedAsync(await system.A.SendAsync(otherBackend), 2241, "ticket_not_found");
+        Assert.Equal(200, (await ExchangeAsync(tenant, ticket)).Code);
     }
 
     // ---- userinfo ---------------------------------------------------------------------------------------------------
@@ -310,7 +328,7 @@ public sealed class AuthingQrContractTests(SystemFixture system)
         var wrongSecret = Backend(tenant with { AppSecret = "not-the-secret" }, ticket, appHeader: false);
         await AssertRefusedAsync(await system.A.SendAsync(wrongSecret), 403, "exchange_forbidden");
         var otherApp = Backend(other, ticket, appHeader: false);
-        await AssertRefusedAsync(await system.A.SendAsync(otherApp), 403, "exchange_forbidden");
+        await AssertRefusedAsync(await system.A.SendAsync(otherApp), 2241, "ticket_not_found");
         var mismatch = Backend(tenant, ticket, appHeader: true);
         mismatch.Headers.Remove("x-authing-app-id");
         mismatch.Headers.Add("x-authing-app-id", other.AppId);
@@ -388,22 +406,21 @@ public sealed class AuthingQrContractTests(SystemFixture system)
             var allowed = response.Headers.GetValues("Access-Control-Allow-Headers").Single();
             foreach (var header in headers.Split(", ")) Assert.Contains(header, allowed);
             Assert.Contains(method, response.Headers.GetValues("Access-Control-Allow-Methods").Single());
-            Assert.Contains("Origin", response.Headers.Vary);
             Assert.Empty(await response.Content.ReadAsByteArrayAsync());
         }
 
-        foreach (var refused in new[]
-                 {
-                     Preflight("/api/v2/qrcode/gene", "https://phish.example", "POST", headers),
-                     Preflight("/api/v2/qrcode/gene", Origin, "DELETE", headers),
-                     Preflight("/api/v2/qrcode/gene", Origin, "POST", headers + ", x-evil"),
-                 })
-        {
-            var response = await system.A.SendAsync(refused);
-            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-            Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
-        }
+        // A browser sends the real request only when origin, method and every header are allowed.
+        var phish = await system.A.SendAsync(Preflight("/api/v2/qrcode/gene", "https://phish.example", "POST", headers));
+        Assert.False(phish.Headers.Contains("Access-Control-Allow-Origin"));
+        var delete = await system.A.SendAsync(Preflight("/api/v2/qrcode/gene", Origin, "DELETE", headers));
+        Assert.False(Allows(delete, "Access-Control-Allow-Methods", "DELETE"));
+        var evil = await system.A.SendAsync(Preflight("/api/v2/qrcode/gene", Origin, "POST", headers + ", x-evil"));
+        Assert.False(Allows(evil, "Access-Control-Allow-Headers", "x-evil"));
     }
+
+    private static bool Allows(HttpResponseMessage preflight, string header, string value) =>
+        preflight.Headers.Contains("Access-Control-Allow-Origin") && preflight.Headers.TryGetValues(header, out var values)
+        && values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).Contains(value, StringComparer.OrdinalIgnoreCase);
 
     [Fact]
     public async Task A_real_request_gets_the_origin_back_only_from_the_application_it_names()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Hosting;
 using static ScanLogin.WebFront.Apis.Authing.AuthingTranslation;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -23,21 +24,20 @@ public static class AuthingQrApi
     public const string AppIdRequired = "app_id_required";
 
     private static readonly string[] Prefixes = ["/api/v2/qrcode", "/api/qrcode"];
+    private static readonly Failure NotFound = new(FailureCodes.TicketNotFound, "The QR code does not exist.");
 
     public static IEndpointRouteBuilder MapAuthingQrApi(this IEndpointRouteBuilder app)
     {
         foreach (var prefix in Prefixes)
         {
             var v2 = prefix == Prefixes[0];
-            // The global CORS middleware stays out: these routes answer CORS themselves (AuthingCors), per application.
-            var api = app.MapGroup(prefix).WithTags("Authing SDK: QR login")
-                .WithMetadata(new Microsoft.AspNetCore.Cors.DisableCorsAttribute());
+            var api = app.MapGroup(prefix).WithTags("Authing SDK: QR login");
             if (!v2) api.ExcludeFromDescription(); // the same endpoints again, for GenAuth's documented paths
-            api.MapPost("/gene", GeneAsync).Named(v2, "AuthingGeneQrCode")
+            api.MapPost("/gene", GeneAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingGeneQrCode")
                 .WithSummary("Create a QR code (scene WXAPP_AUTH); tenant and application from x-authing-app-id");
-            api.MapGet("/check", CheckAsync).Named(v2, "AuthingCheckQrCode")
+            api.MapGet("/check", CheckAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingCheckQrCode")
                 .WithSummary("Poll a QR code: status 0 not scanned, 1 scanned, 2 authorized (with ticket), 3 cancelled, -1 expired, 5 refused");
-            api.MapPost("/userinfo", UserInfoAsync).Named(v2, "AuthingExchangeTicket")
+            api.MapPost("/userinfo", UserInfoAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingExchangeTicket")
                 .WithSummary("Exchange a status-2 ticket (once) for the user and a token")
                 .WithDescription("The application's backend sends `Authorization: Basic base64(appId:appSecret)`. The browser may exchange " +
                                  "without it only when the application has `authingBrowserExchange` on and the pool allows browser exchange.");
@@ -65,8 +65,8 @@ public static class AuthingQrApi
             && (custom.ValueKind != JsonValueKind.Object || custom.EnumerateObject().Any()))
             return TypedResults.Ok(Refused(StatusCodes.Status400BadRequest, CustomDataNotSupported,
                 "customData (params) is not supported: ScanLogin keeps no custom user data. Leave it out."));
-        if (request.ExtIdpConnId is { } named && named.Length is 0 or >= 32)
-            return TypedResults.Ok(Invalid("extIdpConnId", "The identifier of one of the application's identity sources, fewer than 32 characters."));
+        if (request.ExtIdpConnId is { } named && !Identifiers.IsIdentifier(named))
+            return TypedResults.Ok(Invalid("extIdpConnId", "The identifier of one of the application's identity sources: fewer than 32 lowercase letters, digits or '-'."));
 
         var source = request.ExtIdpConnId;
         if (source is null)
@@ -77,7 +77,9 @@ public static class AuthingQrApi
         }
         var ticketId = await ids.NewAsync(app!.AppId, source);
         var random = NewRandom(ticketId);
-        var opened = await TicketsApi.OpenTicketAsync(ticketId, app.AppId, source, BrowserSecretOf(app.AppId, random), http, cluster);
+        // A page sends its Origin; a site's backend calling gene instead shows the application's credentials.
+        var backend = TicketsApi.ParseBasic(http.Request.Headers.Authorization.ToString());
+        var opened = await TicketsApi.OpenTicketAsync(ticketId, app.AppId, source, BrowserSecretOf(app.AppId, random), backend, http, cluster);
         if (opened.Value is null) return TypedResults.Ok(Refused(opened.Failure!));
 
         // The ticket was opened a moment ago with its source's lifetime; the clocks of silo and front end need not agree.
@@ -92,10 +94,11 @@ public static class AuthingQrApi
     {
         var (app, noApp) = await ApplicationAsync(http, cluster);
         if (noApp is not null) return TypedResults.Ok(noApp);
-        if (TicketIdOf(random) is not { } ticketId) return TypedResults.Ok(Refused(new Failure(FailureCodes.TicketNotFound, "The QR code does not exist.")));
+        if (TicketIdOf(random) is not { } ticketId) return TypedResults.Ok(Refused(NotFound));
         var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
-        if (ticket.Value is not { } snapshot) return TypedResults.Ok(Refused(ticket.Failure!));
-        return TypedResults.Ok(Ok(ToStatus(snapshot, random!, app!.AppId), "QR code status."));
+        // Another application's code does not exist for this one: tenants never see each other's tickets.
+        if (ticket.Value is not { } snapshot || snapshot.AppId != app!.AppId) return TypedResults.Ok(Refused(ticket.Failure ?? NotFound));
+        return TypedResults.Ok(Ok(ToStatus(snapshot, random!, app.AppId), "QR code status."));
     }
 
     private static async Task<Results<Ok<AuthingEnvelope<AuthingUser>>, Ok<AuthingEnvelope<AuthingError>>>> UserInfoAsync(
@@ -128,7 +131,7 @@ public static class AuthingQrApi
 
         var grain = cluster.GetGrain<ITicketGrain>(ticketId);
         var status = await grain.GetStatusAsync();
-        if (status.Value is not { } snapshot) return TypedResults.Ok(Refused(status.Failure!));
+        if (status.Value is not { } snapshot || snapshot.AppId != app!.AppId) return TypedResults.Ok(Refused(status.Failure ?? NotFound));
         if (snapshot.Status == TicketStatus.Consumed)
             return TypedResults.Ok(Refused(new Failure(FailureCodes.AlreadyExchanged, "This ticket has already been exchanged.")));
         if (snapshot.ExchangeCode is not { } code)
@@ -179,35 +182,18 @@ public static class AuthingQrApi
     }
 
     /// <summary>
-    /// Answers CORS preflights of the PC routes before routing picks an endpoint (a preflight names the method it wants, so
-    /// no OPTIONS endpoint would match it): no handler runs, and the global CORS middleware never sees these routes.
+    /// The application named by x-authing-app-id (or by the backend's credentials). Its allowed origins decide the answer's
+    /// CORS headers, as for the native ticket API (preflights are answered by the CORS middleware, never by a handler).
     /// </summary>
-    public static IApplicationBuilder UseAuthingPreflight(this IApplicationBuilder app) => app.Use(async (http, next) =>
-    {
-        if (HttpMethods.IsOptions(http.Request.Method) && IsPcRoute(http.Request.Path))
-        {
-            await (await http.RequestServices.GetRequiredService<AuthingCors>().PreflightAsync(http)).ExecuteAsync(http);
-            return;
-        }
-        await next(http);
-    });
-
-    private static bool IsPcRoute(PathString path) =>
-        Prefixes.Any(prefix => path.StartsWithSegments(prefix, out var rest) && rest.Value is "/gene" or "/check" or "/userinfo");
-
-    /// <summary>The application named by x-authing-app-id (or by the backend's credentials); sets CORS for it either way.</summary>
     private static async Task<(ApplicationSettings? App, AuthingEnvelope<AuthingError>? Refused)> ApplicationAsync(
         HttpContext http, IClusterClient cluster, string? credentialsAppId = null)
     {
         var appId = http.Request.Headers[AppIdHeader].ToString() is { Length: > 0 } header ? header : credentialsAppId;
-        if (appId is not { Length: > 0 and <= 64 })
-        {
-            AuthingCors.Allow(http, null);
+        if (appId is not { Length: > 0 and <= 64 } || !Identifiers.IsAppId(appId))
             return (null, Refused(StatusCodes.Status400BadRequest, AppIdRequired,
                 "Send the application id as x-authing-app-id (the SDK's appId option); x-authing-userpool-id is not used."));
-        }
+        await http.RequestServices.GetRequiredService<BrowserOrigins>().AllowForAsync(http, appId);
         var app = await cluster.GetGrain<IApplicationGrain>(appId).GetAsync();
-        AuthingCors.Allow(http, app);
         return app is null ? (null, Refused(new Failure(FailureCodes.ApplicationNotFound, $"Application {appId} does not exist."))) : (app, null);
     }
 
@@ -216,7 +202,7 @@ public static class AuthingQrApi
     {
         var (request, unreadable) = await ReadAsync<AuthingPhoneRequest>(http.Request, json);
         if (unreadable is not null) return (null, unreadable);
-        if (!Secrets.IsWellFormedId(request!.Random)) return (null, Refused(new Failure(FailureCodes.TicketNotFound, "The QR code does not exist.")));
+        if (!Secrets.IsWellFormedId(request!.Random)) return (null, Refused(NotFound));
         var authorization = http.Request.Headers.Authorization.ToString();
         if (request.ScanToken is null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             request = request with { ScanToken = authorization["Bearer ".Length..].Trim() };
