@@ -200,7 +200,7 @@ public sealed class TicketGrain(
             return Grant(issued);
 
         var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        if (request.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
+        if (request.BrowserSecret is not null && !request.HostedLogin && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
         var now = clock.Now;
         var token = new IssuedToken(Secrets.NewId(), now, now + (pool?.TokenLifetime ?? tokens.Lifetime), keyHash, Ticket.AppId);

@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.Oidc;
 using ScanLogin.WebFront.Push;
 
 namespace ScanLogin.WebFront.Hosting;
@@ -43,6 +44,7 @@ public static class FrontEndApp
         app.MapMiniProgramApi();
         app.MapQrCodesApi();
         app.MapAdminApi();
+        app.MapHostedLoginApi();
         return app;
     }
 

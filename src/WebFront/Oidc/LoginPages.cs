@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ScanLogin.WebFront.Oidc;
+
+/// <summary>The hosted login's HTML: server-rendered, every value encoded, behaviour in /oidc/assets/login.js.</summary>
+public static class LoginPages
+{
+    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+
+    /// <summary>The QR page of one login, in the state its ticket is in when the page loads (the script follows it from there).</summary>
+    public static string Login(LoginText t, LoginPageModel m)
+    {
+        var title = string.Format(t.Title, m.AppName);
+        var data = JsonSerializer.Serialize(new
+        {
+            ticketId = m.TicketId,
+            renewUrl = m.BasePath + "/renew",
+            completeUrl = m.BasePath + "/complete",
+            transport = m.Transport,
+            text = new
+            {
+                t.Pending, t.Scanned, t.ScannedBy, t.Confirmed, t.Expired, t.Cancelled, t.AccountNotFound, t.Blocked,
+                t.BindingRequired, t.Refused, t.Failed, t.TimedOut,
+            },
+        }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Default });
+        var body = new StringBuilder();
+        body.Append($"""
+            <main class="card" id="login" data-state="pending" aria-labelledby="title">
+              <header class="app">
+                {(m.AppLogoUrl is { } logo ? $"<img class=\"app-logo\" src=\"{Html.Encode(logo)}\" alt=\"\" width=\"48\" height=\"48\">" : "")}
+                <h1 id="title">{Html.Encode(title)}</h1>
+                <p class="source">{Html.Encode(string.Format(t.With, m.IdentitySourceName))}</p>
+              </header>
+              <div class="qr" id="qr-box">
+                <img id="qr" src="/api/tickets/{Html.Encode(m.TicketId)}/qr.png?size=240" width="240" height="240" alt="{Html.Encode(t.QrAlt)}">
+                <div class="veil" id="veil" hidden>
+                  <button id="refresh" type="button">{Html.Encode(t.Refresh)}</button>
+                </div>
+              </div>
+              <div class="scanner" id="scanner" hidden>
+                <img id="avatar" alt="" width="40" height="40" hidden>
+                <span id="nickname"></span>
+              </div>
+              <p id="status" class="status" role="status" aria-live="polite">{Html.Encode(t.Pending)}</p>
+              <nav class="links" aria-label="{Html.Encode(t.Lang == LoginText.Chinese ? "其他操作" : "More")}">
+                <a id="abort" href="{Html.Encode(m.BasePath)}/abort">{Html.Encode(string.Format(t.CancelAndReturn, m.AppName))}</a>
+                <a id="language" href="{Html.Encode(m.BasePath)}?ui_locales={t.OtherLanguageCode}" lang="{t.OtherLanguageCode}" hreflang="{t.OtherLanguageCode}">{Html.Encode(t.OtherLanguage)}</a>
+              </nav>
+            </main>
+            <script id="login-data" type="application/json">{data}</script>
+            """);
+        return Document(t, title, body.ToString(), withScript: "login.js");
+    }
+
+    /// <summary>A readable error, never a redirect: used when the client or redirect URI cannot be trusted.</summary>
+    public static string Error(LoginText t, string message, string? detail = null) =>
+        Document(t, t.ErrorTitle, $"""
+            <main class="card error" id="error" aria-labelledby="title">
+              <h1 id="title">{Html.Encode(t.ErrorTitle)}</h1>
+              <p class="status" role="alert">{Html.Encode(message)}</p>
+              {(detail is null ? "" : $"<p class=\"detail\"><code>{Html.Encode(detail)}</code></p>")}
+            </main>
+            """);
+
+    /// <summary>Pop-up mode: hands the result to the opener (for the one allowed origin) and closes.</summary>
+    public static string PopupResult(LoginText t, string targetOrigin, IReadOnlyDictionary<string, string?> result)
+    {
+        var data = JsonSerializer.Serialize(new { targetOrigin, result }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Default });
+        return Document(t, t.PopupDone, $"""
+            <main class="card" id="popup-result" aria-labelledby="title">
+              <h1 id="title">{Html.Encode(t.PopupDone)}</h1>
+            </main>
+            <script id="popup-data" type="application/json">{data}</script>
+            """, withScript: "popup.js");
+    }
+
+    private static string Document(LoginText t, string title, string body, string? withScript = null) => $"""
+        <!doctype html>
+        <html lang="{t.Lang}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{Html.Encode(title)}</title>
+        <link rel="stylesheet" href="/oidc/assets/login.css">
+        {(withScript is null ? "" : $"<script src=\"/oidc/assets/{withScript}\" defer></script>")}
+        </head>
+        <body>
+        {body}
+        </body>
+        </html>
+        """;
+}
+
+/// <summary>What the QR page shows.</summary>
+public sealed record LoginPageModel(string BasePath, string AppName, string? AppLogoUrl, string IdentitySourceName, string TicketId, string Transport);
