@@ -22,7 +22,9 @@ public static class DevEndpoints
                 "POST /__emulator/users {appId, nickname?, phoneNumber?, countryCode?, unionId?, withUnionId?}",
                 "POST /__emulator/login-code {appId, openId}  (what wx.login returns)",
                 "POST /__emulator/phone-code {appId, openId}  (what the phone-number button returns)",
-                "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)" },
+                "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)",
+                "GET /__emulator/mini-programs, GET /__emulator/users?appId=",
+                "GET /__emulator/phone  (the phone simulator page: scan, confirm or cancel a ticket in a browser)" },
         }));
 
         dev.MapPost("/mini-programs", (EmulatorState state, MiniProgramBody body) =>
