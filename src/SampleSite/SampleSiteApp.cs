@@ -75,6 +75,8 @@ public static class SampleSiteApp
         app.MapGet("/popup", PopupPage);
         app.MapGet("/popup/start", StartPopupAsync);
         app.MapPost("/popup/redeem", RedeemPopupAsync);
+        // Pop-up mode never lands here (the code is posted to the opener), but the URL must be a registered callback.
+        app.MapGet("/popup/callback", () => Page("Sample site: callback", "<p id=\"callback\">The authorization response arrived here.</p>"));
         return app;
     }
 
