@@ -20,7 +20,7 @@ public static class GrainServiceCollectionExtensions
         services.Configure<KeyOptions>(configuration.GetSection(KeyOptions.Section));
         services.Configure<TokenOptions>(configuration.GetSection(TokenOptions.Section));
         services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
-        services.Configure<ScanLogin.Grains.Oidc.OidcOptions>(configuration.GetSection(ScanLogin.Grains.Oidc.OidcOptions.Section));
+        services.Configure<ScanLogin.Grains.Oidc.HostedLoginOptions>(configuration.GetSection(ScanLogin.Grains.Oidc.HostedLoginOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
         services.AddSingleton<LogoLibrary>();

@@ -82,7 +82,8 @@ public sealed record AuthorizationGrant(
     [property: Id(2)] string ClientId,
     [property: Id(3)] string[] Scopes,
     [property: Id(4)] string? Nonce,
-    [property: Id(5)] DateTimeOffset AuthTime);
+    [property: Id(5)] DateTimeOffset AuthTime,
+    [property: Id(6)] string IdentitySource);
 
 /// <summary>OAuth error codes the grain answers with (RFC 6749 5.2 and ours for the hosted page).</summary>
 public static class AuthorizationFailures

@@ -12,7 +12,7 @@ namespace ScanLogin.Grains.Oidc;
 public sealed class AuthorizationGrain(
     [PersistentState("authorization", StorageNames.Tickets)] IPersistentState<AuthorizationState> state,
     TicketClock clock,
-    IOptions<OidcOptions> options) : Grain, IAuthorizationGrain
+    IOptions<HostedLoginOptions> options) : Grain, IAuthorizationGrain
 {
     private const string CodePurpose = "authorization-code";
     private ITimer? _deadlineTimer;
@@ -92,7 +92,8 @@ public sealed class AuthorizationGrain(
         Login.CodeUsed = true;
         await state.WriteStateAsync();
         if (refusal is not null) return refusal;
-        return new AuthorizationGrant(Login.User!, request.PoolId, request.ClientId, request.Scopes, request.Nonce, Login.AuthTime!.Value);
+        return new AuthorizationGrant(Login.User!, request.PoolId, request.ClientId, request.Scopes, request.Nonce, Login.AuthTime!.Value,
+            request.IdentitySource);
     }
 
     async Task IAuthorizationGrain.OnDeadlineAsync()

@@ -22,15 +22,22 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         await page.EvaluateAsync("() => { window.__sameDocument = 'yes'; }");
         await BrowserFixture.ScreenshotAsync(page, "hosted-01-pending");
 
-        var ticketId = await LoginDriver.ReadTicketAsync(page);
-        var (openId, scanToken) = await _driver.ScanAsync(ticketId, "Mei Browser");
+        var qrText = await LoginDriver.ReadQrAsync(page);
+        await using var phoneContext = await fixture.NewContextAsync(width: 400);
+        var phone = await PhoneSimulatorPage.OpenAsync(phoneContext, fixture.System.Emulator.BaseAddress);
+        var shown = await phone.ScanAsync(qrText, "Mei Browser", "13900001111");
+        Assert.Contains(BrowserFixture.AppName, shown);
+        Assert.Contains(BrowserFixture.SourceName, shown);
+        Assert.Contains("HeadlessChrome", shown);
+        Assert.Contains("127.0.0.1", shown);
+        await BrowserFixture.ScreenshotAsync(phone.Page, "simulator-01-scanned");
         await LoginDriver.WaitForStateAsync(page, "scanned");
         Assert.Contains("Mei Browser", await page.Locator("#status").InnerTextAsync());
         Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.__sameDocument"));
         await BrowserFixture.ScreenshotAsync(page, "hosted-02-scanned");
 
-        var confirmed = await Api.ConfirmAsync(fixture.System.B, ticketId, scanToken, await fixture.System.Emulator.PhoneCodeAsync(openId));
-        confirmed.EnsureSuccessStatusCode();
+        await phone.ConfirmAsync();
+        await BrowserFixture.ScreenshotAsync(phone.Page, "simulator-02-confirmed");
         var arrived = await _driver.WaitForCallbackAsync(page);
         var query = QueryHelpers.ParseQuery(arrived.Query);
         Assert.Equal(request.State, query["state"].ToString());

@@ -34,12 +34,16 @@ public sealed class LoginDriver(BrowserFixture fixture)
     /// <summary>Reads the ticket from the QR picture as the page shows it (an element screenshot, decoded by zbarimg).</summary>
     public static async Task<string> ReadTicketAsync(IPage page)
     {
-        await page.WaitForFunctionAsync("() => { const i = document.getElementById('qr'); return i && i.complete && i.naturalWidth > 0; }");
-        var picture = await page.Locator("#qr").ScreenshotAsync();
-        var text = QrDecoder.Decode(picture);
-        var ticketId = text.Split('/')[^1];
+        var ticketId = (await ReadQrAsync(page)).Split('/')[^1];
         Assert.Equal(22, ticketId.Length);
         return ticketId;
+    }
+
+    /// <summary>What the QR picture on the page encodes, as a phone camera would read it.</summary>
+    public static async Task<string> ReadQrAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => { const i = document.getElementById('qr'); return i && i.complete && i.naturalWidth > 0; }");
+        return QrDecoder.Decode(await page.Locator("#qr").ScreenshotAsync());
     }
 
     /// <summary>The phone, over HTTP: a new emulator user scans; answers the scan token.</summary>

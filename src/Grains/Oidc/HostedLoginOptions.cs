@@ -1,9 +1,9 @@
 namespace ScanLogin.Grains.Oidc;
 
-/// <summary>Hosted-login timings (section "ScanLogin:Oidc").</summary>
-public sealed class OidcOptions
+/// <summary>Hosted-login timings (section "ScanLogin:HostedLogin").</summary>
+public sealed class HostedLoginOptions
 {
-    public const string Section = "ScanLogin:Oidc";
+    public const string Section = "ScanLogin:HostedLogin";
 
     /// <summary>How long a started login may take, renewed codes included, before the browser must start again.</summary>
     public TimeSpan RequestLifetime { get; set; } = TimeSpan.FromMinutes(15);
