@@ -39,7 +39,6 @@ var settings = new Dictionary<string, string?>
     ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
     ["Orleans:SiloPort"] = FreePort().ToString(),
     ["Orleans:GatewayPort"] = FreePort().ToString(),
-    ["ScanLogin:Keys:TokenSigningKey"] = Convert.ToBase64String(new byte[32]),
     ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(new byte[32]),
     ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
     ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,

@@ -43,6 +43,7 @@ public static class FrontEndApp
         app.MapTicketsApi();
         app.MapMiniProgramApi();
         app.MapQrCodesApi();
+        app.MapOidcApi();
         app.MapAdminApi();
         app.MapHostedLoginApi();
         return app;
