@@ -46,7 +46,8 @@ public sealed record AuthorizationRequest(
     [property: Id(8)] string Locale,
     [property: Id(9)] bool Popup,
     [property: Id(10)] string? LoginHint,
-    [property: Id(11)] string BrowserSecretHash);
+    [property: Id(11)] string BrowserSecretHash,
+    [property: Id(12)] bool FormPost = false);
 
 /// <summary>What the hosted page shows: never the browser secret, never a code.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.AuthorizationView")]
@@ -63,7 +64,8 @@ public sealed record AuthorizationCompletion(
     [property: Id(0)] string RedirectUri,
     [property: Id(1)] string Code,
     [property: Id(2)] string? State,
-    [property: Id(3)] bool Popup);
+    [property: Id(3)] bool Popup,
+    [property: Id(4)] bool FormPost);
 
 /// <summary>A token request's claim on a code; the front end has already authenticated the client, if it sent a secret.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.CodeRedemption")]

@@ -70,7 +70,7 @@ public sealed class AuthorizationGrain(
         Login.CodeExpiresAt = now + options.Value.CodeLifetime;
         await state.WriteStateAsync();
         ArmTimer();
-        return new AuthorizationCompletion(Login.Request.RedirectUri, code, Login.Request.State, Login.Request.Popup);
+        return new AuthorizationCompletion(Login.Request.RedirectUri, code, Login.Request.State, Login.Request.Popup, Login.Request.FormPost);
     }
 
     async Task<Outcome<AuthorizationGrant>> IAuthorizationGrain.RedeemAsync(CodeRedemption redemption)

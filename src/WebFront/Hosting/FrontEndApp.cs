@@ -46,6 +46,7 @@ public static class FrontEndApp
         app.MapOidcApi();
         app.MapAdminApi();
         app.MapHostedLoginApi();
+        app.MapOidcTokenApi();
         return app;
     }
 

@@ -52,18 +52,20 @@ public static partial class HostedLoginApi
                 : "redirect_uri is not one of the application's registered callback URLs.", "invalid_request");
 
         var state = Single(p, "state");
-        var issuer = OidcIssuer.Of(http.Request, poolId);
+        var issuer = await OidcIssuer.OfAsync(cluster, poolId) ?? "";
         var popup = Single(p, "display") == "popup";
+        var formPost = Single(p, "response_mode") == "form_post";
         var targetOrigin = LoginPageHeaders.OriginOf(redirectUri)!;
         IResult Fail(string error, string description) => ErrorResult(text, popup && app.AllowedOrigins.Contains(targetOrigin, StringComparer.OrdinalIgnoreCase),
-            targetOrigin, redirectUri, error, description, state, issuer, http.Response, app.AllowedOrigins);
+            formPost, targetOrigin, redirectUri, error, description, state, issuer, http.Response, app.AllowedOrigins);
 
         if (p.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated })
             return Fail("invalid_request", $"{repeated} is repeated.");
         if (p.ContainsKey("request") || p.ContainsKey("request_uri"))
             return Fail(p.ContainsKey("request") ? "request_not_supported" : "request_uri_not_supported", "Request objects are not supported.");
         if (Single(p, "response_type") != "code") return Fail("unsupported_response_type", "Only response_type=code is supported.");
-        if (Single(p, "response_mode") is { } mode && mode != "query") return Fail("invalid_request", "Only response_mode=query is supported.");
+        if (Single(p, "response_mode") is { } mode && mode is not ("query" or "form_post"))
+            return Fail("invalid_request", "response_mode must be query or form_post.");
         if (state is { Length: > 2048 }) return Fail("invalid_request", "state is longer than 2048 characters.");
         var nonce = Single(p, "nonce");
         if (nonce is { Length: > 512 }) return Fail("invalid_request", "nonce is longer than 512 characters.");
@@ -94,7 +96,7 @@ public static partial class HostedLoginApi
 
         var requestId = Secrets.NewId();
         var request = new AuthorizationRequest(poolId, app.AppId, redirectUri, scopes, state, nonce, challenge, source.Identifier, locale, popup,
-            TicketsApi.Truncate(Single(p, "login_hint"), 256), Secrets.HashBrowserSecret(browserSecret));
+            TicketsApi.Truncate(Single(p, "login_hint"), 256), Secrets.HashBrowserSecret(browserSecret), formPost);
         var started = await cluster.GetGrain<IAuthorizationGrain>(requestId).StartAsync(request, opened.Value!.TicketId);
         if (started.Value is not { } view) return Fail("server_error", started.Failure!.Message);
 
@@ -158,9 +160,9 @@ public static partial class HostedLoginApi
         {
             ["code"] = done.Code,
             ["state"] = done.State,
-            ["iss"] = OidcIssuer.Of(http.Request, poolId),
+            ["iss"] = await OidcIssuer.OfAsync(cluster, poolId),
         };
-        return Respond(text, done.Popup, LoginPageHeaders.OriginOf(done.RedirectUri)!, done.RedirectUri, result, http.Response, app!.AllowedOrigins);
+        return Respond(text, done.Popup, done.FormPost, LoginPageHeaders.OriginOf(done.RedirectUri)!, done.RedirectUri, result, http.Response, app!.AllowedOrigins);
     }
 
     /// <summary>"Cancel and return": the user gave up, which the client hears as access_denied.</summary>
@@ -170,8 +172,8 @@ public static partial class HostedLoginApi
         if (error is not null) return error;
         ExpireCookie(http, poolId, requestId);
         var request = view!.Request;
-        return ErrorResult(LoginText.For(request.Locale), request.Popup, LoginPageHeaders.OriginOf(request.RedirectUri)!, request.RedirectUri,
-            "access_denied", "The user cancelled the login.", request.State, OidcIssuer.Of(http.Request, poolId), http.Response, app!.AllowedOrigins);
+        return ErrorResult(LoginText.For(request.Locale), request.Popup, request.FormPost, LoginPageHeaders.OriginOf(request.RedirectUri)!, request.RedirectUri,
+            "access_denied", "The user cancelled the login.", request.State, await OidcIssuer.OfAsync(cluster, poolId), http.Response, app!.AllowedOrigins);
     }
 
     private static async Task<(AuthorizationView? View, ApplicationSettings? App, IResult? Error)> LoadAsync(string poolId, string requestId, HttpContext http,
@@ -216,20 +218,25 @@ public static partial class HostedLoginApi
         return null;
     }
 
-    private static IResult ErrorResult(LoginText text, bool popup, string targetOrigin, string redirectUri, string error, string description, string? state,
-        string issuer, HttpResponse response, string[] allowedOrigins)
+    private static IResult ErrorResult(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, string error, string description, string? state,
+        string? issuer, HttpResponse response, string[] allowedOrigins)
     {
         var result = new Dictionary<string, string?> { ["error"] = error, ["error_description"] = description, ["state"] = state, ["iss"] = issuer };
-        return Respond(text, popup, targetOrigin, redirectUri, result, response, allowedOrigins);
+        return Respond(text, popup, formPost, targetOrigin, redirectUri, result, response, allowedOrigins);
     }
 
-    private static IResult Respond(LoginText text, bool popup, string targetOrigin, string redirectUri, Dictionary<string, string?> result, HttpResponse response,
+    private static IResult Respond(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, Dictionary<string, string?> result, HttpResponse response,
         string[] allowedOrigins)
     {
         if (popup)
         {
             LoginPageHeaders.Apply(response, allowedOrigins);
             return Results.Content(LoginPages.PopupResult(text, targetOrigin, result), "text/html; charset=utf-8");
+        }
+        if (formPost)
+        {
+            LoginPageHeaders.Apply(response, allowedOrigins, formTarget: targetOrigin);
+            return Results.Content(LoginPages.FormPost(text, redirectUri, result), "text/html; charset=utf-8");
         }
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers.CacheControl = "no-store";

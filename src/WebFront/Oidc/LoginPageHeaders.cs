@@ -6,18 +6,17 @@ namespace ScanLogin.WebFront.Oidc;
 /// </summary>
 public static class LoginPageHeaders
 {
-    public static void Apply(HttpResponse response, IEnumerable<string>? frameAncestors = null, string? extraImageSource = null)
+    public static void Apply(HttpResponse response, IEnumerable<string>? frameAncestors = null, string? extraImageSource = null, string? formTarget = null)
     {
         var ancestors = (frameAncestors ?? []).Where(IsPlainOrigin).ToArray();
         var headers = response.Headers;
         headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
             $"img-src 'self' data: https:{(extraImageSource is { } extra && IsPlainOrigin(extra) ? " " + extra : "")}; " +
-            "form-action 'self'; base-uri 'none'; " +
+            $"form-action {(formTarget is { } target && IsPlainOrigin(target) ? target : "'self'")}; base-uri 'none'; " +
             $"frame-ancestors {(ancestors.Length > 0 ? string.Join(' ', ancestors) : "'none'")}";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XContentTypeOptions = "nosniff";
         headers.CacheControl = "no-store";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin-allow-popups";
     }
 
     /// <summary>Only scheme://host[:port] may enter the policy, so a stored value can never add a directive.</summary>

@@ -76,6 +76,21 @@ public static class LoginPages
             """, withScript: "popup.js");
     }
 
+    /// <summary>response_mode=form_post: a form to the redirect URI, sent by /oidc/assets/form-post.js (a button without script).</summary>
+    public static string FormPost(LoginText t, string redirectUri, IReadOnlyDictionary<string, string?> result)
+    {
+        var fields = string.Concat(result.Where(kv => kv.Value is not null)
+            .Select(kv => $"<input type=\"hidden\" name=\"{Html.Encode(kv.Key)}\" value=\"{Html.Encode(kv.Value!)}\">"));
+        return Document(t, t.Confirmed, $"""
+            <main class="card" id="form-post-result" aria-labelledby="title">
+              <h1 id="title">{Html.Encode(t.Confirmed)}</h1>
+              <form method="post" action="{Html.Encode(redirectUri)}" id="form-post">{fields}
+                <noscript><button type="submit">OK</button></noscript>
+              </form>
+            </main>
+            """, withScript: "form-post.js");
+    }
+
     private static string Document(LoginText t, string title, string body, string? withScript = null) => $"""
         <!doctype html>
         <html lang="{t.Lang}">

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.SampleSite;
@@ -46,6 +47,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The browser follows the discovery document's URLs, so the pools' public base URL must be front end A itself.
+        System.FrontEndAPort = FreePort();
+        System.Overrides["ScanLogin:Oidc:PublicBaseUrl"] = $"http://127.0.0.1:{System.FrontEndAPort}";
         await System.InitializeAsync();
         System.Emulator.UseScanLogin(ScanLogin);
         Directory.CreateDirectory(Artifacts);
@@ -68,6 +72,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         _sample = SampleSiteApp.Create([], builder =>
         {
             builder.WebHost.UseUrls(SampleSite.ToString());
+            builder.Logging.AddProvider(System.Logs);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Oidc:Authority"] = Issuer,

@@ -12,23 +12,24 @@ namespace ScanLogin.FunctionalTests.HostedLogin;
 public sealed class LoginDriver(BrowserFixture fixture)
 {
     /// <summary>An authorization request as a client builds it, with a fresh state, nonce and PKCE pair.</summary>
-    public sealed record Request(string Url, string State, string Verifier);
+    public sealed record Request(string Url, string State, string Nonce, string Verifier);
 
     public Request Authorize(string? redirectUri = null, string? identitySource = null, string? display = null, string? uiLocales = null,
         string scope = "openid profile phone")
     {
         var state = Random();
+        var nonce = Random();
         var verifier = Random() + Random();
         var query = new Dictionary<string, string?>
         {
             ["response_type"] = "code", ["client_id"] = fixture.Tenant.AppId, ["redirect_uri"] = redirectUri ?? fixture.PopupCallback,
-            ["scope"] = scope, ["state"] = state, ["nonce"] = Random(),
+            ["scope"] = scope, ["state"] = state, ["nonce"] = nonce,
             ["code_challenge"] = Challenge(verifier), ["code_challenge_method"] = "S256",
         };
         if (identitySource is not null) query["identity_source"] = identitySource;
         if (display is not null) query["display"] = display;
         if (uiLocales is not null) query["ui_locales"] = uiLocales;
-        return new Request(QueryHelpers.AddQueryString(fixture.Issuer + "/authorize", query), state, verifier);
+        return new Request(QueryHelpers.AddQueryString(fixture.Issuer + "/authorize", query), state, nonce, verifier);
     }
 
     /// <summary>Reads the ticket from the QR picture as the page shows it (an element screenshot, decoded by zbarimg).</summary>
