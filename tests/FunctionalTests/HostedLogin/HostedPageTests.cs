@@ -44,4 +44,140 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         Assert.Equal(fixture.Issuer, query["iss"].ToString());
         Assert.False(string.IsNullOrEmpty(query["code"]));
     }
+
+    [Fact]
+    public async Task Over_long_polling_a_cancel_on_the_phone_shows_and_a_new_code_follows()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_driver.Authorize().Url);
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        // The same page without EventSource: the long-poll fallback must carry every change too.
+        await page.GotoAsync(page.Url + "?transport=poll");
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        var ticketId = await LoginDriver.ReadTicketAsync(page);
+
+        var (_, scanToken) = await _driver.ScanAsync(ticketId, "Mei Poll");
+        await LoginDriver.WaitForStateAsync(page, "scanned");
+        await _driver.CancelAsync(ticketId, scanToken);
+        await LoginDriver.WaitForStateAsync(page, "cancelled");
+        Assert.Contains("cancelled", await page.Locator("#status").InnerTextAsync());
+        await BrowserFixture.ScreenshotAsync(page, "hosted-04-cancelled");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a new code" }).ClickAsync();
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        var renewed = await LoginDriver.ReadTicketAsync(page);
+        Assert.NotEqual(ticketId, renewed);
+        await _driver.ScanAsync(renewed, "Mei Poll");
+        await LoginDriver.WaitForStateAsync(page, "scanned");
+    }
+
+    [Fact]
+    public async Task A_login_only_source_tells_a_new_WeChat_user_there_is_no_account()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_driver.Authorize(identitySource: BrowserFixture.LoginOnlySource).Url);
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        Assert.Contains("WeChat (members only)", await page.Locator(".source").InnerTextAsync());
+
+        await _driver.ScanAndConfirmAsync(await LoginDriver.ReadTicketAsync(page), "Stranger");
+        await LoginDriver.WaitForStateAsync(page, "account-not-found");
+        Assert.Contains("no account", await page.Locator("#status").InnerTextAsync());
+        Assert.StartsWith(fixture.Issuer, page.Url);
+        await BrowserFixture.ScreenshotAsync(page, "hosted-05-account-not-found");
+    }
+
+    [Fact]
+    public async Task A_redirect_uri_not_registered_gets_an_error_page_and_no_redirect()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var response = await page.GotoAsync(_driver.Authorize(redirectUri: "https://evil.example/callback").Url);
+        Assert.Equal(400, response!.Status);
+        Assert.StartsWith(fixture.Issuer + "/authorize", page.Url);
+        Assert.Contains("redirect_uri", await page.Locator("#error").InnerTextAsync());
+        await BrowserFixture.ScreenshotAsync(page, "hosted-06-bad-redirect-uri");
+
+        // A registered URI with a different path or case is not "one of the callback URLs" either.
+        var near = await page.GotoAsync(_driver.Authorize(redirectUri: fixture.PopupCallback + "/extra").Url);
+        Assert.Equal(400, near!.Status);
+        Assert.StartsWith(fixture.Issuer, page.Url);
+    }
+
+    [Fact]
+    public async Task A_second_browser_with_the_same_login_page_and_QR_cannot_finish_the_login()
+    {
+        await using var first = await fixture.NewContextAsync();
+        var page = await first.NewPageAsync();
+        await page.GotoAsync(_driver.Authorize().Url);
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        var loginPage = page.Url;
+        var ticketId = await LoginDriver.ReadTicketAsync(page);
+        // The binding cookie is HttpOnly: the page's own script cannot read it, so neither can injected script.
+        Assert.DoesNotContain("scanlogin_login", await page.EvaluateAsync<string>("() => document.cookie"));
+
+        await using var second = await fixture.NewContextAsync();
+        var intruder = await second.NewPageAsync();
+        var shown = await intruder.GotoAsync(loginPage);
+        Assert.Equal(403, shown!.Status);
+        Assert.Contains("another browser", await intruder.Locator("#error").InnerTextAsync());
+        await BrowserFixture.ScreenshotAsync(intruder, "hosted-07-other-browser");
+
+        var (openId, scanToken) = await _driver.ScanAsync(ticketId, "Mei Twice");
+        await LoginDriver.WaitForStateAsync(page, "scanned");
+        // The intruder watches the same ticket and jumps to completion first: refused, and the real browser still gets the code.
+        var stolen = await intruder.GotoAsync(loginPage + "/complete");
+        Assert.Equal(403, stolen!.Status);
+        var renew = await intruder.APIRequest.PostAsync(loginPage + "/renew", new() { Headers = new Dictionary<string, string> { ["X-Requested-With"] = "scanlogin" } });
+        Assert.Equal(403, renew.Status);
+
+        (await Api.ConfirmAsync(fixture.System.B, ticketId, scanToken, await fixture.System.Emulator.PhoneCodeAsync(openId))).EnsureSuccessStatusCode();
+        var arrived = await _driver.WaitForCallbackAsync(page);
+        Assert.False(string.IsNullOrEmpty(QueryHelpers.ParseQuery(arrived.Query)["code"]));
+    }
+
+    [Fact]
+    public async Task The_page_speaks_Chinese_by_Accept_Language_and_English_when_ui_locales_asks()
+    {
+        await using var chinese = await fixture.NewContextAsync(locale: "zh-CN");
+        var page = await chinese.NewPageAsync();
+        await page.GotoAsync(_driver.Authorize().Url);
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        Assert.Equal("zh-CN", await page.GetAttributeAsync("html", "lang"));
+        Assert.Contains("登录", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("微信", await page.Locator("#status").InnerTextAsync());
+        Assert.Equal("二维码：请用微信扫码登录", await page.GetAttributeAsync("#qr", "alt"));
+        await BrowserFixture.ScreenshotAsync(page, "hosted-08-chinese");
+
+        var english = await chinese.NewPageAsync();
+        await english.GotoAsync(_driver.Authorize(uiLocales: "en zh-CN").Url);
+        await LoginDriver.WaitForStateAsync(english, "pending");
+        Assert.Equal("en", await english.GetAttributeAsync("html", "lang"));
+        Assert.Contains("Sign in to", await english.Locator("h1").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task The_page_is_served_with_a_strict_policy_and_fits_a_360_pixel_screen()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var response = await page.GotoAsync(_driver.Authorize().Url);
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        var headers = await response!.AllHeadersAsync();
+        var policy = headers["content-security-policy"];
+        Assert.Contains("script-src 'self'", policy);
+        Assert.DoesNotContain("unsafe-inline", policy);
+        Assert.DoesNotContain("unsafe-eval", policy);
+        Assert.Contains($"frame-ancestors {fixture.SampleSite.GetLeftPart(UriPartial.Authority)}", policy);
+        Assert.Equal("no-referrer", headers["referrer-policy"]);
+        Assert.Equal("no-store", headers["cache-control"]);
+        // Nothing scrolls sideways on a 360 px phone, and every control has a name a screen reader can say.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 360"));
+        Assert.Equal("polite", await page.GetAttributeAsync("#status", "aria-live"));
+        Assert.False(string.IsNullOrEmpty(await page.GetAttributeAsync("#qr", "alt")));
+        // No third-party asset: every script, style and image the page loaded came from ScanLogin itself.
+        var origins = await page.EvaluateAsync<string[]>("() => performance.getEntriesByType('resource').map(e => new URL(e.name).origin)");
+        Assert.All(origins, origin => Assert.Equal(fixture.ScanLogin.GetLeftPart(UriPartial.Authority), origin));
+    }
 }
