@@ -12,10 +12,15 @@ using ScanLogin.Silo;
 using ScanLogin.Tests.Shared;
 using ScanLogin.WebFront.Hosting;
 
-// `qr` runs the image benchmarks (BenchmarkDotNet); anything else the system benchmark below.
+// `qr` runs the image benchmarks and `tokens` the token signing benchmarks (BenchmarkDotNet); anything else the system benchmark below.
 if (args is ["qr", ..])
 {
     BenchmarkDotNet.Running.BenchmarkRunner.Run<ScanLogin.Benchmarks.QrRenderingBenchmarks>(args: args[1..]);
+    return;
+}
+if (args is ["tokens", ..])
+{
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<ScanLogin.Benchmarks.TokenSigningBenchmarks>(args: args[1..]);
     return;
 }
 

@@ -237,6 +237,14 @@ public sealed partial class TokenTests(SystemFixture system)
         await other.ProblemAsync(HttpMethod.Post, $"/admin/v1/pools/{tenant.PoolId}/signing-keys/rotate", new { }, HttpStatusCode.NotFound, "not_found");
         await platform.ProblemAsync(HttpMethod.Post, $"/admin/v1/pools/{tenant.PoolId}/signing-keys/rotate", new { algorithm = "HS256" },
             HttpStatusCode.BadRequest, "validation_failed");
+        // Once the new key signs, another rotation may start; a POST without a body takes the configured algorithm.
+        var again = await system.A.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/admin/v1/pools/{tenant.PoolId}/signing-keys/rotate")
+        {
+            Headers = { Authorization = new("Bearer", system.PlatformKey) },
+        });
+        Assert.True(again.IsSuccessStatusCode, await again.Content.ReadAsStringAsync());
+        var third = JsonNode.Parse(await again.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal(("next", "ES256"), (third[0]!["status"]!.GetValue<string>(), third[0]!["algorithm"]!.GetValue<string>()));
     }
 
     [Fact]

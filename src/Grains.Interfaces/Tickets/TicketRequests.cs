@@ -14,7 +14,8 @@ public sealed record TicketOpening(
     [property: Id(1)] string IdentitySource,
     [property: Id(2)] Requester Requester,
     [property: Id(3)] string BrowserSecretHash,
-    [property: Id(4)] string? Nonce = null);
+    // Id 10: clear of other new members.
+    [property: Id(10)] string? Nonce = null);
 
 /// <summary>The phone scanned the code: a fresh wx.login code proves which WeChat user it is.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScanRequest")]

@@ -14,7 +14,7 @@ public sealed record ScanView(
 [GenerateSerializer, Immutable, Alias("ScanLogin.ExchangeGrant")]
 public sealed record ExchangeGrant(
     [property: Id(0)] UserProfile User,
-    [property: Id(3)] IssuedTokens Tokens)
+    [property: Id(10)] IssuedTokens Tokens)
 {
     public string AccessToken => Tokens.AccessToken;
 

@@ -51,7 +51,7 @@ public static class TicketsApi
             Truncate(http.Request.Headers.UserAgent.ToString(), 512),
             Truncate(http.Request.Headers.Origin.ToString(), 256));
         var opened = await cluster.GetGrain<ITicketGrain>(ticketId)
-            .OpenAsync(new TicketOpening(request.AppId, request.IdentitySource, requester, Secrets.HashBrowserSecret(browserSecret), request.Nonce));
+            .OpenAsync(new TicketOpening(request.AppId, request.IdentitySource, requester, Secrets.HashBrowserSecret(browserSecret), Nonce: request.Nonce));
         if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
             $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
