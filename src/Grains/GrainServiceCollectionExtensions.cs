@@ -26,6 +26,8 @@ public static class GrainServiceCollectionExtensions
         services.Configure<ScanLogin.Grains.Oidc.HostedLoginOptions>(configuration.GetSection(ScanLogin.Grains.Oidc.HostedLoginOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
+        services.Configure<AccountOptions>(configuration.GetSection(AccountOptions.Section));
+        services.AddSingleton<PasswordHashing>();
         services.AddSingleton<LogoLibrary>();
         services.AddSingleton<AdminRecorder>();
         services.AddSingleton<PoolSigners>();

@@ -124,7 +124,7 @@ public static class TicketsApi
         return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt, grant.IdToken));
     }
 
-    private static AppCredentials? ParseBasic(string authorization)
+    internal static AppCredentials? ParseBasic(string authorization)
     {
         if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
         try

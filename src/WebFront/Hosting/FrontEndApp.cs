@@ -42,6 +42,7 @@ public static class FrontEndApp
         app.MapHealthApi();
         app.MapTicketsApi();
         app.MapMiniProgramApi();
+        app.MapBindingApi();
         app.MapQrCodesApi();
         app.MapOidcApi();
         app.MapAdminApi();
