@@ -227,7 +227,8 @@ public sealed class TicketGrain(
         if (!await IsTicketHolderAsync(holder.BrowserSecret, holder.App))
             return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may act on it.");
         var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        if (holder.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
+        // The hosted login hands the browser only an authorization code; its token endpoint applies the pool's rule instead.
+        if (holder.BrowserSecret is not null && !holder.HostedLogin && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend act on tickets (with its app secret).");
         return null;
     }

@@ -27,6 +27,7 @@ public static partial class HostedLoginApi
         login.MapPost("/renew", RenewAsync);
         login.MapGet("/complete", CompleteAsync);
         login.MapGet("/abort", AbortAsync);
+        app.MapHostedBindingApi();
         return app;
     }
 
@@ -132,7 +133,7 @@ public static partial class HostedLoginApi
     private static async Task<IResult> RenewAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster, TicketIds ids)
     {
         // Only this page's own script may ask: a cross-site form cannot send the custom header (and SameSite keeps the cookie home).
-        if (http.Request.Headers["X-Requested-With"] != "scanlogin" || !IsSameOrigin(http.Request))
+        if (!IsPageRequest(http.Request))
             return ApiProblems.Problem(403, "cross_site_request", "Renew the code from the login page itself.");
         if (!IsSafeId(poolId) || !Secrets.IsWellFormedId(requestId) || Cookie(http, requestId) is not { } secret)
             return ApiProblems.Problem(403, AuthorizationFailures.OtherBrowser, "This login was started in another browser.");
@@ -245,15 +246,18 @@ public static partial class HostedLoginApi
 
     private static IResult ErrorPage(LoginText text, int status, string message, string? detail = null) => new HtmlPage(LoginPages.Error(text, message, detail), status);
 
-    private static IResult LoginProblem(Failure? failure) => failure?.Code == AuthorizationFailures.OtherBrowser
+    internal static IResult LoginProblem(Failure? failure) => failure?.Code == AuthorizationFailures.OtherBrowser
         ? ApiProblems.Problem(403, failure.Code, failure.Message)
         : ApiProblems.Problem(404, AuthorizationFailures.RequestNotFound, failure?.Message ?? "This login has timed out.");
 
-    private static string? Cookie(HttpContext http, string requestId) =>
+    internal static string? Cookie(HttpContext http, string requestId) =>
         http.Request.Cookies[CookiePrefix + requestId] is { Length: > 0 and <= 64 } value ? value : null;
 
     private static void ExpireCookie(HttpContext http, string poolId, string requestId) =>
         http.Response.Cookies.Delete(CookiePrefix + requestId, new CookieOptions { Path = BasePath(poolId, requestId), HttpOnly = true, Secure = http.Request.IsHttps });
+
+    /// <summary>Only the page's own script sends this header, and a browser sends it cross-site only after a preflight nobody answers.</summary>
+    internal static bool IsPageRequest(HttpRequest request) => request.Headers["X-Requested-With"] == "scanlogin" && IsSameOrigin(request);
 
     private static bool IsSameOrigin(HttpRequest request) =>
         request.Headers.Origin.ToString() is not { Length: > 0 } origin

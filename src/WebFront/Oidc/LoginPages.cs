@@ -18,11 +18,12 @@ public static class LoginPages
             ticketId = m.TicketId,
             renewUrl = m.BasePath + "/renew",
             completeUrl = m.BasePath + "/complete",
+            bindingUrl = m.BasePath + "/binding",
             transport = m.Transport,
             text = new
             {
                 t.Pending, t.Scanned, t.ScannedBy, t.Confirmed, t.Expired, t.Cancelled, t.AccountNotFound, t.Blocked,
-                t.BindingRequired, t.Refused, t.Failed, t.TimedOut,
+                t.BindingRequired, t.Refused, t.Failed, t.TimedOut, t.BindingWrong, t.BindingLocked, t.BindingTaken, t.BindingInvalid,
             },
         }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Default });
         var body = new StringBuilder();
@@ -44,6 +45,27 @@ public static class LoginPages
                 <span id="nickname"></span>
               </div>
               <p id="status" class="status" role="status" aria-live="polite">{Html.Encode(t.Pending)}</p>
+              <section id="binding" class="binding" hidden aria-labelledby="binding-title">
+                <h2 id="binding-title">{Html.Encode(t.BindingTitle)}</h2>
+                <p>{Html.Encode(t.BindingIntro)}</p>
+                <form id="bind-existing" aria-labelledby="bind-existing-title">
+                  <h3 id="bind-existing-title">{Html.Encode(t.BindingExistingTitle)}</h3>
+                  <label for="bind-account">{Html.Encode(t.BindingAccount)}</label>
+                  <input id="bind-account" name="account" autocomplete="username" required maxlength="254">
+                  <label for="bind-password">{Html.Encode(t.BindingPassword)}</label>
+                  <input id="bind-password" name="password" type="password" autocomplete="current-password" required maxlength="128">
+                  <button type="submit">{Html.Encode(t.BindingSignIn)}</button>
+                </form>
+                <form id="bind-new" hidden aria-labelledby="bind-new-title">
+                  <h3 id="bind-new-title">{Html.Encode(t.BindingNewTitle)}</h3>
+                  <label for="new-username">{Html.Encode(t.BindingNewUsername)}</label>
+                  <input id="new-username" name="username" autocomplete="username" maxlength="64">
+                  <label for="new-password">{Html.Encode(t.BindingNewPassword)}</label>
+                  <input id="new-password" name="password" type="password" autocomplete="new-password" maxlength="128">
+                  <button type="submit">{Html.Encode(t.BindingCreate)}</button>
+                </form>
+                <p id="binding-error" class="binding-error" role="alert"></p>
+              </section>
               <nav class="links" aria-label="{Html.Encode(t.Lang == LoginText.Chinese ? "其他操作" : "More")}">
                 <a id="abort" href="{Html.Encode(m.BasePath)}/abort">{Html.Encode(string.Format(t.CancelAndReturn, m.AppName))}</a>
                 <a id="language" href="{Html.Encode(m.BasePath)}?ui_locales={t.OtherLanguageCode}" lang="{t.OtherLanguageCode}" hreflang="{t.OtherLanguageCode}">{Html.Encode(t.OtherLanguage)}</a>

@@ -29,6 +29,20 @@ public sealed class LoginText
     public required string ErrorTitle { get; init; }
     public required string OtherBrowser { get; init; }
     public required string PopupDone { get; init; }
+    public required string BindingTitle { get; init; }
+    public required string BindingIntro { get; init; }
+    public required string BindingExistingTitle { get; init; }
+    public required string BindingAccount { get; init; }
+    public required string BindingPassword { get; init; }
+    public required string BindingSignIn { get; init; }
+    public required string BindingNewTitle { get; init; }
+    public required string BindingNewUsername { get; init; }
+    public required string BindingNewPassword { get; init; }
+    public required string BindingCreate { get; init; }
+    public required string BindingWrong { get; init; }
+    public required string BindingLocked { get; init; }
+    public required string BindingTaken { get; init; }
+    public required string BindingInvalid { get; init; }
 
     public static readonly LoginText En = new()
     {
@@ -55,6 +69,20 @@ public sealed class LoginText
         ErrorTitle = "Sign-in error",
         OtherBrowser = "This sign-in was started in another browser. Start again from the site in this browser.",
         PopupDone = "Signed in. You can close this window.",
+        BindingTitle = "Link your WeChat account",
+        BindingIntro = "This WeChat account is new here. Sign in to your existing account to link it, or create a new account.",
+        BindingExistingTitle = "I have an account",
+        BindingAccount = "Username, email or phone number (+86…)",
+        BindingPassword = "Password",
+        BindingSignIn = "Sign in and link",
+        BindingNewTitle = "I am new here",
+        BindingNewUsername = "Username (optional)",
+        BindingNewPassword = "Password (optional, at least 8 characters)",
+        BindingCreate = "Create my account",
+        BindingWrong = "Wrong account or password. Attempts left: {0}.",
+        BindingLocked = "This account is locked for a while after too many wrong passwords.",
+        BindingTaken = "That username or email is already taken.",
+        BindingInvalid = "Please check the form: {0}",
     };
 
     public static readonly LoginText Zh = new()
@@ -82,6 +110,20 @@ public sealed class LoginText
         ErrorTitle = "登录出错",
         OtherBrowser = "本次登录是在另一个浏览器中发起的。请在此浏览器中从网站重新开始。",
         PopupDone = "已登录，可以关闭此窗口。",
+        BindingTitle = "绑定微信账号",
+        BindingIntro = "该微信账号首次登录本网站。请登录已有账号完成绑定，或创建新账号。",
+        BindingExistingTitle = "我有账号",
+        BindingAccount = "用户名、邮箱或手机号（+86…）",
+        BindingPassword = "密码",
+        BindingSignIn = "登录并绑定",
+        BindingNewTitle = "我是新用户",
+        BindingNewUsername = "用户名（可选）",
+        BindingNewPassword = "密码（可选，至少 8 位）",
+        BindingCreate = "创建账号",
+        BindingWrong = "账号或密码错误。剩余尝试次数：{0}。",
+        BindingLocked = "密码错误次数过多，该账号已被暂时锁定。",
+        BindingTaken = "该用户名或邮箱已被使用。",
+        BindingInvalid = "请检查填写内容：{0}",
     };
 
     /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>

@@ -21,6 +21,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public const string AppName = "Sample site";
     public const string SourceName = "WeChat scan";
     public const string LoginOnlySource = "wechat-only";
+    public const string AskBindingSource = "wechat-bind";
 
     private WebApplication? _sample;
     private IPlaywright? _playwright;
@@ -68,6 +69,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Tenant.PoolId, LoginOnlySource)).SaveAsync(
             new IdentitySourceSettings(Tenant.PoolId, LoginOnlySource, "WeChat (members only)", null, true, false, null, LoginMode.LoginOnly,
                 AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [Tenant.AppId]), null);
+
+        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Tenant.PoolId, AskBindingSource)).SaveAsync(
+            new IdentitySourceSettings(Tenant.PoolId, AskBindingSource, "WeChat (link an account)", null, true, false, null, LoginMode.LoginAndRegister,
+                AccountAssociation.AskBinding, IdentitySourceSettings.DefaultTicketLifetime, [Tenant.AppId]), null);
 
         _sample = SampleSiteApp.Create([], builder =>
         {

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Playwright;
 using Xunit;
@@ -179,5 +182,49 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         // No third-party asset: every script, style and image the page loaded came from ScanLogin itself.
         var origins = await page.EvaluateAsync<string[]>("() => performance.getEntriesByType('resource').map(e => new URL(e.name).origin)");
         Assert.All(origins, origin => Assert.Equal(fixture.ScanLogin.GetLeftPart(UriPartial.Authority), origin));
+    }
+
+    [Fact]
+    public async Task Ask_binding_links_the_new_WeChat_identity_to_an_existing_account_after_one_wrong_password()
+    {
+        using var admin = fixture.System.Operator(fixture.System.PlatformKey);
+        var username = "member" + Guid.NewGuid().ToString("N")[..8];
+        var created = await admin.PostAsJsonAsync($"/admin/v1/pools/{fixture.Tenant.PoolId}/users",
+            new { username, nickname = "Member Mei", password = "correct horse battery" });
+        created.EnsureSuccessStatusCode();
+        var memberId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var request = _driver.Authorize(identitySource: BrowserFixture.AskBindingSource);
+        await page.GotoAsync(request.Url);
+        await _driver.ScanAndConfirmAsync(await LoginDriver.ReadTicketAsync(page), "Mei New Phone");
+        await LoginDriver.WaitForStateAsync(page, "binding-required");
+        await page.Locator("#binding").WaitForAsync();
+        Assert.True(await page.Locator("#bind-new").IsVisibleAsync());
+        Assert.Equal("bind-account", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await BrowserFixture.ScreenshotAsync(page, "hosted-09-ask-binding");
+
+        // Keyboard only: type, Tab, type, Enter.
+        await page.Keyboard.TypeAsync(username);
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("wrong password");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("Attempts left");
+        await BrowserFixture.ScreenshotAsync(page, "hosted-10-ask-binding-wrong-password");
+
+        await page.Locator("#bind-password").FillAsync("correct horse battery");
+        await page.Locator("#bind-password").PressAsync("Enter");
+        var arrived = await _driver.WaitForCallbackAsync(page);
+        var code = QueryHelpers.ParseQuery(arrived.Query)["code"].ToString();
+        using var http = new HttpClient { BaseAddress = fixture.ScanLogin };
+        var tokens = await http.PostAsync($"/oidc/{fixture.Tenant.PoolId}/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = fixture.PopupCallback,
+            ["client_id"] = fixture.Tenant.AppId, ["code_verifier"] = request.Verifier,
+        }));
+        Assert.Equal(HttpStatusCode.OK, tokens.StatusCode);
+        var idToken = (await tokens.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id_token").GetString()!;
+        Assert.Equal(memberId, new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(idToken).Subject);
     }
 }

@@ -12,6 +12,9 @@
   const scanner = document.getElementById('scanner');
   const avatar = document.getElementById('avatar');
   const nickname = document.getElementById('nickname');
+  const qrBox = document.getElementById('qr-box');
+  const binding = document.getElementById('binding');
+  const bindError = document.getElementById('binding-error');
 
   let ticketId = data.ticketId;
   let version = 0;
@@ -30,7 +33,7 @@
 
   function refusal(reason) {
     switch (reason) {
-      case 'account_creation_disabled': return ['account-not-found', text.accountNotFound];
+      case 'account_not_found': case 'account_creation_disabled': return ['account-not-found', text.accountNotFound];
       case 'user_blocked': case 'wechat_user_blocked': case 'account_blocked': return ['blocked', text.blocked];
       case 'binding_required': return ['binding-required', text.bindingRequired];
       default: return ['refused', text.refused];
@@ -40,6 +43,7 @@
   function apply(ticket) {
     if (ticket.ticketId !== ticketId || ticket.version < version || finished) return;
     version = ticket.version;
+    if (ticket.status !== 'binding_required') { binding.hidden = true; qrBox.hidden = false; }
     switch (ticket.status) {
       case 'pending':
         scanner.hidden = true;
@@ -53,6 +57,11 @@
         show('scanned', who ? text.scannedBy.replace('{0}', who) : text.scanned, false);
         break;
       }
+      case 'binding_required':
+        show('binding-required', text.bindingRequired, false);
+        qrBox.hidden = true;
+        offerBinding();
+        break;
       case 'confirmed':
       case 'consumed':
         finished = true;
@@ -122,6 +131,58 @@
       }
     })();
   }
+
+  // Ask-binding: the phone approved a WeChat identity the pool does not know; this browser links it to an account.
+  async function offerBinding() {
+    try {
+      const response = await fetch(data.bindingUrl, { headers: { 'X-Requested-With': 'scanlogin' }, cache: 'no-store' });
+      if (!response.ok) return;
+      const offer = await response.json();
+      document.getElementById('bind-new').hidden = !offer.register;
+      if (binding.hidden) { binding.hidden = false; document.getElementById('bind-account').focus(); }
+    } catch (e) { /* the stream will bring the next state */ }
+  }
+
+  async function bind(path, body, form) {
+    bindError.textContent = '';
+    const button = form.querySelector('button');
+    button.disabled = true;
+    try {
+      const response = await fetch(data.bindingUrl + path, {
+        method: 'POST', cache: 'no-store',
+        headers: { 'X-Requested-With': 'scanlogin', 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      const answer = await response.json().catch(() => ({}));
+      if (response.ok) { apply(answer); return; }
+      switch (answer.code) {
+        case 'invalid_credentials': {
+          const offer = await fetch(data.bindingUrl, { headers: { 'X-Requested-With': 'scanlogin' }, cache: 'no-store' });
+          const left = offer.ok ? (await offer.json()).attemptsLeft : '?';
+          bindError.textContent = text.bindingWrong.replace('{0}', left);
+          break;
+        }
+        case 'account_locked': bindError.textContent = text.bindingLocked; break;
+        case 'username_in_use': case 'email_in_use': bindError.textContent = text.bindingTaken; break;
+        case 'validation_failed': bindError.textContent = text.bindingInvalid.replace('{0}', Object.values(answer.errors || {}).flat().join(' ')); break;
+        default: bindError.textContent = answer.detail || text.failed;
+      }
+    } catch (e) {
+      bindError.textContent = text.failed;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  document.getElementById('bind-existing').addEventListener('submit', (e) => {
+    e.preventDefault();
+    bind('/existing', { account: e.target.account.value.trim(), password: e.target.password.value }, e.target);
+  });
+  document.getElementById('bind-new').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const username = e.target.username.value.trim();
+    const password = e.target.password.value;
+    bind('/new', { username: username || null, password: password || null, nickname: nickname.textContent || null }, e.target);
+  });
 
   refresh.addEventListener('click', async () => {
     refresh.disabled = true;
