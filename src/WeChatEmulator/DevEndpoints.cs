@@ -30,6 +30,7 @@ public static class DevEndpoints
                 "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)",
                 "GET /__emulator/mini-programs, GET /__emulator/users?appId=",
                 "GET /__emulator/phone  (the phone simulator page: scan, confirm or cancel a ticket in a browser)",
+                "GET /__emulator/token-requests?appId=  (access-token requests so far, answered or refused)",
                 "POST /__emulator/faults {api, errCode, times?}  (the next calls of an API answer errCode: -1 busy, 40029, 40163, 40226 high-risk, 45011 rate limit, ...)",
                 "DELETE /__emulator/faults",
                 "POST /__emulator/expire-tokens {appId}  (access tokens expire now: 42001 until refreshed)" },
@@ -52,6 +53,7 @@ public static class DevEndpoints
         });
 
         dev.MapGet("/codes", (EmulatorState state, string appId) => Results.Json(new { appId, scenes = state.ScenesOf(appId) }));
+        dev.MapGet("/token-requests", (EmulatorState state, string appId) => Results.Json(new { appId, count = state.TokenRequestsOf(appId) }));
 
         dev.MapPost("/faults", (EmulatorState state, FaultBody body) =>
         {

@@ -26,17 +26,19 @@ public static class NewAccounts
         await grains.GetGrain<IIdentitySourceGrain>($"{pool}/wechat").SaveAsync(new IdentitySourceSettings(pool, "wechat", "WeChat", null, true, false, null,
             LoginMode.LoginAndRegister, AccountAssociation.Off, TimeSpan.FromSeconds(600), [appId]), null);
         var create = new { appId, identitySource = "wechat" };
+        // Tickets are created and exchanged as the application's backend does: with its credentials, no Origin.
+        var backend = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:secret")));
 
         var openIds = await InParallelAsync(Enumerable.Range(0, people).ToList(), clients,
             i => emulator.CreateUserAsync(phone: sharePhone ? $"139{i:D8}" : null));
 
         // Reference, same run: ticket creations per second with the same number of clients.
         var reference = Stopwatch.StartNew();
-        await InParallelAsync(Enumerable.Range(0, people).ToList(), clients, async _ => (await http.PostAsJsonAsync("/api/tickets", create)).EnsureSuccessStatusCode());
+        await InParallelAsync(Enumerable.Range(0, people).ToList(), clients, async _ => (await CreateTicketAsync(http, create, backend)).EnsureSuccessStatusCode());
         var ticketsPerSecond = people / reference.Elapsed.TotalSeconds;
 
-        var (firstRate, firstTime) = await LoginAllAsync(http, emulator, create, openIds, clients, sharePhone);
-        var (againRate, againTime) = await LoginAllAsync(http, emulator, create, openIds, clients, sharePhone);
+        var (firstRate, firstTime) = await LoginAllAsync(http, emulator, create, backend, openIds, clients, sharePhone);
+        var (againRate, againTime) = await LoginAllAsync(http, emulator, create, backend, openIds, clients, sharePhone);
 
         await using var db = NpgsqlDataSource.Create(postgres);
         await using var count = db.CreateCommand(
@@ -59,11 +61,11 @@ public static class NewAccounts
 
     /// <summary>Creates and scans a ticket per person (untimed), then times everyone's confirm; exchanges afterwards to check each got a user.</summary>
     private static async Task<(double PerSecond, TimeSpan Elapsed)> LoginAllAsync(HttpClient http, EmulatorHost emulator, object create,
-        IReadOnlyList<string> openIds, int clients, bool sharePhone)
+        System.Net.Http.Headers.AuthenticationHeaderValue backend, IReadOnlyList<string> openIds, int clients, bool sharePhone)
     {
         var prepared = await InParallelAsync(openIds, clients, async openId =>
         {
-            var created = await (await http.PostAsJsonAsync("/api/tickets", create)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<Created>();
+            var created = await (await CreateTicketAsync(http, create, backend)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<Created>();
             var scan = await (await http.PostAsJsonAsync($"/api/mini-program/tickets/{created!.TicketId}/scan",
                 new { loginCode = await emulator.LoginCodeAsync(openId) })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<Scanned>();
             return (created, scan!.ScanToken, PhoneCode: sharePhone ? await emulator.PhoneCodeAsync(openId) : null);
@@ -77,10 +79,17 @@ public static class NewAccounts
         await InParallelAsync(prepared.Zip(statuses).ToList(), clients, async x =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets/exchange") { Content = JsonContent.Create(new { code = x.Second.ExchangeCode }) };
-            request.Headers.Add("X-Browser-Secret", x.First.created.BrowserSecret);
+            request.Headers.Authorization = backend;
             (await http.SendAsync(request)).EnsureSuccessStatusCode();
         });
         return (openIds.Count / elapsed.TotalSeconds, elapsed);
+    }
+
+    private static Task<HttpResponseMessage> CreateTicketAsync(HttpClient http, object create, System.Net.Http.Headers.AuthenticationHeaderValue backend)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(create) };
+        request.Headers.Authorization = backend;
+        return http.SendAsync(request);
     }
 
     private static async Task<TResult[]> InParallelAsync<T, TResult>(IReadOnlyList<T> items, int workers, Func<T, Task<TResult>> work)

@@ -106,7 +106,14 @@ public sealed class AccountPolicyTests(SystemFixture system)
         var bound = await Logins.BindExistingAsync(system.B, created, "LEI@example.com", "correct horse 1");
         Assert.Equal(HttpStatusCode.OK, bound.StatusCode);
         Assert.Equal("confirmed", (await bound.Content.ReadFromJsonAsync<TicketView>())!.Status);
-        Assert.Equal(existing, (await Logins.ExchangeAsync(system, created)).Id);
+        var grant = await Logins.ExchangeFullAsync(system, created);
+        Assert.Equal(existing, grant.User.Id);
+        // The site verifies the ID token as for any login; it says a password was proven as well as the WeChat scan.
+        var site = new RelyingParty(system.B, tenant.PoolId);
+        var verified = await site.ValidateIdTokenAsync(grant.IdToken, await site.JwksAsync(), tenant.AppId);
+        Assert.True(verified.IsValid, verified.Exception?.Message);
+        Assert.Equal(existing, verified.Claims["sub"]);
+        Assert.Contains("pwd", ((System.Collections.IEnumerable)verified.Claims["amr"]).Cast<object>().Select(o => o.ToString()));
 
         // The identity is now the account's: the next login signs straight in.
         Assert.Equal(existing, (await Logins.LoginAsync(system, tenant, openId)).Id);

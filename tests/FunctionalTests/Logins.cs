@@ -29,13 +29,15 @@ public static class Logins
         return await ExchangeAsync(system, created);
     }
 
-    public static async Task<UserView> ExchangeAsync(SystemFixture system, TicketCreated created)
+    public static async Task<UserView> ExchangeAsync(SystemFixture system, TicketCreated created) => (await ExchangeFullAsync(system, created)).User;
+
+    public static async Task<ExchangeResponse> ExchangeFullAsync(SystemFixture system, TicketCreated created)
     {
         var status = await Api.StatusAsync(system.A, created.TicketId);
         Assert.Equal("confirmed", status.Status);
         var exchange = await Api.ExchangeAsync(system.A, status.ExchangeCode!, created.BrowserSecret);
         Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
-        return (await exchange.Content.ReadFromJsonAsync<ExchangeResponse>())!.User;
+        return (await exchange.Content.ReadFromJsonAsync<ExchangeResponse>())!;
     }
 
     public static Task<HttpResponseMessage> OfferAsync(HttpClient http, TicketCreated created) =>

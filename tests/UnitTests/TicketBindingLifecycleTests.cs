@@ -43,8 +43,9 @@ public sealed class TicketBindingLifecycleTests
     [Fact]
     public void Completing_the_binding_confirms_for_the_usual_exchange_and_drops_the_login()
     {
-        var confirmed = TicketLifecycle.CompleteBinding(Waiting(), User, "ticket-1.x", TimeSpan.FromMinutes(5), T0.AddSeconds(10)).Value!;
+        var confirmed = TicketLifecycle.CompleteBinding(Waiting(), User, "ticket-1.x", TimeSpan.FromMinutes(5), T0.AddSeconds(10), passwordProven: true).Value!;
         Assert.Equal((TicketStatus.Confirmed, 4, "ticket-1.x"), (confirmed.Status, confirmed.Version, confirmed.ExchangeCode));
+        Assert.Equal((T0.AddSeconds(10), true), (confirmed.ConfirmedAt, confirmed.PasswordProven));
         Assert.Equal(User, confirmed.User);
         Assert.Null(confirmed.PendingLogin);
         Assert.Equal(FailureCodes.InvalidTransition,

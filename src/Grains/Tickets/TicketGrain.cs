@@ -50,11 +50,16 @@ public sealed class TicketGrain(
     {
         if (Exists) return new Failure(FailureCodes.TicketExists, "A ticket with this id already exists.");
 
-        var app = await GrainFactory.GetGrain<IApplicationGrain>(opening.AppId).GetAsync();
+        var appGrain = GrainFactory.GetGrain<IApplicationGrain>(opening.AppId);
+        var app = await appGrain.GetAsync();
         if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
-        // A browser always says where the page came from; server-side callers send no Origin.
+        // A browser always says where the page came from and must be on one of the application's origins. A caller
+        // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
+        var fromServer = opening.Requester.Origin is not { Length: > 0 };
+        if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(appGrain, app, opening.App))
+            return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
         if (CheckUsable(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
 
@@ -204,7 +209,7 @@ public sealed class TicketGrain(
                 return new Failure(FailureCodes.TooManyAttempts, "Too many wrong passwords for this login; scan a new code.");
             return wrong;
         }
-        return await CompleteBindingAsync(resolution);
+        return await CompleteBindingAsync(resolution, passwordProven: true);
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.BindNewAccountAsync(TicketHolder holder, NewAccount account)
@@ -215,10 +220,10 @@ public sealed class TicketGrain(
         return await CompleteBindingAsync(await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).RegisterForBindingAsync(Ticket.PendingLogin!, account));
     }
 
-    private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution)
+    private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution, bool passwordProven = false)
     {
         if (resolution.User is not { } user) return resolution.Refusal ?? new Failure(FailureCodes.AccountNotFound, "No account was bound.");
-        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, NewExchangeCode(), options.Value.ExchangeWindow, clock.Now));
+        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, NewExchangeCode(), options.Value.ExchangeWindow, clock.Now, passwordProven));
     }
 
     /// <summary>The PC side proves it holds the ticket as for an exchange, and the pool's rule on browsers applies the same way.</summary>
@@ -359,6 +364,9 @@ public sealed class TicketGrain(
         return $"+{phone.CountryCode}{phone.PurePhoneNumber}";
     }
 
+    private static async Task<bool> IsTheApplicationAsync(IApplicationGrain grain, ApplicationSettings app, AppCredentials? credentials) =>
+        credentials is not null && credentials.AppId == app.AppId && await grain.VerifySecretAsync(credentials.AppSecret);
+
     private async Task<bool> IsTicketHolderAsync(string? browserSecret, AppCredentials? app) => (browserSecret, app) switch
     {
         ({ } secret, null) => Secrets.FixedTimeEquals(Secrets.HashBrowserSecret(secret), Ticket.BrowserSecretHash),
@@ -371,9 +379,9 @@ public sealed class TicketGrain(
     {
         var user = Ticket.User!;
         var request = new TokenRequest(Ticket.AppId, user, TokenRequest.QrLoginScopes, Ticket.Nonce, Ticket.ConfirmedAt ?? clock.Now,
-            [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
+            Ticket.PasswordProven ? [TokenRequest.WeChatScanMethod, "pwd"] : [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
         var issued = await GrainFactory.GetGrain<ITokenIssuerGrain>(Ticket.PoolId).IssueTokensAsync(request, reissue);
-        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens) : issued.Failure!;
+        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens, Ticket.AppId) : issued.Failure!;
     }
 
     private ScanView ToScanView(string scanToken) =>

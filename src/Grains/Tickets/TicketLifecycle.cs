@@ -89,7 +89,8 @@ public static class TicketLifecycle
     }
 
     /// <summary>Binding required -> confirmed: the identity is bound to (or created as) this user; exchange as for any login.</summary>
-    public static Outcome<TicketState> CompleteBinding(TicketState s, UserProfile user, string exchangeCode, TimeSpan exchangeWindow, DateTimeOffset now)
+    public static Outcome<TicketState> CompleteBinding(TicketState s, UserProfile user, string exchangeCode, TimeSpan exchangeWindow, DateTimeOffset now,
+        bool passwordProven = false)
     {
         if (CheckBinding(s, now) is { } failure) return failure;
         return s with
@@ -99,6 +100,8 @@ public static class TicketLifecycle
             User = user,
             ExchangeCode = exchangeCode,
             ExchangeBy = now + exchangeWindow,
+            ConfirmedAt = now,
+            PasswordProven = passwordProven,
             PendingLogin = null,
         };
     }
