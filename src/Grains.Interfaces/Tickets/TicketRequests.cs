@@ -19,7 +19,9 @@ public sealed record TicketOpening(
     [property: Id(3)] string BrowserSecretHash,
     [property: Id(4)] AppCredentials? App = null,
     // Id 10: clear of other new members.
-    [property: Id(10)] string? Nonce = null);
+    [property: Id(10)] string? Nonce = null,
+    // Set only by ScanLogin's hosted OpenID Connect login, which has already checked the client and its redirect URI.
+    [property: Id(11)] bool HostedLogin = false);
 
 /// <summary>The phone scanned the code: a fresh wx.login code proves which WeChat user it is.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScanRequest")]

@@ -57,7 +57,7 @@ public sealed class TicketGrain(
         // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
-        var fromServer = opening.Requester.Origin is not { Length: > 0 };
+        var fromServer = opening.Requester.Origin is not { Length: > 0 } && !opening.HostedLogin;
         if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(appGrain, app, opening.App))
             return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();

@@ -197,7 +197,8 @@ public static partial class HostedLoginApi
         var ticketId = await ids.NewAsync(appId, identitySource);
         // The page is ScanLogin's own: no Origin to check, and the phone is shown the browser that asked.
         var requester = new Requester(http.Connection.RemoteIpAddress?.ToString(), TicketsApi.Truncate(http.Request.Headers.UserAgent.ToString(), 512), null);
-        return await cluster.GetGrain<ITicketGrain>(ticketId).OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret)));
+        return await cluster.GetGrain<ITicketGrain>(ticketId).OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret),
+            HostedLogin: true));
     }
 
     /// <summary>The named source if usable by the application; without a name, the pool's first usable one.</summary>

@@ -110,6 +110,18 @@ public sealed partial class OidcProtocolTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_pool_that_exchanges_only_on_backends_still_logs_in_but_needs_the_client_secret_for_the_code()
+    {
+        var tenant = await TenantAsync();
+        await system.Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(tenant.PoolId, "Pool", BrowserExchangeDisabled: true));
+        using var http = new HttpClient { BaseAddress = system.A.BaseAddress };
+        var (code, verifier) = await CodeAsync(tenant);
+        Assert.Equal("invalid_client", await ErrorAsync(await TokenAsync(http, tenant, code, verifier, secret: null)));
+        var (second, secondVerifier) = await CodeAsync(tenant);
+        Assert.Equal(HttpStatusCode.OK, (await TokenAsync(http, tenant, second, secondVerifier)).StatusCode);
+    }
+
+    [Fact]
     public async Task Discovery_lists_the_hosted_login_endpoints()
     {
         var tenant = await TenantAsync();
