@@ -20,7 +20,8 @@ public sealed class AuthorizationGrainTests(GrainClusterFixture fixture)
     {
         var (poolId, appId) = await fixture.CreateTenantAsync();
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
-        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "ua", null), Secrets.HashBrowserSecret(BrowserSecret)))).Succeeded);
+        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "ua", null), Secrets.HashBrowserSecret(BrowserSecret),
+            HostedLogin: true))).Succeeded);
         var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
         var request = new AuthorizationRequest(poolId, appId, Callback, ["openid", "profile"], "st", "nonce-1", challenge, "wechat", "en", false, null,
             Secrets.HashBrowserSecret(BrowserSecret));

@@ -25,10 +25,10 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         await page.EvaluateAsync("() => { window.__sameDocument = 'yes'; }");
         await BrowserFixture.ScreenshotAsync(page, "hosted-01-pending");
 
-        var qrText = await LoginDriver.ReadQrAsync(page);
+        var picture = await page.Locator("#qr").ScreenshotAsync();
         await using var phoneContext = await fixture.NewContextAsync(width: 400);
         var phone = await PhoneSimulatorPage.OpenAsync(phoneContext, fixture.System.Emulator.BaseAddress);
-        var shown = await phone.ScanAsync(qrText, "Mei Browser", "13900001111");
+        var shown = await phone.ScanPictureAsync(picture, "Mei Browser", "13900001111");
         Assert.Contains(BrowserFixture.AppName, shown);
         Assert.Contains(BrowserFixture.SourceName, shown);
         Assert.Contains("HeadlessChrome", shown);

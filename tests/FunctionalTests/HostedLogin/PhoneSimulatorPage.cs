@@ -17,9 +17,20 @@ public sealed class PhoneSimulatorPage(IPage page)
     }
 
     /// <summary>Creates a new emulator user with this nickname and scans the code with it; answers what the phone shows.</summary>
-    public async Task<string> ScanAsync(string qrText, string nickname, string phoneNumber)
+    public Task<string> ScanAsync(string qrText, string nickname, string phoneNumber) =>
+        ScanAsync(() => page.Locator("#ticket").FillAsync(qrText), nickname, phoneNumber);
+
+    /// <summary>As a developer with a screenshot: uploads the picture of the code, which the emulator decodes.</summary>
+    public Task<string> ScanPictureAsync(byte[] png, string nickname, string phoneNumber) =>
+        ScanAsync(async () =>
+        {
+            await page.Locator("#qr-file").SetInputFilesAsync(new FilePayload { Name = "qr.png", MimeType = "image/png", Buffer = png });
+            await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("Read the ticket");
+        }, nickname, phoneNumber);
+
+    private async Task<string> ScanAsync(Func<Task> pickCode, string nickname, string phoneNumber)
     {
-        await page.Locator("#ticket").FillAsync(qrText);
+        await pickCode();
         if (!await page.Locator("#new-user-box").EvaluateAsync<bool>("d => d.open")) await page.Locator("#new-user-box summary").ClickAsync();
         await page.Locator("#new-nickname").FillAsync(nickname);
         await page.Locator("#new-phone").FillAsync(phoneNumber);
