@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.Apis.Authing;
 using ScanLogin.WebFront.Oidc;
 using ScanLogin.WebFront.Push;
 
@@ -33,6 +34,7 @@ public static class FrontEndApp
         builder.Services.AddSingleton<TicketFeed>();
         builder.Services.AddSingleton<TicketIds>();
         builder.Services.AddSingleton<BrowserOrigins>();
+        builder.Services.AddSingleton<AuthingSources>();
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
 
@@ -52,6 +54,7 @@ public static class FrontEndApp
         app.MapMiniProgramApi();
         app.MapBindingApi();
         app.MapQrCodesApi();
+        app.MapAuthingQrApi();
         app.MapOidcApi();
         app.MapAdminApi();
         app.MapHostedLoginApi();
