@@ -44,7 +44,8 @@ public static class AuthingTranslation
     public static int StatusOf(TicketStatus status) => status switch
     {
         TicketStatus.Pending => 0,
-        TicketStatus.Scanned => 1,
+        // Waiting for the PC to bind the identity is, to the SDK, still "scanned, not yet authorized".
+        TicketStatus.Scanned or TicketStatus.BindingRequired => 1,
         TicketStatus.Confirmed or TicketStatus.Consumed => 2,
         TicketStatus.Cancelled => 3,
         TicketStatus.Expired => -1,
@@ -66,7 +67,8 @@ public static class AuthingTranslation
     {
         var message = reason switch
         {
-            FailureCodes.AccountCreationDisabled => "This site does not create accounts for new WeChat users.",
+            FailureCodes.AccountCreationDisabled or FailureCodes.AccountNotFound => "This site does not create accounts for new WeChat users.",
+            FailureCodes.UserBlocked => "This account is blocked.",
             FailureCodes.BindingRequired => "This WeChat user must first be bound to an existing account.",
             FailureCodes.IdentitySourceDisabled => "This login method has been disabled.",
             FailureCodes.IdentitySourceNotFound => "This login method no longer exists.",
