@@ -23,6 +23,7 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<OidcOptions>().Bind(configuration.GetSection(OidcOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OidcOptions>, OidcOptionsValidation>();
         services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
+        services.Configure<ScanLogin.Grains.Oidc.HostedLoginOptions>(configuration.GetSection(ScanLogin.Grains.Oidc.HostedLoginOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
         services.Configure<AccountOptions>(configuration.GetSection(AccountOptions.Section));

@@ -16,7 +16,7 @@ internal sealed class SeedFromConfiguration(IGrainFactory grains, IConfiguration
         await grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(
             new UserPoolSettings(poolId, seed.PoolName, BrowserExchangeDisabled: !seed.BrowserExchange));
         await grains.GetGrain<IApplicationGrain>(seed.AppId).SaveAsync(
-            new ApplicationSettings(seed.AppId, poolId, seed.AppName, null, seed.AllowedOrigins, []), seed.AppSecret);
+            new ApplicationSettings(seed.AppId, poolId, seed.AppName, null, seed.AllowedOrigins, seed.CallbackUrls), seed.AppSecret);
         var source = new IdentitySourceSettings(poolId, seed.IdentitySource, seed.IdentitySourceName, null, Enabled: true,
             PrivateDeployment: seed.MiniProgramAppId is { Length: > 0 }, seed.MiniProgramAppId, LoginMode.LoginAndRegister,
             AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [seed.AppId]);
@@ -43,6 +43,8 @@ public sealed class SeedOptions
     public string AppName { get; set; } = "Demo site";
     public string? AppSecret { get; set; }
     public string[] AllowedOrigins { get; set; } = [];
+    /// <summary>Where the hosted OpenID Connect login may send the browser back (the run command's sample site).</summary>
+    public string[] CallbackUrls { get; set; } = [];
     public string IdentitySource { get; set; } = "wechat-scan";
     public string IdentitySourceName { get; set; } = "WeChat scan";
     public string? MiniProgramAppId { get; set; }

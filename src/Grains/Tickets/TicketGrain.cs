@@ -57,7 +57,7 @@ public sealed class TicketGrain(
         // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
-        var fromServer = opening.Requester.Origin is not { Length: > 0 };
+        var fromServer = opening.Requester.Origin is not { Length: > 0 } && !opening.HostedLogin;
         if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(appGrain, app, opening.App))
             return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
@@ -232,7 +232,8 @@ public sealed class TicketGrain(
         if (!await IsTicketHolderAsync(holder.BrowserSecret, holder.App))
             return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may act on it.");
         var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        if (holder.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
+        // The hosted login hands the browser only an authorization code; its token endpoint applies the pool's rule instead.
+        if (holder.BrowserSecret is not null && !holder.HostedLogin && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend act on tickets (with its app secret).");
         return null;
     }
@@ -264,7 +265,7 @@ public sealed class TicketGrain(
             return await GrantAsync(issued.Stamp);
 
         var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        if (request.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
+        if (request.BrowserSecret is not null && !request.HostedLogin && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
         var granted = await GrantAsync(null);
         if (granted.Value is not { } grant) return granted;
