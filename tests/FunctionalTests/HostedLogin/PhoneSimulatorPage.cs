@@ -12,7 +12,8 @@ public sealed class PhoneSimulatorPage(IPage page)
     {
         var page = await phone.NewPageAsync();
         await page.GotoAsync(new Uri(emulator, "__emulator/phone").ToString());
-        await page.Locator("#app option").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        // Apps and then users load one after the other: wait for both, so nothing redraws under the test's clicks.
+        await page.Locator("body[data-ready=true]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         return new PhoneSimulatorPage(page);
     }
 

@@ -36,7 +36,8 @@
     listed.forEach((u) => users.set(u.openId, u));
     $('user').replaceChildren(...listed.map((u) => new Option(`${u.nickname || '(no nickname)'} · ${u.phoneNumber || 'no phone'} · ${u.openId}`, u.openId)));
     if (selectOpenId) $('user').value = selectOpenId;
-    $('new-user-box').open = listed.length === 0;
+    // Opens the form when there is nobody to pick; never closes it under a developer who opened it.
+    if (listed.length === 0) $('new-user-box').open = true;
   }
 
   $('app').addEventListener('change', () => loadUsers());
@@ -95,5 +96,6 @@
 
   const fromQuery = new URLSearchParams(location.search).get('ticket');
   if (fromQuery) $('ticket').value = fromQuery;
-  loadApps().catch((e) => say(e.message, true));
+  // data-ready tells a driving test (or a curious developer) that apps and users are in place.
+  loadApps().then(() => { document.body.dataset.ready = 'true'; }, (e) => say(e.message, true));
 })();
