@@ -18,6 +18,12 @@ if (args is ["qr", ..])
     BenchmarkDotNet.Running.BenchmarkRunner.Run<ScanLogin.Benchmarks.QrRenderingBenchmarks>(args: args[1..]);
     return;
 }
+// `login FRONT EMULATOR APP SOURCE ORIGIN SECONDS CLIENTS`: full logins per second against running processes (deploy/bench.sh http).
+if (args is ["login", var frontUrl, var emulatorUrl, var appId, var sourceId, var origin, var loginSeconds, var loginClients])
+{
+    await ScanLogin.Benchmarks.LoginRate.RunAsync(new Uri(frontUrl), new Uri(emulatorUrl), appId, sourceId, origin, int.Parse(loginSeconds), int.Parse(loginClients));
+    return;
+}
 
 // Ticket throughput and confirm-to-browser latency through the real front end, silo, PostgreSQL and Redis;
 // `waiters N` instead parks N long-polling browsers and measures what they cost and how fast they wake.

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# HTTP benchmark, ScanLogin against the hand-written Redis back end (tests/Benchmarks/RedisReference), in one run.
+# Usage: deploy/bench.sh http [seconds] [connections] [threads] [login clients]
+# ScanLogin runs as deploy/run.sh lays it out: PostgreSQL, Redis, the WeChat emulator, one silo and one front end,
+# each its own process; the reference is a fourth process on the same Redis. wrk drives both with the same settings.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+
+seconds=${1:-8} connections=${2:-64} threads=${3:-2} login_clients=${4:-16}
+ensure_tools
+ensure_command wrk wrk
+work=$(mktemp -d /tmp/scanlogin-bench-http.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_postgres "$work/postgres"; stop_redis "$work/redis"
+  [ -n "${SCANLOGIN_BENCH_KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "==> building (Release)"
+for project in src/Silo src/WebFront src/WeChatEmulator tests/Benchmarks tests/Benchmarks/RedisReference; do
+  dotnet build "$project" -c Release -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+done
+
+# Durable settings (fsync on), as in production.
+start_on_free_port pg_port start_postgres_at "$work/postgres" ${SCANLOGIN_BENCH_PG_OPTIONS:-}
+create_database "$pg_port" scanlogin_bench
+start_on_free_port redis_port start_redis_at "$work/redis"
+emulator_port=$(free_port) web_port=$(free_port) reference_port=$(free_port) silo_port=$(free_port) gateway_port=$(free_port)
+origin="http://bench.example"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export ConnectionStrings__PostgreSQL="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=scanlogin_bench;Maximum Pool Size=200"
+export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+export Orleans__ClusterId="bench-$RANDOM$RANDOM"
+export WeChat__BaseAddress="http://127.0.0.1:$emulator_port/"
+export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001
+export ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
+export ScanLogin__Keys__TokenSigningKey="$(head -c 32 /dev/urandom | base64 -w0)"
+export ScanLogin__Keys__SecretEncryptionKey="$(head -c 32 /dev/urandom | base64 -w0)"
+app_secret="bench-secret-$RANDOM$RANDOM"
+
+dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --urls "http://127.0.0.1:$emulator_port" >"$work/emulator.log" 2>&1 &
+pids+=($!)
+Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port \
+ScanLogin__Seed__PoolId=bench ScanLogin__Seed__AppId=bench-app ScanLogin__Seed__AppSecret="$app_secret" \
+ScanLogin__Seed__IdentitySource=wechat ScanLogin__Seed__AllowedOrigins__0="$origin" \
+  dotnet src/Silo/bin/Release/net10.0/ScanLogin.Silo.dll >"$work/silo.log" 2>&1 &
+silo_pid=$!; pids+=($silo_pid)
+dotnet src/WebFront/bin/Release/net10.0/ScanLogin.WebFront.dll --urls "http://127.0.0.1:$web_port" >"$work/webfront.log" 2>&1 &
+front_pid=$!; pids+=($front_pid)
+dotnet tests/Benchmarks/RedisReference/bin/Release/net10.0/ScanLogin.RedisReference.dll --urls "http://127.0.0.1:$reference_port" >"$work/reference.log" 2>&1 &
+pids+=($!)
+
+W=http://127.0.0.1:$web_port R=http://127.0.0.1:$reference_port E=http://127.0.0.1:$emulator_port
+wait_http "$E/__emulator" 60 && wait_http "$W/readyz" 120 && wait_http "$R/ping" 60 \
+  || { tail -20 "$work"/*.log; exit 1; }
+create_body='{"appId":"bench-app","identitySource":"wechat"}'
+# The seed runs once the silo is up; wait until a ticket can be made.
+for i in $(seq 1 100); do
+  ticket=$(curl -s -X POST "$W/api/tickets" -H 'content-type: application/json' -H "Origin: $origin" -d "$create_body" \
+    | sed -n 's/.*"ticketId":"\([^"]*\)".*/\1/p')
+  [ -n "$ticket" ] && break; sleep 0.2
+done
+[ -n "$ticket" ] || { echo "could not create a ticket" >&2; tail -20 "$work"/*.log; exit 1; }
+qr=$(curl -s -X POST "$R/qr" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+
+echo "==> PostgreSQL :$pg_port, Redis :$redis_port, silo pid $silo_pid, front end pid $front_pid ($W), reference $R"
+echo "==> wrk -t$threads -c$connections -d${seconds}s for each row (after a 2 s warm-up of each); $(nproc) cores shared by everything"
+declare -A rps errors
+run_wrk() { # NAME URL [post BODY ORIGIN]
+  local name=$1 url=$2 script=() out
+  if [ "${3:-}" = post ]; then script=(-s deploy/wrk/post.lua); export WRK_BODY=$4 WRK_ORIGIN=$5; fi
+  wrk -t"$threads" -c"$connections" -d2s "${script[@]}" "$url" >/dev/null
+  out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "${script[@]}" "$url")
+  echo "$out" >"$work/wrk-$name.txt"
+  rps[$name]=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
+  errors[$name]=$(echo "$out" | awk '/Non-2xx/ { n = $NF } /Socket errors/ { s = $0 } END { print (n ? n : 0) (s ? " (" s ")" : "") }')
+  printf '%-28s %10.0f req/s  p50 %8s  p99 %8s  non-2xx %s\n' "$name" "${rps[$name]}" \
+    "$(echo "$out" | awk '$1 == "50%" { print $2 }')" "$(echo "$out" | awk '$1 == "99%" { print $2 }')" "${errors[$name]}"
+}
+run_wrk scanlogin-trivial "$W/healthz"
+run_wrk reference-trivial "$R/ping"
+run_wrk scanlogin-status-read "$W/api/tickets/$ticket"
+run_wrk reference-status-read "$R/qr/$qr"
+run_wrk scanlogin-create "$W/api/tickets" post "$create_body" "$origin"
+run_wrk reference-create "$R/qr" post "" ""
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+echo
+echo "ratios (same run):"
+echo "  create:      ScanLogin / reference create       = $(ratio "${rps[scanlogin-create]}" "${rps[reference-create]}")   (target >= 0.5x)"
+echo "  status read: ScanLogin / its trivial endpoint   = $(ratio "${rps[scanlogin-status-read]}" "${rps[scanlogin-trivial]}")   (target >= 0.6x)"
+echo "  status read: ScanLogin / reference read         = $(ratio "${rps[scanlogin-status-read]}" "${rps[reference-status-read]}")   (target >= 1.0x)"
+echo "  trivial:     ScanLogin / reference /ping        = $(ratio "${rps[scanlogin-trivial]}" "${rps[reference-trivial]}")"
+echo "  process memory after the run: silo $(awk '/VmRSS/ { print $2, $3 }' /proc/$silo_pid/status), front end $(awk '/VmRSS/ { print $2, $3 }' /proc/$front_pid/status)"
+echo
+dotnet tests/Benchmarks/bin/Release/net10.0/ScanLogin.Benchmarks.dll login "$W" "$E/" bench-app wechat "$origin" "$seconds" "$login_clients"
