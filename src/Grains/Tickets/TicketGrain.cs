@@ -9,10 +9,13 @@ namespace ScanLogin.Grains.Tickets;
 
 /// <summary>
 /// One QR ticket. The rules live in <see cref="TicketLifecycle"/>; this grain adds the side effects:
-/// WeChat calls, the user pool, persistence, the deadline timer and pushing each change to watching front ends.
+/// WeChat calls, the user pool, persistence, the deadline and pushing each change to watching front ends.
+/// The state is read from the store on first need, not on activation: a freshly minted id is opened without a read
+/// (the store's compare-and-set refuses a taken id). Memory follows the store: a move is kept only once written.
 /// </summary>
 public sealed class TicketGrain(
-    [PersistentState("ticket", StorageNames.Tickets)] IPersistentState<TicketState> state,
+    ITicketStore store,
+    TicketDeadlines deadlines,
     IWeChatApi wechat,
     TokenIssuer tokens,
     TicketClock clock,
@@ -30,26 +33,25 @@ public sealed class TicketGrain(
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private ObserverManager<ITicketWatcher>? _watchers;
     private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
-    private ITimer? _deadlineTimer;
+    private TicketState? _ticket;
+    private bool _loaded;
+    private Task<TicketState?>? _loading;
 
-    private TicketState Ticket => state.State;
-    private bool Exists => state.RecordExists;
+    private TicketState Ticket => _ticket!;
+    private bool Exists => _ticket is not null;
     private static Failure NotFound(string id) => new(FailureCodes.TicketNotFound, $"Ticket {id} does not exist.");
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (Exists) await OnClockAsync();
-    }
+    private static Failure Taken() => new(FailureCodes.TicketExists, "A ticket with this id already exists.");
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _deadlineTimer?.Dispose();
+        deadlines.Cancel(this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.OpenAsync(TicketOpening opening)
     {
-        if (Exists) return new Failure(FailureCodes.TicketExists, "A ticket with this id already exists.");
+        // No read: if this activation knows nothing yet, the write below fails when the id is taken.
+        if (Exists) return Taken();
 
         var app = await GrainFactory.GetGrain<IApplicationGrain>(opening.AppId).GetAsync();
         if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
@@ -63,27 +65,26 @@ public sealed class TicketGrain(
             source.TicketLifetime, clock.Now));
     }
 
-    Task<Outcome<TicketSnapshot>> ITicketGrain.GetStatusAsync() =>
-        Task.FromResult<Outcome<TicketSnapshot>>(Exists ? Ticket.ToSnapshot() : NotFound(this.GetPrimaryKeyString()));
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.GetStatusAsync() =>
+        await ReadAsync() is { } ticket ? ticket.ToSnapshot() : NotFound(this.GetPrimaryKeyString());
 
-    Task<Outcome<TicketSnapshot>> ITicketGrain.WatchAsync(ITicketWatcher watcher)
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.WatchAsync(ITicketWatcher watcher)
     {
-        if (!Exists) return Task.FromResult<Outcome<TicketSnapshot>>(NotFound(this.GetPrimaryKeyString()));
-        if (!Ticket.Status.IsTerminal()) (_watchers ??= new(options.Value.WatchLifetime, logger)).Subscribe(watcher, watcher);
-        return Task.FromResult<Outcome<TicketSnapshot>>(Ticket.ToSnapshot());
+        if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
+        if (!ticket.Status.IsTerminal()) (_watchers ??= new(options.Value.WatchLifetime, logger)).Subscribe(watcher, watcher);
+        return ticket.ToSnapshot();
     }
 
-    Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request)
+    async Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request)
     {
-        if (!Exists) return Task.FromResult<Outcome<QrImage>>(NotFound(this.GetPrimaryKeyString()));
+        if (await ReadAsync() is null) return NotFound(this.GetPrimaryKeyString());
         if (request.Size is < QrRenderer.MinSize or > QrRenderer.MaxSize)
-            return Task.FromResult<Outcome<QrImage>>(new Failure(FailureCodes.ImageSizeInvalid,
-                $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels."));
+            return new Failure(FailureCodes.ImageSizeInvalid, $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels.");
         // Concurrent requests for the same picture share one rendering; a failed one is tried again next time.
         _images ??= [];
-        if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return cached;
+        if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return await cached;
         if (_images.Count >= MaxImageVariants) _images.Clear();
-        return _images[request] = RenderImageAsync(request);
+        return await (_images[request] = RenderImageAsync(request));
     }
 
     private async Task<Outcome<QrImage>> RenderImageAsync(QrImageRequest request)
@@ -210,15 +211,53 @@ public sealed class TicketGrain(
 
     async Task ITicketGrain.OnDeadlineAsync()
     {
+        await LoadAsync();
         if (Exists) await OnClockAsync();
+    }
+
+    /// <summary>Reads the ticket from the store the first time it is needed (interleaved readers share one read).</summary>
+    private async Task LoadAsync()
+    {
+        if (_loaded) return;
+        var loading = _loading ??= store.ReadAsync(this.GetPrimaryKeyString());
+        try
+        {
+            var stored = await loading;
+            // A move may have been written meanwhile (opening a fresh id): it is newer than what was read.
+            if (!_loaded) (_ticket, _loaded) = (stored, true);
+        }
+        finally
+        {
+            if (_loading == loading) _loading = null;
+        }
+        if (Exists) ArmDeadline(clock.Now);
+    }
+
+    /// <summary>
+    /// For the interleaved readers, which must not move the ticket themselves: the ticket as the clock has decided it.
+    /// If a deadline passed and the move is not stored yet (just reactivated, or the deadline call still queued), they
+    /// answer what the clock will make of it and queue that move to the grain itself.
+    /// </summary>
+    private async Task<TicketState?> ReadAsync()
+    {
+        await LoadAsync();
+        if (!Exists) return null;
+        var now = clock.Now;
+        if (!IsClockDue(now)) return Ticket;
+        this.AsReference<ITicketGrain>().OnDeadlineAsync().Ignore();
+        return TicketLifecycle.IsPastDeadline(Ticket, now) ? TicketLifecycle.Expire(Ticket, now).Value : null;
     }
 
     /// <summary>Applies the clock first; false when there is no ticket, including one the clock just erased.</summary>
     private async Task<bool> IsLiveAsync()
     {
+        await LoadAsync();
         if (Exists) await OnClockAsync();
         return Exists;
     }
+
+    private bool IsClockDue(DateTimeOffset now) =>
+        TicketLifecycle.IsPastDeadline(Ticket, now) || Ticket.FinishedAt is { } finished && now >= finished + options.Value.Retention;
 
     /// <summary>Applies whatever the clock has decided: expiry of a live ticket, erasure of a finished one. Then re-arms the timer.</summary>
     private async Task OnClockAsync()
@@ -231,32 +270,47 @@ public sealed class TicketGrain(
         }
         if (Ticket.FinishedAt is { } finished && now >= finished + options.Value.Retention)
         {
-            // Done and past anyone's interest: erase it so storage holds live tickets only.
-            _deadlineTimer?.Dispose();
-            await state.ClearStateAsync();
+            // Done and past anyone's interest: erase it (the store would forget it soon anyway) and free the activation.
+            deadlines.Cancel(Ticket.TicketId);
+            await store.DeleteAsync(Ticket.TicketId, Ticket.Version);
+            _ticket = null;
             DeactivateOnIdle();
             return;
         }
-        ArmTimer(now);
+        ArmDeadline(now);
     }
 
     private async Task<Outcome<TicketSnapshot>> CommitAsync(Outcome<TicketState> move)
     {
         if (move.Value is not { } next) return move.Failure!;
-        var changed = !Exists || next.Version != Ticket.Version;
-        state.State = next;
-        await state.WriteStateAsync();
+        var previous = _ticket;
+        var changed = previous is null || next.Version != previous.Version;
+        if (changed)
+        {
+            // Written first, kept second: if the write fails (or throws), this activation still holds what is stored.
+            if (!await store.WriteAsync(next, previous?.Version ?? 0, ForgetAt(next)))
+            {
+                if (previous is null) return Taken();
+                // Another writer moved it (never expected while this activation is the only one): read again next time.
+                (_ticket, _loaded) = (null, false);
+                throw new InvalidOperationException($"Ticket {next.TicketId} changed in storage behind its activation.");
+            }
+            (_ticket, _loaded) = (next, true);
+        }
         var snapshot = next.ToSnapshot();
         if (changed && _watchers is not null)
         {
             await _watchers.Notify(w => w.OnTicketChangedAsync(snapshot));
             if (next.Status.IsTerminal()) _watchers.Clear();
         }
-        ArmTimer(clock.Now);
+        ArmDeadline(clock.Now);
         return snapshot;
     }
 
-    private void ArmTimer(DateTimeOffset now)
+    /// <summary>When the store may forget a ticket: nobody cares about it once its deadline and the retention have passed.</summary>
+    private DateTimeOffset ForgetAt(TicketState ticket) => (ticket.Deadline ?? ticket.FinishedAt ?? clock.Now) + options.Value.Retention;
+
+    private void ArmDeadline(DateTimeOffset now)
     {
         var due = Ticket.Deadline ?? Ticket.FinishedAt + options.Value.Retention;
         if (due is not { } at) return;
@@ -264,9 +318,7 @@ public sealed class TicketGrain(
         if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
         // Keep the activation (and its watchers) in memory until the next deadline.
         DelayDeactivation(delay + TimeSpan.FromSeconds(5));
-        var self = this.AsReference<ITicketGrain>();
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = clock.Time.CreateTimer(static s => ((ITicketGrain)s!).OnDeadlineAsync(), self, delay, Timeout.InfiniteTimeSpan);
+        deadlines.Arm(Ticket.TicketId, at);
     }
 
     private async Task<Outcome<IdentitySourceRuntime>> GetRuntimeAsync()
