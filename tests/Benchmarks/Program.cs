@@ -25,11 +25,16 @@ if (args is ["login", var frontUrl, var emulatorUrl, var appId, var sourceId, va
     return;
 }
 
-// Ticket throughput and confirm-to-browser latency through the real front end, silo, PostgreSQL and Redis;
-// `waiters N` instead parks N long-polling browsers and measures what they cost and how fast they wake.
+// `browsers FRONT EMULATOR APP SOURCE ORIGIN COUNT WARMUP SAMPLES`: the browsers' process of deploy/bench.sh waiters.
+if (args is ["browsers", var browsersFront, var browsersEmulator, var browsersApp, var browsersSource, var browsersOrigin, var browserCount, var browserWarmUp, var browserSamples])
+{
+    await ScanLogin.Benchmarks.Browsers.RunAsync(new Uri(browsersFront), new Uri(browsersEmulator), browsersApp, browsersSource, browsersOrigin,
+        int.Parse(browserCount), int.Parse(browserWarmUp), int.Parse(browserSamples));
+    return;
+}
+
+// Ticket throughput and confirm-to-browser latency through the real front end, silo, PostgreSQL and Redis.
 // Run with deploy/bench.sh, which starts PostgreSQL and Redis and passes their addresses.
-var waitersMode = args is ["waiters", ..];
-if (waitersMode) args = args[1..];
 var seconds = args.Length > 0 ? int.Parse(args[0]) : 10;
 var concurrency = args.Length > 1 ? int.Parse(args[1]) : 64;
 var samples = args.Length > 2 ? int.Parse(args[2]) : 300;
@@ -70,13 +75,6 @@ await grains.GetGrain<IIdentitySourceGrain>("bench/wechat").SaveAsync(new Identi
     LoginMode.LoginAndRegister, AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, ["bench-app"]), null);
 var create = new { appId = "bench-app", identitySource = "wechat" };
 
-if (waitersMode)
-{
-    await ScanLogin.Benchmarks.Waiters.RunAsync(http, front.Services.GetRequiredService<ScanLogin.WebFront.Push.TicketFeed>(), emulator, create, count: seconds);
-    await front.StopAsync();
-    await silo.StopAsync();
-    return;
-}
 
 // Warm-up, then tickets created per second with `concurrency` clients in a closed loop.
 for (var i = 0; i < 200; i++) (await http.PostAsJsonAsync("/api/tickets", create)).EnsureSuccessStatusCode();
