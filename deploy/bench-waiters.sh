@@ -12,6 +12,7 @@ count=${1:-19000} warm=${2:-2000} samples=${3:-100}
 ensure_tools
 export PATH="$PATH:$HOME/.dotnet/tools"
 command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null
+command -v dotnet-counters >/dev/null || dotnet tool install -g dotnet-counters >/dev/null
 bench_ticket_lifetime=00:10:00 # the measurement must end before the first tickets expire
 source deploy/bench-start.sh
 for i in $(seq 1 100); do
@@ -23,8 +24,12 @@ done
 # measure NAME PID: sets NAME_rss (bytes), NAME_heap (bytes, after a full GC), NAME_threads.
 measure() {
   local name=$1 pid=$2 heap
+  # The gcdump forces a full, compacting GC and keeps the type breakdown; the heap figure is the runtime's own
+  # (live bytes after that GC: size minus fragmentation, over all generations), as the dump may drop objects.
   dotnet-gcdump collect -p "$pid" -o "$work/$name.gcdump" >/dev/null 2>&1
-  heap=$(dotnet-gcdump report "$work/$name.gcdump" | awk '/GC Heap bytes/ { gsub(",", "", $1); print $1; exit }')
+  dotnet-counters collect -p "$pid" --counters System.Runtime --format csv --duration 00:00:00:03 -o "$work/$name.csv" >/dev/null 2>&1
+  heap=$(awk -F, '/last_collection.heap.size/ { size[$3] = $5 } /last_collection.heap.fragmentation.size/ { free[$3] = $5 }
+    END { for (k in size) t += size[k]; for (k in free) t -= free[k]; print t }' "$work/$name.csv")
   printf -v "${name}_heap" '%s' "$heap"
   printf -v "${name}_rss" '%s' "$(awk '/VmRSS/ { print $2 * 1024 }' "/proc/$pid/status")"
   printf -v "${name}_threads" '%s' "$(awk '/Threads/ { print $2 }' "/proc/$pid/status")"

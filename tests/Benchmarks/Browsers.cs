@@ -61,6 +61,8 @@ public static class Browsers
         var failed = waiting.Count(t => t.IsFaulted);
         Console.WriteLine($"confirm sent -> browser heard, {samples} samples while {count} others wait: p50 {latencies[latencies.Count / 2]:F1} ms, " +
                           $"p99 {latencies[Math.Max(0, (int)Math.Ceiling(latencies.Count * 0.99) - 1)]:F1} ms, max {latencies[^1]:F1} ms; waiting browsers failed: {failed}");
+        foreach (var reason in waiting.Where(t => t.IsFaulted).GroupBy(t => t.Exception!.InnerException!.GetType().Name + ": " + t.Exception.InnerException.Message).Take(5))
+            Console.WriteLine($"  {reason.Count()} browsers failed: {reason.Key}");
         await stop.CancelAsync();
 
         // A long-poll answers when the version passes `after` (re-asking on timeouts, as a page does); parked once the request is out.
@@ -73,6 +75,7 @@ public static class Browsers
                 if (first) { first = false; _ = MarkParkedSoonAsync(); }
                 using var response = await request;
                 var at = clock.Elapsed;
+                response.EnsureSuccessStatusCode();
                 var view = await response.Content.ReadFromJsonAsync<JsonElement>(stop.Token);
                 if (view.GetProperty("version").GetInt32() > after) return at;
             }
@@ -82,6 +85,7 @@ public static class Browsers
         async Task<TimeSpan> SseAsync(string id)
         {
             using var response = await browsers.GetAsync($"/api/tickets/{id}/events", HttpCompletionOption.ResponseHeadersRead, stop.Token);
+            response.EnsureSuccessStatusCode();
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
             var events = 0;
             while (await reader.ReadLineAsync(stop.Token) is { } line)
