@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
@@ -16,7 +17,6 @@ namespace ScanLogin.Grains.Tickets;
 public sealed class TicketGrain(
     ITicketStore store,
     TicketDeadlines deadlines,
-    IWeChatApi wechat,
     TokenIssuer tokens,
     TicketClock clock,
     IOptions<TicketOptions> options,
@@ -33,6 +33,11 @@ public sealed class TicketGrain(
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private ObserverManager<ITicketWatcher>? _watchers;
     private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
+    // Resolved at the first phone action, not at activation: the WeChat client is a typed HttpClient (a new client,
+    // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
+    private IWeChatApi? _wechat;
+    private IWeChatApi WeChat => _wechat ??= ServiceProvider.GetRequiredService<IWeChatApi>();
+
     private TicketState? _ticket;
     private bool _loaded;
     private Task<TicketState?>? _loading;
@@ -130,7 +135,7 @@ public sealed class TicketGrain(
         var runtime = await GetRuntimeAsync();
         if (runtime.Failure is { } unusable) return unusable;
         var credentials = new WeChatAppCredentials(runtime.Value!.MiniProgramAppId, runtime.Value.MiniProgramAppSecret);
-        var session = await WeChatFailures.CallAsync(() => wechat.Code2SessionAsync(credentials, request.LoginCode), logger);
+        var session = await WeChatFailures.CallAsync(() => WeChat.Code2SessionAsync(credentials, request.LoginCode), logger);
         if (session.Value is not { } wechatUser) return session.Failure!;
 
         var scanToken = ScanTokenFor(request.LoginCode);
@@ -342,7 +347,7 @@ public sealed class TicketGrain(
     /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
     private async Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId)
     {
-        var info = await WeChatCalls.WithAccessTokenAsync(GrainFactory, source, token => wechat.GetUserPhoneNumberAsync(token, phoneCode, openId), logger);
+        var info = await WeChatCalls.WithAccessTokenAsync(GrainFactory, source, token => WeChat.GetUserPhoneNumberAsync(token, phoneCode, openId), logger);
         if (info.Value is not { } phone) return info.Failure!;
         if (phone.WatermarkAppId != source.MiniProgramAppId)
             return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");
