@@ -30,7 +30,6 @@ export Orleans__ClusterId="bench-$RANDOM$RANDOM"
 export WeChat__BaseAddress="http://127.0.0.1:$emulator_port/"
 export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001
 export ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
-export ScanLogin__Keys__TokenSigningKey="$(head -c 32 /dev/urandom | base64 -w0)"
 export ScanLogin__Keys__SecretEncryptionKey="$(head -c 32 /dev/urandom | base64 -w0)"
 app_secret="bench-secret-$RANDOM$RANDOM"
 

@@ -10,6 +10,7 @@ using ScanLogin.Grains.Configuration;
 using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.Storage;
 using ScanLogin.Grains.Tickets;
+using ScanLogin.Grains.Tokens;
 using ScanLogin.Grains.WeChat;
 
 namespace ScanLogin.Grains;
@@ -20,13 +21,14 @@ public static class GrainServiceCollectionExtensions
     public static IServiceCollection AddScanLoginGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<KeyOptions>(configuration.GetSection(KeyOptions.Section));
-        services.Configure<TokenOptions>(configuration.GetSection(TokenOptions.Section));
+        services.AddOptions<OidcOptions>().Bind(configuration.GetSection(OidcOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OidcOptions>, OidcOptionsValidation>();
         services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
         services.AddSingleton<LogoLibrary>();
         services.AddSingleton<AdminRecorder>();
-        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<PoolSigners>();
         services.AddSingleton<SecretProtector>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));
