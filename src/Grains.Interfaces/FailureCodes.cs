@@ -26,6 +26,8 @@ public static class FailureCodes
     public const string AccountCreationDisabled = "account_creation_disabled";
     public const string UserPoolNotFound = "user_pool_not_found";
     public const string OriginNotAllowed = "origin_not_allowed";
+    /// <summary>The application's credentials were needed (a server-side ticket request) and are missing or wrong.</summary>
+    public const string AppCredentialsInvalid = "app_credentials_invalid";
     public const string LogoInvalid = "logo_invalid";
     public const string ImageSizeInvalid = "image_size_invalid";
     public const string BindingRequired = "binding_required";

@@ -22,7 +22,8 @@ public static class DevEndpoints
                 "POST /__emulator/users {appId, nickname?, phoneNumber?, countryCode?, unionId?, withUnionId?}",
                 "POST /__emulator/login-code {appId, openId}  (what wx.login returns)",
                 "POST /__emulator/phone-code {appId, openId}  (what the phone-number button returns)",
-                "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)" },
+                "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)",
+                "GET /__emulator/token-requests?appId=  (access-token requests so far, answered or refused)" },
         }));
 
         dev.MapPost("/mini-programs", (EmulatorState state, MiniProgramBody body) =>
@@ -42,6 +43,7 @@ public static class DevEndpoints
         });
 
         dev.MapGet("/codes", (EmulatorState state, string appId) => Results.Json(new { appId, scenes = state.ScenesOf(appId) }));
+        dev.MapGet("/token-requests", (EmulatorState state, string appId) => Results.Json(new { appId, count = state.TokenRequestsOf(appId) }));
 
         dev.MapPost("/login-code", (EmulatorState state, CodeBody body) => Issue(state, body, CodeKind.Login));
         dev.MapPost("/phone-code", (EmulatorState state, CodeBody body) => Issue(state, body, CodeKind.Phone));

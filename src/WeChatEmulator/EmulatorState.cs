@@ -24,6 +24,7 @@ public sealed class EmulatorState(TimeProvider time)
     private readonly Dictionary<string, List<DateTimeOffset>> _forcedRefreshes = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _codeImages = [];
     private readonly Dictionary<string, List<string>> _scenes = [];
+    private readonly Dictionary<string, int> _tokenRequests = [];
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -35,6 +36,17 @@ public sealed class EmulatorState(TimeProvider time)
             _apps[appId] = secret;
             return true;
         }
+    }
+
+    /// <summary>Counts an access-token request for an AppID, answered or refused (how often a server asks WeChat).</summary>
+    public void CountTokenRequest(string? appId)
+    {
+        lock (_gate) _tokenRequests[appId ?? ""] = _tokenRequests.GetValueOrDefault(appId ?? "") + 1;
+    }
+
+    public int TokenRequestsOf(string appId)
+    {
+        lock (_gate) return _tokenRequests.GetValueOrDefault(appId);
     }
 
     /// <summary>0 when the app and secret are right, else WeChat's errcode for what is wrong.</summary>

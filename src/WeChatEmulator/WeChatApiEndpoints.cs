@@ -28,6 +28,7 @@ public static class WeChatApiEndpoints
             try { body = await JsonSerializer.DeserializeAsync<StableTokenBody>(request.Body); }
             catch (JsonException) { return Error(47001); }
             if (body is null) return Error(47001);
+            state.CountTokenRequest(body.AppId);
             if (body.GrantType != "client_credential") return Error(40002, "invalid grant_type");
             if (state.CheckApp(body.AppId, body.Secret) is not 0 and var appError) return Error(appError);
             var (err, token, expiresIn) = state.StableToken(body.AppId!, body.ForceRefresh);
@@ -36,6 +37,7 @@ public static class WeChatApiEndpoints
 
         app.MapGet("/cgi-bin/token", (EmulatorState state, string? grant_type, string? appid, string? secret) =>
         {
+            state.CountTokenRequest(appid);
             if (grant_type != "client_credential") return Error(40002, "invalid grant_type");
             if (state.CheckApp(appid, secret) is not 0 and var appError) return Error(appError);
             return Results.Json(new TokenAnswer(state.ReplaceToken(appid!), (int)EmulatorState.TokenLifetime.TotalSeconds));

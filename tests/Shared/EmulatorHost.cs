@@ -54,6 +54,10 @@ public sealed class EmulatorHost : IAsyncDisposable
     public async Task<string[]> ScenesAsync(string appId) =>
         (await Http.GetFromJsonAsync<Scenes>($"__emulator/codes?appId={Uri.EscapeDataString(appId)}"))!.Values;
 
+    /// <summary>How many access-token requests (answered or refused) WeChat got for an AppID.</summary>
+    public async Task<int> TokenRequestsAsync(string appId) =>
+        (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"__emulator/token-requests?appId={Uri.EscapeDataString(appId)}"))!["count"]!.GetValue<int>();
+
     private async Task<string> CodeAsync(string kind, string openId, string appId)
     {
         var response = await Http.PostAsJsonAsync($"__emulator/{kind}", new { appId, openId });

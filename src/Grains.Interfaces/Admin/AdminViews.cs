@@ -28,6 +28,10 @@ public sealed record IdentitySourceView(string PoolId, string Identifier, string
 {
     public const string WeChatMiniProgramScan = "wechat_miniprogram_qrcode";
 
+    /// <summary>Only in a single read, never listed or audited: how the source's WeChat calls go (last error, failures in a row, next try).</summary>
+    [JsonPropertyName("wechat"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WeChatHealth? WeChat { get; init; }
+
     public static IdentitySourceView From(Versioned<IdentitySourceSettings> v) => new(v.Value.PoolId, v.Value.Identifier, WeChatMiniProgramScan,
         v.Value.DisplayName, v.Value.CallbackUrl, v.Value.Enabled, v.Value.PrivateDeployment, v.Value.MiniProgramAppId,
         v.SecretChangedAt is not null, v.SecretChangedAt, v.Value.LoginMode, v.Value.Association, (int)v.Value.TicketLifetime.TotalSeconds,
@@ -42,6 +46,8 @@ public static class AdminJson
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        // {"name":"a","name":"b"} (or "NAME", names being case-insensitive) is ambiguous: refuse it, never pick one.
+        options.AllowDuplicateProperties = false;
         return options;
     }
 

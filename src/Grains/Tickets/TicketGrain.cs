@@ -57,11 +57,16 @@ public sealed class TicketGrain(
         // No read: if this activation knows nothing yet, the write below fails when the id is taken.
         if (Exists) return Taken();
 
-        var app = await GrainFactory.GetGrain<IApplicationGrain>(opening.AppId).GetAsync();
+        var appGrain = GrainFactory.GetGrain<IApplicationGrain>(opening.AppId);
+        var app = await appGrain.GetAsync();
         if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
-        // A browser always says where the page came from; server-side callers send no Origin.
+        // A browser always says where the page came from and must be on one of the application's origins. A caller
+        // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
+        var fromServer = opening.Requester.Origin is not { Length: > 0 };
+        if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(appGrain, app, opening.App))
+            return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
         if (CheckUsable(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
 
@@ -355,6 +360,9 @@ public sealed class TicketGrain(
         return $"+{phone.CountryCode}{phone.PurePhoneNumber}";
     }
 
+    private static async Task<bool> IsTheApplicationAsync(IApplicationGrain grain, ApplicationSettings app, AppCredentials? credentials) =>
+        credentials is not null && credentials.AppId == app.AppId && await grain.VerifySecretAsync(credentials.AppSecret);
+
     private async Task<bool> IsAllowedToExchangeAsync(ExchangeRequest request) => (request.BrowserSecret, request.App) switch
     {
         ({ } secret, null) => Secrets.FixedTimeEquals(Secrets.HashBrowserSecret(secret), Ticket.BrowserSecretHash),
@@ -369,7 +377,7 @@ public sealed class TicketGrain(
         var request = new TokenRequest(Ticket.AppId, user, TokenRequest.QrLoginScopes, Ticket.Nonce, Ticket.ConfirmedAt ?? clock.Now,
             [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
         var issued = await GrainFactory.GetGrain<ITokenIssuerGrain>(Ticket.PoolId).IssueTokensAsync(request, reissue);
-        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens) : issued.Failure!;
+        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens, Ticket.AppId) : issued.Failure!;
     }
 
     private ScanView ToScanView(string scanToken) =>

@@ -46,7 +46,8 @@ public sealed record TicketState
         Deadline,
         Scanner is null ? null : new ScannerProfile(Scanner.Nickname, Scanner.AvatarUrl),
         Status == TicketStatus.Confirmed ? ExchangeCode : null,
-        Reason);
+        Reason,
+        AppId);
 }
 
 /// <summary>The WeChat user who scanned; later moves must come from the same one.</summary>

@@ -18,6 +18,7 @@ public static class PoolDataApi
     private static async Task<IResult> UsersAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
+        if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Users, poolId, cursor, size));
     }
@@ -25,6 +26,7 @@ public static class PoolDataApi
     private static async Task<IResult> AuditAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
+        if (!Cursors.TryDecodeSequence(cursor, out _)) return AdminHttp.BadCursor();
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         return TypedResults.Ok(await cluster.GetGrain<ICatalogGrain>(0).ListAuditAsync(poolId, cursor, size));
     }

@@ -27,9 +27,10 @@ public static class ApiProblems
     {
         FailureCodes.TicketNotFound or FailureCodes.ApplicationNotFound or FailureCodes.IdentitySourceNotFound
             or FailureCodes.UserPoolNotFound => StatusCodes.Status404NotFound,
-        FailureCodes.TicketExists or FailureCodes.InvalidTransition or FailureCodes.AlreadyScanned
+        AdminFailureCodes.MiniProgramInUse or FailureCodes.TicketExists or FailureCodes.InvalidTransition or FailureCodes.AlreadyScanned
             or FailureCodes.AlreadyExchanged or FailureCodes.WeChatCodeUsed or FailureCodes.PhoneInUse => StatusCodes.Status409Conflict,
         FailureCodes.TicketExpired => StatusCodes.Status410Gone,
+        FailureCodes.AppCredentialsInvalid => StatusCodes.Status401Unauthorized,
         FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.IdentitySourceDisabled
             or FailureCodes.IdentitySourceNotEnabledForApp or FailureCodes.AccountCreationDisabled
             or FailureCodes.WeChatUserBlocked or FailureCodes.BindingRequired or FailureCodes.OriginNotAllowed => StatusCodes.Status403Forbidden,

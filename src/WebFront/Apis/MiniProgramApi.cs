@@ -22,14 +22,15 @@ public static class MiniProgramApi
     {
         if (!Secrets.IsWellFormedId(ticketId)) return TicketsApi.MalformedId();
         if (request.LoginCode is not { Length: > 0 and <= 128 } code) return ApiProblems.Invalid("loginCode", "Required: the code from wx.login, at most 128 characters.");
-        if (request.Nickname is { Length: > 64 }) return ApiProblems.Invalid("nickname", "At most 64 characters.");
-        if (request.AvatarUrl is { } avatar && (avatar.Length > 1024 || !Uri.TryCreate(avatar, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
+        if (request.Nickname is { } nickname && (nickname.Length > 64 || !GrainKeys.IsSafeText(nickname)))
+            return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
+        if (request.AvatarUrl is { } avatar && (avatar.Length > 1024 || !GrainKeys.IsSafeText(avatar) || !Uri.TryCreate(avatar, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
             return ApiProblems.Invalid("avatarUrl", "An absolute http(s) URL of at most 1024 characters.");
 
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ScanAsync(new ScanRequest(code, request.Nickname, request.AvatarUrl));
         if (outcome.Value is not { } view) return ApiProblems.From(outcome.Failure!);
         return TypedResults.Ok(new ScanResponse(TicketView.From(view.Ticket), view.ScanToken, view.AppName, view.IdentitySourceName,
-            view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt));
+            view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt, view.Requester.Origin));
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> ConfirmAsync(string ticketId, ConfirmTicketRequest request, IClusterClient cluster)

@@ -17,7 +17,11 @@ public static class FrontEndApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            k.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals());
+        });
         builder.AddClusterClient();
         builder.Services.AddJsonProblems();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
@@ -27,13 +31,17 @@ public static class FrontEndApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TicketFeed>();
         builder.Services.AddSingleton<TicketIds>();
+        builder.Services.AddSingleton<BrowserOrigins>();
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
+        app.UseEdgeGuard();
         app.UseCors();
+        app.UsePreflightStop();
+        app.UseAdminAuthentication();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -65,6 +73,7 @@ public static class FrontEndApp
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
             }
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            client.AddOutgoingGrainCallFilter<GrainKeyGuard>();
             // Learn about replaced silos within seconds, not the default minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
