@@ -36,7 +36,7 @@ app_secret="bench-secret-$RANDOM$RANDOM"
 dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --urls "http://127.0.0.1:$emulator_port" >"$work/emulator.log" 2>&1 &
 pids+=($!)
 Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port \
-ScanLogin__Seed__PoolId=bench ScanLogin__Seed__AppId=bench-app ScanLogin__Seed__AppSecret="$app_secret" \
+ScanLogin__Seed__PoolId=bench ScanLogin__Seed__AppId=bench-app ScanLogin__Seed__AppSecret="$app_secret" ScanLogin__Seed__BrowserExchange=true \
 ScanLogin__Seed__IdentitySource=wechat ScanLogin__Seed__AllowedOrigins__0="$origin" ScanLogin__Seed__TicketLifetime="${bench_ticket_lifetime:-00:02:00}" \
   dotnet src/Silo/bin/Release/net10.0/ScanLogin.Silo.dll >"$work/silo.log" 2>&1 &
 silo_pid=$!; pids+=($silo_pid)
