@@ -12,8 +12,9 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
 {
     private const string BrowserSecret = "browser-secret-value";
 
+    // Origin-less, so as the application's backend with its secret.
     private static TicketOpening Opening(string appId) =>
-        new(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret));
+        new(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret), new AppCredentials(appId, "app-secret"));
 
     private IServiceProvider SiloServices => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services;
 
