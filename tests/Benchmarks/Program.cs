@@ -40,7 +40,10 @@ if (args is ["browsers", var browsersFront, var browsersEmulator, var browsersAp
 
 // Ticket throughput and confirm-to-browser latency through the real front end, silo, PostgreSQL and Redis.
 // Run with deploy/bench.sh, which starts PostgreSQL and Redis and passes their addresses.
-var seconds = args.Length > 0 ? int.Parse(args[0]) : 10;
+// `accounts [people] [clients] [phone]`: new accounts and returning logins per second (NewAccounts.cs).
+var accountsMode = args is ["accounts", ..];
+if (accountsMode) args = args[1..];
+var seconds = args.Length > 0 && !accountsMode ? int.Parse(args[0]) : 10;
 var concurrency = args.Length > 1 ? int.Parse(args[1]) : 64;
 var samples = args.Length > 2 ? int.Parse(args[2]) : 300;
 
@@ -81,6 +84,13 @@ var create = new { appId = "bench-app", identitySource = "wechat" };
 // The benchmark creates tickets as the application's backend: no browser Origin, so with the application's credentials.
 http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("bench-app:secret")));
 
+if (accountsMode)
+{
+    await ScanLogin.Benchmarks.NewAccounts.RunAsync(http, grains, emulator, postgres, args);
+    await front.StopAsync();
+    await silo.StopAsync();
+    return;
+}
 
 // Warm-up, then tickets created per second with `concurrency` clients in a closed loop.
 for (var i = 0; i < 200; i++) (await http.PostAsJsonAsync("/api/tickets", create)).EnsureSuccessStatusCode();

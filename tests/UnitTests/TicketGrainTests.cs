@@ -112,7 +112,7 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
         var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()), null, null));
         var outcome = await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
         Assert.Equal(TicketStatus.Rejected, outcome.Value!.Status);
-        Assert.Equal(FailureCodes.AccountCreationDisabled, outcome.Value.Reason);
+        Assert.Equal(FailureCodes.AccountNotFound, outcome.Value.Reason);
     }
 
     [Fact]

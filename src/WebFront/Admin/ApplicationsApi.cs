@@ -6,7 +6,7 @@ namespace ScanLogin.WebFront.Admin;
 /// <summary>Applications of a pool: name, logo, allowed origins (CORS and ticket creation), callback URLs, and a rotatable secret.</summary>
 public static class ApplicationsApi
 {
-    public sealed record ApplicationRequest(string? Name, string? LogoUrl, string[]? AllowedOrigins, string[]? CallbackUrls);
+    public sealed record ApplicationRequest(string? Name, string? LogoUrl, string[]? AllowedOrigins, string[]? CallbackUrls, bool? AuthingBrowserExchange = null);
     public sealed record ApplicationCreated(ApplicationView Application, string AppSecret);
 
     public static RouteGroupBuilder MapApplicationsApi(this RouteGroupBuilder admin)
@@ -28,7 +28,8 @@ public static class ApplicationsApi
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         if (Validate(request) is { IsValid: false } invalid) return AdminHttp.Invalid(invalid);
         var appId = Secrets.NewId();
-        var settings = new ApplicationSettings(appId, poolId, request.Name!.Trim(), request.LogoUrl, request.AllowedOrigins ?? [], request.CallbackUrls ?? []);
+        var settings = new ApplicationSettings(appId, poolId, request.Name!.Trim(), request.LogoUrl, request.AllowedOrigins ?? [], request.CallbackUrls ?? [],
+            request.AuthingBrowserExchange ?? false);
         var created = await cluster.GetGrain<IApplicationGrain>(appId).CreateAsync(settings, http.GetOperator().Actor);
         if (created.Value is not { } app) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.Versioned(http, app.Application.Revision, new ApplicationCreated(ApplicationView.From(app.Application), app.AppSecret),
@@ -50,11 +51,12 @@ public static class ApplicationsApi
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, appId, http, cluster) is not { } app) return AdminHttp.NotFound();
-        var current = new ApplicationRequest(app.Value.Name, app.Value.LogoUrl, app.Value.AllowedOrigins, app.Value.CallbackUrls);
+        var current = new ApplicationRequest(app.Value.Name, app.Value.LogoUrl, app.Value.AllowedOrigins, app.Value.CallbackUrls, app.Value.AuthingBrowserExchange);
         if (Patches.Apply(current, patch.Fields, out var request) is { } unreadable) return unreadable;
         if (Validate(request) is { IsValid: false } invalid) return AdminHttp.Invalid(invalid);
         var updated = await cluster.GetGrain<IApplicationGrain>(appId).UpdateAsync(
-            app.Value with { Name = request.Name!.Trim(), LogoUrl = request.LogoUrl, AllowedOrigins = request.AllowedOrigins ?? [], CallbackUrls = request.CallbackUrls ?? [] },
+            app.Value with { Name = request.Name!.Trim(), LogoUrl = request.LogoUrl, AllowedOrigins = request.AllowedOrigins ?? [], CallbackUrls = request.CallbackUrls ?? [],
+                AuthingBrowserExchange = request.AuthingBrowserExchange ?? false },
             ifRevision ?? app.Revision, http.GetOperator().Actor);
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, ApplicationView.From(v)) : AdminHttp.Problem(updated.Failure!);
     }

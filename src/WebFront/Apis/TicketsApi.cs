@@ -58,12 +58,24 @@ public static class TicketsApi
 
         var ticketId = await ids.NewAsync(appId, identitySource);
         var browserSecret = Secrets.NewSecret();
-        var requester = new Requester(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);
-        var opened = await cluster.GetGrain<ITicketGrain>(ticketId)
-            .OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret), app, request.Nonce));
+        var opened = await OpenTicketAsync(ticketId, appId, identitySource, browserSecret, app, http, cluster, request.Nonce);
         if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
             $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
+    }
+
+    /// <summary>
+    /// Opens a ticket for whoever sent this request (its IP, user agent and Origin go to the ticket; a server without an
+    /// Origin shows the application's credentials); every API that creates tickets goes through here, so the ticket grain
+    /// applies the same rules to all of them.
+    /// </summary>
+    internal static Task<Outcome<TicketSnapshot>> OpenTicketAsync(string ticketId, string appId, string identitySource, string browserSecret,
+        AppCredentials? app, HttpContext http, IClusterClient cluster, string? nonce = null)
+    {
+        var origin = Truncate(http.Request.Headers.Origin.ToString(), 256);
+        var requester = new Requester(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);
+        return cluster.GetGrain<ITicketGrain>(ticketId)
+            .OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret), app, nonce));
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, HttpContext http, IClusterClient cluster,
@@ -143,7 +155,7 @@ public static class TicketsApi
         return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt, grant.IdToken));
     }
 
-    private static AppCredentials? ParseBasic(string authorization)
+    internal static AppCredentials? ParseBasic(string authorization)
     {
         if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
         try

@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.Apis.Authing;
 using ScanLogin.WebFront.Push;
 
 namespace ScanLogin.WebFront.Hosting;
@@ -32,6 +33,7 @@ public static class FrontEndApp
         builder.Services.AddSingleton<TicketFeed>();
         builder.Services.AddSingleton<TicketIds>();
         builder.Services.AddSingleton<BrowserOrigins>();
+        builder.Services.AddSingleton<AuthingSources>();
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
 
@@ -49,7 +51,9 @@ public static class FrontEndApp
         app.MapHealthApi();
         app.MapTicketsApi();
         app.MapMiniProgramApi();
+        app.MapBindingApi();
         app.MapQrCodesApi();
+        app.MapAuthingQrApi();
         app.MapOidcApi();
         app.MapAdminApi();
         return app;
