@@ -355,8 +355,9 @@ public sealed class TicketGrain(
     {
         if (move.Value is not { } next) return move.Failure!;
         var previous = _ticket;
+        // Browsers hear version changes; some moves change the state without one (counters): those are stored too.
         var changed = previous is null || next.Version != previous.Version;
-        if (changed)
+        if (!ReferenceEquals(next, previous))
         {
             // Written first, kept second: if the write fails (or throws), this activation still holds what is stored.
             if (!await store.WriteAsync(next, previous?.Version ?? 0, ForgetAt(next)))
