@@ -129,3 +129,12 @@ wait_http() {
   echo "timed out waiting for $url" >&2
   return 1
 }
+
+# ensure_command COMMAND PACKAGE: installs the Debian PACKAGE when COMMAND is missing (waits for dpkg's lock).
+ensure_command() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "==> installing $2"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$2" >/dev/null
+}

@@ -19,7 +19,7 @@ internal sealed class SeedFromConfiguration(IGrainFactory grains, IConfiguration
             new ApplicationSettings(seed.AppId, poolId, seed.AppName, null, seed.AllowedOrigins, seed.CallbackUrls), seed.AppSecret);
         var source = new IdentitySourceSettings(poolId, seed.IdentitySource, seed.IdentitySourceName, null, Enabled: true,
             PrivateDeployment: seed.MiniProgramAppId is { Length: > 0 }, seed.MiniProgramAppId, LoginMode.LoginAndRegister,
-            AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [seed.AppId]);
+            AccountAssociation.Off, seed.TicketLifetime, [seed.AppId]);
         var sourceGrain = grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, seed.IdentitySource));
         await sourceGrain.SaveAsync(source, seed.MiniProgramAppSecret);
         if (seed.LogoPath is { Length: > 0 } path && await sourceGrain.SetLogoAsync(await File.ReadAllBytesAsync(path, cancellationToken)) is { Failure: { } bad })
@@ -50,4 +50,5 @@ public sealed class SeedOptions
     public string? MiniProgramAppId { get; set; }
     public string? MiniProgramAppSecret { get; set; }
     public string? LogoPath { get; set; }
+    public TimeSpan TicketLifetime { get; set; } = IdentitySourceSettings.DefaultTicketLifetime;
 }
