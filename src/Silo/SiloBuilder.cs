@@ -4,11 +4,13 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using ScanLogin.Grains;
 using ScanLogin.Grains.Storage;
+using ScanLogin.Silo.Hosting;
 
 namespace ScanLogin.Silo;
 
 /// <summary>
-/// Builds a silo host. With no configuration: localhost clustering and in-memory storage. With
+/// Builds a silo host. In Development with no configuration: localhost clustering and in-memory storage (elsewhere
+/// that refuses to start, see <see cref="ProductionGuard"/>). With
 /// ConnectionStrings:Redis, Redis clustering; with ConnectionStrings:PostgreSQL, ADO.NET grain storage and users in PostgreSQL.
 /// </summary>
 public static class SiloBuilder
@@ -19,6 +21,7 @@ public static class SiloBuilder
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
+        ProductionGuard.EnsureConfigured(builder.Environment, configuration, "silo", ProductionGuard.RequiredConnectionStrings);
         var postgres = configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName);
 
         builder.Services.AddScanLoginGrains(configuration);

@@ -17,6 +17,7 @@ public static class FrontEndApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
+        ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", ProductionGuard.RequiredConnectionStrings);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.AddClusterClient();
         builder.Services.AddJsonProblems();
