@@ -30,4 +30,5 @@ public static class FailureCodes
     public const string ImageSizeInvalid = "image_size_invalid";
     public const string BindingRequired = "binding_required";
     public const string PhoneInUse = "phone_number_in_use";
+    public const string RateLimited = "rate_limited";
 }

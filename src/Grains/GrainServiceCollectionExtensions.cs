@@ -22,12 +22,14 @@ public static class GrainServiceCollectionExtensions
         services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
+        services.Configure<RateLimits.RateLimitOptions>(configuration.GetSection(RateLimits.RateLimitOptions.Section));
         services.AddSingleton<LogoLibrary>();
         services.AddSingleton<AdminRecorder>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<SecretProtector>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new RateLimits.RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
 
         if (configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName) is { Length: > 0 } connectionString)

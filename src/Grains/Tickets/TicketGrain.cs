@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Utilities;
 using System.Text;
 using ScanLogin.Grains.QrCodes;
+using ScanLogin.Grains.RateLimits;
 using ScanLogin.Grains.WeChat;
 
 namespace ScanLogin.Grains.Tickets;
@@ -131,6 +132,7 @@ public sealed class TicketGrain(
         var credentials = new WeChatAppCredentials(runtime.Value!.MiniProgramAppId, runtime.Value.MiniProgramAppSecret);
         var session = await WeChatFailures.CallAsync(() => wechat.Code2SessionAsync(credentials, request.LoginCode), logger);
         if (session.Value is not { } wechatUser) return session.Failure!;
+        if (await PhoneAttempts.CheckAsync(GrainFactory, Ticket.AppId, credentials.AppId, wechatUser.OpenId) is { } tooManyScans) return tooManyScans;
 
         var scanToken = ScanTokenFor(request.LoginCode);
         var scanner = new Scanner(wechatUser.OpenId, wechatUser.UnionId, Trim(request.Nickname, 64), Trim(request.AvatarUrl, 1024),
@@ -155,6 +157,7 @@ public sealed class TicketGrain(
             return await CommitAsync(TicketLifecycle.Reject(Ticket, scanTokenHash, gone.Code, clock.Now));
         if (runtime.Failure is { } unusable) return unusable;
         var source = runtime.Value!;
+        if (await PhoneAttempts.CheckAsync(GrainFactory, Ticket.AppId, source.MiniProgramAppId, Ticket.Scanner!.OpenId) is { } tooManyConfirms) return tooManyConfirms;
 
         string? phone = null;
         if (request.PhoneCode is { Length: > 0 } phoneCode)

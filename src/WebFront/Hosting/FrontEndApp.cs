@@ -4,6 +4,7 @@ using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.Push;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Hosting;
 
@@ -11,16 +12,17 @@ namespace ScanLogin.WebFront.Hosting;
 public static class FrontEndApp
 {
     /// <summary>Bodies are small JSON objects; anything larger is refused before it is read.</summary>
-    public const long MaxRequestBodyBytes = 16 * 1024;
+    public const long MaxRequestBodyBytes = RequestLimits.MaxBodyBytes;
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", ProductionGuard.RequiredConnectionStrings);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(k => RequestLimits.Apply(k.Limits));
         builder.AddClusterClient();
         builder.Services.AddJsonProblems();
+        builder.Services.AddAbuseLimits();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
         builder.Services.ConfigureHttpJsonOptions(o => AdminJson.Configure(o.SerializerOptions));
         builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
@@ -35,13 +37,13 @@ public static class FrontEndApp
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
         app.UseCors();
+        app.UseAdminAuthLimits();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs");
         app.MapHealthApi();
-        app.MapTicketsApi();
-        app.MapMiniProgramApi();
+        app.MapGroup("").WithAbuseLimits().MapTicketsApi().MapMiniProgramApi();
         app.MapQrCodesApi();
         app.MapAdminApi();
         return app;
