@@ -77,6 +77,10 @@ public sealed class SystemFixture : IAsyncLifetime
             ["Logging:LogLevel:ScanLogin"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
+            // These tests play crowds from one address and one WeChat user on purpose; RateLimitTests covers the limits.
+            ["ScanLogin:RateLimits:Defaults:TicketsPerClientIp:Burst"] = "100000",
+            ["ScanLogin:RateLimits:Defaults:PhoneAttemptsPerWeChatUser:Burst"] = "100000",
+            ["ScanLogin:RateLimits:Defaults:StatusReadsPerTicket:Burst"] = "100000",
         };
 
         _settings = settings;
