@@ -31,6 +31,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new RateLimits.RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
+        Observability.MeteredWeChatApi.Decorate(services);
 
         if (configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName) is { Length: > 0 } connectionString)
         {

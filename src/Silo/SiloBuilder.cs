@@ -28,8 +28,10 @@ public static class SiloBuilder
         // Registered before Orleans so the schema exists before any grain reads its state.
         if (postgres is { Length: > 0 }) builder.Services.AddHostedService<MigrateDatabaseOnStart>();
 
+        builder.AddSiloTelemetry();
         builder.UseOrleans(silo =>
         {
+            silo.AddSiloObservability(configuration);
             var options = configuration.GetSection(ClusterHostOptions.Section).Get<ClusterHostOptions>() ?? new();
             if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             {

@@ -16,9 +16,9 @@ using Xunit;
 namespace ScanLogin.FunctionalTests;
 
 /// <summary>
-/// A cluster of its own for the abuse limits: one silo and two front ends on PostgreSQL and Redis, with the platform's
-/// default limits (the shared fixture's tests would trip them), a few per-pool and per-application overrides, and a
-/// fake clock for the limiter buckets only.
+/// A cluster of its own for the production shape: one silo and two front ends on PostgreSQL and Redis, with the
+/// platform's default limits (the shared fixture's tests would trip them), a few per-pool and per-application
+/// overrides, a fake clock for the limiter buckets only, the silo's metrics on a port and front end B's on another.
 /// </summary>
 public sealed class RateLimitFixture : IAsyncLifetime
 {
@@ -35,6 +35,8 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public HttpClient B { get; private set; } = null!;
     public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
     public string PlatformKey { get; } = "slp_rl_" + Guid.NewGuid().ToString("N");
+    public int SiloMetricsPort { get; } = FreePort();
+    public int MetricsPortOfB { get; } = FreePort();
 
     public async Task InitializeAsync()
     {
@@ -68,20 +70,23 @@ public sealed class RateLimitFixture : IAsyncLifetime
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton(new RateLimitClock(LimiterTime));
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScanLogin:Telemetry:MetricsPort"] = SiloMetricsPort.ToString() });
         }).Build();
         await _silo.StartAsync();
         for (var i = 0; i < 2; i++)
         {
+            var second = i == 1;
             var app = FrontEndApp.Create([], b =>
             {
                 b.Configuration.AddInMemoryCollection(settings);
-                b.WebHost.UseUrls("http://127.0.0.1:0");
+                if (second) b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScanLogin:Telemetry:MetricsPort"] = MetricsPortOfB.ToString() });
+                b.WebHost.UseUrls(second ? $"http://127.0.0.1:0;http://127.0.0.1:{MetricsPortOfB}" : "http://127.0.0.1:0");
             });
             await app.StartAsync();
             _frontEnds.Add(app);
         }
         A = new HttpClient { BaseAddress = new Uri(_frontEnds[0].Urls.First()) };
-        B = new HttpClient { BaseAddress = new Uri(_frontEnds[1].Urls.First()) };
+        B = new HttpClient { BaseAddress = new Uri(_frontEnds[1].Urls.First(u => !u.EndsWith($":{MetricsPortOfB}"))) };
         foreach (var client in new[] { A, B })
             for (var i = 0; !(await client.GetAsync("/readyz")).IsSuccessStatusCode; i++)
             {
@@ -112,10 +117,16 @@ public sealed class RateLimitFixture : IAsyncLifetime
         await Emulator.DisposeAsync();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ProductionCollection : ICollectionFixture<RateLimitFixture>
+{
+    public const string Name = "production";
 }

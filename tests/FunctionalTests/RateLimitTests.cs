@@ -6,7 +6,8 @@ using Xunit;
 namespace ScanLogin.FunctionalTests;
 
 /// <summary>Abuse limits over HTTP: 429 with Retry-After in the error shape, counted across both front ends.</summary>
-public sealed class RateLimitTests(RateLimitFixture system) : IClassFixture<RateLimitFixture>
+[Collection(ProductionCollection.Name)]
+public sealed class RateLimitTests(RateLimitFixture system)
 {
     private static Task<HttpResponseMessage> CreateAsync(HttpClient http, Tenant tenant) =>
         http.PostAsJsonAsync("/api/tickets", new { appId = tenant.AppId, identitySource = Tenant.Source });

@@ -81,6 +81,7 @@ public sealed class SystemFixture : IAsyncLifetime
             ["ScanLogin:RateLimits:Defaults:TicketsPerClientIp:Burst"] = "100000",
             ["ScanLogin:RateLimits:Defaults:PhoneAttemptsPerWeChatUser:Burst"] = "100000",
             ["ScanLogin:RateLimits:Defaults:StatusReadsPerTicket:Burst"] = "100000",
+            ["ScanLogin:RateLimits:Defaults:PhoneAttemptsPerClientIp:Burst"] = "100000",
         };
 
         _settings = settings;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Utilities;
 using System.Text;
 using ScanLogin.Grains.QrCodes;
+using ScanLogin.Grains.Observability;
 using ScanLogin.Grains.RateLimits;
 using ScanLogin.Grains.WeChat;
 
@@ -250,9 +251,16 @@ public sealed class TicketGrain(
         state.State = next;
         await state.WriteStateAsync();
         var snapshot = next.ToSnapshot();
+        if (changed)
+        {
+            TicketMetrics.Moved(next.Status);
+            TicketLog.Moved(logger, next);
+        }
         if (changed && _watchers is not null)
         {
-            await _watchers.Notify(w => w.OnTicketChangedAsync(snapshot));
+            // Stamped with the wall clock so front ends can measure how long the news took to reach a browser.
+            var news = snapshot with { ChangedAt = time.GetUtcNow() };
+            await _watchers.Notify(w => w.OnTicketChangedAsync(news));
             if (next.Status.IsTerminal()) _watchers.Clear();
         }
         ArmTimer(clock.Now);

@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.Observability;
 using ScanLogin.WebFront.Push;
 using ScanLogin.WebFront.RateLimits;
 
@@ -21,6 +22,7 @@ public static class FrontEndApp
         ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", ProductionGuard.RequiredConnectionStrings);
         builder.WebHost.ConfigureKestrel(k => RequestLimits.Apply(k.Limits));
         builder.AddClusterClient();
+        builder.AddFrontEndTelemetry();
         builder.Services.AddJsonProblems();
         builder.Services.AddAbuseLimits();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
@@ -38,6 +40,8 @@ public static class FrontEndApp
         app.UseStatusCodePages();
         app.UseCors();
         app.UseAdminAuthLimits();
+        app.UseOperatorEndpoints();
+        app.UseRequestLogScope();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -46,6 +50,7 @@ public static class FrontEndApp
         app.MapGroup("").WithAbuseLimits().MapTicketsApi().MapMiniProgramApi();
         app.MapQrCodesApi();
         app.MapAdminApi();
+        app.MapOperatorEndpoints();
         return app;
     }
 
@@ -67,6 +72,7 @@ public static class FrontEndApp
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
             }
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            client.AddClientObservability(configuration);
             // Learn about replaced silos within seconds, not the default minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });

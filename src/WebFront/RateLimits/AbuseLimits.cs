@@ -70,7 +70,7 @@ public static class AbuseLimits
     private static ProblemHttpResult Refuse(HttpContext http, string code, string detail, RateDecision decision, Dictionary<string, object?> extra)
     {
         http.Response.Headers.RetryAfter = Seconds(decision.RetryAfter).ToString();
-        http.RequestServices.GetService<FrontEndMetrics>()?.RateLimited(code, http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName);
+        FrontEndMetrics.RateLimited(code, http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName);
         var problem = ApiProblems.Problem(StatusCodes.Status429TooManyRequests, code, detail);
         foreach (var (key, value) in extra) problem.ProblemDetails.Extensions[key] = value;
         problem.ProblemDetails.Extensions["retryAfter"] = Seconds(decision.RetryAfter);
@@ -97,12 +97,11 @@ public static class AbuseLimits
     }
 }
 
-/// <summary>Registration: the 429 counter, and Retry-After on every problem that says when to come back.</summary>
+/// <summary>Registration: Retry-After on every problem that says when to come back.</summary>
 public static class AbuseLimitServices
 {
     public static IServiceCollection AddAbuseLimits(this IServiceCollection services)
     {
-        services.AddSingleton<FrontEndMetrics>();
         // Refusals decided on a silo (a WeChat user's phone attempts) arrive as a failure with retryAfter; the header follows it.
         services.PostConfigure<ProblemDetailsOptions>(o =>
         {

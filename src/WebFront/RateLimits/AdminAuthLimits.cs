@@ -10,7 +10,8 @@ namespace ScanLogin.WebFront.RateLimits;
 public static class AdminAuthLimits
 {
     public static IApplicationBuilder UseAdminAuthLimits(this IApplicationBuilder app) =>
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin"), branch => branch.Use(async (http, next) =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin") || http.Request.Path.StartsWithSegments("/metrics")
+                            || http.Request.Path.StartsWithSegments("/dashboard"), branch => branch.Use(async (http, next) =>
         {
             var bucket = http.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IRateLimitGrain>(
                 RateLimitKeys.Of(RateLimitKeys.AdminAuthFailuresPerClientIp, null, AbuseLimits.ClientKey(http)));
