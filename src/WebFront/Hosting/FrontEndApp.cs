@@ -24,6 +24,7 @@ public static class FrontEndApp
         builder.AddClusterClient();
         builder.AddFrontEndTelemetry();
         builder.Services.AddJsonProblems();
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemsWhateverAccepted>();
         builder.Services.AddAbuseLimits();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
         builder.Services.ConfigureHttpJsonOptions(o => AdminJson.Configure(o.SerializerOptions));
