@@ -49,7 +49,6 @@ public sealed class RateLimitFixture : IAsyncLifetime
             ["Orleans:ServiceId"] = "scanlogin-tests",
             ["Orleans:SiloPort"] = FreePort().ToString(),
             ["Orleans:GatewayPort"] = FreePort().ToString(),
-            ["ScanLogin:Keys:TokenSigningKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)1, 32).ToArray()),
             ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
             ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
             ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,

@@ -50,6 +50,7 @@ public static class FrontEndApp
         app.MapHealthApi();
         app.MapGroup("").WithAbuseLimits().MapTicketsApi().MapMiniProgramApi();
         app.MapQrCodesApi();
+        app.MapOidcApi();
         app.MapAdminApi();
         app.MapOperatorEndpoints();
         return app;

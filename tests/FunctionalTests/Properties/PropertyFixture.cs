@@ -56,7 +56,6 @@ public sealed class PropertyFixture : IAsyncLifetime
             ["Orleans:ServiceId"] = "scanlogin-props",
             ["Orleans:SiloPort"] = RateLimitFixture.FreePort().ToString(),
             ["Orleans:GatewayPort"] = RateLimitFixture.FreePort().ToString(),
-            ["ScanLogin:Keys:TokenSigningKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)1, 32).ToArray()),
             ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
             ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
             ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
