@@ -44,6 +44,9 @@ public static class SiloBuilder
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             }
 
+            // In Kubernetes: identity and endpoints from the pod, and silos of deleted pods declared dead at once.
+            if (configuration.GetValue<bool>("Orleans:KubernetesHosting")) silo.UseKubernetesHosting();
+
             if (postgres is { Length: > 0 })
             {
                 // Orleans' binary serializer, not the JSON default: versioned by [Id], compact, and no type names in the data.

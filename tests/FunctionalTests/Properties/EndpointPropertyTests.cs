@@ -12,7 +12,8 @@ namespace ScanLogin.FunctionalTests.Properties;
 /// headers and bodies. Properties: never a 5xx; every refusal in the one JSON error shape; a refused request leaves
 /// every table as it was. SCANLOGIN_PROPERTY_CASES bounds the cases per property (CI runs the default).
 /// </summary>
-public sealed class EndpointPropertyTests(PropertyFixture system) : IClassFixture<PropertyFixture>
+[Collection(PropertyCollection.Name)]
+public sealed class EndpointPropertyTests(PropertyFixture system)
 {
     private static readonly long Cases = long.TryParse(Environment.GetEnvironmentVariable("SCANLOGIN_PROPERTY_CASES"), out var n) ? n : 250;
 
@@ -55,7 +56,7 @@ public sealed class EndpointPropertyTests(PropertyFixture system) : IClassFixtur
             HttpResponseMessage response;
             try
             {
-                response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                response = await system.Fuzz.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             }
             catch (TaskCanceledException) when (operation.Path.EndsWith("/wait") || operation.Path.EndsWith("/events"))
             {

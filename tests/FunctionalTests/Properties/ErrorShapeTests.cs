@@ -5,7 +5,8 @@ using Xunit;
 namespace ScanLogin.FunctionalTests.Properties;
 
 /// <summary>Findings of the property tests, pinned as examples.</summary>
-public sealed class ErrorShapeTests(PropertyFixture system) : IClassFixture<PropertyFixture>
+[Collection(PropertyCollection.Name)]
+public sealed class ErrorShapeTests(PropertyFixture system)
 {
     [Theory]
     [InlineData("text/event-stream")]

@@ -28,6 +28,7 @@ public sealed class PropertyFixture : IAsyncLifetime
 
     public EmulatorHost Emulator { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
+    public HttpClient Fuzz { get; private set; } = null!;
     public NpgsqlDataSource Database { get; private set; } = null!;
     public string PlatformKey { get; } = "slp_props_" + Guid.NewGuid().ToString("N");
     public Tenant Tenant { get; private set; } = null!;
@@ -79,7 +80,7 @@ public sealed class PropertyFixture : IAsyncLifetime
             b.WebHost.UseUrls("http://127.0.0.1:0");
         });
         await _front.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri(_front.Urls.First()), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient { BaseAddress = new Uri(_front.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
         for (var i = 0; !(await Http.GetAsync("/readyz")).IsSuccessStatusCode; i++)
         {
             if (i > 300) throw new TimeoutException("front end never ready");
@@ -101,6 +102,8 @@ public sealed class PropertyFixture : IAsyncLifetime
         ScanToken = (await Api.ScanOkAsync(Http, ScannedTicketId, await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()))).ScanToken;
 
         Operations = ReadOperations(JsonNode.Parse(await Http.GetStringAsync("/openapi/v1.json"))!);
+        // Long-polls the generator keeps open give up here; no answer within it is not a wrong answer.
+        Fuzz = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     private static List<Operation> ReadOperations(JsonNode document)
@@ -136,6 +139,7 @@ public sealed class PropertyFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Http?.Dispose();
+        Fuzz?.Dispose();
         await _front.StopAsync();
         await _front.DisposeAsync();
         await _silo.StopAsync();
@@ -154,4 +158,10 @@ public sealed record Operation(string Method, string Path, string[] Query, bool 
     public bool IsAdmin => Path.StartsWith("/admin", StringComparison.Ordinal);
 
     public override string ToString() => $"{Method} {Path}";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PropertyCollection : ICollectionFixture<PropertyFixture>
+{
+    public const string Name = "properties";
 }
