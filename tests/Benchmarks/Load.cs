@@ -16,7 +16,7 @@ namespace ScanLogin.Benchmarks;
 /// </summary>
 public static class Load
 {
-    private sealed record Options(Uri[] Fronts, Uri Emulator, int Seconds, int Concurrency, string AppId, string Source, string Origin,
+    private sealed record Options(Uri[] Fronts, Uri Emulator, int Seconds, int Concurrency, string AppId, string AppSecret, string Source, string Origin,
         string MiniProgram, string Postgres, string Pool, int FaultAt, string? Fault, bool Check);
 
     public static async Task<int> RunAsync(string[] args)
@@ -62,11 +62,12 @@ public static class Load
             }
         }
 
-        HttpRequestMessage Json(HttpMethod method, Uri front, string path, object? body, string? secret = null)
+        HttpRequestMessage Json(HttpMethod method, Uri front, string path, object? body, bool asBackend = false)
         {
             var m = new HttpRequestMessage(method, new Uri(front, path)) { Content = body is null ? null : JsonContent.Create(body) };
-            m.Headers.TryAddWithoutValidation("Origin", o.Origin);
-            if (secret is not null) m.Headers.Add("X-Browser-Secret", secret);
+            // The browser's calls carry its page's origin; the exchange is the application's backend, with its credentials.
+            if (asBackend) m.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{o.AppId}:{o.AppSecret}")));
+            else m.Headers.TryAddWithoutValidation("Origin", o.Origin);
             return m;
         }
 
@@ -99,7 +100,6 @@ public static class Load
             {
                 var ticket = await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, "/api/tickets", new { appId = o.AppId, identitySource = o.Source })), step);
                 var id = ticket["ticketId"]!.GetValue<string>();
-                var secret = ticket["browserSecret"]!.GetValue<string>();
                 step = "phone";
                 var openId = await EmulatorAsync("/__emulator/users", new { appId = o.MiniProgram, nickname = "Load" });
                 var loginCode = await EmulatorAsync("/__emulator/login-code", new { appId = o.MiniProgram, openId });
@@ -117,7 +117,7 @@ public static class Load
                 if (status != "confirmed") throw new LoginFailed(step, $"heard {status}", false);
                 step = "exchange";
                 var grant = await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, "/api/tickets/exchange",
-                    new { code = heard["exchangeCode"]!.GetValue<string>() }, secret)), step);
+                    new { code = heard["exchangeCode"]!.GetValue<string>() }, asBackend: true)), step);
                 acknowledged.Add((openId, grant["user"]!["id"]!.GetValue<string>()));
                 done.Add((started, clock.Elapsed));
             }
@@ -213,7 +213,7 @@ public static class Load
         return new Options(
             Get("fronts").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u)).ToArray(),
             new Uri(Get("emulator")), int.Parse(Get("seconds", "30")), int.Parse(Get("concurrency", "16")),
-            Get("app", "demo-app"), Get("source", "wechat-scan"), Get("origin"), Get("mini-program", "wx0000000000000001"),
+            Get("app", "demo-app"), Get("app-secret", "demo-secret-0123456789"), Get("source", "wechat-scan"), Get("origin"), Get("mini-program", "wx0000000000000001"),
             Get("postgres"), Get("pool", "demo"), int.Parse(Get("fault-at", "10")), map.GetValueOrDefault("fault"), Get("check", "false") == "true");
     }
 }
