@@ -35,6 +35,9 @@ dotnet build ScanLogin.sln -c Release -nologo -v q >"$work/build.log" 2>&1 || { 
 start_on_free_port pg_port start_postgres_at "$work/postgres"
 create_database "$pg_port" scanlogin
 start_on_free_port redis_port start_redis_at "$work/redis"
+# Orleans keeps its membership table in Redis: with persistence a restarted Redis still knows the cluster (without
+# it the silos find the table gone and stop). Append-only file, written every second.
+redis-cli -h 127.0.0.1 -p "$redis_port" CONFIG SET appendonly yes >/dev/null
 postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=scanlogin"
 emulator_port=$(free_port)
 platform_key="slp_$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
@@ -91,7 +94,8 @@ case "$fault" in
   kill-silo) fault_cmd="kill -9 ${silo_pids[$((silos - 1))]}" ;;
   kill-frontend) fault_cmd="kill -9 ${front_pids[$((fronts - 1))]}" ;;
   restart-postgres) fault_cmd="source deploy/lib.sh; stop_postgres $work/postgres; sleep 3; start_postgres $work/postgres $pg_port" ;;
-  restart-redis) fault_cmd="source deploy/lib.sh; stop_redis $work/redis; sleep 3; start_redis $work/redis $redis_port" ;;
+  restart-redis) fault_cmd="redis-cli -h 127.0.0.1 -p $redis_port shutdown; sleep 3; redis-server --port $redis_port --bind 127.0.0.1 --daemonize yes \
+    --dir $work/redis --pidfile $work/redis/redis.pid --logfile $work/redis/redis.log --save '' --appendonly yes" ;;
   *) echo "unknown fault $fault" >&2; exit 2 ;;
 esac
 args=(load "fronts=$(IFS=,; echo "${front_urls[*]}")" "emulator=http://127.0.0.1:$emulator_port" "seconds=$seconds"

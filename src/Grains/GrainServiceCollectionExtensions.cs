@@ -26,6 +26,8 @@ public static class GrainServiceCollectionExtensions
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
         services.Configure<RateLimits.RateLimitOptions>(configuration.GetSection(RateLimits.RateLimitOptions.Section));
+        services.Configure<AccountOptions>(configuration.GetSection(AccountOptions.Section));
+        services.AddSingleton<PasswordHashing>();
         services.AddSingleton<LogoLibrary>();
         services.AddSingleton<AdminRecorder>();
         services.AddSingleton<PoolSigners>();

@@ -25,7 +25,6 @@ public sealed class FailoverTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         var code = (await Api.StatusAsync(system.A, created.TicketId)).ExchangeCode!;
         Assert.Equal(HttpStatusCode.OK, (await Api.ExchangeAsync(system.B, code, created.BrowserSecret)).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await system.A.PostAsync("/api/tickets",
-            System.Net.Http.Json.JsonContent.Create(new { appId = tenant.AppId, identitySource = Tenant.Source }))).StatusCode);
+        await Api.CreateTicketAsync(system.A, tenant); // asserts 201
     }
 }

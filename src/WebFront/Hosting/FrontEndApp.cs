@@ -4,6 +4,7 @@ using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.Observability;
+using ScanLogin.WebFront.Apis.Authing;
 using ScanLogin.WebFront.Push;
 using ScanLogin.WebFront.RateLimits;
 
@@ -20,7 +21,11 @@ public static class FrontEndApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", ProductionGuard.RequiredConnectionStrings);
-        builder.WebHost.ConfigureKestrel(k => RequestLimits.Apply(k.Limits));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            RequestLimits.Apply(k.Limits);
+            k.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals());
+        });
         builder.AddClusterClient();
         builder.AddFrontEndTelemetry();
         builder.Services.AddJsonProblems();
@@ -33,14 +38,20 @@ public static class FrontEndApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TicketFeed>();
         builder.Services.AddSingleton<TicketIds>();
+        builder.Services.AddSingleton<BrowserOrigins>();
+        builder.Services.AddSingleton<AuthingSources>();
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
+        app.UseEdgeGuard();
         app.UseCors();
+        app.UsePreflightStop();
+        // Before authentication: an address out of permits is refused before its key is looked at.
         app.UseAdminAuthLimits();
+        app.UseAdminAuthentication();
         app.UseOperatorEndpoints();
         app.UseRequestLogScope();
         app.UseDefaultFiles();
@@ -49,7 +60,9 @@ public static class FrontEndApp
         app.MapScalarApiReference("/docs");
         app.MapHealthApi();
         app.MapGroup("").WithAbuseLimits().MapTicketsApi().MapMiniProgramApi();
+        app.MapBindingApi();
         app.MapQrCodesApi();
+        app.MapAuthingQrApi();
         app.MapOidcApi();
         app.MapAdminApi();
         app.MapOperatorEndpoints();
@@ -75,6 +88,7 @@ public static class FrontEndApp
             }
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddClientObservability(configuration);
+            client.AddOutgoingGrainCallFilter<GrainKeyGuard>();
             // Learn about replaced silos within seconds, not the default minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });

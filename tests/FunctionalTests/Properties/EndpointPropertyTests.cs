@@ -69,7 +69,7 @@ public sealed class EndpointPropertyTests(PropertyFixture system)
                 var described = $"{request.Method} {request.RequestUri} -> {status}";
                 Assert.True(status < 500, described + " " + await ReadSomeAsync(response));
                 previousWrote = status < 400;
-                if (status < 400 || IsKestrelRefusalUntilIssue7Lands(response)) return;
+                if (status < 400) return;
                 var body = await ReadSomeAsync(response);
                 Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{described}: {response.Content.Headers.ContentType} {body}");
                 using var problem = JsonDocument.Parse(body);
@@ -79,15 +79,6 @@ public sealed class EndpointPropertyTests(PropertyFixture system)
             }
         }
     }
-
-    /// <summary>
-    /// TEMPORARY, until issue 7's hardening is merged: Kestrel refuses a request line it cannot parse (a NUL or a
-    /// space in the path, a request line over its limit) before the application sees it, with an empty 400. Issue 7
-    /// gives those the JSON shape; remove this exemption when merging it. Nothing else is exempt.
-    /// </summary>
-    private static bool IsKestrelRefusalUntilIssue7Lands(HttpResponseMessage response) =>
-        response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestUriTooLong && response.Content.Headers.ContentLength == 0
-        && response.Content.Headers.ContentType is null;
 
     /// <summary>A request that succeeded may still be writing (catalog rows after the grain's state): wait until storage is still.</summary>
     private async Task<string> SettledFingerprintAsync()
