@@ -9,8 +9,12 @@ namespace ScanLogin.FunctionalTests;
 [Collection(ProductionCollection.Name)]
 public sealed class RateLimitTests(RateLimitFixture system)
 {
-    private static Task<HttpResponseMessage> CreateAsync(HttpClient http, Tenant tenant) =>
-        http.PostAsJsonAsync("/api/tickets", new { appId = tenant.AppId, identitySource = Tenant.Source });
+    private static Task<HttpResponseMessage> CreateAsync(HttpClient http, Tenant tenant)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = tenant.AppId, identitySource = Tenant.Source }) };
+        request.Headers.Authorization = Api.AppCredentials(tenant.AppId, tenant.AppSecret);
+        return http.SendAsync(request);
+    }
 
     private static async Task<JsonNode> TooManyAsync(HttpResponseMessage response, string code)
     {
@@ -113,7 +117,13 @@ public sealed class RateLimitTests(RateLimitFixture system)
         large.Headers.Add("X-Large", new string('x', 20_000));
         Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, (await system.A.SendAsync(large)).StatusCode);
 
-        var body = new StringContent("{\"appId\":\"" + new string('a', 20_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await system.A.PostAsync("/api/tickets", body)).StatusCode);
+        // An authenticated caller, so that the body is what gets refused.
+        var tenant = await system.CreateTenantAsync();
+        var body = new HttpRequestMessage(HttpMethod.Post, "/api/tickets")
+        {
+            Content = new StringContent("{\"appId\":\"" + new string('a', 20_000) + "\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        body.Headers.Authorization = Api.AppCredentials(tenant.AppId, tenant.AppSecret);
+        await Api.ProblemAsync(await system.A.SendAsync(body), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 }
