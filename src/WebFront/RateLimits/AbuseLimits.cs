@@ -41,7 +41,8 @@ public static class AbuseLimits
     private static async Task<ProblemHttpResult?> TicketCreationAsync(EndpointFilterInvocationContext context)
     {
         // Malformed requests are the handler's to refuse; only a plausible application id names a bucket.
-        if (context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId is not { Length: > 0 and <= 64 } appId) return null;
+        if (context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId is not { Length: > 0 and <= 64 } appId
+            || appId.Any(char.IsControl)) return null;
         var http = context.HttpContext;
         var perIp = TakeAsync(http, RateLimitKeys.TicketsPerClientIp, appId, ClientKey(http));
         var perApp = TakeAsync(http, RateLimitKeys.TicketsPerApplication, appId, appId);
