@@ -32,6 +32,7 @@ public static class FailureCodes
     public const string ImageSizeInvalid = "image_size_invalid";
     public const string BindingRequired = "binding_required";
     public const string PhoneInUse = "phone_number_in_use";
+    public const string RateLimited = "rate_limited";
     public const string AccountNotFound = "account_not_found";
     public const string UserBlocked = "user_blocked";
     public const string UserNotFound = "user_not_found";

@@ -17,4 +17,8 @@ public sealed record Outcome<T>(
 [GenerateSerializer, Immutable, Alias("ScanLogin.Failure")]
 public sealed record Failure(
     [property: Id(0)] string Code,
-    [property: Id(1)] string Message);
+    [property: Id(1)] string Message)
+{
+    /// <summary>Set when the answer is "not now": how long to wait (HTTP Retry-After).</summary>
+    [Id(2)] public TimeSpan? RetryAfter { get; init; }
+}

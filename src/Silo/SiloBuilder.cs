@@ -4,13 +4,14 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using ScanLogin.Grains;
 using ScanLogin.Grains.Storage;
+using ScanLogin.Silo.Hosting;
 
 namespace ScanLogin.Silo;
 
 /// <summary>
-/// Builds a silo host. With no configuration: localhost clustering and in-memory storage. With
-/// ConnectionStrings:Redis, Redis clustering and tickets in Redis; with ConnectionStrings:PostgreSQL, ADO.NET grain storage
-/// (configuration) and users in PostgreSQL.
+/// Builds a silo host. In Development with no configuration: localhost clustering and in-memory storage (elsewhere
+/// that refuses to start, see <see cref="ProductionGuard"/>). With ConnectionStrings:Redis, Redis clustering and tickets
+/// in Redis; with ConnectionStrings:PostgreSQL, ADO.NET grain storage (configuration) and users in PostgreSQL.
 /// </summary>
 public static class SiloBuilder
 {
@@ -20,14 +21,17 @@ public static class SiloBuilder
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
+        ProductionGuard.EnsureConfigured(builder.Environment, configuration, "silo", ProductionGuard.RequiredConnectionStrings);
         var postgres = configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName);
 
         builder.Services.AddScanLoginGrains(configuration);
         // Registered before Orleans so the schema exists before any grain reads its state.
         if (postgres is { Length: > 0 }) builder.Services.AddHostedService<MigrateDatabaseOnStart>();
 
+        builder.AddSiloTelemetry();
         builder.UseOrleans(silo =>
         {
+            silo.AddSiloObservability(configuration);
             var options = configuration.GetSection(ClusterHostOptions.Section).Get<ClusterHostOptions>() ?? new();
             silo.AddOutgoingGrainCallFilter<ScanLogin.Grains.Interfaces.GrainKeyGuard>();
             if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
@@ -40,6 +44,9 @@ public static class SiloBuilder
             {
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             }
+
+            // In Kubernetes: identity and endpoints from the pod, and silos of deleted pods declared dead at once.
+            if (configuration.GetValue<bool>("Orleans:KubernetesHosting")) silo.UseKubernetesHosting();
 
             if (postgres is { Length: > 0 })
             {

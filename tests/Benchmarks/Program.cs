@@ -12,6 +12,13 @@ using ScanLogin.Silo;
 using ScanLogin.Tests.Shared;
 using ScanLogin.WebFront.Hosting;
 
+// `load` drives a running cluster (deploy/cluster.sh) with sustained logins, optionally through a fault.
+if (args is ["load", ..])
+{
+    Environment.ExitCode = await ScanLogin.Benchmarks.Load.RunAsync(args[1..]);
+    return;
+}
+
 // `qr` runs the image benchmarks and `tokens` the token signing benchmarks (BenchmarkDotNet); anything else the system benchmark below.
 if (args is ["qr", ..])
 {

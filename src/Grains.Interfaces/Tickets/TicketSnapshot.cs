@@ -13,7 +13,11 @@ public sealed record TicketSnapshot(
     [property: Id(4)] ScannerProfile? Scanner,
     [property: Id(5)] string? ExchangeCode,
     [property: Id(6)] string? Reason,
-    [property: Id(7)] string? AppId = null);
+    [property: Id(7)] string? AppId = null)
+{
+    /// <summary>When the ticket grain sent this change to watching front ends (wall clock); only on pushed changes.</summary>
+    [Id(8)] public DateTimeOffset? ChangedAt { get; init; }
+}
 
 /// <summary>The nickname and avatar the phone chose to show the PC once it scanned.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScannerProfile")]

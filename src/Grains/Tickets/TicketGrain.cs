@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Utilities;
 using System.Text;
 using ScanLogin.Grains.QrCodes;
+using ScanLogin.Grains.Observability;
+using ScanLogin.Grains.RateLimits;
 using ScanLogin.Grains.WeChat;
 
 namespace ScanLogin.Grains.Tickets;
@@ -141,6 +143,7 @@ public sealed class TicketGrain(
         var credentials = new WeChatAppCredentials(runtime.Value!.MiniProgramAppId, runtime.Value.MiniProgramAppSecret);
         var session = await WeChatFailures.CallAsync(() => WeChat.Code2SessionAsync(credentials, request.LoginCode), logger);
         if (session.Value is not { } wechatUser) return session.Failure!;
+        if (await PhoneAttempts.CheckAsync(GrainFactory, Ticket.AppId, credentials.AppId, wechatUser.OpenId) is { } tooManyScans) return tooManyScans;
 
         var scanToken = ScanTokenFor(request.LoginCode);
         var scanner = new Scanner(wechatUser.OpenId, wechatUser.UnionId, Trim(request.Nickname, 64), Trim(request.AvatarUrl, 1024),
@@ -165,6 +168,7 @@ public sealed class TicketGrain(
             return await CommitAsync(TicketLifecycle.Reject(Ticket, scanTokenHash, gone.Code, clock.Now));
         if (runtime.Failure is { } unusable) return unusable;
         var source = runtime.Value!;
+        if (await PhoneAttempts.CheckAsync(GrainFactory, Ticket.AppId, source.MiniProgramAppId, Ticket.Scanner!.OpenId) is { } tooManyConfirms) return tooManyConfirms;
 
         string? phone = null;
         if (request.PhoneCode is { Length: > 0 } phoneCode)
@@ -371,9 +375,16 @@ public sealed class TicketGrain(
             (_ticket, _loaded) = (next, true);
         }
         var snapshot = next.ToSnapshot();
+        if (changed)
+        {
+            TicketMetrics.Moved(next.Status);
+            TicketLog.Moved(logger, next);
+        }
         if (changed && _watchers is not null)
         {
-            await _watchers.Notify(w => w.OnTicketChangedAsync(snapshot));
+            // Stamped with the wall clock so front ends can measure how long the news took to reach a browser.
+            var news = snapshot with { ChangedAt = time.GetUtcNow() };
+            await _watchers.Notify(w => w.OnTicketChangedAsync(news));
             if (next.Status.IsTerminal()) _watchers.Clear();
         }
         ArmDeadline(clock.Now);

@@ -10,7 +10,12 @@ public static class ApiProblems
     public const string Malformed = "malformed_request";
     public const string ValidationFailed = "validation_failed";
 
-    public static ProblemHttpResult From(Failure failure) => Problem(StatusOf(failure.Code), failure.Code, failure.Message);
+    public static ProblemHttpResult From(Failure failure)
+    {
+        var problem = Problem(StatusOf(failure.Code), failure.Code, failure.Message);
+        if (failure.RetryAfter is { } wait) problem.ProblemDetails.Extensions["retryAfter"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        return problem;
+    }
 
     public static ProblemHttpResult Problem(int status, string code, string detail, IDictionary<string, string[]>? errors = null)
     {
@@ -42,7 +47,7 @@ public static class ApiProblems
             or FailureCodes.WeChatUserBlocked or FailureCodes.BindingRequired or FailureCodes.OriginNotAllowed => StatusCodes.Status403Forbidden,
         FailureCodes.ExchangeCodeInvalid or FailureCodes.WeChatCodeInvalid or FailureCodes.PhoneMismatch
             or FailureCodes.ImageSizeInvalid or FailureCodes.LogoInvalid => StatusCodes.Status400BadRequest,
-        FailureCodes.WeChatRateLimited => StatusCodes.Status429TooManyRequests,
+        FailureCodes.WeChatRateLimited or FailureCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         FailureCodes.WeChatUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCodes.WeChatMisconfigured => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status400BadRequest,

@@ -22,7 +22,8 @@ public static class ErrorHandling
     {
         BadHttpRequestException bad => bad.StatusCode,
         UnsafeGrainKeyException => StatusCodes.Status400BadRequest,
-        OrleansException or TimeoutException => StatusCodes.Status503ServiceUnavailable,
+        // The database restarting under a grain call is as temporary as an unreachable silo: the client may retry.
+        OrleansException or TimeoutException or System.Data.Common.DbException => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

@@ -3,9 +3,11 @@ using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.Observability;
 using ScanLogin.WebFront.Apis.Authing;
 using ScanLogin.WebFront.Oidc;
 using ScanLogin.WebFront.Push;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Hosting;
 
@@ -13,19 +15,23 @@ namespace ScanLogin.WebFront.Hosting;
 public static class FrontEndApp
 {
     /// <summary>Bodies are small JSON objects; anything larger is refused before it is read.</summary>
-    public const long MaxRequestBodyBytes = 16 * 1024;
+    public const long MaxRequestBodyBytes = RequestLimits.MaxBodyBytes;
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
+        ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", ProductionGuard.RequiredConnectionStrings);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            RequestLimits.Apply(k.Limits);
             k.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals());
         });
         builder.AddClusterClient();
+        builder.AddFrontEndTelemetry();
         builder.Services.AddJsonProblems();
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemsWhateverAccepted>();
+        builder.Services.AddAbuseLimits();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
         builder.Services.ConfigureHttpJsonOptions(o => AdminJson.Configure(o.SerializerOptions));
         builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
@@ -44,14 +50,17 @@ public static class FrontEndApp
         app.UseEdgeGuard();
         app.UseCors();
         app.UsePreflightStop();
+        // Before authentication: an address out of permits is refused before its key is looked at.
+        app.UseAdminAuthLimits();
         app.UseAdminAuthentication();
+        app.UseOperatorEndpoints();
+        app.UseRequestLogScope();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs");
         app.MapHealthApi();
-        app.MapTicketsApi();
-        app.MapMiniProgramApi();
+        app.MapGroup("").WithAbuseLimits().MapTicketsApi().MapMiniProgramApi();
         app.MapBindingApi();
         app.MapQrCodesApi();
         app.MapAuthingQrApi();
@@ -59,6 +68,7 @@ public static class FrontEndApp
         app.MapAdminApi();
         app.MapHostedLoginApi();
         app.MapOidcTokenApi();
+        app.MapOperatorEndpoints();
         return app;
     }
 
@@ -80,6 +90,7 @@ public static class FrontEndApp
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
             }
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            client.AddClientObservability(configuration);
             client.AddOutgoingGrainCallFilter<GrainKeyGuard>();
             // Learn about replaced silos within seconds, not the default minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));

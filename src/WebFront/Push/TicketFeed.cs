@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Observability;
 
 namespace ScanLogin.WebFront.Push;
 
@@ -38,6 +39,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     public async Task<Outcome<TicketSnapshot>> WaitAsync(string ticketId, int afterVersion, TimeSpan timeout, CancellationToken ct)
     {
         var ticket = Enter(ticketId);
+        FrontEndMetrics.BrowserWaits();
         try
         {
             var watched = await EnsureWatchedAsync(ticket, force: false);
@@ -48,6 +50,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
             try
             {
                 await changed.WaitAsync(timeout, _time, ct);
+                FrontEndMetrics.Heard(ticket.Latest, DateTimeOffset.UtcNow);
                 return ticket.Latest;
             }
             catch (TimeoutException)
@@ -59,6 +62,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
         finally
         {
             ticket.Leave(_time.GetUtcNow());
+            FrontEndMetrics.BrowserLeaves();
         }
     }
 

@@ -1,0 +1,47 @@
+namespace ScanLogin.Grains.Interfaces;
+
+/// <summary>
+/// One token bucket per limited thing (a client IP creating tickets for an application, a ticket being polled, a
+/// WeChat user, an IP failing admin authentication), shared by every front end and silo because it is a grain: the
+/// Orleans Voting sample's grain-per-key. The key (see <see cref="RateLimitKeys"/>) names the kind, the application
+/// whose rules apply, and the subject; the silo picks the rule from configuration.
+/// </summary>
+public interface IRateLimitGrain : IGrainWithStringKey
+{
+    /// <summary>Takes one permit when there is one. A refusal takes nothing, so a client that waits is never locked out.</summary>
+    [Alias("TryTake")]
+    ValueTask<RateDecision> TryTakeAsync();
+
+    /// <summary>Whether a permit is there, without taking it (admin authentication: only failures take permits).</summary>
+    [ReadOnly, Alias("Peek")]
+    ValueTask<RateDecision> PeekAsync();
+}
+
+/// <summary>
+/// Allowed, or when to come back. <see cref="Interval"/> is the steady pace the rule allows (RFC 8628's polling
+/// "interval"), <see cref="RetryAfter"/> the wait until the next permit.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.RateDecision")]
+public sealed record RateDecision(
+    [property: Id(0)] bool Allowed,
+    [property: Id(1)] TimeSpan RetryAfter,
+    [property: Id(2)] TimeSpan Interval)
+{
+    public static readonly RateDecision Unlimited = new(true, TimeSpan.Zero, TimeSpan.Zero);
+}
+
+/// <summary>The kinds of limit, and how their grain keys are spelled: <c>kind|applicationId|subject</c>.</summary>
+public static class RateLimitKeys
+{
+    public const string TicketsPerClientIp = "TicketsPerClientIp";
+    public const string TicketsPerApplication = "TicketsPerApplication";
+    public const string StatusReadsPerTicket = "StatusReadsPerTicket";
+    public const string PhoneAttemptsPerClientIp = "PhoneAttemptsPerClientIp";
+    public const string PhoneAttemptsPerWeChatUser = "PhoneAttemptsPerWeChatUser";
+    public const string AdminAuthFailuresPerClientIp = "AdminAuthFailuresPerClientIp";
+
+    public static string Of(string kind, string? applicationId, string subject) => $"{kind}|{applicationId}|{subject}";
+
+    public static (string Kind, string? ApplicationId, string Subject) Parse(string key) =>
+        key.Split('|', 3) is [var kind, var app, var subject] ? (kind, app.Length > 0 ? app : null, subject) : (key, null, "");
+}

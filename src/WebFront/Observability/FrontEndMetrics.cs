@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+using ScanLogin.Grains.Interfaces;
+
+namespace ScanLogin.WebFront.Observability;
+
+/// <summary>
+/// What the front end counts (meter "ScanLogin.WebFront"): refusals by the abuse limits, browsers waiting right
+/// now, and how long a confirm took to reach a waiting browser (from the ticket grain's push to the answer).
+/// </summary>
+public static class FrontEndMetrics
+{
+    public const string MeterName = "ScanLogin.WebFront";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> RateLimitedCount = Meter.CreateCounter<long>("scanlogin.http.rate_limited", "{response}",
+        "Requests answered 429 by the abuse limits, by code and endpoint");
+    private static readonly UpDownCounter<long> Waiting = Meter.CreateUpDownCounter<long>("scanlogin.browsers.waiting", "{browser}",
+        "Browsers waiting on a ticket right now (long-poll and server-sent events)");
+    private static readonly Histogram<double> ConfirmToBrowser = Meter.CreateHistogram("scanlogin.confirm_to_browser.duration", "s",
+        "From the ticket grain pushing a confirm to a waiting browser getting it",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+
+    public static void RateLimited(string code, string? endpoint) =>
+        RateLimitedCount.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("endpoint", endpoint ?? "operator"));
+
+    public static void BrowserWaits() => Waiting.Add(1);
+
+    public static void BrowserLeaves() => Waiting.Add(-1);
+
+    /// <summary>A parked browser was woken with this status.</summary>
+    public static void Heard(TicketSnapshot? snapshot, DateTimeOffset now)
+    {
+        if (snapshot is { Status: TicketStatus.Confirmed, ChangedAt: { } sent })
+            ConfirmToBrowser.Record(Math.Max(0, (now - sent).TotalSeconds));
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Orleans.Dashboard;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Admin;
+using ScanLogin.WebFront.Apis;
+
+namespace ScanLogin.WebFront.Observability;
+
+/// <summary>Telemetry settings shared by silos and front ends (section "ScanLogin:Telemetry").</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "ScanLogin:Telemetry";
+
+    /// <summary>
+    /// Front end: when set, /metrics is answered only on this local port (list it in the host's URLs) and without a
+    /// key, and nowhere else; unset, /metrics is on the public port behind the platform admin key.
+    /// </summary>
+    public int? MetricsPort { get; set; }
+
+    /// <summary>The Orleans Dashboard at /dashboard, behind the platform admin key.</summary>
+    public bool Dashboard { get; set; } = true;
+}
+
+/// <summary>
+/// OpenTelemetry for a front end: HTTP server metrics and the front end's own (429s, waiting browsers, confirm to
+/// browser) on a Prometheus scrape endpoint; traces from each request into the grain calls it makes, exported
+/// over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. Plus the Orleans Dashboard for operators.
+/// </summary>
+public static class FrontEndTelemetry
+{
+    public const string MetricsPath = "/metrics";
+    public const string DashboardPath = "/dashboard";
+
+    public static void AddFrontEndTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.Section));
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("scanlogin-webfront", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(FrontEndMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                if (otlp) metrics.AddOtlpExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
+                if (otlp) tracing.AddOtlpExporter();
+            });
+    }
+
+    public static void AddClientObservability(this IClientBuilder client, IConfiguration configuration)
+    {
+        client.AddActivityPropagation();
+        if (IsDashboardOn(configuration)) client.AddDashboard();
+    }
+
+    /// <summary>Before routing: /metrics and /dashboard answer operators only.</summary>
+    public static IApplicationBuilder UseOperatorEndpoints(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+        return app.Use(async (http, next) =>
+        {
+            var path = http.Request.Path;
+            var onMetricsPort = options.MetricsPort is { } port && http.Connection.LocalPort == port;
+            // The metrics port serves metrics and nothing else; the public port serves them only to the platform key.
+            if (onMetricsPort != path.StartsWithSegments(MetricsPath) && (onMetricsPort || options.MetricsPort is not null))
+            {
+                await ApiProblems.Problem(StatusCodes.Status404NotFound, "not_found", "No such resource.").ExecuteAsync(http);
+                return;
+            }
+            var operatorOnly = (path.StartsWithSegments(MetricsPath) && !onMetricsPort) || path.StartsWithSegments(DashboardPath);
+            if (operatorOnly && !IsPlatformOperator(http))
+            {
+                // Basic lets a browser ask for the key (any user name, the key as password) for the dashboard.
+                http.Response.Headers.WWWAuthenticate = "Bearer, Basic realm=\"ScanLogin operators\"";
+                await ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthorized",
+                    "Send the platform admin key as Authorization: Bearer <key> (or as the Basic password).").ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        });
+    }
+
+    public static void MapOperatorEndpoints(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        if (IsDashboardOn(app.Configuration)) app.MapOrleansDashboard(DashboardPath);
+    }
+
+    private static bool IsDashboardOn(IConfiguration configuration) =>
+        configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.Dashboard ?? true;
+
+    private static bool IsPlatformOperator(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        string? key = null;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) key = header["Bearer ".Length..].Trim();
+        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+                key = pair.Split(':', 2) is [_, var password] ? password : null;
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        if (key is not { Length: > 0 and <= 256 }) return false;
+        var hash = AdminAuth.HashPlatformKey(key);
+        return http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.PlatformKeyHashes.Any(h => Secrets.FixedTimeEquals(h, hash));
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.Tickets;
+using ScanLogin.Silo;
+using ScanLogin.Tests.Shared;
+using ScanLogin.WebFront.Hosting;
+using Xunit;
+
+namespace ScanLogin.FunctionalTests.Properties;
+
+/// <summary>
+/// A cluster with a PostgreSQL database of its own, so that "nothing changed in storage" can be checked by
+/// fingerprinting every table between requests. The ticket clock stands still (no expiry writes in between) and the
+/// abuse limits are wide open (the generated traffic all comes from one address).
+/// </summary>
+public sealed class PropertyFixture : IAsyncLifetime
+{
+    private IHost _silo = null!;
+    private WebApplication _front = null!;
+    private string _database = "";
+
+    public EmulatorHost Emulator { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public HttpClient Fuzz { get; private set; } = null!;
+    public NpgsqlDataSource Database { get; private set; } = null!;
+    public string PlatformKey { get; } = "slp_props_" + Guid.NewGuid().ToString("N");
+    public Tenant Tenant { get; private set; } = null!;
+    public string LiveTicketId { get; private set; } = "";
+    public string ScannedTicketId { get; private set; } = "";
+    public string ScanToken { get; private set; } = "";
+    public string BrowserSecret { get; private set; } = "";
+
+    /// <summary>Every route and method of the OpenAPI document, with its declared query parameters and whether it takes a body.</summary>
+    public IReadOnlyList<Operation> Operations { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        _database = "props_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = NpgsqlDataSource.Create(SystemFixture.Postgres))
+        await using (var create = admin.CreateCommand($"CREATE DATABASE {_database}"))
+            await create.ExecuteNonQueryAsync();
+        var connection = new NpgsqlConnectionStringBuilder(SystemFixture.Postgres) { Database = _database }.ConnectionString;
+        Database = NpgsqlDataSource.Create(connection);
+        Emulator = await EmulatorHost.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:PostgreSQL"] = connection,
+            ["ConnectionStrings:Redis"] = SystemFixture.Redis,
+            ["Orleans:ClusterId"] = "props-" + Guid.NewGuid().ToString("N")[..12],
+            ["Orleans:ServiceId"] = "scanlogin-props",
+            ["Orleans:SiloPort"] = RateLimitFixture.FreePort().ToString(),
+            ["Orleans:GatewayPort"] = RateLimitFixture.FreePort().ToString(),
+            ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
+            ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
+            ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
+            ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+            ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
+            ["ScanLogin:Telemetry:Dashboard"] = "false",
+        };
+        foreach (var kind in new[] { "TicketsPerClientIp", "StatusReadsPerTicket", "PhoneAttemptsPerClientIp", "PhoneAttemptsPerWeChatUser", "AdminAuthFailuresPerClientIp" })
+            settings[$"ScanLogin:RateLimits:Defaults:{kind}:Burst"] = "10000000";
+        _silo = SiloBuilder.Create([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Services.AddSingleton(new TicketClock(new FakeTimeProvider(DateTimeOffset.UtcNow)));
+        }).Build();
+        await _silo.StartAsync();
+        _front = FrontEndApp.Create([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+        });
+        await _front.StartAsync();
+        Http = new HttpClient { BaseAddress = new Uri(_front.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
+        for (var i = 0; !(await Http.GetAsync("/readyz")).IsSuccessStatusCode; i++)
+        {
+            if (i > 300) throw new TimeoutException("front end never ready");
+            await Task.Delay(100);
+        }
+
+        var grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        Tenant = new Tenant("props-pool", "props-app", "props-app-secret-0123456789");
+        await grains.GetGrain<IUserPoolGrain>(Tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(Tenant.PoolId, "Pool"));
+        await grains.GetGrain<IApplicationGrain>(Tenant.AppId).SaveAsync(
+            new ApplicationSettings(Tenant.AppId, Tenant.PoolId, "Site", null, ["http://127.0.0.1:1"], []), Tenant.AppSecret);
+        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Tenant.PoolId, Tenant.Source)).SaveAsync(
+            new IdentitySourceSettings(Tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, LoginMode.LoginAndRegister,
+                AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [Tenant.AppId]), null);
+        var live = await Api.CreateTicketAsync(Http, Tenant);
+        LiveTicketId = live.TicketId;
+        var scanned = await Api.CreateTicketAsync(Http, Tenant);
+        (ScannedTicketId, BrowserSecret) = (scanned.TicketId, scanned.BrowserSecret);
+        ScanToken = (await Api.ScanOkAsync(Http, ScannedTicketId, await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()))).ScanToken;
+
+        Operations = ReadOperations(JsonNode.Parse(await Http.GetStringAsync("/openapi/v1.json"))!);
+        // Long-polls the generator keeps open give up here; no answer within it is not a wrong answer.
+        Fuzz = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private static List<Operation> ReadOperations(JsonNode document)
+    {
+        var operations = new List<Operation>();
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        foreach (var (method, operation) in item!.AsObject())
+        {
+            if (method is "parameters" or "summary" or "description" || operation is not JsonObject op) continue;
+            var query = op["parameters"]?.AsArray().Where(p => p?["in"]?.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()).ToArray() ?? [];
+            operations.Add(new Operation(method.ToUpperInvariant(), path, query, op["requestBody"] is not null));
+        }
+        return operations;
+    }
+
+    /// <summary>A fingerprint of every row of every table: equal before and after means nothing was written.</summary>
+    public async Task<string> FingerprintAsync()
+    {
+        await using var tables = Database.CreateCommand(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name");
+        var names = new List<string>();
+        await using (var reader = await tables.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        var sql = string.Join(" UNION ALL ", names.Select(n =>
+            $"SELECT '{n}' || ':' || count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM \"{n}\" t"));
+        await using var command = Database.CreateCommand(sql);
+        var parts = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) parts.Add(reader.GetString(0));
+        return string.Join("\n", parts);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        Fuzz?.Dispose();
+        await _front.StopAsync();
+        await _front.DisposeAsync();
+        await _silo.StopAsync();
+        _silo.Dispose();
+        await Emulator.DisposeAsync();
+        await Database.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(SystemFixture.Postgres);
+        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed record Operation(string Method, string Path, string[] Query, bool HasBody)
+{
+    public bool IsAdmin => Path.StartsWith("/admin", StringComparison.Ordinal);
+
+    public override string ToString() => $"{Method} {Path}";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PropertyCollection : ICollectionFixture<PropertyFixture>
+{
+    public const string Name = "properties";
+}

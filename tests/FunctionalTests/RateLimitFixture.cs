@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.RateLimits;
+using ScanLogin.Silo;
+using ScanLogin.Tests.Shared;
+using ScanLogin.WebFront.Hosting;
+using Xunit;
+
+namespace ScanLogin.FunctionalTests;
+
+/// <summary>
+/// A cluster of its own for the production shape: one silo and two front ends on PostgreSQL and Redis, with the
+/// platform's default limits (the shared fixture's tests would trip them), a few per-pool and per-application
+/// overrides, a fake clock for the limiter buckets only, the silo's metrics on a port and front end B's on another.
+/// </summary>
+public sealed class RateLimitFixture : IAsyncLifetime
+{
+    public const string IpLimitedApp = "rl-ip-app";
+    public const string PoolLimitedPool = "rl-pool";
+    public const string PhoneLimitedApp = "rl-phone-app";
+
+    private IHost _silo = null!;
+    private readonly List<WebApplication> _frontEnds = [];
+
+    public FakeTimeProvider LimiterTime { get; } = new(DateTimeOffset.UtcNow);
+    public EmulatorHost Emulator { get; private set; } = null!;
+    public HttpClient A { get; private set; } = null!;
+    public HttpClient B { get; private set; } = null!;
+    public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
+    public string PlatformKey { get; } = "slp_rl_" + Guid.NewGuid().ToString("N");
+    public int SiloMetricsPort { get; } = FreePort();
+    public int MetricsPortOfB { get; } = FreePort();
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await EmulatorHost.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:PostgreSQL"] = SystemFixture.Postgres,
+            ["ConnectionStrings:Redis"] = SystemFixture.Redis,
+            ["Orleans:ClusterId"] = "rl-" + Guid.NewGuid().ToString("N")[..12],
+            ["Orleans:ServiceId"] = "scanlogin-tests",
+            ["Orleans:SiloPort"] = FreePort().ToString(),
+            ["Orleans:GatewayPort"] = FreePort().ToString(),
+            ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
+            ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
+            ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
+            ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
+            // Per application: three tickets per address, barely refilled.
+            [$"ScanLogin:RateLimits:Applications:{IpLimitedApp}:TicketsPerClientIp:Burst"] = "3",
+            [$"ScanLogin:RateLimits:Applications:{IpLimitedApp}:TicketsPerClientIp:PerMinute"] = "0.01",
+            // Per pool: two tickets per application whatever the address.
+            [$"ScanLogin:RateLimits:Pools:{PoolLimitedPool}:TicketsPerApplication:Burst"] = "2",
+            [$"ScanLogin:RateLimits:Pools:{PoolLimitedPool}:TicketsPerApplication:PerMinute"] = "0.01",
+            // Per application: two phone attempts per WeChat user.
+            [$"ScanLogin:RateLimits:Applications:{PhoneLimitedApp}:PhoneAttemptsPerWeChatUser:Burst"] = "2",
+            [$"ScanLogin:RateLimits:Applications:{PhoneLimitedApp}:PhoneAttemptsPerWeChatUser:PerMinute"] = "0.01",
+        };
+        _silo = SiloBuilder.Create([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Services.AddSingleton(new RateLimitClock(LimiterTime));
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScanLogin:Telemetry:MetricsPort"] = SiloMetricsPort.ToString() });
+        }).Build();
+        await _silo.StartAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            var second = i == 1;
+            var app = FrontEndApp.Create([], b =>
+            {
+                b.Configuration.AddInMemoryCollection(settings);
+                if (second) b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScanLogin:Telemetry:MetricsPort"] = MetricsPortOfB.ToString() });
+                b.WebHost.UseUrls(second ? $"http://127.0.0.1:0;http://127.0.0.1:{MetricsPortOfB}" : "http://127.0.0.1:0");
+            });
+            await app.StartAsync();
+            _frontEnds.Add(app);
+        }
+        A = new HttpClient { BaseAddress = new Uri(_frontEnds[0].Urls.First()) };
+        B = new HttpClient { BaseAddress = new Uri(_frontEnds[1].Urls.First(u => !u.EndsWith($":{MetricsPortOfB}"))) };
+        foreach (var client in new[] { A, B })
+            for (var i = 0; !(await client.GetAsync("/readyz")).IsSuccessStatusCode; i++)
+            {
+                if (i > 300) throw new TimeoutException("front end never ready");
+                await Task.Delay(100);
+            }
+    }
+
+    /// <summary>A pool, an application and an identity source on the emulator's default mini program.</summary>
+    public async Task<Tenant> CreateTenantAsync(string? appId = null, string? poolId = null)
+    {
+        var tenant = new Tenant(poolId ?? "pool-" + Guid.NewGuid().ToString("N")[..8], appId ?? "app-" + Guid.NewGuid().ToString("N")[..8], "secret-" + Guid.NewGuid().ToString("N"));
+        await Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(tenant.PoolId, "Pool"));
+        await Grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(new ApplicationSettings(tenant.AppId, tenant.PoolId, "Site", null, [], []), tenant.AppSecret);
+        await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(
+            new IdentitySourceSettings(tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, LoginMode.LoginAndRegister,
+                AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);
+        return tenant;
+    }
+
+    public async Task DisposeAsync()
+    {
+        A?.Dispose();
+        B?.Dispose();
+        foreach (var app in _frontEnds) { await app.StopAsync(); await app.DisposeAsync(); }
+        await _silo.StopAsync();
+        _silo.Dispose();
+        await Emulator.DisposeAsync();
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ProductionCollection : ICollectionFixture<RateLimitFixture>
+{
+    public const string Name = "production";
+}

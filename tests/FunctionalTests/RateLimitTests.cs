@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace ScanLogin.FunctionalTests;
+
+/// <summary>Abuse limits over HTTP: 429 with Retry-After in the error shape, counted across both front ends.</summary>
+[Collection(ProductionCollection.Name)]
+public sealed class RateLimitTests(RateLimitFixture system)
+{
+    private static Task<HttpResponseMessage> CreateAsync(HttpClient http, Tenant tenant)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = tenant.AppId, identitySource = Tenant.Source }) };
+        request.Headers.Authorization = Api.AppCredentials(tenant.AppId, tenant.AppSecret);
+        return http.SendAsync(request);
+    }
+
+    private static async Task<JsonNode> TooManyAsync(HttpResponseMessage response, string code)
+    {
+        var problem = await Api.ProblemAsync(response, HttpStatusCode.TooManyRequests, code);
+        Assert.NotNull(problem.Detail);
+        var retryAfter = response.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.True(retryAfter >= TimeSpan.FromSeconds(1), $"Retry-After {retryAfter}");
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal((int)retryAfter!.Value.TotalSeconds, body["retryAfter"]!.GetValue<int>());
+        return body;
+    }
+
+    [Fact]
+    public async Task Ticket_creation_per_address_is_limited_per_application_and_shared_by_the_front_ends()
+    {
+        var limited = await system.CreateTenantAsync(RateLimitFixture.IpLimitedApp);
+        var other = await system.CreateTenantAsync();
+        // Three through alternating front ends: one bucket in the cluster, not one per process.
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.A, limited)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.B, limited)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.A, limited)).StatusCode);
+        await TooManyAsync(await CreateAsync(system.B, limited), "rate_limited");
+        await TooManyAsync(await CreateAsync(system.A, limited), "rate_limited");
+        // Another application (platform defaults) from the same address is unaffected.
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.B, other)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_pool_override_limits_each_of_its_applications()
+    {
+        var first = await system.CreateTenantAsync(poolId: RateLimitFixture.PoolLimitedPool);
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Created, (await CreateAsync(i % 2 == 0 ? system.A : system.B, first)).StatusCode);
+        await TooManyAsync(await CreateAsync(system.A, first), "rate_limited");
+    }
+
+    [Fact]
+    public async Task A_poller_faster_than_allowed_hears_slow_down_with_the_interval_and_is_never_locked_out()
+    {
+        var tenant = await system.CreateTenantAsync();
+        var ticket = await Api.CreateTicketAsync(system.A, tenant);
+        // Platform default: a burst of 10, then one a second.
+        for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? system.A : system.B).GetAsync($"/api/tickets/{ticket.TicketId}")).StatusCode);
+        var refused = await system.B.GetAsync($"/api/tickets/{ticket.TicketId}/wait?version=0&timeout=0");
+        var body = await TooManyAsync(refused, "slow_down");
+        Assert.Equal(1, body["interval"]!.GetValue<int>());
+        // Hammering on does not push the poller further back: one interval later it is served again.
+        for (var i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.TooManyRequests, (await system.A.GetAsync($"/api/tickets/{ticket.TicketId}")).StatusCode);
+        system.LimiterTime.Advance(TimeSpan.FromSeconds(1.01));
+        Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync($"/api/tickets/{ticket.TicketId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await system.A.GetAsync($"/api/tickets/{ticket.TicketId}")).StatusCode);
+        // Other tickets are counted apart.
+        var second = await Api.CreateTicketAsync(system.B, tenant);
+        Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync($"/api/tickets/{second.TicketId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Phone_attempts_are_limited_per_wechat_user_and_a_refused_scan_changes_nothing()
+    {
+        var tenant = await system.CreateTenantAsync(RateLimitFixture.PhoneLimitedApp);
+        var openId = await system.Emulator.CreateUserAsync();
+        var first = await Api.CreateTicketAsync(system.A, tenant);
+        var scan = await Api.ScanOkAsync(system.A, first.TicketId, await system.Emulator.LoginCodeAsync(openId));
+        Assert.Equal(HttpStatusCode.OK, (await Api.ConfirmAsync(system.B, first.TicketId, scan.ScanToken)).StatusCode);
+        var second = await Api.CreateTicketAsync(system.A, tenant);
+        var refused = await Api.ScanAsync(system.B, second.TicketId, await system.Emulator.LoginCodeAsync(openId));
+        await TooManyAsync(refused, "rate_limited");
+        Assert.Equal("pending", (await Api.StatusAsync(system.A, second.TicketId)).Status);
+        // Another WeChat user of the same application scans the same ticket fine.
+        var someoneElse = await system.Emulator.CreateUserAsync();
+        await Api.ScanOkAsync(system.A, second.TicketId, await system.Emulator.LoginCodeAsync(someoneElse));
+    }
+
+    [Fact]
+    public async Task Admin_authentication_failures_per_address_are_limited_and_successes_are_free()
+    {
+        using var good = new HttpClient { BaseAddress = system.A.BaseAddress };
+        good.DefaultRequestHeaders.Authorization = new("Bearer", system.PlatformKey);
+        for (var i = 0; i < 15; i++) Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/admin/v1/pools")).StatusCode);
+
+        using var bad = new HttpClient { BaseAddress = system.B.BaseAddress };
+        bad.DefaultRequestHeaders.Authorization = new("Bearer", "slp_wrong_" + Guid.NewGuid().ToString("N"));
+        for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync("/admin/v1/pools")).StatusCode);
+        await TooManyAsync(await bad.GetAsync("/admin/v1/pools"), "rate_limited");
+        // The address is refused before its key is looked at, on the other front end too ...
+        await TooManyAsync(await good.GetAsync("/admin/v1/pools"), "rate_limited");
+        // ... until a permit has refilled (six a minute).
+        system.LimiterTime.Advance(TimeSpan.FromSeconds(10.1));
+        Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/admin/v1/pools")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Headers_and_bodies_are_bounded()
+    {
+        var many = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        for (var i = 0; i < 80; i++) many.Headers.Add($"X-Filler-{i}", "x");
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, (await system.A.SendAsync(many)).StatusCode);
+
+        var large = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        large.Headers.Add("X-Large", new string('x', 20_000));
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, (await system.A.SendAsync(large)).StatusCode);
+
+        // An authenticated caller, so that the body is what gets refused.
+        var tenant = await system.CreateTenantAsync();
+        var body = new HttpRequestMessage(HttpMethod.Post, "/api/tickets")
+        {
+            Content = new StringContent("{\"appId\":\"" + new string('a', 20_000) + "\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        body.Headers.Authorization = Api.AppCredentials(tenant.AppId, tenant.AppSecret);
+        await Api.ProblemAsync(await system.A.SendAsync(body), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+    }
+}

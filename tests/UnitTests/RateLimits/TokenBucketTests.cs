@@ -1,0 +1,76 @@
+using System.Net;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.RateLimits;
+using ScanLogin.WebFront.RateLimits;
+using Xunit;
+
+namespace ScanLogin.UnitTests.RateLimits;
+
+public sealed class TokenBucketTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_burst_then_one_permit_per_interval()
+    {
+        var bucket = new TokenBucket(burst: 3, perMinute: 60, T0);
+        for (var i = 0; i < 3; i++) Assert.True(bucket.TryTake(T0).Allowed);
+        var refused = bucket.TryTake(T0);
+        Assert.False(refused.Allowed);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Interval);
+        Assert.Equal(1, refused.RetryAfter.TotalSeconds, 3);
+        Assert.True(bucket.TryTake(T0.AddSeconds(1)).Allowed);
+        Assert.False(bucket.TryTake(T0.AddSeconds(1.5)).Allowed);
+    }
+
+    [Fact]
+    public void Refusals_take_nothing_so_a_client_keeping_the_pace_is_never_locked_out()
+    {
+        var bucket = new TokenBucket(burst: 1, perMinute: 60, T0);
+        Assert.True(bucket.TryTake(T0).Allowed);
+        // A thousand refused attempts within the second ...
+        for (var i = 1; i <= 1000; i++) Assert.False(bucket.TryTake(T0.AddMilliseconds(i * 0.9)).Allowed);
+        // ... and the next permit still arrives on time, the same as for a patient client.
+        Assert.True(bucket.TryTake(T0.AddSeconds(1)).Allowed);
+        for (var s = 2; s < 50; s++) Assert.True(bucket.TryTake(T0.AddSeconds(s)).Allowed);
+    }
+
+    [Fact]
+    public void The_bucket_never_holds_more_than_its_burst_and_peeking_takes_nothing()
+    {
+        var bucket = new TokenBucket(burst: 2, perMinute: 60, T0);
+        var later = T0.AddHours(1);
+        Assert.True(bucket.Peek(later).Allowed);
+        Assert.True(bucket.Peek(later).Allowed);
+        Assert.True(bucket.TryTake(later).Allowed);
+        Assert.True(bucket.TryTake(later).Allowed);
+        Assert.False(bucket.TryTake(later).Allowed);
+        Assert.Equal(TimeSpan.FromSeconds(2), bucket.UntilFull(later));
+    }
+
+    [Fact]
+    public void Rules_come_from_the_application_then_its_pool_then_the_platform()
+    {
+        var options = new RateLimitOptions
+        {
+            Pools = { ["p"] = new RateLimitRules { TicketsPerApplication = new() { Burst = 7 } } },
+            Applications = { ["a"] = new RateLimitRules { TicketsPerApplication = new() { Burst = 3 } } },
+        };
+        Assert.Equal(3, options.RuleFor(RateLimitKeys.TicketsPerApplication, "a", "p")!.Burst);
+        Assert.Equal(7, options.RuleFor(RateLimitKeys.TicketsPerApplication, "b", "p")!.Burst);
+        Assert.Equal(5000, options.RuleFor(RateLimitKeys.TicketsPerApplication, "b", "q")!.Burst);
+        // An application override of another kind falls through to the platform for this one.
+        Assert.Equal(30, options.RuleFor(RateLimitKeys.TicketsPerClientIp, "a", "p")!.Burst);
+        Assert.Null(options.RuleFor("NoSuchKind", "a", "p"));
+    }
+
+    [Fact]
+    public void Keys_round_trip_and_ipv6_clients_count_per_64()
+    {
+        Assert.Equal((RateLimitKeys.StatusReadsPerTicket, (string?)null, "t|x"), RateLimitKeys.Parse(RateLimitKeys.Of(RateLimitKeys.StatusReadsPerTicket, null, "t|x")));
+        Assert.Equal("203.0.113.7", AbuseLimits.ClientKey(IPAddress.Parse("::ffff:203.0.113.7")));
+        Assert.Equal(AbuseLimits.ClientKey(IPAddress.Parse("2001:db8:1:2::1")), AbuseLimits.ClientKey(IPAddress.Parse("2001:db8:1:2:ffff::9")));
+        Assert.NotEqual(AbuseLimits.ClientKey(IPAddress.Parse("2001:db8:1:2::1")), AbuseLimits.ClientKey(IPAddress.Parse("2001:db8:1:3::1")));
+        Assert.Equal("unknown", AbuseLimits.ClientKey((IPAddress?)null));
+    }
+}
