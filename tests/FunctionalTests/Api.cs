@@ -47,6 +47,14 @@ public static class Api
         return http.SendAsync(request);
     }
 
+    /// <summary>The application's backend exchanges with its credentials (HTTP Basic) instead of the browser secret.</summary>
+    public static Task<HttpResponseMessage> BackendExchangeAsync(HttpClient http, string code, string appId, string appSecret)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets/exchange") { Content = JsonContent.Create(new { code }) };
+        request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:{appSecret}")));
+        return http.SendAsync(request);
+    }
+
     /// <summary>Asserts the one JSON error shape and returns it.</summary>
     public static async Task<Problem> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
