@@ -21,7 +21,7 @@ for name in "${configs[@]}"; do
   mkdir -p "$root/artifacts/mutation"
   dotnet stryker -f "mutation/$name.json" -O "$root/artifacts/mutation/$name" --skip-version-check 2>&1 \
     | tee "$root/artifacts/mutation/$name.log" || status=$?
-  scores+=("$name: $(grep -o 'final mutation score is [0-9.]* %' "$root/artifacts/mutation/$name.log" | tail -1)")
+  scores+=("$name: $(grep -o 'final mutation score is [0-9.]* %' "$root/artifacts/mutation/$name.log" | tail -1 || true)")
 done
 printf '==> %s\n' "${scores[@]}"
 exit $status
