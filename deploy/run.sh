@@ -33,7 +33,6 @@ trap stop_all EXIT
 random_key() { head -c "$1" /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '='; }
 touch "$state/keys.env" && chmod 600 "$state/keys.env"
 add_key() { grep -q "^$1=" "$state/keys.env" || echo "$1=$2" >>"$state/keys.env"; }
-add_key ScanLogin__Keys__TokenSigningKey "$(head -c 32 /dev/urandom | base64 -w0)"
 add_key ScanLogin__Keys__SecretEncryptionKey "$(head -c 32 /dev/urandom | base64 -w0)"
 add_key DEMO_APP_SECRET "$(random_key 24)"
 add_key PLATFORM_KEY "slp_$(random_key 32)"
@@ -52,6 +51,7 @@ export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"
 export WeChat__BaseAddress="http://127.0.0.1:$EMULATOR_PORT/"
 export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001
 export ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
+export ScanLogin__Oidc__PublicBaseUrl="http://127.0.0.1:$WEB_PORT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "==> WeChat emulator on http://127.0.0.1:$EMULATOR_PORT"
@@ -102,9 +102,12 @@ One login with curl (needs jq); paste line by line:
   SCAN=\$(curl -s -X POST $W/api/mini-program/tickets/\$ID/scan -H 'content-type: application/json' -d "{\"loginCode\":\"\$CODE\",\"nickname\":\"Mei\"}"); echo "\$SCAN"
   PHONE=\$(curl -s -X POST $E/__emulator/phone-code -H 'content-type: application/json' -d "{\"appId\":\"wx0000000000000001\",\"openId\":\"\$OPENID\"}" | jq -r .code)
   curl -s -X POST $W/api/mini-program/tickets/\$ID/confirm -H 'content-type: application/json' -d "{\"scanToken\":\"\$(echo "\$SCAN" | jq -r .scanToken)\",\"phoneCode\":\"\$PHONE\"}"
-  # PC: the status now carries the one-time exchange code; trade it for the user and a token
+  # PC: the status now carries the one-time exchange code; trade it for the user, an ID token and an access token
   XCODE=\$(curl -s $W/api/tickets/\$ID | jq -r .exchangeCode)
-  curl -s -X POST $W/api/tickets/exchange -H 'content-type: application/json' -H "X-Browser-Secret: \$SECRET" -d "{\"code\":\"\$XCODE\"}"
+  GRANT=\$(curl -s -X POST $W/api/tickets/exchange -H 'content-type: application/json' -H "X-Browser-Secret: \$SECRET" -d "{\"code\":\"\$XCODE\"}"); echo "\$GRANT"
+  # a site verifies the tokens against the pool's published keys: the ID token's claims, and the JWKS
+  echo "\$GRANT" | jq -r .idToken | cut -d. -f2 | tr '_-' '/+' | base64 -d 2>/dev/null; echo
+  curl -s $W/oidc/demo/jwks
 
 Press Ctrl-C to stop.
 EOT

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using ScanLogin.Grains.Accounts;
 using ScanLogin.Grains.Admin;
@@ -8,6 +9,7 @@ using ScanLogin.Grains.Configuration;
 using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.Storage;
 using ScanLogin.Grains.Tickets;
+using ScanLogin.Grains.Tokens;
 using ScanLogin.Grains.WeChat;
 
 namespace ScanLogin.Grains;
@@ -18,13 +20,14 @@ public static class GrainServiceCollectionExtensions
     public static IServiceCollection AddScanLoginGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<KeyOptions>(configuration.GetSection(KeyOptions.Section));
-        services.Configure<TokenOptions>(configuration.GetSection(TokenOptions.Section));
+        services.AddOptions<OidcOptions>().Bind(configuration.GetSection(OidcOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OidcOptions>, OidcOptionsValidation>();
         services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
         services.AddSingleton<LogoLibrary>();
         services.AddSingleton<AdminRecorder>();
-        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<PoolSigners>();
         services.AddSingleton<SecretProtector>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));

@@ -10,7 +10,7 @@ public sealed record TicketView(string TicketId, string Status, int Version, Dat
 public sealed record TicketCreated(string TicketId, string BrowserSecret, string Scene, string QrImageUrl, TicketView Ticket);
 public sealed record ScanResponse(TicketView Ticket, string ScanToken, string AppName, string? RequesterIp, string? RequesterUserAgent);
 public sealed record UserView(string Id, string PoolId, string? Nickname, string? Phone);
-public sealed record ExchangeResponse(UserView User, string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
+public sealed record ExchangeResponse(UserView User, string AccessToken, string TokenType, DateTimeOffset ExpiresAt, string IdToken);
 public sealed record Problem(string? Title, int Status, string? Detail, string Code);
 
 /// <summary>Plays the browser and the phone over HTTP.</summary>

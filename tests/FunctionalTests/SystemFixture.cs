@@ -52,6 +52,10 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>The platform operator's API key (the front ends know only its hash).</summary>
     public string PlatformKey { get; } = "slp_test_" + Guid.NewGuid().ToString("N");
 
+    public const string PublicBaseUrl = "https://login.scanlogin.test";
+
+    public static readonly TimeSpan KeyPropagationDelay = TimeSpan.FromMinutes(10);
+
     /// <summary>Every log line of every silo and front end.</summary>
     public CapturedLogs Logs { get; } = new();
 
@@ -66,8 +70,10 @@ public sealed class SystemFixture : IAsyncLifetime
             ["ConnectionStrings:Redis"] = Redis,
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:ServiceId"] = "scanlogin-tests",
-            ["ScanLogin:Keys:TokenSigningKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)1, 32).ToArray()),
             ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
+            // What relying parties would reach through a proxy; the tests reach the same paths on front end A or B.
+            ["ScanLogin:Oidc:PublicBaseUrl"] = PublicBaseUrl,
+            ["ScanLogin:Oidc:KeyPropagationDelay"] = KeyPropagationDelay.ToString(),
             ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
             ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
             ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
@@ -162,7 +168,8 @@ public sealed class SystemFixture : IAsyncLifetime
         return tenant;
     }
 
-    public TokenIssuer Tokens => _silos[^1].Services.GetRequiredService<TokenIssuer>();
+    /// <summary>A service of the newest silo (for reading what it keeps, never for acting behind the API's back).</summary>
+    public T SiloService<T>() where T : notnull => _silos[^1].Services.GetRequiredService<T>();
 
     public async Task DisposeAsync()
     {

@@ -73,7 +73,6 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ScanLogin:Keys:TokenSigningKey"] = Convert.ToBase64String(new byte[32]),
                 ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()),
                 ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
                 ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,

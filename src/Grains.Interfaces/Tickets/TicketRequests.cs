@@ -13,7 +13,9 @@ public sealed record TicketOpening(
     [property: Id(0)] string AppId,
     [property: Id(1)] string IdentitySource,
     [property: Id(2)] Requester Requester,
-    [property: Id(3)] string BrowserSecretHash);
+    [property: Id(3)] string BrowserSecretHash,
+    // Id 10: clear of other new members.
+    [property: Id(10)] string? Nonce = null);
 
 /// <summary>The phone scanned the code: a fresh wx.login code proves which WeChat user it is.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScanRequest")]

@@ -10,9 +10,15 @@ public sealed record ScanView(
     [property: Id(4)] Requester Requester,
     [property: Id(5)] DateTimeOffset RequestedAt);
 
-/// <summary>The PC side's reward for a confirmed ticket: the user and a signed token.</summary>
+/// <summary>The PC side's reward for a confirmed ticket: the user, an ID token and an access token signed by the pool's key.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ExchangeGrant")]
 public sealed record ExchangeGrant(
     [property: Id(0)] UserProfile User,
-    [property: Id(1)] string AccessToken,
-    [property: Id(2)] DateTimeOffset ExpiresAt);
+    [property: Id(10)] IssuedTokens Tokens)
+{
+    public string AccessToken => Tokens.AccessToken;
+
+    public string IdToken => Tokens.IdToken;
+
+    public DateTimeOffset ExpiresAt => Tokens.Stamp.ExpiresAt;
+}

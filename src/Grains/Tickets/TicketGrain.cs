@@ -14,7 +14,6 @@ namespace ScanLogin.Grains.Tickets;
 public sealed class TicketGrain(
     [PersistentState("ticket", StorageNames.Tickets)] IPersistentState<TicketState> state,
     IWeChatApi wechat,
-    TokenIssuer tokens,
     TicketClock clock,
     IOptions<TicketOptions> options,
     IOptions<QrOptions> qrOptions,
@@ -197,15 +196,17 @@ public sealed class TicketGrain(
         var keyHash = request.IdempotencyKey is { Length: > 0 } key ? Secrets.Hash(IdempotencyPurpose, key) : null;
         if (Ticket.Status == TicketStatus.Consumed && keyHash is not null && Ticket.Token is { IdempotencyKeyHash: { } issuedFor } issued
             && Secrets.FixedTimeEquals(issuedFor, keyHash))
-            return Grant(issued);
+            return await GrantAsync(issued.Stamp);
 
         var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
         if (request.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
-        var now = clock.Now;
-        var token = new IssuedToken(Secrets.NewId(), now, now + (pool?.TokenLifetime ?? tokens.Lifetime), keyHash, Ticket.AppId);
-        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, now));
-        return moved.Succeeded ? Grant(token) : moved.Failure!;
+        var granted = await GrantAsync(null);
+        if (granted.Value is not { } grant) return granted;
+        var stamp = grant.Tokens.Stamp;
+        var token = new IssuedToken(stamp.TokenId, stamp.IssuedAt, stamp.ExpiresAt, keyHash, Ticket.AppId, stamp.KeyId);
+        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, clock.Now));
+        return moved.Succeeded ? grant : moved.Failure!;
     }
 
     async Task ITicketGrain.OnDeadlineAsync()
@@ -304,8 +305,15 @@ public sealed class TicketGrain(
         _ => false,
     };
 
-    private ExchangeGrant Grant(IssuedToken token) =>
-        new(Ticket.User!, tokens.Sign(Ticket.User!, token.TokenId, token.Audience, token.IssuedAt, token.ExpiresAt), token.ExpiresAt);
+    /// <summary>Signs the login's tokens through the pool's issuer; a stamp from an earlier exchange signs the same claims again.</summary>
+    private async Task<Outcome<ExchangeGrant>> GrantAsync(TokenStamp? reissue)
+    {
+        var user = Ticket.User!;
+        var request = new TokenRequest(Ticket.AppId, user, TokenRequest.QrLoginScopes, Ticket.Nonce, Ticket.ConfirmedAt ?? clock.Now,
+            [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
+        var issued = await GrainFactory.GetGrain<ITokenIssuerGrain>(Ticket.PoolId).IssueTokensAsync(request, reissue);
+        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens) : issued.Failure!;
+    }
 
     private ScanView ToScanView(string scanToken) =>
         new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt);

@@ -21,6 +21,7 @@ public static class TicketLifecycle
         CreatedAt = now,
         ConfirmBy = now + lifetime,
         BrowserSecretHash = opening.BrowserSecretHash,
+        Nonce = opening.Nonce,
     };
 
     /// <summary>Pending -> scanned. A rescan by the same WeChat user refreshes its scan token without a new version.</summary>
@@ -48,6 +49,7 @@ public static class TicketLifecycle
             User = user,
             ExchangeCode = exchangeCode,
             ExchangeBy = now + exchangeWindow,
+            ConfirmedAt = now,
         };
     }
 

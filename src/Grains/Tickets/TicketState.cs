@@ -26,6 +26,10 @@ public sealed record TicketState
     [Id(16)] public IssuedToken? Token { get; init; }
     [Id(17)] public string AppName { get; init; } = "";
     [Id(18)] public string IdentitySourceName { get; init; } = "";
+    /// <summary>When the user approved on the phone: the tokens' auth_time. (Id 30 keeps clear of other new fields.)</summary>
+    [Id(30)] public DateTimeOffset? ConfirmedAt { get; init; }
+    /// <summary>The PC site's nonce, echoed in the ID token so the site can tie the token to its own session.</summary>
+    [Id(31)] public string? Nonce { get; init; }
 
     /// <summary>The instant the current phase ends: the next move the clock can force.</summary>
     public DateTimeOffset? Deadline => Status switch
@@ -55,11 +59,15 @@ public sealed record Scanner(
     [property: Id(4)] string ScanCodeHash,
     [property: Id(5)] string ScanTokenHash);
 
-/// <summary>The facts a token was signed from, so a retried exchange re-signs the very same token.</summary>
+/// <summary>The facts the tokens were signed from, so a retried exchange re-signs the same claims with the same key.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.IssuedToken")]
 public sealed record IssuedToken(
     [property: Id(0)] string TokenId,
     [property: Id(1)] DateTimeOffset IssuedAt,
     [property: Id(2)] DateTimeOffset ExpiresAt,
     [property: Id(3)] string? IdempotencyKeyHash,
-    [property: Id(4)] string Audience);
+    [property: Id(4)] string Audience,
+    [property: Id(5)] string KeyId = "")
+{
+    public TokenStamp Stamp => new(TokenId, KeyId, IssuedAt, ExpiresAt);
+}

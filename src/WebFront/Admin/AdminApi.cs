@@ -6,7 +6,7 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin/v1").AddEndpointFilter(AdminAuth.RequireOperatorAsync);
-        admin.MapPoolsApi().MapApplicationsApi().MapIdentitySourcesApi().MapPoolDataApi().MapKeyRingApi();
+        admin.MapPoolsApi().MapApplicationsApi().MapIdentitySourcesApi().MapPoolDataApi().MapKeyRingApi().MapSigningKeysApi();
         return app;
     }
 }

@@ -2,8 +2,8 @@ using ScanLogin.Grains.Interfaces;
 
 namespace ScanLogin.WebFront.Apis;
 
-/// <summary>Asks for a QR ticket for one application and one of its identity sources.</summary>
-public sealed record CreateTicketRequest(string? AppId, string? IdentitySource);
+/// <summary>Asks for a QR ticket for one application and one of its identity sources; a <c>nonce</c> comes back in the ID token.</summary>
+public sealed record CreateTicketRequest(string? AppId, string? IdentitySource, string? Nonce = null);
 
 /// <summary>
 /// A new ticket. <c>browserSecret</c> is shown once: keep it in the page and send it as X-Browser-Secret to exchange.
@@ -23,7 +23,11 @@ public sealed record TicketView(string TicketId, string Status, int Version, Dat
 /// <summary>Trades the one-time exchange code (from a confirmed ticket's status) for the user and a token.</summary>
 public sealed record ExchangeTicketRequest(string? Code);
 
-public sealed record ExchangeResponse(UserView User, string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
+/// <summary>
+/// The user and the pool's tokens: <c>accessToken</c> (RFC 9068 JWT, typ at+jwt) and <c>idToken</c> (OpenID Connect),
+/// both verifiable against /oidc/{poolId}/jwks; <c>expiresAt</c> is when both expire.
+/// </summary>
+public sealed record ExchangeResponse(UserView User, string AccessToken, string TokenType, DateTimeOffset ExpiresAt, string IdToken);
 
 public sealed record UserView(string Id, string PoolId, string? Nickname, string? AvatarUrl, string? Phone, DateTimeOffset CreatedAt)
 {

@@ -29,7 +29,7 @@ public static class TicketsApi
             .WithSummary("Server-sent events: one `status` event per change until a terminal state; `ping` every 15 s")
             .Produces<TicketView>(contentType: "text/event-stream");
         api.MapPost("/exchange", ExchangeAsync).WithName("ExchangeTicket")
-            .WithSummary("Trade a confirmed ticket's one-time code for the user and a signed token")
+            .WithSummary("Trade a confirmed ticket's one-time code for the user, an ID token and an access token")
             .WithDescription("Prove the right to exchange with the creating browser's `X-Browser-Secret` header, or with the application's " +
                              "credentials as `Authorization: Basic base64(appId:appSecret)`. Send an `Idempotency-Key` to make a retry " +
                              "return the same answer; any other second exchange is refused.");
@@ -41,6 +41,8 @@ public static class TicketsApi
     {
         if (request.AppId is not { Length: > 0 and <= 64 }) return ApiProblems.Invalid("appId", "Required, at most 64 characters.");
         if (request.IdentitySource is not { Length: > 0 and < 32 }) return ApiProblems.Invalid("identitySource", "Required, fewer than 32 characters.");
+        if (request.Nonce is { } nonce && (nonce.Length is 0 or > 256 || nonce.Any(c => c is < '!' or > '~')))
+            return ApiProblems.Invalid("nonce", "1 to 256 printable ASCII characters, no spaces.");
 
         var ticketId = await ids.NewAsync(request.AppId, request.IdentitySource);
         var browserSecret = Secrets.NewSecret();
@@ -49,7 +51,7 @@ public static class TicketsApi
             Truncate(http.Request.Headers.UserAgent.ToString(), 512),
             Truncate(http.Request.Headers.Origin.ToString(), 256));
         var opened = await cluster.GetGrain<ITicketGrain>(ticketId)
-            .OpenAsync(new TicketOpening(request.AppId, request.IdentitySource, requester, Secrets.HashBrowserSecret(browserSecret)));
+            .OpenAsync(new TicketOpening(request.AppId, request.IdentitySource, requester, Secrets.HashBrowserSecret(browserSecret), Nonce: request.Nonce));
         if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
             $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
@@ -119,7 +121,7 @@ public static class TicketsApi
 
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ExchangeAsync(new ExchangeRequest(code, browserSecret, app, idempotencyKey));
         if (outcome.Value is not { } grant) return ApiProblems.From(outcome.Failure!);
-        return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt));
+        return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt, grant.IdToken));
     }
 
     private static AppCredentials? ParseBasic(string authorization)

@@ -42,6 +42,7 @@ public static class FrontEndApp
         app.MapTicketsApi();
         app.MapMiniProgramApi();
         app.MapQrCodesApi();
+        app.MapOidcApi();
         app.MapAdminApi();
         return app;
     }

@@ -358,8 +358,11 @@ public sealed class AdminApiTests(SystemFixture system)
         var backend = new HttpRequestMessage(HttpMethod.Post, "/api/tickets/exchange") { Content = JsonContent.Create(new { code }) };
         backend.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:{appSecret}")));
         var grant = (await (await system.B.SendAsync(backend)).Content.ReadFromJsonAsync<ExchangeResponse>())!;
-        var claims = system.Tokens.Validate(grant.AccessToken, DateTimeOffset.UtcNow)!.Value;
-        Assert.Equal(600, claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64());
+        var site = new RelyingParty(system.A, poolId);
+        var verified = await site.ValidateAccessTokenAsync(grant.AccessToken, await site.JwksAsync(), appId);
+        Assert.True(verified.IsValid, verified.Exception?.Message);
+        var token = (Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)verified.SecurityToken;
+        Assert.Equal(TimeSpan.FromSeconds(600), token.ValidTo - token.IssuedAt);
     }
 
     [Fact]
