@@ -55,6 +55,15 @@ public static class Api
         return http.SendAsync(request);
     }
 
+    /// <summary>Verifies an access token as a site trusting the pool would (its JWKS, audience = the app); answers its subject.</summary>
+    public static async Task<string> VerifiedSubjectAsync(HttpClient http, string poolId, string appId, string accessToken)
+    {
+        var site = new RelyingParty(http, poolId);
+        var verified = await site.ValidateAccessTokenAsync(accessToken, await site.JwksAsync(), appId);
+        Assert.True(verified.IsValid, verified.Exception?.Message);
+        return ((Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)verified.SecurityToken).Subject;
+    }
+
     /// <summary>Asserts the one JSON error shape and returns it.</summary>
     public static async Task<Problem> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {

@@ -33,7 +33,7 @@ public sealed class FailoverTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
         var grant = (await exchange.Content.ReadFromJsonAsync<ExchangeResponse>())!;
         Assert.Equal(tenant.PoolId, grant.User.PoolId);
-        Assert.Equal(grant.User.Id, system.Tokens.Validate(grant.AccessToken, DateTimeOffset.UtcNow)!.Value.GetProperty("sub").GetString());
+        Assert.Equal(grant.User.Id, await Api.VerifiedSubjectAsync(system.A, tenant.PoolId, tenant.AppId, grant.AccessToken));
         Assert.Equal(("consumed", 4), ((await Api.StatusAsync(system.A, created.TicketId)).Status, (await Api.StatusAsync(system.B, created.TicketId)).Version));
 
         // The application and its identity source came back too: a new ticket opens.

@@ -73,6 +73,14 @@ public sealed class AdminAuthenticationTests(GrainClusterFixture fixture)
     public async Task Anything_else_is_401_with_a_bearer_challenge(string? authorization) => await RefusedAsync(authorization);
 
     [Fact]
+    public void The_platform_key_hash_operators_configure_is_a_stable_format()
+    {
+        // ScanLogin:Admin:PlatformKeyHashes holds these values: changing the hash would lock every operator out.
+        Assert.Equal(Secrets.Hash("platform-key", "slp_example"), AdminAuth.HashPlatformKey("slp_example"));
+        Assert.Equal("iTWpG8bW188UmqpDMrHvXRXfcRKYfxVnPQ1PHcBLcRA", AdminAuth.HashPlatformKey("slp_example"));
+    }
+
+    [Fact]
     public async Task A_key_longer_than_256_characters_is_refused_unread()
     {
         await RefusedAsync("Bearer " + LongestKey + "k"); // its hash is even configured

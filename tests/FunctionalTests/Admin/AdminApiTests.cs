@@ -70,7 +70,7 @@ public sealed class AdminApiTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
         var grant = (await exchange.Content.ReadFromJsonAsync<ExchangeResponse>())!;
         Assert.Equal((poolId, "Mei"), (grant.User.PoolId, grant.User.Nickname));
-        Assert.Equal(appId, system.Tokens.Validate(grant.AccessToken, DateTimeOffset.UtcNow)!.Value.GetProperty("aud").GetString());
+        Assert.Equal(grant.User.Id, await Api.VerifiedSubjectAsync(system.A, poolId, appId, grant.AccessToken));
         // The operator sees the very user the login created.
         var user = Assert.Single((await platform.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{poolId}/users"))["items"]!.AsArray())!;
         Assert.Equal(grant.User.Id, user["id"]!.GetValue<string>());
