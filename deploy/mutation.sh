@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Mutation testing (Stryker.NET) of the rule files against the unit and grain tests: ticket lifecycle, exchange
 # proof, account policy, admin authorization, secrets and redaction, input validation. Each configuration in
-# tests/UnitTests/mutation/ fails (non-zero exit) below its break threshold of 80%.
-# Usage: deploy/mutation.sh [grains] [interfaces] [webfront]   (default: all three)
+# tests/UnitTests/mutation/ fails (non-zero exit) below its break threshold of 80%:
+#   rules       the pure rule files of src/Grains (lifecycle, account policy, key ring, logo validation): minutes
+#   grains      the ticket, user-pool and application grains (every mutant starts a test cluster): the slow one
+#   interfaces  ids, secrets, hashes, pool keys, secret-hiding records, statuses (src/Grains.Interfaces)
+#   webfront    admin authentication, authorization and input validation (src/WebFront/Admin)
+# Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront]   (default: all four)
 # Reports: artifacts/mutation/<name>/reports/mutation-report.html (and .json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +16,7 @@ dotnet tool restore >/dev/null
 
 root=$PWD
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(grains interfaces webfront)
+[ ${#configs[@]} -gt 0 ] || configs=(rules interfaces webfront grains)
 status=0
 scores=()
 cd tests/UnitTests

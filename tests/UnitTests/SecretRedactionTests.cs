@@ -43,6 +43,27 @@ public sealed class SecretRedactionTests
     }
 
     [Fact]
+    public void The_stored_hash_format_never_changes()
+    {
+        // Application secrets, API keys and browser secrets are stored as these hashes: a new format would lock everyone out.
+        Assert.Equal("QP789uzlc4UPU1xDWgfPySMfYMKrWsJjrX866BJ1dfI", Secrets.Hash("app-secret", "s3cret"));
+    }
+
+    [Theory]
+    [InlineData(TicketStatus.Pending, "pending", false)]
+    [InlineData(TicketStatus.Scanned, "scanned", false)]
+    [InlineData(TicketStatus.Confirmed, "confirmed", false)]
+    [InlineData(TicketStatus.Cancelled, "cancelled", true)]
+    [InlineData(TicketStatus.Rejected, "rejected", true)]
+    [InlineData(TicketStatus.Expired, "expired", true)]
+    [InlineData(TicketStatus.Consumed, "consumed", true)]
+    public void Statuses_have_one_wire_name_and_the_finished_ones_are_terminal(TicketStatus status, string wire, bool terminal)
+    {
+        Assert.Equal(wire, status.ToWireName());
+        Assert.Equal(terminal, status.IsTerminal());
+    }
+
+    [Fact]
     public void Fresh_ids_and_secrets_are_random_url_safe_and_of_fixed_length()
     {
         var ids = Enumerable.Range(0, 50).Select(_ => Secrets.NewId()).ToList();
