@@ -7,6 +7,9 @@ ensure_tools() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
   command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
+  # the Authing JS SDK tests run the official SDK in node
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   pg_bin_dir >/dev/null 2>&1 || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"

@@ -60,8 +60,9 @@ dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --url
 pids+=($!)
 
 echo "==> silo (ports $SILO_PORT/$GATEWAY_PORT)"
+# The demo page exchanges in the browser, so the demo pool turns browser exchange on (new pools have it off).
 Orleans__SiloPort=$SILO_PORT Orleans__GatewayPort=$GATEWAY_PORT \
-ScanLogin__Seed__PoolId=demo ScanLogin__Seed__AppId=demo-app ScanLogin__Seed__AppSecret="$DEMO_APP_SECRET" \
+ScanLogin__Seed__PoolId=demo ScanLogin__Seed__AppId=demo-app ScanLogin__Seed__AppSecret="$DEMO_APP_SECRET" ScanLogin__Seed__BrowserExchange=true \
 ScanLogin__Seed__AllowedOrigins__0="http://127.0.0.1:$WEB_PORT" ScanLogin__Seed__LogoPath="$PWD/deploy/demo-logo.png" \
   dotnet src/Silo/bin/Release/net10.0/ScanLogin.Silo.dll >"$state/silo.log" 2>&1 &
 pids+=($!)
@@ -91,9 +92,10 @@ ScanLogin is running.
 
 One login with curl (needs jq); paste line by line:
 
-  # PC: ask for a ticket, keep its id and browser secret
-  T=\$(curl -s -X POST $W/api/tickets -H 'content-type: application/json' -d '{"appId":"demo-app","identitySource":"wechat-scan"}')
-  ID=\$(echo "\$T" | jq -r .ticketId); SECRET=\$(echo "\$T" | jq -r .browserSecret)
+  # the site's backend: ask for a ticket (no browser Origin, so it shows the application's credentials), keep its id
+  source .run/keys.env
+  T=\$(curl -s -X POST $W/api/tickets -u "demo-app:\$DEMO_APP_SECRET" -H 'content-type: application/json' -d '{"appId":"demo-app","identitySource":"wechat-scan"}')
+  ID=\$(echo "\$T" | jq -r .ticketId)
   # PC: wait for a change (long-poll, returns at once on scan/confirm)
   curl -s "$W/api/tickets/\$ID/wait?version=1&timeout=60" &
   # phone: a WeChat user of the default mini program, and its wx.login and phone-number codes
@@ -102,9 +104,9 @@ One login with curl (needs jq); paste line by line:
   SCAN=\$(curl -s -X POST $W/api/mini-program/tickets/\$ID/scan -H 'content-type: application/json' -d "{\"loginCode\":\"\$CODE\",\"nickname\":\"Mei\"}"); echo "\$SCAN"
   PHONE=\$(curl -s -X POST $E/__emulator/phone-code -H 'content-type: application/json' -d "{\"appId\":\"wx0000000000000001\",\"openId\":\"\$OPENID\"}" | jq -r .code)
   curl -s -X POST $W/api/mini-program/tickets/\$ID/confirm -H 'content-type: application/json' -d "{\"scanToken\":\"\$(echo "\$SCAN" | jq -r .scanToken)\",\"phoneCode\":\"\$PHONE\"}"
-  # PC: the status now carries the one-time exchange code; trade it for the user, an ID token and an access token
+  # PC: the status now carries the one-time exchange code; the backend trades it for the user, an ID token and an access token
   XCODE=\$(curl -s $W/api/tickets/\$ID | jq -r .exchangeCode)
-  GRANT=\$(curl -s -X POST $W/api/tickets/exchange -H 'content-type: application/json' -H "X-Browser-Secret: \$SECRET" -d "{\"code\":\"\$XCODE\"}"); echo "\$GRANT"
+  GRANT=\$(curl -s -X POST $W/api/tickets/exchange -u "demo-app:\$DEMO_APP_SECRET" -H 'content-type: application/json' -d "{\"code\":\"\$XCODE\"}"); echo "\$GRANT"
   # a site verifies the tokens against the pool's published keys: the ID token's claims, and the JWKS
   echo "\$GRANT" | jq -r .idToken | cut -d. -f2 | tr '_-' '/+' | base64 -d 2>/dev/null; echo
   curl -s $W/oidc/demo/jwks

@@ -25,6 +25,8 @@ export SCANLOGIN_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;D
 export SCANLOGIN_TEST_REDIS="127.0.0.1:$redis_port"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The official Authing JS SDK, exactly as locked, for tests/FunctionalTests/Authing/AuthingSdkTests.cs.
+npm ci --prefix tests/AuthingSdk --no-audit --no-fund --loglevel=error
 dotnet build ScanLogin.sln -c Release -nologo -v q
 status=0
 dotnet test ScanLogin.sln -c Release --no-build --nologo 2>&1 | tee "$work/test.log" || status=$?

@@ -26,8 +26,21 @@ public static class FailureCodes
     public const string AccountCreationDisabled = "account_creation_disabled";
     public const string UserPoolNotFound = "user_pool_not_found";
     public const string OriginNotAllowed = "origin_not_allowed";
+    /// <summary>The application's credentials were needed (a server-side ticket request) and are missing or wrong.</summary>
+    public const string AppCredentialsInvalid = "app_credentials_invalid";
     public const string LogoInvalid = "logo_invalid";
     public const string ImageSizeInvalid = "image_size_invalid";
     public const string BindingRequired = "binding_required";
     public const string PhoneInUse = "phone_number_in_use";
+    public const string AccountNotFound = "account_not_found";
+    public const string UserBlocked = "user_blocked";
+    public const string UserNotFound = "user_not_found";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string AccountLocked = "account_locked";
+    public const string TooManyAttempts = "too_many_attempts";
+    public const string RegistrationDisabled = "registration_disabled";
+    public const string IdentityAlreadyBound = "identity_already_bound";
+    public const string UsernameInUse = "username_in_use";
+    public const string EmailInUse = "email_in_use";
+    public const string AccountsUnavailable = "accounts_unavailable";
 }

@@ -25,6 +25,8 @@ public static class GrainServiceCollectionExtensions
         services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
+        services.Configure<AccountOptions>(configuration.GetSection(AccountOptions.Section));
+        services.AddSingleton<PasswordHashing>();
         services.AddSingleton<LogoLibrary>();
         services.AddSingleton<AdminRecorder>();
         services.AddSingleton<PoolSigners>();

@@ -13,7 +13,8 @@ internal sealed class SeedFromConfiguration(IGrainFactory grains, IConfiguration
         var seed = configuration.GetSection(SeedOptions.Section).Get<SeedOptions>();
         if (seed?.PoolId is not { Length: > 0 } poolId) return;
 
-        await grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(new UserPoolSettings(poolId, seed.PoolName));
+        await grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(
+            new UserPoolSettings(poolId, seed.PoolName, BrowserExchangeDisabled: !seed.BrowserExchange));
         await grains.GetGrain<IApplicationGrain>(seed.AppId).SaveAsync(
             new ApplicationSettings(seed.AppId, poolId, seed.AppName, null, seed.AllowedOrigins, []), seed.AppSecret);
         var source = new IdentitySourceSettings(poolId, seed.IdentitySource, seed.IdentitySourceName, null, Enabled: true,
@@ -36,6 +37,8 @@ public sealed class SeedOptions
 
     public string? PoolId { get; set; }
     public string PoolName { get; set; } = "Demo pool";
+    /// <summary>May the creating browser exchange tickets itself (the demo page does)? Off by default, like every new pool.</summary>
+    public bool BrowserExchange { get; set; }
     public string AppId { get; set; } = "demo-app";
     public string AppName { get; set; } = "Demo site";
     public string? AppSecret { get; set; }

@@ -28,6 +28,7 @@ public static class SiloBuilder
         builder.UseOrleans(silo =>
         {
             var options = configuration.GetSection(ClusterHostOptions.Section).Get<ClusterHostOptions>() ?? new();
+            silo.AddOutgoingGrainCallFilter<ScanLogin.Grains.Interfaces.GrainKeyGuard>();
             if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             {
                 silo.UseRedisClustering(redis);

@@ -9,6 +9,11 @@ public static class DevEndpoints
     public sealed record MiniProgramBody(string? AppId, string? AppSecret);
     public sealed record UserBody(string? AppId, string? Nickname, string? PhoneNumber, string? CountryCode, string? UnionId, bool WithUnionId = false);
     public sealed record CodeBody(string? AppId, string? OpenId);
+    public sealed record FaultBody(string? Api, int? ErrCode, int? Times);
+    public sealed record AppBody(string? AppId);
+
+    /// <summary>The APIs a fault can be injected into.</summary>
+    public static readonly string[] FaultableApis = ["jscode2session", "stable_token", "getuserphonenumber", "getwxacodeunlimit"];
 
     public static IEndpointRouteBuilder MapEmulatorDevApi(this IEndpointRouteBuilder app)
     {
@@ -22,7 +27,11 @@ public static class DevEndpoints
                 "POST /__emulator/users {appId, nickname?, phoneNumber?, countryCode?, unionId?, withUnionId?}",
                 "POST /__emulator/login-code {appId, openId}  (what wx.login returns)",
                 "POST /__emulator/phone-code {appId, openId}  (what the phone-number button returns)",
-                "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)" },
+                "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)",
+                "GET /__emulator/token-requests?appId=  (access-token requests so far, answered or refused)",
+                "POST /__emulator/faults {api, errCode, times?}  (the next calls of an API answer errCode: -1 busy, 40029, 40163, 40226 high-risk, 45011 rate limit, ...)",
+                "DELETE /__emulator/faults",
+                "POST /__emulator/expire-tokens {appId}  (access tokens expire now: 42001 until refreshed)" },
         }));
 
         dev.MapPost("/mini-programs", (EmulatorState state, MiniProgramBody body) =>
@@ -42,6 +51,19 @@ public static class DevEndpoints
         });
 
         dev.MapGet("/codes", (EmulatorState state, string appId) => Results.Json(new { appId, scenes = state.ScenesOf(appId) }));
+        dev.MapGet("/token-requests", (EmulatorState state, string appId) => Results.Json(new { appId, count = state.TokenRequestsOf(appId) }));
+
+        dev.MapPost("/faults", (EmulatorState state, FaultBody body) =>
+        {
+            if (body.Api is not { } api || !FaultableApis.Contains(api)) return Problem(400, "api must be one of " + string.Join(", ", FaultableApis));
+            if (body.ErrCode is not { } code || code == 0) return Problem(400, "errCode is required and not 0");
+            if (body.Times is < 1 or > 1000) return Problem(400, "times is 1 to 1000");
+            state.AddFault(api, code, body.Times ?? 1);
+            return Results.Json(new { api, errCode = code, times = body.Times ?? 1 }, statusCode: 201);
+        });
+        dev.MapDelete("/faults", (EmulatorState state) => { state.ClearFaults(); return Results.NoContent(); });
+        dev.MapPost("/expire-tokens", (EmulatorState state, AppBody body) =>
+            body.AppId is { Length: > 0 } appId ? Results.Json(new { appId, expired = state.ExpireTokens(appId) }) : Problem(400, "appId is required"));
 
         dev.MapPost("/login-code", (EmulatorState state, CodeBody body) => Issue(state, body, CodeKind.Login));
         dev.MapPost("/phone-code", (EmulatorState state, CodeBody body) => Issue(state, body, CodeKind.Phone));

@@ -24,6 +24,8 @@ public sealed class EmulatorState(TimeProvider time)
     private readonly Dictionary<string, List<DateTimeOffset>> _forcedRefreshes = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _codeImages = [];
     private readonly Dictionary<string, List<string>> _scenes = [];
+    private readonly Dictionary<string, Queue<int>> _faults = [];
+    private readonly Dictionary<string, int> _tokenRequests = [];
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -35,6 +37,17 @@ public sealed class EmulatorState(TimeProvider time)
             _apps[appId] = secret;
             return true;
         }
+    }
+
+    /// <summary>Counts an access-token request for an AppID, answered or refused (how often a server asks WeChat).</summary>
+    public void CountTokenRequest(string? appId)
+    {
+        lock (_gate) _tokenRequests[appId ?? ""] = _tokenRequests.GetValueOrDefault(appId ?? "") + 1;
+    }
+
+    public int TokenRequestsOf(string appId)
+    {
+        lock (_gate) return _tokenRequests.GetValueOrDefault(appId);
     }
 
     /// <summary>0 when the app and secret are right, else WeChat's errcode for what is wrong.</summary>
@@ -119,6 +132,48 @@ public sealed class EmulatorState(TimeProvider time)
     public string? AppOfToken(string? token)
     {
         lock (_gate) return token is not null && _tokens.TryGetValue(token, out var e) && e.ExpiresAt > Now ? e.AppId : null;
+    }
+
+    /// <summary>Makes the next <paramref name="times"/> calls of an API answer <paramref name="errCode"/> (before touching any code or token).</summary>
+    public void AddFault(string api, int errCode, int times)
+    {
+        lock (_gate)
+        {
+            var queue = _faults.TryGetValue(api, out var q) ? q : _faults[api] = new Queue<int>();
+            for (var i = 0; i < times; i++) queue.Enqueue(errCode);
+        }
+    }
+
+    public void ClearFaults()
+    {
+        lock (_gate) _faults.Clear();
+    }
+
+    /// <summary>The errcode an API must answer now instead of working, or null.</summary>
+    public int? TakeFault(string api)
+    {
+        lock (_gate) return _faults.TryGetValue(api, out var q) && q.TryDequeue(out var code) ? code : null;
+    }
+
+    /// <summary>Ends every access token of an app now, as if its two hours had run out: calls answer 42001 until a new one is fetched.</summary>
+    public int ExpireTokens(string appId)
+    {
+        lock (_gate)
+        {
+            var mine = _tokens.Where(t => t.Value.AppId == appId).Select(t => t.Key).ToList();
+            foreach (var token in mine) _tokens[token] = (appId, Now - TimeSpan.FromSeconds(1));
+            return mine.Count;
+        }
+    }
+
+    /// <summary>0 and the AppID for a valid token; 42001 for an expired one, 40001 for anything else.</summary>
+    public (int ErrCode, string? AppId) CheckToken(string? token)
+    {
+        lock (_gate)
+        {
+            if (token is null || !_tokens.TryGetValue(token, out var e)) return (40001, null);
+            return e.ExpiresAt > Now ? (0, e.AppId) : (42001, null);
+        }
     }
 
     public bool TryCountCodeImage(string appId, string scene)

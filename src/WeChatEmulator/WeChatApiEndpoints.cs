@@ -17,6 +17,7 @@ public static class WeChatApiEndpoints
         {
             if (state.CheckApp(appid, secret) is not 0 and var appError) return Error(appError);
             if (grant_type != "authorization_code") return Error(40002, "invalid grant_type");
+            if (state.TakeFault("jscode2session") is { } fault) return Error(fault);
             var (err, user) = state.Redeem(CodeKind.Login, js_code, appid!, rateLimited: true);
             if (err != 0) return Error(err);
             return Results.Json(new SessionAnswer(user!.OpenId, Convert.ToBase64String(Guid.NewGuid().ToByteArray()), user.UnionId));
@@ -24,10 +25,12 @@ public static class WeChatApiEndpoints
 
         app.MapPost("/cgi-bin/stable_token", async (EmulatorState state, HttpRequest request) =>
         {
+            if (state.TakeFault("stable_token") is { } fault) return Error(fault);
             StableTokenBody? body;
             try { body = await JsonSerializer.DeserializeAsync<StableTokenBody>(request.Body); }
             catch (JsonException) { return Error(47001); }
             if (body is null) return Error(47001);
+            state.CountTokenRequest(body.AppId);
             if (body.GrantType != "client_credential") return Error(40002, "invalid grant_type");
             if (state.CheckApp(body.AppId, body.Secret) is not 0 and var appError) return Error(appError);
             var (err, token, expiresIn) = state.StableToken(body.AppId!, body.ForceRefresh);
@@ -36,6 +39,7 @@ public static class WeChatApiEndpoints
 
         app.MapGet("/cgi-bin/token", (EmulatorState state, string? grant_type, string? appid, string? secret) =>
         {
+            state.CountTokenRequest(appid);
             if (grant_type != "client_credential") return Error(40002, "invalid grant_type");
             if (state.CheckApp(appid, secret) is not 0 and var appError) return Error(appError);
             return Results.Json(new TokenAnswer(state.ReplaceToken(appid!), (int)EmulatorState.TokenLifetime.TotalSeconds));
@@ -43,7 +47,9 @@ public static class WeChatApiEndpoints
 
         app.MapPost("/wxa/business/getuserphonenumber", async (EmulatorState state, HttpRequest request, string? access_token) =>
         {
-            if (state.AppOfToken(access_token) is not { } appId) return Error(40001);
+            var (tokenError, appId) = state.CheckToken(access_token);
+            if (appId is null) return Error(tokenError);
+            if (state.TakeFault("getuserphonenumber") is { } fault) return Error(fault);
             PhoneBody? body;
             try { body = await JsonSerializer.DeserializeAsync<PhoneBody>(request.Body); }
             catch (JsonException) { return Error(47001); }
@@ -58,7 +64,9 @@ public static class WeChatApiEndpoints
 
         app.MapPost("/wxa/getwxacodeunlimit", async (EmulatorState state, HttpRequest request, string? access_token) =>
         {
-            if (state.AppOfToken(access_token) is not { } appId) return Error(40001);
+            var (tokenError, appId) = state.CheckToken(access_token);
+            if (appId is null) return Error(tokenError);
+            if (state.TakeFault("getwxacodeunlimit") is { } fault) return Error(fault);
             CodeBody? body;
             try { body = await JsonSerializer.DeserializeAsync<CodeBody>(request.Body); }
             catch (JsonException) { return Error(47001); }
@@ -82,6 +90,8 @@ public static class WeChatApiEndpoints
             40029 => "invalid code",
             40125 => "invalid appsecret",
             40163 => "code been used",
+            40226 => "high risk user",
+            42001 => "access_token expired",
             45009 => "reach max api daily quota limit",
             45011 => "api minute-quota reach limit, mustslower retry next minute",
             47001 => "data format error",

@@ -29,7 +29,10 @@ if (args is ["tokens", ..])
 // Run with deploy/bench.sh, which starts PostgreSQL and Redis and passes their addresses.
 var waitersMode = args is ["waiters", ..];
 if (waitersMode) args = args[1..];
-var seconds = args.Length > 0 ? int.Parse(args[0]) : 10;
+// `accounts [people] [clients] [phone]`: new accounts and returning logins per second (NewAccounts.cs).
+var accountsMode = args is ["accounts", ..];
+if (accountsMode) args = args[1..];
+var seconds = args.Length > 0 && !accountsMode ? int.Parse(args[0]) : 10;
 var concurrency = args.Length > 1 ? int.Parse(args[1]) : 64;
 var samples = args.Length > 2 ? int.Parse(args[2]) : 300;
 
@@ -67,6 +70,16 @@ await grains.GetGrain<IApplicationGrain>("bench-app").SaveAsync(new ApplicationS
 await grains.GetGrain<IIdentitySourceGrain>("bench/wechat").SaveAsync(new IdentitySourceSettings("bench", "wechat", "WeChat", null, true, false, null,
     LoginMode.LoginAndRegister, AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, ["bench-app"]), null);
 var create = new { appId = "bench-app", identitySource = "wechat" };
+// The benchmark creates tickets as the application's backend: no browser Origin, so with the application's credentials.
+http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("bench-app:secret")));
+
+if (accountsMode)
+{
+    await ScanLogin.Benchmarks.NewAccounts.RunAsync(http, grains, emulator, postgres, args);
+    await front.StopAsync();
+    await silo.StopAsync();
+    return;
+}
 
 if (waitersMode)
 {

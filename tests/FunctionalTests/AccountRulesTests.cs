@@ -67,7 +67,7 @@ public sealed class AccountRulesTests(SystemFixture system)
         Assert.Equal(existing.User!.Id, user.Id);
 
         var (stranger, _) = await ConfirmWithPhoneAsync(tenant, await system.Emulator.CreateUserAsync(phone: Phone()));
-        Assert.Equal(("rejected", "account_creation_disabled"), (stranger.Status, stranger.Reason));
+        Assert.Equal(("rejected", "account_not_found"), (stranger.Status, stranger.Reason));
         Assert.Equal((1L, 2L), await CountAsync(tenant.PoolId));
     }
 

@@ -16,9 +16,12 @@ public sealed record Problem(string? Title, int Status, string? Detail, string C
 /// <summary>Plays the browser and the phone over HTTP.</summary>
 public static class Api
 {
+    /// <summary>Creates a ticket as the application's backend: no browser Origin, so it authenticates with the app secret.</summary>
     public static async Task<TicketCreated> CreateTicketAsync(HttpClient http, Tenant tenant)
     {
-        var response = await http.PostAsJsonAsync("/api/tickets", new { appId = tenant.AppId, identitySource = Tenant.Source });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = tenant.AppId, identitySource = Tenant.Source }) };
+        request.Headers.Authorization = AppCredentials(tenant.AppId, tenant.AppSecret);
+        var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<TicketCreated>())!;
     }
@@ -63,6 +66,9 @@ public static class Api
         Assert.True(verified.IsValid, verified.Exception?.Message);
         return ((Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)verified.SecurityToken).Subject;
     }
+
+    public static System.Net.Http.Headers.AuthenticationHeaderValue AppCredentials(string appId, string appSecret) =>
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:{appSecret}")));
 
     /// <summary>Asserts the one JSON error shape and returns it.</summary>
     public static async Task<Problem> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)

@@ -95,7 +95,9 @@ public sealed class BadInputTests(SystemFixture system)
     [Fact]
     public async Task An_unknown_application_cannot_create_a_ticket()
     {
-        var response = await system.A.PostAsJsonAsync("/api/tickets", new { appId = "no-such-app", identitySource = "wechat" });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = "no-such-app", identitySource = "wechat" }) };
+        request.Headers.Authorization = Api.AppCredentials("no-such-app", "any-secret");
+        var response = await system.A.SendAsync(request);
         await Api.ProblemAsync(response, HttpStatusCode.NotFound, "application_not_found");
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
+using ScanLogin.Grains.Interfaces;
 using Xunit;
 
 namespace ScanLogin.FunctionalTests;
@@ -37,4 +38,91 @@ public sealed class ConcurrencyTests(SystemFixture system)
         await reader.ReadAsync();
         Assert.Equal((1L, 1L), (reader.GetInt64(0), reader.GetInt64(1)));
     }
+
+    [Fact]
+    public Task Two_hundred_concurrent_confirms_mixing_one_identity_one_phone_and_distinct_people_make_exactly_the_right_users() =>
+        RunMixAsync(stopASiloPartWay: false);
+
+    [Fact]
+    public Task The_same_mix_is_exact_when_a_silo_stops_part_way() => RunMixAsync(stopASiloPartWay: true);
+
+    /// <summary>
+    /// 200 confirms at once into one field-match pool: 60 by one WeChat identity, 40 by different identities sharing
+    /// one phone, 100 by distinct people. Exactly 102 users and 141 bindings must result, whoever decides them.
+    /// </summary>
+    private async Task RunMixAsync(bool stopASiloPartWay)
+    {
+        var tenant = await system.CreateTenantAsync(association: AccountAssociation.FieldMatch);
+        var suffix = Random.Shared.Next(1000, 9999).ToString();
+        var sharedPhone = "1391111" + suffix;
+        var repeated = await system.Emulator.CreateUserAsync(phone: null);
+        var samePhone = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => system.Emulator.CreateUserAsync(phone: sharedPhone)));
+        var distinct = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => system.Emulator.CreateUserAsync(phone: $"1382{suffix}{i:D3}")));
+        var people = Enumerable.Repeat(repeated, 60).Select(o => (OpenId: o, Group: "repeated"))
+            .Concat(samePhone.Select(o => (OpenId: o, Group: "phone"))).Concat(distinct.Select(o => (OpenId: o, Group: "distinct")))
+            .OrderBy(_ => Random.Shared.Next()).ToArray();
+
+        var prepared = await Task.WhenAll(people.Select(async (p, i) =>
+        {
+            var http = i % 2 == 0 ? system.A : system.B;
+            var ticket = await Api.CreateTicketAsync(http, tenant);
+            var scan = await Api.ScanOkAsync(http, ticket.TicketId, await system.Emulator.LoginCodeAsync(p.OpenId));
+            var phoneCode = p.Group == "repeated" ? null : await system.Emulator.PhoneCodeAsync(p.OpenId);
+            return (Person: p, Ticket: ticket, ScanToken: scan.ScanToken, PhoneCode: phoneCode, Http: http);
+        }));
+
+        var confirms = prepared.Select(async x =>
+        {
+            // A phone retries a confirm that failed because a silo went away; a confirm is safe to repeat.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    // A retry needs a fresh phone-number code: the first try may have used its code up.
+                    var phoneCode = attempt == 0 || x.PhoneCode is null ? x.PhoneCode : await system.Emulator.PhoneCodeAsync(x.Person.OpenId);
+                    var response = await Api.ConfirmAsync(attempt % 2 == 0 ? x.Http : Other(x.Http), x.Ticket.TicketId, x.ScanToken, phoneCode);
+                    if (response.StatusCode == HttpStatusCode.OK) return;
+                    if (!stopASiloPartWay || attempt > 20) Assert.Fail($"Confirm answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+                catch (HttpRequestException) when (stopASiloPartWay && attempt < 20)
+                {
+                }
+                await Task.Delay(200);
+            }
+        }).ToList();
+        if (stopASiloPartWay)
+        {
+            await Task.Delay(30);
+            await system.ReplaceSiloAsync(0);
+        }
+        await Task.WhenAll(confirms);
+
+        var users = await Task.WhenAll(prepared.Select(async x => (x.Person.Group, (await Logins.ExchangeAsync(system, x.Ticket)).Id)));
+        Assert.Single(users.Where(u => u.Group == "repeated").Select(u => u.Id).Distinct());
+        Assert.Single(users.Where(u => u.Group == "phone").Select(u => u.Id).Distinct());
+        Assert.Equal(100, users.Where(u => u.Group == "distinct").Select(u => u.Id).Distinct().Count());
+        Assert.Equal(102, users.Select(u => u.Id).Distinct().Count());
+
+        Assert.Equal(102, await Logins.CountAsync(system, "SELECT count(*) FROM scanlogin_users WHERE pool_id = $1", tenant.PoolId));
+        Assert.Equal(141, await Logins.CountAsync(system, "SELECT count(*) FROM scanlogin_user_identities WHERE pool_id = $1", tenant.PoolId));
+        var phoneUser = users.First(u => u.Group == "phone").Id;
+        Assert.Equal(40, await Logins.CountAsync(system, "SELECT count(*) FROM scanlogin_user_identities WHERE pool_id = $1 AND user_id = $2", tenant.PoolId, phoneUser));
+        Assert.Equal(1, await Logins.CountAsync(system, "SELECT count(*) FROM scanlogin_users WHERE pool_id = $1 AND phone = $2", tenant.PoolId, "+86" + sharedPhone));
+        // Each confirm counted once (a confirm retried across a fail-over may count twice, so only without one).
+        if (!stopASiloPartWay)
+            Assert.Equal(60, await Logins.CountAsync(system, "SELECT login_count FROM scanlogin_users WHERE pool_id = $1 AND user_id = $2",
+                tenant.PoolId, users.First(u => u.Group == "repeated").Id));
+        if (stopASiloPartWay)
+        {
+            await system.WaitFrontEndsReadyAsync();
+            return;
+        }
+        // Decided in batches, not one round trip per confirm: fewer batches than confirms, and some held many.
+        var batches = system.Logs.Lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, $@"Pool {tenant.PoolId} decided (\d+) account requests"))
+            .Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(200, batches.Sum());
+        Assert.True(batches.Count < 150 && batches.Max() >= 5, $"{batches.Count} batches, largest {batches.Max()}");
+    }
+
+    private HttpClient Other(HttpClient http) => http == system.A ? system.B : system.A;
 }

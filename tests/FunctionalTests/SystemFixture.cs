@@ -49,6 +49,12 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public NpgsqlDataSource Database { get; private set; } = null!;
 
+    /// <summary>The one browser origin the platform lets call the admin API (ScanLogin:Admin:AllowedOrigins).</summary>
+    public const string AdminConsoleOrigin = "https://console.scanlogin.test";
+
+    /// <summary>A mini-program AppID the platform lets several pools use (ScanLogin:WeChat:SharedMiniProgramAppIds).</summary>
+    public const string SharedMiniProgramAppId = "wx00000000005ba7ed";
+
     /// <summary>The platform operator's API key (the front ends know only its hash).</summary>
     public string PlatformKey { get; } = "slp_test_" + Guid.NewGuid().ToString("N");
 
@@ -83,6 +89,8 @@ public sealed class SystemFixture : IAsyncLifetime
             ["Logging:LogLevel:ScanLogin"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
+            ["ScanLogin:Admin:AllowedOrigins:0"] = AdminConsoleOrigin,
+            ["ScanLogin:WeChat:SharedMiniProgramAppIds:0"] = SharedMiniProgramAppId,
         };
 
         _settings = settings;
@@ -159,7 +167,8 @@ public sealed class SystemFixture : IAsyncLifetime
         string[]? allowedOrigins = null)
     {
         var tenant = new Tenant("pool-" + Guid.NewGuid().ToString("N")[..8], "app-" + Guid.NewGuid().ToString("N")[..8], "app-secret-" + Guid.NewGuid().ToString("N"));
-        await Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(tenant.PoolId, "Pool"));
+        await Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(
+            new UserPoolSettings(tenant.PoolId, "Pool", BrowserExchangeDisabled: false)); // these tests exchange as the creating browser
         await Grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(
             new ApplicationSettings(tenant.AppId, tenant.PoolId, "Functional test site", null, allowedOrigins ?? [], []), tenant.AppSecret);
         await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(

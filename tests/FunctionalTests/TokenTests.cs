@@ -25,7 +25,9 @@ public sealed partial class TokenTests(SystemFixture system)
     private async Task<ExchangeResponse> LoginAsync(Tenant tenant, string? phone = "", string? nonce = null)
     {
         if (phone == "") phone = "136" + Random.Shared.Next(10_000_000, 99_999_999);
-        var opened = await system.A.PostAsJsonAsync("/api/tickets", new { appId = tenant.AppId, identitySource = Tenant.Source, nonce });
+        var open = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = tenant.AppId, identitySource = Tenant.Source, nonce }) };
+        open.Headers.Authorization = Api.AppCredentials(tenant.AppId, tenant.AppSecret); // the application's backend
+        var opened = await system.A.SendAsync(open);
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
         var created = (await opened.Content.ReadFromJsonAsync<TicketCreated>())!;
         var openId = await system.Emulator.CreateUserAsync(phone: phone);

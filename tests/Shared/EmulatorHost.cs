@@ -50,9 +50,23 @@ public sealed class EmulatorHost : IAsyncDisposable
     public async Task RegisterMiniProgramAsync(string appId, string appSecret) =>
         (await Http.PostAsJsonAsync("__emulator/mini-programs", new { appId, appSecret })).EnsureSuccessStatusCode();
 
+    /// <summary>The next <paramref name="times"/> calls of a WeChat API answer <paramref name="errCode"/> (-1 busy, 40226 high-risk, 45011 ...).</summary>
+    public async Task FaultAsync(string api, int errCode, int times = 1) =>
+        (await Http.PostAsJsonAsync("__emulator/faults", new { api, errCode, times })).EnsureSuccessStatusCode();
+
+    public async Task ClearFaultsAsync() => (await Http.DeleteAsync("__emulator/faults")).EnsureSuccessStatusCode();
+
+    /// <summary>Every access token of the mini program expires now (42001 until a fresh one is fetched).</summary>
+    public async Task ExpireTokensAsync(string appId = AppId) =>
+        (await Http.PostAsJsonAsync("__emulator/expire-tokens", new { appId })).EnsureSuccessStatusCode();
+
     /// <summary>The scenes of the mini-program codes WeChat generated for an AppID.</summary>
     public async Task<string[]> ScenesAsync(string appId) =>
         (await Http.GetFromJsonAsync<Scenes>($"__emulator/codes?appId={Uri.EscapeDataString(appId)}"))!.Values;
+
+    /// <summary>How many access-token requests (answered or refused) WeChat got for an AppID.</summary>
+    public async Task<int> TokenRequestsAsync(string appId) =>
+        (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"__emulator/token-requests?appId={Uri.EscapeDataString(appId)}"))!["count"]!.GetValue<int>();
 
     private async Task<string> CodeAsync(string kind, string openId, string appId)
     {

@@ -11,7 +11,8 @@ public sealed class TicketDriver(GrainClusterFixture fixture)
     public async Task<ITicketGrain> OpenAsync(string appId)
     {
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
-        var opened = await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret)));
+        var opened = await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret),
+            new AppCredentials(appId, "app-secret")));
         Assert.True(opened.Succeeded, opened.Failure?.Message);
         return ticket;
     }

@@ -14,7 +14,8 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
     private async Task<ITicketGrain> OpenAsync(string appId)
     {
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
-        var opened = await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret)));
+        var opened = await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret),
+            new AppCredentials(appId, "app-secret")));
         Assert.True(opened.Succeeded, opened.Failure?.Message);
         return ticket;
     }
@@ -137,7 +138,7 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
         var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()), null, null));
         var outcome = await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
         Assert.Equal(TicketStatus.Rejected, outcome.Value!.Status);
-        Assert.Equal(FailureCodes.AccountCreationDisabled, outcome.Value.Reason);
+        Assert.Equal(FailureCodes.AccountNotFound, outcome.Value.Reason);
     }
 
     [Fact]
@@ -164,12 +165,13 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
         var requester = new Requester(null, null, null);
         Assert.Equal(FailureCodes.ApplicationNotFound, (await ticket.OpenAsync(new TicketOpening("no-such-app", "wechat", requester, "h"))).Failure!.Code);
-        Assert.Equal(FailureCodes.IdentitySourceNotFound, (await ticket.OpenAsync(new TicketOpening(appId, "other", requester, "h"))).Failure!.Code);
+        Assert.Equal(FailureCodes.IdentitySourceNotFound,
+            (await ticket.OpenAsync(new TicketOpening(appId, "other", requester, "h", new AppCredentials(appId, "app-secret")))).Failure!.Code);
         // The pool's source exists and is enabled, but not for this application of the same pool.
         Assert.Equal(FailureCodes.IdentitySourceNotEnabledForApp,
-            (await ticket.OpenAsync(new TicketOpening(sameCompanyApp, "wechat", requester, "h"))).Failure!.Code);
+            (await ticket.OpenAsync(new TicketOpening(sameCompanyApp, "wechat", requester, "h", new AppCredentials(sameCompanyApp, "other-secret")))).Failure!.Code);
         Assert.Equal(FailureCodes.TicketNotFound, (await ticket.GetStatusAsync()).Failure!.Code);
-        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", requester, "h"))).Succeeded);
+        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", requester, "h", new AppCredentials(appId, "app-secret")))).Succeeded);
     }
 
     [Fact]

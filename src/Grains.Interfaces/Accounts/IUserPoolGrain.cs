@@ -1,8 +1,10 @@
 namespace ScanLogin.Grains.Interfaces;
 
 /// <summary>
-/// One tenant: its settings, its operators' API keys, and its users. Serializes account creation and binding
-/// so one identity never yields two users.
+/// One tenant: its settings, its operators' API keys, and its users. The one place that decides account creation
+/// and binding, so one identity (or phone, username, email) never yields two users. Those decisions are made in
+/// batches (every request that arrives while a database round trip runs joins the next batch), and every account
+/// method interleaves, so reads and API-key checks never wait behind them.
 /// </summary>
 [Alias("ScanLogin.IUserPoolGrain")]
 public interface IUserPoolGrain : IGrainWithStringKey
@@ -41,9 +43,40 @@ public interface IUserPoolGrain : IGrainWithStringKey
     Task<bool> VerifyApiKeyAsync(string keyId, string secret);
 
     /// <summary>Finds the user behind a WeChat identity, or applies the identity source's policy for a new one.</summary>
-    [Alias("ResolveWeChatLogin")]
+    [AlwaysInterleave, Alias("ResolveWeChatLogin")]
     Task<AccountResolution> ResolveWeChatLoginAsync(WeChatLogin login);
 
-    [ReadOnly, Alias("GetUser")]
+    /// <summary>Ask-binding, existing account: checks the password of the account named by username, email or phone, then binds the identity to it.</summary>
+    [AlwaysInterleave, Alias("BindWithPassword")]
+    Task<AccountResolution> BindWithPasswordAsync(WeChatLogin login, string account, string password);
+
+    /// <summary>Ask-binding, new account: creates it (where the source allows registration) with the identity and the shared phone.</summary>
+    [AlwaysInterleave, Alias("RegisterForBinding")]
+    Task<AccountResolution> RegisterForBindingAsync(WeChatLogin login, NewAccount account);
+
+    [AlwaysInterleave, Alias("GetUser")]
     Task<UserProfile?> GetUserAsync(string userId);
+
+    /// <summary>Operators: creates (or imports) accounts; each one succeeds or fails on its own.</summary>
+    [AlwaysInterleave, Alias("CreateUsers")]
+    Task<Outcome<AccountCreation[]>> CreateUsersAsync(NewAccount[] accounts, Actor actor);
+
+    [AlwaysInterleave, Alias("GetUserRecord")]
+    Task<UserRecord?> GetUserRecordAsync(string userId);
+
+    [AlwaysInterleave, Alias("SearchUsers")]
+    Task<UserRecord[]> SearchUsersAsync(UserQuery query, int limit);
+
+    [AlwaysInterleave, Alias("SetUserBlocked")]
+    Task<Outcome<UserRecord>> SetUserBlockedAsync(string userId, bool blocked, Actor actor);
+
+    /// <summary>Deletes the user and its identities: those identities log in as new people afterwards.</summary>
+    [AlwaysInterleave, Alias("DeleteUser")]
+    Task<Outcome<bool>> DeleteUserAsync(string userId, Actor actor);
+
+    [AlwaysInterleave, Alias("ListIdentities")]
+    Task<Outcome<UserIdentityView[]>> ListIdentitiesAsync(string userId);
+
+    [AlwaysInterleave, Alias("UnbindIdentity")]
+    Task<Outcome<bool>> UnbindIdentityAsync(string userId, string subject, Actor actor);
 }

@@ -8,4 +8,7 @@ public sealed record UserProfile(
     [property: Id(2)] string? Nickname,
     [property: Id(3)] string? AvatarUrl,
     [property: Id(4)] string? Phone,
-    [property: Id(5)] DateTimeOffset CreatedAt);
+    [property: Id(5)] DateTimeOffset CreatedAt)
+{
+    public override string ToString() => $"UserProfile {{ Id = {Id}, PoolId = {PoolId}, Phone = {PhoneMask.Mask(Phone)} }}";
+}

@@ -15,6 +15,9 @@ public sealed record WeChatLogin(
 {
     /// <summary>The pool-wide identity key: the unionid spans a developer's mini programs, an openid only one.</summary>
     public string Subject => UnionId is { Length: > 0 } ? $"unionid:{UnionId}" : $"openid:{MiniProgramAppId}:{OpenId}";
+
+    /// <summary>Whatever logs this (a grain call, a ticket's state) sees the phone masked.</summary>
+    public override string ToString() => $"WeChatLogin {{ {IdentitySource}, {Subject}, Phone = {PhoneMask.Mask(Phone)}, {LoginMode}, {Association} }}";
 }
 
 /// <summary>How the pool answered a login.</summary>
@@ -25,6 +28,8 @@ public enum AccountOutcome
     Created = 1,
     Linked = 2,
     Refused = 3,
+    /// <summary>Ask-binding: the PC side must sign in to an existing account (or register one) to finish.</summary>
+    BindingRequired = 4,
 }
 
 [GenerateSerializer, Immutable, Alias("ScanLogin.AccountResolution")]

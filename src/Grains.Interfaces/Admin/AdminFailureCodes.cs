@@ -8,4 +8,6 @@ public static class AdminFailureCodes
     public const string PreconditionFailed = "precondition_failed";
     public const string ValidationFailed = "validation_failed";
     public const string NotEmpty = "not_empty";
+    /// <summary>A mini-program AppID another pool's identity source already uses.</summary>
+    public const string MiniProgramInUse = "mini_program_in_use";
 }

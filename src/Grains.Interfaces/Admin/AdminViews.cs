@@ -12,11 +12,14 @@ public sealed record PoolView(string Id, string Name, bool BrowserExchange, int 
         (int)v.Value.TokenLifetime.TotalSeconds, v.Revision, v.CreatedAt, v.UpdatedAt);
 }
 
+/// <summary><c>authingBrowserExchange</c>: whether the Authing JS SDK's browser may exchange QR tickets itself (default false).</summary>
 public sealed record ApplicationView(string AppId, string PoolId, string Name, string? LogoUrl, string[] AllowedOrigins,
-    string[] CallbackUrls, bool AppSecretSet, DateTimeOffset? AppSecretChangedAt, int Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    string[] CallbackUrls, bool AuthingBrowserExchange, bool AppSecretSet, DateTimeOffset? AppSecretChangedAt, int Revision, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
 {
     public static ApplicationView From(Versioned<ApplicationSettings> v) => new(v.Value.AppId, v.Value.PoolId, v.Value.Name, v.Value.LogoUrl,
-        v.Value.AllowedOrigins, v.Value.CallbackUrls, v.SecretChangedAt is not null, v.SecretChangedAt, v.Revision, v.CreatedAt, v.UpdatedAt);
+        v.Value.AllowedOrigins, v.Value.CallbackUrls, v.Value.AuthingBrowserExchange, v.SecretChangedAt is not null, v.SecretChangedAt, v.Revision,
+        v.CreatedAt, v.UpdatedAt);
 }
 
 public sealed record LogoView(bool Set, string? Hash);
@@ -27,6 +30,10 @@ public sealed record IdentitySourceView(string PoolId, string Identifier, string
     int Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public const string WeChatMiniProgramScan = "wechat_miniprogram_qrcode";
+
+    /// <summary>Only in a single read, never listed or audited: how the source's WeChat calls go (last error, failures in a row, next try).</summary>
+    [JsonPropertyName("wechat"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WeChatHealth? WeChat { get; init; }
 
     public static IdentitySourceView From(Versioned<IdentitySourceSettings> v) => new(v.Value.PoolId, v.Value.Identifier, WeChatMiniProgramScan,
         v.Value.DisplayName, v.Value.CallbackUrl, v.Value.Enabled, v.Value.PrivateDeployment, v.Value.MiniProgramAppId,
@@ -42,6 +49,8 @@ public static class AdminJson
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        // {"name":"a","name":"b"} (or "NAME", names being case-insensitive) is ambiguous: refuse it, never pick one.
+        options.AllowDuplicateProperties = false;
         return options;
     }
 

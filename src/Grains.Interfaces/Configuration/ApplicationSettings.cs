@@ -1,6 +1,11 @@
 namespace ScanLogin.Grains.Interfaces;
 
-/// <summary>An application of a pool. The secret is only ever held as a hash.</summary>
+/// <summary>
+/// An application of a pool. The secret is only ever held as a hash.
+/// <see cref="AuthingBrowserExchange"/>: an explicit opt-in letting the Authing JS SDK's browser exchange a QR ticket itself
+/// (POST /api/v2/qrcode/userinfo without the app secret); off, only the application's backend may. The pool's
+/// browser-exchange switch still applies on top.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ApplicationSettings")]
 public sealed record ApplicationSettings(
     [property: Id(0)] string AppId,
@@ -8,7 +13,8 @@ public sealed record ApplicationSettings(
     [property: Id(2)] string Name,
     [property: Id(3)] string? LogoUrl,
     [property: Id(4)] string[] AllowedOrigins,
-    [property: Id(5)] string[] CallbackUrls);
+    [property: Id(5)] string[] CallbackUrls,
+    [property: Id(6)] bool AuthingBrowserExchange = false);
 
 /// <summary>A new application and its secret: the only time the secret is seen.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.CreatedApplication")]

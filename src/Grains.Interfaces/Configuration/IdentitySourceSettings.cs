@@ -89,4 +89,12 @@ public interface IIdentitySourceGrain : IGrainWithStringKey
     /// <summary>The stored logo as PNG, or null.</summary>
     [ReadOnly, Alias("GetLogo")]
     Task<byte[]?> GetLogoAsync();
+
+    /// <summary>How a WeChat call for this source went: a failure (and when WeChat will next be asked), or null for a success.</summary>
+    [OneWay, Alias("ReportWeChat")]
+    Task ReportWeChatAsync(Failure? failure, DateTimeOffset? nextAttemptAt);
+
+    /// <summary>The last WeChat error and the failures since the last success, kept since this source was last loaded; null if none.</summary>
+    [ReadOnly, Alias("GetWeChatHealth")]
+    Task<WeChatHealth?> GetWeChatHealthAsync();
 }

@@ -32,6 +32,18 @@ public interface ITicketGrain : IGrainWithStringKey
     [Alias("Exchange")]
     Task<Outcome<ExchangeGrant>> ExchangeAsync(ExchangeRequest request);
 
+    /// <summary>Ask-binding: what the PC side may do with a ticket waiting for binding.</summary>
+    [AlwaysInterleave, Alias("GetBinding")]
+    Task<Outcome<BindingOffer>> GetBindingAsync(TicketHolder holder);
+
+    /// <summary>Ask-binding: binds the approved WeChat identity to the existing account the PC side signs in to.</summary>
+    [Alias("BindExisting")]
+    Task<Outcome<TicketSnapshot>> BindExistingAccountAsync(TicketHolder holder, string account, string password);
+
+    /// <summary>Ask-binding: creates a new account for the approved WeChat identity, where the source allows registration.</summary>
+    [Alias("BindNew")]
+    Task<Outcome<TicketSnapshot>> BindNewAccountAsync(TicketHolder holder, NewAccount account);
+
     /// <summary>Called by the ticket's own timer; re-checks the clock, so an early call is harmless.</summary>
     [OneWay, Alias("OnDeadline")]
     Task OnDeadlineAsync();

@@ -7,13 +7,17 @@ public sealed record Requester(
     [property: Id(1)] string? UserAgent,
     [property: Id(2)] string? Origin);
 
-/// <summary>Opens a new ticket. The browser secret arrives already hashed: the grain never sees it.</summary>
+/// <summary>
+/// Opens a new ticket. The browser secret arrives already hashed: the grain never sees it. A request without a browser
+/// Origin comes from a server, which must show the application's credentials in <see cref="App"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.TicketOpening")]
 public sealed record TicketOpening(
     [property: Id(0)] string AppId,
     [property: Id(1)] string IdentitySource,
     [property: Id(2)] Requester Requester,
     [property: Id(3)] string BrowserSecretHash,
+    [property: Id(4)] AppCredentials? App = null,
     // Id 10: clear of other new members.
     [property: Id(10)] string? Nonce = null);
 

@@ -14,7 +14,8 @@ public sealed record ScanView(
 [GenerateSerializer, Immutable, Alias("ScanLogin.ExchangeGrant")]
 public sealed record ExchangeGrant(
     [property: Id(0)] UserProfile User,
-    [property: Id(10)] IssuedTokens Tokens)
+    [property: Id(10)] IssuedTokens Tokens,
+    [property: Id(11)] string? AppId = null)
 {
     public string AccessToken => Tokens.AccessToken;
 

@@ -1,6 +1,9 @@
 namespace ScanLogin.Grains.Interfaces;
 
-/// <summary>What anyone holding the ticket id may see: never a token or a secret.</summary>
+/// <summary>
+/// What anyone holding the ticket id may see: never a token or a secret. <see cref="AppId"/> tells the front end
+/// which application's web origins may read it (CORS); it is not sent to clients.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.TicketSnapshot")]
 public sealed record TicketSnapshot(
     [property: Id(0)] string TicketId,
@@ -9,7 +12,8 @@ public sealed record TicketSnapshot(
     [property: Id(3)] DateTimeOffset? ExpiresAt,
     [property: Id(4)] ScannerProfile? Scanner,
     [property: Id(5)] string? ExchangeCode,
-    [property: Id(6)] string? Reason);
+    [property: Id(6)] string? Reason,
+    [property: Id(7)] string? AppId = null);
 
 /// <summary>The nickname and avatar the phone chose to show the PC once it scanned.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScannerProfile")]

@@ -11,6 +11,8 @@ public enum TicketStatus
     Rejected = 4,
     Expired = 5,
     Consumed = 6,
+    /// <summary>Ask-binding: the phone approved, the PC side must now sign in to (or create) the account to bind. Live, with its own deadline.</summary>
+    BindingRequired = 7,
 }
 
 public static class TicketStatusExtensions
@@ -29,6 +31,7 @@ public static class TicketStatusExtensions
         TicketStatus.Rejected => "rejected",
         TicketStatus.Expired => "expired",
         TicketStatus.Consumed => "consumed",
+        TicketStatus.BindingRequired => "binding_required",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 }

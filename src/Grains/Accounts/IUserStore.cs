@@ -1,28 +1,39 @@
 namespace ScanLogin.Grains.Accounts;
 
-/// <summary>Users and their linked identities, per pool. Only user-pool grains call it, one call at a time per pool.</summary>
+/// <summary>
+/// Users and their bound identities, per pool. Account decisions use <see cref="LookupAsync"/> and
+/// <see cref="CommitAsync"/> (one round trip, one transaction per batch); the rest serves operators and password checks.
+/// </summary>
 public interface IUserStore
 {
-    Task<UserProfile?> FindByIdentityAsync(string poolId, string subject, CancellationToken ct = default);
+    /// <summary>Every user matching any of the keys, and the users the subjects are bound to.</summary>
+    Task<AccountSnapshot> LookupAsync(string poolId, AccountKeys keys, CancellationToken ct = default);
 
-    Task<UserProfile?> FindByPhoneAsync(string poolId, string phone, CancellationToken ct = default);
+    /// <summary>Writes a batch's changes in one transaction; <see cref="AccountConflictException"/> when a unique key or a deleted user says another writer got there first.</summary>
+    Task CommitAsync(AccountChanges changes, CancellationToken ct = default);
 
-    Task<UserProfile?> GetAsync(string poolId, string userId, CancellationToken ct = default);
+    Task<StoredUser?> GetAsync(string poolId, string userId, CancellationToken ct = default);
 
-    /// <summary>Creates a user and links the identity in one step. If the identity is already linked, returns that user instead.</summary>
-    Task<UserProfile> CreateWithIdentityAsync(NewUser user, IdentityLink identity, CancellationToken ct = default);
+    /// <summary>The user whose username, email or phone is <paramref name="account"/> (already in normal form).</summary>
+    Task<StoredUser?> FindByAccountAsync(string poolId, string account, CancellationToken ct = default);
 
-    /// <summary>Links an identity to an existing user; returns the user the identity ends up linked to.</summary>
-    Task<UserProfile> LinkIdentityAsync(IdentityLink identity, string userId, CancellationToken ct = default);
+    Task<IReadOnlyList<StoredUser>> SearchAsync(string poolId, UserQuery query, int limit, CancellationToken ct = default);
 
-    /// <summary>Counts a login (last login, count); returns the user as stored.</summary>
-    Task<UserProfile?> RecordLoginAsync(string poolId, string userId, DateTimeOffset at, CancellationToken ct = default);
+    Task<IReadOnlyList<UserIdentityView>> ListIdentitiesAsync(string poolId, string userId, CancellationToken ct = default);
+
+    /// <summary>Returns the user as it was before and after, or null if there is no such user.</summary>
+    Task<(StoredUser Before, StoredUser After)?> SetBlockedAsync(string poolId, string userId, bool blocked, CancellationToken ct = default);
+
+    /// <summary>Deletes the user and its identities; returns what was deleted.</summary>
+    Task<StoredUser?> DeleteAsync(string poolId, string userId, CancellationToken ct = default);
+
+    Task<UserIdentityView?> UnbindAsync(string poolId, string userId, string subject, CancellationToken ct = default);
+
+    /// <summary>Counts a wrong password; locks the account for <paramref name="lockFor"/> when the count reaches <paramref name="limit"/>.</summary>
+    Task<StoredUser?> RecordPasswordFailureAsync(string poolId, string userId, int limit, TimeSpan lockFor, DateTimeOffset now, CancellationToken ct = default);
+
+    Task ResetPasswordFailuresAsync(string poolId, string userId, CancellationToken ct = default);
 }
 
-public sealed record NewUser(string PoolId, string UserId, string? Nickname, string? AvatarUrl, string? Phone, DateTimeOffset CreatedAt);
-
-/// <summary>A provider identity (here: WeChat) bound to a user. The subject is unique within a pool and provider.</summary>
-public sealed record IdentityLink(string PoolId, string Provider, string Subject, string IdentitySource, string OpenId, string? UnionId);
-
-/// <summary>The phone number is already another user's: the pool refuses a second account with it.</summary>
-public sealed class PhoneInUseException(string poolId) : Exception($"The phone number is already used by another user of pool {poolId}.");
+/// <summary>Another writer (another activation during a fail-over, an operator's delete) changed the keys a batch relied on.</summary>
+public sealed class AccountConflictException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,19 +1,28 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Admin;
 
 namespace ScanLogin.Grains.Accounts;
 
 /// <summary>
-/// One pool. Not reentrant: logins of the pool are resolved one at a time, which is what makes
-/// "look up, then create" safe; the store's unique keys back that up.
+/// One pool: its settings and API keys here; its accounts in UserPoolGrain.Accounts.cs (batched decisions) and
+/// UserPoolGrain.Users.cs (operators). Settings changes run one at a time; account requests interleave.
 /// </summary>
-public sealed class UserPoolGrain(
+public sealed partial class UserPoolGrain(
     [PersistentState("pool", StorageNames.Configuration)] IPersistentState<UserPoolState> state,
     IUserStore users,
+    PasswordHashing passwords,
+    IOptions<AccountOptions> accountOptions,
     AdminRecorder recorder,
     TimeProvider time,
     ILogger<UserPoolGrain> logger) : Grain, IUserPoolGrain
 {
+    private readonly IUserStore _users = users;
+    private readonly PasswordHashing _passwords = passwords;
+    private readonly AccountOptions _accountOptions = accountOptions.Value;
+    private readonly AdminRecorder _recorder = recorder;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
     private const string KeyPurpose = "pool-api-key";
     private VersionedState<UserPoolSettings> Pool => state.State.Pool;
     private string PoolId => this.GetPrimaryKeyString();
@@ -21,7 +30,7 @@ public sealed class UserPoolGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Pool.ToVersioned() is { } pool) await recorder.SyncAsync(CatalogKind.Pools, PoolId, PoolId, View(pool));
+        if (Pool.ToVersioned() is { } pool) await _recorder.SyncAsync(CatalogKind.Pools, PoolId, PoolId, View(pool));
     }
 
     Task<UserPoolSettings?> IUserPoolGrain.GetSettingsAsync() => Task.FromResult(Pool.Value);
@@ -50,11 +59,11 @@ public sealed class UserPoolGrain(
     async Task<Outcome<bool>> IUserPoolGrain.DeleteAsync(int? ifRevision, Actor actor)
     {
         if (Pool.CheckUpdate(What, ifRevision) is { } refused) return refused;
-        if (await recorder.HasChildrenAsync(PoolId))
+        if (await _recorder.HasChildrenAsync(PoolId))
             return new Failure(AdminFailureCodes.NotEmpty, $"{What} still has applications or identity sources; delete them first.");
         var before = View(Pool.ToVersioned()!);
         await state.ClearStateAsync();
-        await recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, "delete", actor, before, null);
+        await _recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, "delete", actor, before, null);
         return true;
     }
 
@@ -63,10 +72,10 @@ public sealed class UserPoolGrain(
         if (Pool.Value is null) return new Failure(AdminFailureCodes.NotFound, $"{What} does not exist.");
         var keyId = Secrets.NewId()[..12];
         var secret = Secrets.NewSecret();
-        var key = new ApiKeyView(keyId, name, time.GetUtcNow());
+        var key = new ApiKeyView(keyId, name, _time.GetUtcNow());
         state.State.ApiKeys[keyId] = new ApiKeyRecord(key, Secrets.Hash(KeyPurpose, secret));
         await state.WriteStateAsync();
-        await recorder.AuditAsync(PoolId, "create", actor, "api_key", keyId, null, key);
+        await _recorder.AuditAsync(PoolId, "create", actor, "api_key", keyId, null, key);
         return new CreatedApiKey(key, PoolApiKey.Format(PoolId, keyId, secret));
     }
 
@@ -77,7 +86,7 @@ public sealed class UserPoolGrain(
     {
         if (!state.State.ApiKeys.Remove(keyId, out var removed)) return new Failure(AdminFailureCodes.NotFound, $"API key {keyId} does not exist.");
         await state.WriteStateAsync();
-        await recorder.AuditAsync(PoolId, "delete", actor, "api_key", keyId, removed.View, null);
+        await _recorder.AuditAsync(PoolId, "delete", actor, "api_key", keyId, removed.View, null);
         return true;
     }
 
@@ -85,50 +94,13 @@ public sealed class UserPoolGrain(
         Task.FromResult(Pool.Value is not null && state.State.ApiKeys.TryGetValue(keyId, out var key)
                         && Secrets.FixedTimeEquals(key.SecretHash, Secrets.Hash(KeyPurpose, secret)));
 
-    Task<UserProfile?> IUserPoolGrain.GetUserAsync(string userId) => users.GetAsync(PoolId, userId);
-
-    async Task<AccountResolution> IUserPoolGrain.ResolveWeChatLoginAsync(WeChatLogin login)
-    {
-        var poolId = PoolId;
-        if (Pool.Value is null)
-            return new AccountResolution(AccountOutcome.Refused, null, new Failure(FailureCodes.UserPoolNotFound, $"User pool {poolId} does not exist."));
-        var linked = await users.FindByIdentityAsync(poolId, login.Subject);
-        var samePhone = linked is null && AccountPolicy.NeedsPhoneMatch(login) ? await users.FindByPhoneAsync(poolId, login.Phone!) : null;
-        var identity = new IdentityLink(poolId, "wechat", login.Subject, login.IdentitySource, login.OpenId, login.UnionId);
-        var now = time.GetUtcNow();
-
-        switch (AccountPolicy.Decide(login, linked, samePhone))
-        {
-            case AccountDecision.SignIn signIn:
-                return new AccountResolution(AccountOutcome.SignedIn, await users.RecordLoginAsync(poolId, signIn.User.Id, now) ?? signIn.User, null);
-            case AccountDecision.Link link:
-                var linkedTo = await users.LinkIdentityAsync(identity, link.User.Id);
-                logger.LogInformation("Linked a WeChat identity to user {UserId} of pool {PoolId} by phone", linkedTo.Id, poolId);
-                return new AccountResolution(AccountOutcome.Linked, await users.RecordLoginAsync(poolId, linkedTo.Id, now) ?? linkedTo, null);
-            case AccountDecision.Refuse refuse:
-                return new AccountResolution(AccountOutcome.Refused, null, refuse.Failure);
-            default:
-                try
-                {
-                    var created = await users.CreateWithIdentityAsync(
-                        new NewUser(poolId, Secrets.NewId(), login.Nickname, login.AvatarUrl, login.Phone, now), identity);
-                    logger.LogInformation("Created user {UserId} in pool {PoolId}", created.Id, poolId);
-                    return new AccountResolution(AccountOutcome.Created, await users.RecordLoginAsync(poolId, created.Id, now) ?? created, null);
-                }
-                catch (PhoneInUseException e)
-                {
-                    return new AccountResolution(AccountOutcome.Refused, null, new Failure(FailureCodes.PhoneInUse, e.Message));
-                }
-        }
-    }
-
     private async Task<Versioned<UserPoolSettings>> WriteAsync(UserPoolSettings settings, string action, Actor actor)
     {
         var before = Pool.ToVersioned() is { } old ? View(old) : null;
-        Pool.Set(settings with { PoolId = PoolId }, recorder.Now, secretChanged: false);
+        Pool.Set(settings with { PoolId = PoolId }, _recorder.Now, secretChanged: false);
         await state.WriteStateAsync();
         var after = Pool.ToVersioned()!;
-        await recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, action, actor, before, View(after));
+        await _recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, action, actor, before, View(after));
         return after;
     }
 

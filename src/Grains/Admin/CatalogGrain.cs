@@ -19,24 +19,3 @@ public sealed class CatalogGrain(ICatalogStore catalog) : Grain, ICatalogGrain
         return new Page<AuditEntry>(entries.Take(limit).ToArray(), entries.Count > limit ? Cursors.Encode(entries[limit - 1].Sequence.ToString()) : null);
     }
 }
-
-/// <summary>Opaque cursors: the last id seen, base64url-encoded so clients do not build them.</summary>
-public static class Cursors
-{
-    public static string Encode(string lastId) => Secrets.Base64Url(System.Text.Encoding.UTF8.GetBytes(lastId));
-
-    public static string? Decode(string? cursor)
-    {
-        if (string.IsNullOrEmpty(cursor)) return null;
-        try
-        {
-            var padded = cursor.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-        }
-        catch (FormatException)
-        {
-            return "\uffff"; // an unreadable cursor is past the end: an empty page, not an error
-        }
-    }
-}

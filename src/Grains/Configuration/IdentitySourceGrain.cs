@@ -17,6 +17,8 @@ public sealed class IdentitySourceGrain(
 {
     private VersionedState<IdentitySourceSettings> Source => state.State.Source;
     private string What => $"Identity source {this.GetPrimaryKeyString()}";
+    // How its WeChat calls go: in memory only, for the operator's view (the failing caller keeps this grain active).
+    private WeChatHealth? _health;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +37,7 @@ public sealed class IdentitySourceGrain(
         if (CheckPrivateDeployment(settings, miniProgramAppSecret) is { } refused) throw new ArgumentException(refused.Message, nameof(settings));
         // Seeding repeats itself at every start: a save that changes nothing writes nothing (and audits nothing).
         if (miniProgramAppSecret is null && AdminRecorder.Unchanged(Source.Value, settings with { LogoHash = Source.Value?.LogoHash })) return;
+        if (await ClaimMiniProgramAsync(settings) is { } taken) throw new ArgumentException(taken.Message, nameof(settings));
         await WriteAsync(settings, miniProgramAppSecret, Source.Value is null ? "create" : "update", Actor.System);
     }
 
@@ -62,7 +65,9 @@ public sealed class IdentitySourceGrain(
     {
         if (Source.CheckUpdate(What, ifRevision) is { } refused) return refused;
         var before = IdentitySourceView.From(Source.ToVersioned()!);
+        var usedAppId = PrivateAppIdOf(Source.Value);
         await state.ClearStateAsync();
+        await ReleaseMiniProgramAsync(usedAppId, null);
         await recorder.RecordAsync(CatalogKind.IdentitySources, before.PoolId, before.Identifier, "delete", actor, before, null);
         return true;
     }
@@ -94,6 +99,17 @@ public sealed class IdentitySourceGrain(
             : new IdentitySourceRuntime(settings, platform.Value.DefaultMiniProgramAppId, platform.Value.DefaultMiniProgramAppSecret);
     }
 
+    Task IIdentitySourceGrain.ReportWeChatAsync(Failure? failure, DateTimeOffset? nextAttemptAt)
+    {
+        var now = recorder.Now;
+        _health = failure is null
+            ? (_health ?? new WeChatHealth(null, null, null, 0, null, null)) with { ConsecutiveFailures = 0, NextAttemptAt = null, LastSuccessAt = now }
+            : new WeChatHealth(failure.Code, failure.Message, now, (_health?.ConsecutiveFailures ?? 0) + 1, nextAttemptAt, _health?.LastSuccessAt);
+        return Task.CompletedTask;
+    }
+
+    Task<WeChatHealth?> IIdentitySourceGrain.GetWeChatHealthAsync() => Task.FromResult(_health);
+
     /// <summary>Rules that need more than one field, or other grains: private deployment credentials, applications of the same pool.</summary>
     private async Task<Failure?> CheckAsync(IdentitySourceSettings settings, string? secret)
     {
@@ -101,8 +117,32 @@ public sealed class IdentitySourceGrain(
         foreach (var appId in settings.ApplicationIds.Distinct())
             if (await GrainFactory.GetGrain<IApplicationGrain>(appId).GetAsync() is not { } app || app.PoolId != settings.PoolId)
                 return new Failure(AdminFailureCodes.ValidationFailed, $"applicationIds: {appId} is not an application of pool {settings.PoolId}.");
-        return null;
+        return await ClaimMiniProgramAsync(settings);
     }
+
+    /// <summary>
+    /// A privately deployed source claims its AppID for its pool: another pool's claim refuses it (unless the platform
+    /// shares that AppID), and the platform's own mini program is for sources without private deployment.
+    /// </summary>
+    private async Task<Failure?> ClaimMiniProgramAsync(IdentitySourceSettings settings)
+    {
+        if (PrivateAppIdOf(settings) is not { } appId) return null;
+        if (appId == platform.Value.DefaultMiniProgramAppId)
+            return new Failure(AdminFailureCodes.ValidationFailed,
+                "miniProgramAppId: this is the platform's mini program; turn privateDeployment off to use it.");
+        var shared = platform.Value.SharedMiniProgramAppIds.Contains(appId, StringComparer.Ordinal);
+        var claimed = await GrainFactory.GetGrain<IWeChatAccessTokenGrain>(appId).ClaimAsync(settings.PoolId, this.GetPrimaryKeyString(), shared);
+        return claimed.Failure;
+    }
+
+    private async Task ReleaseMiniProgramAsync(string? usedAppId, string? stillUsedAppId)
+    {
+        if (usedAppId is not null && usedAppId != stillUsedAppId)
+            await GrainFactory.GetGrain<IWeChatAccessTokenGrain>(usedAppId).ReleaseAsync(this.GetPrimaryKeyString());
+    }
+
+    private static string? PrivateAppIdOf(IdentitySourceSettings? settings) =>
+        settings is { PrivateDeployment: true, MiniProgramAppId: { Length: > 0 } appId } ? appId : null;
 
     private Failure? CheckPrivateDeployment(IdentitySourceSettings settings, string? secret) =>
         settings.PrivateDeployment && (string.IsNullOrEmpty(settings.MiniProgramAppId) || (secret is null && state.State.ProtectedAppSecret is null))
@@ -113,11 +153,13 @@ public sealed class IdentitySourceGrain(
         bool keepLogoHash = true)
     {
         var before = Source.ToVersioned() is { } old ? IdentitySourceView.From(old) : null;
+        var usedAppId = PrivateAppIdOf(Source.Value);
         // The logo hash follows the stored logo, whatever the caller sent.
         var logoHash = keepLogoHash ? Source.Value?.LogoHash : settings.LogoHash;
         Source.Set(settings with { LogoHash = logoHash }, recorder.Now, secretChanged: secret is not null);
         if (secret is not null) state.State.ProtectedAppSecret = await protector.ProtectAsync(secret);
         await state.WriteStateAsync();
+        await ReleaseMiniProgramAsync(usedAppId, PrivateAppIdOf(settings));
         var after = Source.ToVersioned()!;
         await recorder.RecordAsync(CatalogKind.IdentitySources, settings.PoolId, settings.Identifier, action, actor, before, IdentitySourceView.From(after));
         return after;

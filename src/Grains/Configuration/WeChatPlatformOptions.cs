@@ -8,4 +8,10 @@ public sealed class WeChatPlatformOptions
     public string DefaultMiniProgramAppId { get; set; } = "";
 
     public string DefaultMiniProgramAppSecret { get; set; } = "";
+
+    /// <summary>
+    /// Mini-program AppIDs the platform operator lets identity sources of several pools use. Any other AppID belongs to
+    /// the first pool that configures it; either way its access token goes only to holders of a secret WeChat accepted.
+    /// </summary>
+    public string[] SharedMiniProgramAppIds { get; set; } = [];
 }

@@ -14,6 +14,9 @@ public sealed class MiniProgramCodePoolGrain(IWeChatApi wechat, IOptions<QrOptio
 {
     private readonly Queue<(string TicketId, byte[] Image)> _ready = new();
     private readonly Dictionary<string, (byte[] Image, DateTimeOffset HandedOutAt)> _handedOut = [];
+    // After consecutive failures WeChat is asked again only after an exponentially longer pause (see WeChatBackoff).
+    private int _failures;
+    private DateTimeOffset _nextAttemptAt;
     private QrOptions Options => options.Value;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -46,6 +49,7 @@ public sealed class MiniProgramCodePoolGrain(IWeChatApi wechat, IOptions<QrOptio
         foreach (var (id, handed) in _handedOut.ToList())
             if (now - handed.HandedOutAt > Options.HandedOutRetention) _handedOut.Remove(id);
 
+        if (now < _nextAttemptAt) return;
         var wanted = Math.Min(Options.CodePoolSize - _ready.Count, Options.CodesPerSecond);
         for (var i = 0; i < wanted && !ct.IsCancellationRequested; i++)
         {
@@ -53,11 +57,25 @@ public sealed class MiniProgramCodePoolGrain(IWeChatApi wechat, IOptions<QrOptio
             var generated = await GenerateAsync(ticketId);
             if (generated.Value is not { } image)
             {
-                logger.LogWarning("Could not pre-generate a mini-program code for {IdentitySource}: {Failure}", this.GetPrimaryKeyString(), generated.Failure);
-                return; // try again at the next tick
+                _failures++;
+                var pause = WeChatBackoff.After(_failures);
+                _nextAttemptAt = now + pause;
+                logger.LogWarning("Could not pre-generate a mini-program code for {IdentitySource} ({Failures} failures in a row); next try in {Pause}: {Failure}",
+                    this.GetPrimaryKeyString(), _failures, pause, generated.Failure);
+                Report(generated.Failure!, _nextAttemptAt);
+                return;
             }
+            if (_failures > 0) Report(null, null);
+            _failures = 0;
             _ready.Enqueue((ticketId, image));
         }
+    }
+
+    /// <summary>Tells the identity source how WeChat answered, so its operator sees the last error in the admin view.</summary>
+    private void Report(Failure? failure, DateTimeOffset? nextAttemptAt)
+    {
+        if (failure?.Code == FailureCodes.IdentitySourceNotFound) return;
+        _ = GrainFactory.GetGrain<IIdentitySourceGrain>(this.GetPrimaryKeyString()).ReportWeChatAsync(failure, nextAttemptAt);
     }
 
     private async Task<Outcome<byte[]>> GenerateAsync(string ticketId)

@@ -50,11 +50,16 @@ public sealed class TicketGrain(
     {
         if (Exists) return new Failure(FailureCodes.TicketExists, "A ticket with this id already exists.");
 
-        var app = await GrainFactory.GetGrain<IApplicationGrain>(opening.AppId).GetAsync();
+        var appGrain = GrainFactory.GetGrain<IApplicationGrain>(opening.AppId);
+        var app = await appGrain.GetAsync();
         if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
-        // A browser always says where the page came from; server-side callers send no Origin.
+        // A browser always says where the page came from and must be on one of the application's origins. A caller
+        // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
+        var fromServer = opening.Requester.Origin is not { Length: > 0 };
+        if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(appGrain, app, opening.App))
+            return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
         if (CheckUsable(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
 
@@ -144,7 +149,7 @@ public sealed class TicketGrain(
 
         var scanTokenHash = Secrets.Hash(ScanTokenPurpose, request.ScanToken);
         // A retried confirm (or a retry after the policy refused) gets the answer the first one got.
-        if (Ticket.Status is TicketStatus.Confirmed or TicketStatus.Rejected or TicketStatus.Consumed
+        if (Ticket.Status is TicketStatus.Confirmed or TicketStatus.Rejected or TicketStatus.Consumed or TicketStatus.BindingRequired
             && Ticket.Scanner is { } scanned && Secrets.FixedTimeEquals(scanned.ScanTokenHash, scanTokenHash))
             return Ticket.ToSnapshot();
         if (TicketLifecycle.CheckScanner(Ticket, scanTokenHash, clock.Now, "confirm") is { } notConfirmable) return notConfirmable;
@@ -169,10 +174,70 @@ public sealed class TicketGrain(
         var resolution = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).ResolveWeChatLoginAsync(login);
 
         var now = clock.Now;
-        return await CommitAsync(resolution.User is { } user
-            ? TicketLifecycle.Confirm(Ticket, scanTokenHash, user, $"{Ticket.TicketId}.{Secrets.NewSecret()}", options.Value.ExchangeWindow, now)
-            : TicketLifecycle.Reject(Ticket, scanTokenHash, resolution.Refusal?.Code ?? FailureCodes.AccountCreationDisabled, now));
+        // A store outage is not the policy's answer: the ticket stays scanned and the phone may confirm again.
+        if (resolution.Refusal is { Code: FailureCodes.AccountsUnavailable } unavailable) return unavailable;
+        return await CommitAsync(resolution switch
+        {
+            { User: { } user } => TicketLifecycle.Confirm(Ticket, scanTokenHash, user, NewExchangeCode(), options.Value.ExchangeWindow, now),
+            { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, options.Value.BindingWindow, now),
+            _ => TicketLifecycle.Reject(Ticket, scanTokenHash, resolution.Refusal?.Code ?? FailureCodes.AccountNotFound, now),
+        });
     }
+
+    async Task<Outcome<BindingOffer>> ITicketGrain.GetBindingAsync(TicketHolder holder)
+    {
+        if (!Exists) return NotFound(this.GetPrimaryKeyString());
+        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
+        var login = Ticket.PendingLogin!;
+        return new BindingOffer(Ticket.ToSnapshot(), login.LoginMode == LoginMode.LoginAndRegister, login.Phone is not null,
+            options.Value.BindingAttempts - Ticket.BindingFailures);
+    }
+
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.BindExistingAccountAsync(TicketHolder holder, string account, string password)
+    {
+        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
+        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
+
+        var resolution = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).BindWithPasswordAsync(Ticket.PendingLogin!, account, password);
+        if (resolution.Refusal is { Code: FailureCodes.InvalidCredentials or FailureCodes.AccountLocked } wrong)
+        {
+            // Counted per ticket as well as per account: one ticket cannot try passwords on many accounts.
+            var counted = await CommitAsync(TicketLifecycle.FailBinding(Ticket, options.Value.BindingAttempts, clock.Now));
+            if (counted.Value is { Status: TicketStatus.Rejected })
+                return new Failure(FailureCodes.TooManyAttempts, "Too many wrong passwords for this login; scan a new code.");
+            return wrong;
+        }
+        return await CompleteBindingAsync(resolution, passwordProven: true);
+    }
+
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.BindNewAccountAsync(TicketHolder holder, NewAccount account)
+    {
+        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
+        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
+        return await CompleteBindingAsync(await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).RegisterForBindingAsync(Ticket.PendingLogin!, account));
+    }
+
+    private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution, bool passwordProven = false)
+    {
+        if (resolution.User is not { } user) return resolution.Refusal ?? new Failure(FailureCodes.AccountNotFound, "No account was bound.");
+        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, NewExchangeCode(), options.Value.ExchangeWindow, clock.Now, passwordProven));
+    }
+
+    /// <summary>The PC side proves it holds the ticket as for an exchange, and the pool's rule on browsers applies the same way.</summary>
+    private async Task<Failure?> CheckHolderAsync(TicketHolder holder)
+    {
+        if (!await IsTicketHolderAsync(holder.BrowserSecret, holder.App))
+            return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may act on it.");
+        var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
+        if (holder.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
+            return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend act on tickets (with its app secret).");
+        return null;
+    }
+
+    private string NewExchangeCode() => $"{Ticket.TicketId}.{Secrets.NewSecret()}";
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.CancelAsync(string scanToken)
     {
@@ -190,7 +255,7 @@ public sealed class TicketGrain(
 
         if (Ticket.ExchangeCode is not { } code || !Secrets.FixedTimeEquals(code, request.ExchangeCode))
             return new Failure(FailureCodes.ExchangeCodeInvalid, "The exchange code is not valid for a confirmed ticket.");
-        if (!await IsAllowedToExchangeAsync(request))
+        if (!await IsTicketHolderAsync(request.BrowserSecret, request.App))
             return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may exchange it.");
 
         var keyHash = request.IdempotencyKey is { Length: > 0 } key ? Secrets.Hash(IdempotencyPurpose, key) : null;
@@ -298,10 +363,13 @@ public sealed class TicketGrain(
         return $"+{phone.CountryCode}{phone.PurePhoneNumber}";
     }
 
-    private async Task<bool> IsAllowedToExchangeAsync(ExchangeRequest request) => (request.BrowserSecret, request.App) switch
+    private static async Task<bool> IsTheApplicationAsync(IApplicationGrain grain, ApplicationSettings app, AppCredentials? credentials) =>
+        credentials is not null && credentials.AppId == app.AppId && await grain.VerifySecretAsync(credentials.AppSecret);
+
+    private async Task<bool> IsTicketHolderAsync(string? browserSecret, AppCredentials? app) => (browserSecret, app) switch
     {
         ({ } secret, null) => Secrets.FixedTimeEquals(Secrets.HashBrowserSecret(secret), Ticket.BrowserSecretHash),
-        (null, { } app) => app.AppId == Ticket.AppId && await GrainFactory.GetGrain<IApplicationGrain>(app.AppId).VerifySecretAsync(app.AppSecret),
+        (null, { } creds) => creds.AppId == Ticket.AppId && await GrainFactory.GetGrain<IApplicationGrain>(creds.AppId).VerifySecretAsync(creds.AppSecret),
         _ => false,
     };
 
@@ -310,9 +378,9 @@ public sealed class TicketGrain(
     {
         var user = Ticket.User!;
         var request = new TokenRequest(Ticket.AppId, user, TokenRequest.QrLoginScopes, Ticket.Nonce, Ticket.ConfirmedAt ?? clock.Now,
-            [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
+            Ticket.PasswordProven ? [TokenRequest.WeChatScanMethod, "pwd"] : [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
         var issued = await GrainFactory.GetGrain<ITokenIssuerGrain>(Ticket.PoolId).IssueTokensAsync(request, reissue);
-        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens) : issued.Failure!;
+        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens, Ticket.AppId) : issued.Failure!;
     }
 
     private ScanView ToScanView(string scanToken) =>

@@ -53,11 +53,57 @@ public static class TicketLifecycle
         };
     }
 
-    /// <summary>Scanned -> cancelled, by the user who scanned.</summary>
+    /// <summary>Scanned (or waiting for binding) -> cancelled, by the user who scanned.</summary>
     public static Outcome<TicketState> Cancel(TicketState s, string scanTokenHash, DateTimeOffset now)
     {
-        if (CheckScanner(s, scanTokenHash, now, "cancel") is { } failure) return failure;
+        var waiting = s.Status == TicketStatus.BindingRequired ? s with { Status = TicketStatus.Scanned } : s;
+        if (CheckScanner(waiting, scanTokenHash, now, "cancel") is { } failure) return failure;
         return Finish(s, TicketStatus.Cancelled, null, now);
+    }
+
+    /// <summary>Scanned -> binding required (ask-binding, new identity): keeps the approved login for the PC side to bind, until <paramref name="window"/> ends.</summary>
+    public static Outcome<TicketState> RequireBinding(TicketState s, string scanTokenHash, WeChatLogin login, TimeSpan window, DateTimeOffset now)
+    {
+        if (CheckScanner(s, scanTokenHash, now, "confirm") is { } failure) return failure;
+        return s with { Status = TicketStatus.BindingRequired, Version = s.Version + 1, PendingLogin = login, BindBy = now + window, BindingFailures = 0 };
+    }
+
+    /// <summary>Why the PC side cannot bind now, or null if it can.</summary>
+    public static Failure? CheckBinding(TicketState s, DateTimeOffset now)
+    {
+        if (IsPastDeadline(s, now)) return Expired(s);
+        return s.Status == TicketStatus.BindingRequired ? null : Illegal(s, "bind");
+    }
+
+    /// <summary>
+    /// A wrong password while binding: counted on the ticket (no new version, nothing the watchers need); the
+    /// <paramref name="maxAttempts"/>-th ends the ticket rejected with <c>too_many_attempts</c>.
+    /// </summary>
+    public static Outcome<TicketState> FailBinding(TicketState s, int maxAttempts, DateTimeOffset now)
+    {
+        if (CheckBinding(s, now) is { } failure) return failure;
+        var failures = s.BindingFailures + 1;
+        return failures >= maxAttempts
+            ? Finish(s, TicketStatus.Rejected, FailureCodes.TooManyAttempts, now) with { BindingFailures = failures }
+            : s with { BindingFailures = failures };
+    }
+
+    /// <summary>Binding required -> confirmed: the identity is bound to (or created as) this user; exchange as for any login.</summary>
+    public static Outcome<TicketState> CompleteBinding(TicketState s, UserProfile user, string exchangeCode, TimeSpan exchangeWindow, DateTimeOffset now,
+        bool passwordProven = false)
+    {
+        if (CheckBinding(s, now) is { } failure) return failure;
+        return s with
+        {
+            Status = TicketStatus.Confirmed,
+            Version = s.Version + 1,
+            User = user,
+            ExchangeCode = exchangeCode,
+            ExchangeBy = now + exchangeWindow,
+            ConfirmedAt = now,
+            PasswordProven = passwordProven,
+            PendingLogin = null,
+        };
     }
 
     /// <summary>Scanned -> rejected: the pool's policy refused the login, for the given reason code.</summary>
@@ -101,7 +147,11 @@ public static class TicketLifecycle
     }
 
     private static TicketState Finish(TicketState s, TicketStatus status, string? reason, DateTimeOffset now) =>
-        s with { Status = status, Version = s.Version + 1, Reason = reason, FinishedAt = now, ExchangeCode = status == TicketStatus.Consumed ? s.ExchangeCode : null };
+        s with
+        {
+            Status = status, Version = s.Version + 1, Reason = reason, FinishedAt = now, PendingLogin = null,
+            ExchangeCode = status == TicketStatus.Consumed ? s.ExchangeCode : null,
+        };
 
     private static bool SameUser(Scanner? a, Scanner b) => a is not null && a.OpenId == b.OpenId;
 

@@ -30,12 +30,21 @@ public sealed record TicketState
     [Id(30)] public DateTimeOffset? ConfirmedAt { get; init; }
     /// <summary>The PC site's nonce, echoed in the ID token so the site can tie the token to its own session.</summary>
     [Id(31)] public string? Nonce { get; init; }
+    /// <summary>A ticket waiting for binding must be bound (or a new account made) before this instant. (Ids 40-42 keep clear of other new fields.)</summary>
+    [Id(40)] public DateTimeOffset? BindBy { get; init; }
+    /// <summary>The approved WeChat login waiting to be bound; dropped when the ticket moves on.</summary>
+    [Id(41)] public WeChatLogin? PendingLogin { get; init; }
+    /// <summary>Wrong passwords tried on this ticket while binding.</summary>
+    [Id(42)] public int BindingFailures { get; init; }
+    /// <summary>The binding signed in to an existing account with its password: the tokens' amr says so.</summary>
+    [Id(43)] public bool PasswordProven { get; init; }
 
     /// <summary>The instant the current phase ends: the next move the clock can force.</summary>
     public DateTimeOffset? Deadline => Status switch
     {
         TicketStatus.Pending or TicketStatus.Scanned => ConfirmBy,
         TicketStatus.Confirmed => ExchangeBy,
+        TicketStatus.BindingRequired => BindBy,
         _ => null,
     };
 
@@ -46,7 +55,8 @@ public sealed record TicketState
         Deadline,
         Scanner is null ? null : new ScannerProfile(Scanner.Nickname, Scanner.AvatarUrl),
         Status == TicketStatus.Confirmed ? ExchangeCode : null,
-        Reason);
+        Reason,
+        AppId);
 }
 
 /// <summary>The WeChat user who scanned; later moves must come from the same one.</summary>

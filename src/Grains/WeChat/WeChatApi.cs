@@ -59,6 +59,7 @@ public static class WeChatErrorCodes
     public const int CodeUsed = 40163;
     public const int IpNotWhitelisted = 40164;
     public const int HighRiskUser = 40226;
+    public const int AccessTokenExpired = 42001;
     public const int PageInvalid = 41030;
     public const int QuotaReached = 45009;
     public const int RateLimited = 45011;

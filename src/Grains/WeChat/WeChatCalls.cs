@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ScanLogin.Grains.WeChat;
 
-/// <summary>Calls that need the mini program's access token: fetched from its cluster-wide grain, refreshed once if WeChat calls it stale.</summary>
+/// <summary>
+/// Calls that need the mini program's access token: fetched from its cluster-wide grain, refreshed once (and the call
+/// tried again) if WeChat calls it invalid (40001) or expired (42001); a busy WeChat is retried as in <see cref="WeChatFailures"/>.
+/// </summary>
 public static class WeChatCalls
 {
     public static async Task<Outcome<T>> WithAccessTokenAsync<T>(IGrainFactory grains, IdentitySourceRuntime source,
@@ -16,9 +19,10 @@ public static class WeChatCalls
             if (token.Value is null) return token.Failure!;
             try
             {
-                return await call(token.Value);
+                var current = token.Value;
+                return await WeChatFailures.RetryWhileBusyAsync(() => call(current), logger);
             }
-            catch (WeChatApiException e) when (e.ErrCode == WeChatErrorCodes.InvalidCredential && attempt == 0)
+            catch (WeChatApiException e) when (e.ErrCode is WeChatErrorCodes.InvalidCredential or WeChatErrorCodes.AccessTokenExpired && attempt == 0)
             {
                 stale = token.Value;
             }

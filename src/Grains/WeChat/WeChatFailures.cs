@@ -5,16 +5,40 @@ namespace ScanLogin.Grains.WeChat;
 /// <summary>Turns what went wrong talking to WeChat into the product's failure codes.</summary>
 public static class WeChatFailures
 {
+    /// <summary>Pauses before the second and third try when WeChat answers -1 (busy): bounded, about 0.3 s in all.</summary>
+    public static readonly TimeSpan[] BusyBackoff = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)];
+
     /// <summary>Runs a WeChat call; WeChat errors and network trouble come back as a <see cref="Failure"/>.</summary>
     public static async Task<Outcome<T>> CallAsync<T>(Func<Task<T>> call, ILogger logger)
     {
         try
         {
-            return await call();
+            return await RetryWhileBusyAsync(call, logger);
         }
         catch (Exception e) when (IsWeChatTrouble(e))
         {
             return Map(e, logger);
+        }
+    }
+
+    /// <summary>
+    /// WeChat documents -1 as "system busy, try again": try up to <see cref="BusyBackoff"/>.Length more times, with a
+    /// growing pause and some jitter, then let the -1 through (it maps to wechat_unavailable).
+    /// </summary>
+    public static async Task<T> RetryWhileBusyAsync<T>(Func<Task<T>> call, ILogger logger)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (WeChatApiException e) when (e.ErrCode == WeChatErrorCodes.Busy && attempt < BusyBackoff.Length)
+            {
+                var pause = BusyBackoff[attempt] + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 25));
+                logger.LogInformation("WeChat was busy ({ErrMsg}); trying again in {Pause} ms", e.ErrMsg, (int)pause.TotalMilliseconds);
+                await Task.Delay(pause);
+            }
         }
     }
 

@@ -20,6 +20,9 @@ public sealed class AdminOptions
 
     /// <summary>Hashes of the accepted platform keys (see <see cref="AdminAuth.HashPlatformKey"/>); several allow rotation.</summary>
     public string[] PlatformKeyHashes { get; set; } = [];
+
+    /// <summary>Browser origins allowed to call the admin API cross-origin (CORS). None by default: operators' tools call it from servers.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }
 
 /// <summary>Bearer API keys, stored hashed and compared in constant time.</summary>
@@ -29,19 +32,24 @@ public static class AdminAuth
 
     public static string HashPlatformKey(string key) => Secrets.Hash("platform-key", key);
 
-    /// <summary>An endpoint filter for the admin group: 401 without a valid key, the operator in the request otherwise.</summary>
-    public static async ValueTask<object?> RequireOperatorAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var found = await AuthenticateAsync(http);
-        if (found is null)
+    /// <summary>
+    /// Authenticates every request under /admin/v1 before anything else happens to it: 401 without a valid key, before
+    /// the body is read, the route is matched or the content type is looked at; the operator in the request otherwise.
+    /// </summary>
+    public static IApplicationBuilder UseAdminAuthentication(this IApplicationBuilder app) =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin/v1"), admin => admin.Use(async (http, next) =>
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Send a platform or pool API key as Authorization: Bearer <key>.");
-        }
-        http.Items[ItemKey] = found;
-        return await next(context);
-    }
+            var found = await AuthenticateAsync(http);
+            if (found is null)
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                await ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Send a platform or pool API key as Authorization: Bearer <key>.")
+                    .ExecuteAsync(http);
+                return;
+            }
+            http.Items[ItemKey] = found;
+            await next(http);
+        }));
 
     public static Operator GetOperator(this HttpContext http) => (Operator)http.Items[ItemKey]!;
 
@@ -52,7 +60,7 @@ public static class AdminAuth
         var key = header["Bearer ".Length..].Trim();
         if (key.Length is 0 or > 256) return null;
 
-        if (PoolApiKey.TryParse(key, out var poolId, out var keyId, out var secret))
+        if (PoolApiKey.TryParse(key, out var poolId, out var keyId, out var secret) && GrainKeys.IsSafe(poolId))
         {
             var valid = await http.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IUserPoolGrain>(poolId).VerifyApiKeyAsync(keyId, secret);
             return valid ? new Operator(new Actor("pool-key", keyId), poolId) : null;

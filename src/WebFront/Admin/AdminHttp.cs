@@ -62,6 +62,8 @@ public static class AdminHttp
 
     public static ProblemHttpResult BadLimit() => ApiProblems.Invalid("limit", $"1 to {MaxPageSize}.");
 
+    public static ProblemHttpResult BadCursor() => ApiProblems.Invalid("cursor", "The nextCursor of a previous page, unchanged.");
+
     /// <summary>A listing page: the rows' JSON as stored, and the cursor of the next page.</summary>
     public static IResult Page(Page<CatalogRow> page)
     {

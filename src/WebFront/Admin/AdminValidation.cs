@@ -40,7 +40,8 @@ public sealed partial class AdminValidation
     public void Url(string field, string? value, bool required = false)
     {
         if (value is null) { if (required) Fail(field, "Required."); return; }
-        if (value.Length > 2048 || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || !IsSecureOrLoopback(uri) || !string.IsNullOrEmpty(uri.UserInfo))
+        if (value.Length > 2048 || !Grains.Interfaces.GrainKeys.IsSafeText(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            || !IsSecureOrLoopback(uri) || !string.IsNullOrEmpty(uri.UserInfo))
             Fail(field, "An absolute https URL (http only for loopback), at most 2048 characters, without credentials.");
     }
 
@@ -50,7 +51,8 @@ public sealed partial class AdminValidation
         if (values is null) return;
         if (values.Length > MaxListEntries) Fail(field, $"At most {MaxListEntries} entries.");
         foreach (var value in values)
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !IsSecureOrLoopback(uri) || uri.GetLeftPart(UriPartial.Authority) != value)
+            if (!Grains.Interfaces.GrainKeys.IsSafeText(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || !IsSecureOrLoopback(uri)
+                || uri.GetLeftPart(UriPartial.Authority) != value)
                 Fail(field, $"'{Clip(value)}' is not an origin like https://shop.example.com (http only for loopback, no path or trailing slash).");
     }
 

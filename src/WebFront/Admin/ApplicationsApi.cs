@@ -6,7 +6,7 @@ namespace ScanLogin.WebFront.Admin;
 /// <summary>Applications of a pool: name, logo, allowed origins (CORS and ticket creation), callback URLs, and a rotatable secret.</summary>
 public static class ApplicationsApi
 {
-    public sealed record ApplicationRequest(string? Name, string? LogoUrl, string[]? AllowedOrigins, string[]? CallbackUrls);
+    public sealed record ApplicationRequest(string? Name, string? LogoUrl, string[]? AllowedOrigins, string[]? CallbackUrls, bool? AuthingBrowserExchange = null);
     public sealed record ApplicationCreated(ApplicationView Application, string AppSecret);
 
     public static RouteGroupBuilder MapApplicationsApi(this RouteGroupBuilder admin)
@@ -16,7 +16,7 @@ public static class ApplicationsApi
             .WithSummary("Create an application; its secret is shown only in this answer").Produces<ApplicationCreated>(201);
         apps.MapGet("/", ListAsync).WithName("ListApplications");
         apps.MapGet("/{appId}", GetAsync).WithName("GetApplication").Produces<ApplicationView>();
-        apps.MapPatch("/{appId}", UpdateAsync).WithName("UpdateApplication").WithSummary("Change fields; send If-Match with the ETag").Produces<ApplicationView>();
+        apps.MapPatch("/{appId}", UpdateAsync).WithName("UpdateApplication").Accepts<JsonObject>("application/json").WithSummary("Change fields; send If-Match with the ETag").Produces<ApplicationView>();
         apps.MapPost("/{appId}/secret", RotateAsync).WithName("RotateApplicationSecret")
             .WithSummary("Replace the secret; the new one is shown only in this answer").Produces<ApplicationCreated>();
         apps.MapDelete("/{appId}", DeleteAsync).WithName("DeleteApplication");
@@ -28,7 +28,8 @@ public static class ApplicationsApi
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         if (Validate(request) is { IsValid: false } invalid) return AdminHttp.Invalid(invalid);
         var appId = Secrets.NewId();
-        var settings = new ApplicationSettings(appId, poolId, request.Name!.Trim(), request.LogoUrl, request.AllowedOrigins ?? [], request.CallbackUrls ?? []);
+        var settings = new ApplicationSettings(appId, poolId, request.Name!.Trim(), request.LogoUrl, request.AllowedOrigins ?? [], request.CallbackUrls ?? [],
+            request.AuthingBrowserExchange ?? false);
         var created = await cluster.GetGrain<IApplicationGrain>(appId).CreateAsync(settings, http.GetOperator().Actor);
         if (created.Value is not { } app) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.Versioned(http, app.Application.Revision, new ApplicationCreated(ApplicationView.From(app.Application), app.AppSecret),
@@ -38,6 +39,7 @@ public static class ApplicationsApi
     private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
+        if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Applications, poolId, cursor, size));
     }
@@ -45,15 +47,16 @@ public static class ApplicationsApi
     private static async Task<IResult> GetAsync(string poolId, string appId, HttpContext http, IClusterClient cluster) =>
         await FindAsync(poolId, appId, http, cluster) is { } app ? AdminHttp.Versioned(http, app.Revision, ApplicationView.From(app)) : AdminHttp.NotFound();
 
-    private static async Task<IResult> UpdateAsync(string poolId, string appId, JsonObject patch, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> UpdateAsync(string poolId, string appId, MergePatch patch, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, appId, http, cluster) is not { } app) return AdminHttp.NotFound();
-        var current = new ApplicationRequest(app.Value.Name, app.Value.LogoUrl, app.Value.AllowedOrigins, app.Value.CallbackUrls);
-        if (Patches.Apply(current, patch, out var request) is { } unreadable) return unreadable;
+        var current = new ApplicationRequest(app.Value.Name, app.Value.LogoUrl, app.Value.AllowedOrigins, app.Value.CallbackUrls, app.Value.AuthingBrowserExchange);
+        if (Patches.Apply(current, patch.Fields, out var request) is { } unreadable) return unreadable;
         if (Validate(request) is { IsValid: false } invalid) return AdminHttp.Invalid(invalid);
         var updated = await cluster.GetGrain<IApplicationGrain>(appId).UpdateAsync(
-            app.Value with { Name = request.Name!.Trim(), LogoUrl = request.LogoUrl, AllowedOrigins = request.AllowedOrigins ?? [], CallbackUrls = request.CallbackUrls ?? [] },
+            app.Value with { Name = request.Name!.Trim(), LogoUrl = request.LogoUrl, AllowedOrigins = request.AllowedOrigins ?? [], CallbackUrls = request.CallbackUrls ?? [],
+                AuthingBrowserExchange = request.AuthingBrowserExchange ?? false },
             ifRevision ?? app.Revision, http.GetOperator().Actor);
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, ApplicationView.From(v)) : AdminHttp.Problem(updated.Failure!);
     }

@@ -37,7 +37,7 @@ public static class IdentitySourcesApi
                              "\"loginMode\":\"login_and_register\",\"accountAssociation\":\"field_match\",\"ticketLifetimeSeconds\":120,\"applicationIds\":[\"...\"]}");
         sources.MapGet("/", ListAsync).WithName("ListIdentitySources");
         sources.MapGet("/{identifier}", GetAsync).WithName("GetIdentitySource").Produces<IdentitySourceView>();
-        sources.MapPatch("/{identifier}", UpdateAsync).WithName("UpdateIdentitySource")
+        sources.MapPatch("/{identifier}", UpdateAsync).WithName("UpdateIdentitySource").Accepts<JsonObject>("application/json")
             .WithSummary("Change fields (not the identifier); send If-Match with the ETag").Produces<IdentitySourceView>();
         sources.MapDelete("/{identifier}", DeleteAsync).WithName("DeleteIdentitySource")
             .WithSummary("Delete: new tickets stop at once, live ones can no longer be confirmed");
@@ -62,16 +62,18 @@ public static class IdentitySourcesApi
     private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
+        if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.IdentitySources, poolId, cursor, size));
     }
 
     private static async Task<IResult> GetAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster) =>
         await FindAsync(poolId, identifier, http, cluster) is { } source
-            ? AdminHttp.Versioned(http, source.Revision, IdentitySourceView.From(source))
+            ? AdminHttp.Versioned(http, source.Revision,
+                IdentitySourceView.From(source) with { WeChat = await Grain(cluster, poolId, identifier).GetWeChatHealthAsync() })
             : AdminHttp.NotFound();
 
-    private static async Task<IResult> UpdateAsync(string poolId, string identifier, JsonObject patch, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> UpdateAsync(string poolId, string identifier, MergePatch patch, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, identifier, http, cluster) is not { } source) return AdminHttp.NotFound();
@@ -79,7 +81,7 @@ public static class IdentitySourcesApi
         var current = new IdentitySourceRequest(s.Identifier, s.DisplayName, s.CallbackUrl, s.Enabled, s.PrivateDeployment, s.MiniProgramAppId, null,
             LoginModes.First(m => m.Value == s.LoginMode).Key, Associations.First(a => a.Value == s.Association).Key,
             (int)s.TicketLifetime.TotalSeconds, s.ApplicationIds);
-        if (Patches.Apply(current, patch, out var request) is { } unreadable) return unreadable;
+        if (Patches.Apply(current, patch.Fields, out var request) is { } unreadable) return unreadable;
         if (request.Identifier != identifier)
         {
             var immutable = new AdminValidation();

@@ -36,7 +36,8 @@ public static class PoolsApi
         validation.Name("name", request.Name, 100);
         validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
-        var settings = new UserPoolSettings(id, request.Name!.Trim(), request.BrowserExchange == false,
+        // Browser exchange is off unless asked for: then only the application's backend (its secret) turns a code into a token.
+        var settings = new UserPoolSettings(id, request.Name!.Trim(), BrowserExchangeDisabled: request.BrowserExchange != true,
             request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds);
         var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(settings, op.Actor);
         if (created.Value is not { } pool) return AdminHttp.Problem(created.Failure!);
@@ -46,6 +47,7 @@ public static class PoolsApi
     private static async Task<IResult> ListAsync(HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
+        if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
         var op = http.GetOperator();
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Pools, op.PoolId, cursor, size));
     }

@@ -27,9 +27,16 @@ public static class ApiProblems
     {
         FailureCodes.TicketNotFound or FailureCodes.ApplicationNotFound or FailureCodes.IdentitySourceNotFound
             or FailureCodes.UserPoolNotFound => StatusCodes.Status404NotFound,
-        FailureCodes.TicketExists or FailureCodes.InvalidTransition or FailureCodes.AlreadyScanned
-            or FailureCodes.AlreadyExchanged or FailureCodes.WeChatCodeUsed or FailureCodes.PhoneInUse => StatusCodes.Status409Conflict,
+        AdminFailureCodes.MiniProgramInUse or FailureCodes.TicketExists or FailureCodes.InvalidTransition or FailureCodes.AlreadyScanned
+            or FailureCodes.AlreadyExchanged or FailureCodes.WeChatCodeUsed or FailureCodes.PhoneInUse
+            or FailureCodes.UsernameInUse or FailureCodes.EmailInUse or FailureCodes.IdentityAlreadyBound => StatusCodes.Status409Conflict,
+        FailureCodes.UserNotFound => StatusCodes.Status404NotFound,
+        FailureCodes.InvalidCredentials => StatusCodes.Status401Unauthorized,
+        FailureCodes.AccountLocked or FailureCodes.TooManyAttempts => StatusCodes.Status429TooManyRequests,
+        FailureCodes.AccountsUnavailable => StatusCodes.Status503ServiceUnavailable,
+        FailureCodes.AccountNotFound or FailureCodes.UserBlocked or FailureCodes.RegistrationDisabled => StatusCodes.Status403Forbidden,
         FailureCodes.TicketExpired => StatusCodes.Status410Gone,
+        FailureCodes.AppCredentialsInvalid => StatusCodes.Status401Unauthorized,
         FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.IdentitySourceDisabled
             or FailureCodes.IdentitySourceNotEnabledForApp or FailureCodes.AccountCreationDisabled
             or FailureCodes.WeChatUserBlocked or FailureCodes.BindingRequired or FailureCodes.OriginNotAllowed => StatusCodes.Status403Forbidden,

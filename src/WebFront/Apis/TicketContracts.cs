@@ -37,9 +37,13 @@ public sealed record UserView(string Id, string PoolId, string? Nickname, string
 /// <summary>The phone scanned the code: the login code comes from wx.login; nickname and avatar are what the user chose to share.</summary>
 public sealed record ScanTicketRequest(string? LoginCode, string? Nickname, string? AvatarUrl);
 
-/// <summary>What the phone shows before the user approves: who asks, from where.</summary>
+/// <summary>
+/// What the phone shows before the user approves: which application asks, from which web origin (null when the
+/// application's own backend created the ticket with its secret) and which IP address, so the mini program can warn
+/// when the page showing the code is not the application's site.
+/// </summary>
 public sealed record ScanResponse(TicketView Ticket, string ScanToken, string AppName, string IdentitySourceName,
-    string? RequesterIp, string? RequesterUserAgent, DateTimeOffset RequestedAt);
+    string? RequesterIp, string? RequesterUserAgent, DateTimeOffset RequestedAt, string? RequesterOrigin);
 
 /// <summary>The phone approves; the phone code comes from the mini program's phone-number button.</summary>
 public sealed record ConfirmTicketRequest(string? ScanToken, string? PhoneCode);

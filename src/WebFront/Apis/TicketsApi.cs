@@ -20,7 +20,9 @@ public static class TicketsApi
     {
         var api = app.MapGroup("/api/tickets").WithTags("Tickets").RequireCors(BrowserCors.PolicyName);
         api.MapPost("/", CreateTicketAsync).WithName("CreateTicket")
-            .WithSummary("Create a QR ticket for an application and identity source");
+            .WithSummary("Create a QR ticket for an application and identity source")
+            .WithDescription("From a browser page on one of the application's allowed origins, or from the application's backend " +
+                             "(no Origin) with `Authorization: Basic base64(appId:appSecret)`.");
         api.MapGet("/{ticketId}", GetTicketAsync).WithName("GetTicket")
             .WithSummary("Read a ticket's status (for clients that only poll)");
         api.MapGet("/{ticketId}/wait", WaitForTicketAsync).WithName("WaitForTicket")
@@ -30,57 +32,84 @@ public static class TicketsApi
             .Produces<TicketView>(contentType: "text/event-stream");
         api.MapPost("/exchange", ExchangeAsync).WithName("ExchangeTicket")
             .WithSummary("Trade a confirmed ticket's one-time code for the user, an ID token and an access token")
-            .WithDescription("Prove the right to exchange with the creating browser's `X-Browser-Secret` header, or with the application's " +
-                             "credentials as `Authorization: Basic base64(appId:appSecret)`. Send an `Idempotency-Key` to make a retry " +
+            .WithDescription("Prove the right to exchange with the application's credentials as `Authorization: Basic base64(appId:appSecret)`, " +
+                             "or, where the pool allows browser exchange (off by default), the creating browser's `X-Browser-Secret`. Send an `Idempotency-Key` to make a retry " +
                              "return the same answer; any other second exchange is refused.");
         return app;
     }
 
     private static async Task<Results<Created<TicketCreated>, ProblemHttpResult>> CreateTicketAsync(
-        CreateTicketRequest request, HttpContext http, IClusterClient cluster, TicketIds ids)
+        CreateTicketRequest request, HttpContext http, IClusterClient cluster, TicketIds ids, BrowserOrigins cors)
     {
-        if (request.AppId is not { Length: > 0 and <= 64 }) return ApiProblems.Invalid("appId", "Required, at most 64 characters.");
-        if (request.IdentitySource is not { Length: > 0 and < 32 }) return ApiProblems.Invalid("identitySource", "Required, fewer than 32 characters.");
+        if (request.AppId is not { Length: > 0 and <= 64 } appId || !Identifiers.IsAppId(appId))
+            return ApiProblems.Invalid("appId", "Required: an application id, 1 to 64 letters, digits, '-' or '_'.");
+        if (request.IdentitySource is not { Length: > 0 and < 32 } identitySource || !Identifiers.IsIdentifier(identitySource))
+            return ApiProblems.Invalid("identitySource", "Required: an identifier, fewer than 32 lowercase letters, digits or '-'.");
         if (request.Nonce is { } nonce && (nonce.Length is 0 or > 256 || nonce.Any(c => c is < '!' or > '~')))
             return ApiProblems.Invalid("nonce", "1 to 256 printable ASCII characters, no spaces.");
+        await cors.AllowForAsync(http, appId);
+        // A browser always says where the page came from. Without an Origin the caller is a server, and a server must
+        // prove it is the application: otherwise anyone could show the application's QR code on a page of their own.
+        var origin = Truncate(http.Request.Headers.Origin.ToString(), 256);
+        var app = ParseBasic(http.Request.Headers.Authorization.ToString());
+        if (origin is null && app is null)
+            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
+                "A ticket requested without a browser Origin needs the application's credentials: Authorization: Basic base64(appId:appSecret).");
 
-        var ticketId = await ids.NewAsync(request.AppId, request.IdentitySource);
+        var ticketId = await ids.NewAsync(appId, identitySource);
         var browserSecret = Secrets.NewSecret();
-        var requester = new Requester(
-            http.Connection.RemoteIpAddress?.ToString(),
-            Truncate(http.Request.Headers.UserAgent.ToString(), 512),
-            Truncate(http.Request.Headers.Origin.ToString(), 256));
-        var opened = await cluster.GetGrain<ITicketGrain>(ticketId)
-            .OpenAsync(new TicketOpening(request.AppId, request.IdentitySource, requester, Secrets.HashBrowserSecret(browserSecret), Nonce: request.Nonce));
+        var opened = await OpenTicketAsync(ticketId, appId, identitySource, browserSecret, app, http, cluster, request.Nonce);
         if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
             $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
     }
 
-    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, IClusterClient cluster)
+    /// <summary>
+    /// Opens a ticket for whoever sent this request (its IP, user agent and Origin go to the ticket; a server without an
+    /// Origin shows the application's credentials); every API that creates tickets goes through here, so the ticket grain
+    /// applies the same rules to all of them.
+    /// </summary>
+    internal static Task<Outcome<TicketSnapshot>> OpenTicketAsync(string ticketId, string appId, string identitySource, string browserSecret,
+        AppCredentials? app, HttpContext http, IClusterClient cluster, string? nonce = null)
+    {
+        var origin = Truncate(http.Request.Headers.Origin.ToString(), 256);
+        var requester = new Requester(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);
+        return cluster.GetGrain<ITicketGrain>(ticketId)
+            .OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret), app, nonce));
+    }
+
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, HttpContext http, IClusterClient cluster,
+        BrowserOrigins cors)
     {
         if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
-        return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+        if (outcome.Value is not { } s) return ApiProblems.From(outcome.Failure!);
+        await cors.AllowForAsync(http, s.AppId);
+        return TypedResults.Ok(TicketView.From(s));
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> WaitForTicketAsync(
-        string ticketId, TicketFeed feed, CancellationToken ct, int version = 0, double? timeout = null)
+        string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, CancellationToken ct, int version = 0, double? timeout = null)
     {
         if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
         if (version < 0) return ApiProblems.Invalid("version", "Must be zero or more.");
-        if (timeout is < 0 or > 60) return ApiProblems.Invalid("timeout", "Seconds, from 0 to 60.");
+        // Written so that NaN fails too: every comparison with NaN is false.
+        if (timeout is { } seconds && !(seconds >= 0 && seconds <= MaxWait.TotalSeconds)) return ApiProblems.Invalid("timeout", "Seconds, from 0 to 60.");
         var outcome = await feed.WaitAsync(ticketId, version, timeout is { } t ? TimeSpan.FromSeconds(t) : DefaultWait, ct);
-        return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+        if (outcome.Value is not { } s) return ApiProblems.From(outcome.Failure!);
+        await cors.AllowForAsync(http, s.AppId);
+        return TypedResults.Ok(TicketView.From(s));
     }
 
     private static async Task<Results<ServerSentEventsResult<TicketView>, ProblemHttpResult>> StreamTicketAsync(
-        string ticketId, TicketFeed feed, CancellationToken ct, [FromHeader(Name = "Last-Event-ID")] int? lastEventId = null)
+        string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, CancellationToken ct,
+        [FromHeader(Name = "Last-Event-ID")] int? lastEventId = null)
     {
         if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
         // Answer 404 before the stream starts, while a status code can still be sent.
         var first = await feed.WaitAsync(ticketId, -1, TimeSpan.Zero, ct);
         if (first.Value is not { } current) return ApiProblems.From(first.Failure!);
+        await cors.AllowForAsync(http, current.AppId);
         return TypedResults.ServerSentEvents(StreamAsync(feed, current, lastEventId ?? 0, ct));
     }
 
@@ -107,8 +136,9 @@ public static class TicketsApi
     }
 
     private static async Task<Results<Ok<ExchangeResponse>, ProblemHttpResult>> ExchangeAsync(
-        ExchangeTicketRequest request, HttpRequest http, IClusterClient cluster)
+        ExchangeTicketRequest request, HttpContext context, IClusterClient cluster, BrowserOrigins cors)
     {
+        var http = context.Request;
         if (request.Code is not { Length: > 0 and <= 128 } code || code.Split('.') is not [var ticketId, _] || !Secrets.IsWellFormedId(ticketId))
             return ApiProblems.Invalid("code", "The exchange code from a confirmed ticket's status.");
         var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 } s ? s : null;
@@ -121,10 +151,11 @@ public static class TicketsApi
 
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ExchangeAsync(new ExchangeRequest(code, browserSecret, app, idempotencyKey));
         if (outcome.Value is not { } grant) return ApiProblems.From(outcome.Failure!);
+        await cors.AllowForAsync(context, grant.AppId);
         return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt, grant.IdToken));
     }
 
-    private static AppCredentials? ParseBasic(string authorization)
+    internal static AppCredentials? ParseBasic(string authorization)
     {
         if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
         try

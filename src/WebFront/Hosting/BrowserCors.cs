@@ -1,17 +1,22 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Admin;
 
 namespace ScanLogin.WebFront.Hosting;
 
 /// <summary>
-/// CORS for the browser-facing ticket API: an origin is allowed when some application lists it among its allowed
-/// web origins (remembered for a short while). Which application a request belongs to is checked later by the
-/// ticket itself: creation refuses an origin its application does not allow, and images answer only their own.
+/// The CORS policies, by name. "browser" (the ticket API) answers only preflights, for an origin some application
+/// lists: a preflight carries no body and no ticket, so it cannot know more. The actual responses then carry CORS
+/// headers only for the origins of the ticket's own application (<see cref="BrowserOrigins"/>), so one tenant listing
+/// an origin opens nothing of another tenant. "admin" allows only the origins the platform configured in
+/// ScanLogin:Admin:AllowedOrigins (none by default). Every other endpoint has no CORS at all.
 /// </summary>
-public sealed class BrowserCors(IClusterClient cluster, TimeProvider time) : ICorsPolicyProvider
+public sealed class BrowserCors(IClusterClient cluster, TimeProvider time, IOptionsMonitor<AdminOptions> admin) : ICorsPolicyProvider
 {
     public const string PolicyName = "browser";
+    public const string AdminPolicyName = "admin";
     private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(30);
     private static readonly string[] RequestHeaders =
     [
@@ -25,10 +30,19 @@ public sealed class BrowserCors(IClusterClient cluster, TimeProvider time) : ICo
     public async Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
     {
         var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length is 0 or > 256 || !await IsAllowedAsync(origin)) return null;
-        var policy = new CorsPolicyBuilder().WithOrigins(origin).AllowCredentials().WithMethods("GET", "POST")
-            .WithHeaders(RequestHeaders).WithExposedHeaders("ETag", "Location").SetPreflightMaxAge(TimeSpan.FromMinutes(10)).Build();
-        return policy;
+        if (origin.Length is 0 or > 256) return null;
+        switch (policyName)
+        {
+            case PolicyName when Preflights.IsPreflight(context.Request) && await IsAllowedAsync(origin):
+                return new CorsPolicyBuilder().WithOrigins(origin).AllowCredentials().WithMethods("GET", "POST")
+                    .WithHeaders(RequestHeaders).WithExposedHeaders("ETag", "Location").SetPreflightMaxAge(TimeSpan.FromMinutes(10)).Build();
+            case AdminPolicyName when admin.CurrentValue.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase):
+                return new CorsPolicyBuilder().WithOrigins(origin).WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+                    .WithHeaders("authorization", "content-type", "if-match").WithExposedHeaders("ETag", "Location")
+                    .SetPreflightMaxAge(TimeSpan.FromMinutes(10)).Build();
+            default:
+                return null;
+        }
     }
 
     private async Task<bool> IsAllowedAsync(string origin)
@@ -40,4 +54,52 @@ public sealed class BrowserCors(IClusterClient cluster, TimeProvider time) : ICo
         _origins[origin] = (allowed, now + RememberFor);
         return allowed;
     }
+}
+
+/// <summary>
+/// CORS on an actual ticket-API response, decided per request: the request's origin must be one of the allowed web
+/// origins of the application the ticket (or the new ticket) belongs to. Applications' origins are remembered briefly.
+/// </summary>
+public sealed class BrowserOrigins(IClusterClient cluster, TimeProvider time)
+{
+    private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, (string[] Origins, DateTimeOffset Until)> _apps = new();
+
+    /// <summary>Adds the CORS headers when the request's Origin is allowed for <paramref name="appId"/>; otherwise none.</summary>
+    public async Task AllowForAsync(HttpContext http, string? appId)
+    {
+        http.Response.Headers.Vary = "Origin";
+        var origin = http.Request.Headers.Origin.ToString();
+        if (origin.Length is 0 or > 256 || appId is null || !GrainKeys.IsSafe(appId)) return;
+        if (!(await OriginsOfAsync(appId)).Contains(origin, StringComparer.OrdinalIgnoreCase)) return;
+        var headers = http.Response.Headers;
+        headers.AccessControlAllowOrigin = origin;
+        headers.AccessControlAllowCredentials = "true";
+        headers.AccessControlExposeHeaders = "ETag, Location";
+    }
+
+    private async Task<string[]> OriginsOfAsync(string appId)
+    {
+        var now = time.GetUtcNow();
+        if (_apps.TryGetValue(appId, out var known) && known.Until > now) return known.Origins;
+        var origins = (await cluster.GetGrain<IApplicationGrain>(appId).GetAsync())?.AllowedOrigins ?? [];
+        if (_apps.Count > 10_000) _apps.Clear();
+        _apps[appId] = (origins, now + RememberFor);
+        return origins;
+    }
+}
+
+/// <summary>A CORS preflight never reaches an endpoint: the CORS middleware answers the allowed ones, this the rest.</summary>
+public static class Preflights
+{
+    public static bool IsPreflight(HttpRequest request) =>
+        HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method");
+
+    /// <summary>Place right after UseCors: a preflight still here was not allowed; answer it without CORS headers and stop.</summary>
+    public static IApplicationBuilder UsePreflightStop(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        if (!IsPreflight(http.Request)) return next(http);
+        http.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    });
 }

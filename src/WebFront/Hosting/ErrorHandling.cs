@@ -1,3 +1,4 @@
+using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 
 namespace ScanLogin.WebFront.Hosting;
@@ -6,7 +7,7 @@ namespace ScanLogin.WebFront.Hosting;
 public static class ErrorHandling
 {
     public static IServiceCollection AddJsonProblems(this IServiceCollection services) =>
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        services.AddSingleton<IProblemDetailsWriter, JsonProblemWriter>().AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
             context.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeOf(status));
@@ -20,6 +21,7 @@ public static class ErrorHandling
     public static int StatusOf(Exception exception) => exception switch
     {
         BadHttpRequestException bad => bad.StatusCode,
+        UnsafeGrainKeyException => StatusCodes.Status400BadRequest,
         OrleansException or TimeoutException => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.Apis.Authing;
 using ScanLogin.WebFront.Push;
 
 namespace ScanLogin.WebFront.Hosting;
@@ -17,7 +18,11 @@ public static class FrontEndApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            k.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals());
+        });
         builder.AddClusterClient();
         builder.Services.AddJsonProblems();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
@@ -27,13 +32,18 @@ public static class FrontEndApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TicketFeed>();
         builder.Services.AddSingleton<TicketIds>();
+        builder.Services.AddSingleton<BrowserOrigins>();
+        builder.Services.AddSingleton<AuthingSources>();
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
+        app.UseEdgeGuard();
         app.UseCors();
+        app.UsePreflightStop();
+        app.UseAdminAuthentication();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -41,7 +51,9 @@ public static class FrontEndApp
         app.MapHealthApi();
         app.MapTicketsApi();
         app.MapMiniProgramApi();
+        app.MapBindingApi();
         app.MapQrCodesApi();
+        app.MapAuthingQrApi();
         app.MapOidcApi();
         app.MapAdminApi();
         return app;
@@ -65,6 +77,7 @@ public static class FrontEndApp
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
             }
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            client.AddOutgoingGrainCallFilter<GrainKeyGuard>();
             // Learn about replaced silos within seconds, not the default minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });

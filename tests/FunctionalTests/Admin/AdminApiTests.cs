@@ -253,9 +253,9 @@ public sealed class AdminApiTests(SystemFixture system)
     [Fact]
     public async Task Tickets_need_an_enabled_source_associated_with_the_app_and_an_allowed_origin()
     {
-        var (platform, poolId, appId, _) = await PoolWithAppAsync(["https://shop.example.com"]);
-        var other = (await platform.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{poolId}/applications", new { name = "Other" }, HttpStatusCode.Created))
-            ["application"]!["appId"]!.GetValue<string>();
+        var (platform, poolId, appId, appSecret) = await PoolWithAppAsync(["https://shop.example.com"]);
+        var otherApp = await platform.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{poolId}/applications", new { name = "Other" }, HttpStatusCode.Created);
+        var other = otherApp["application"]!["appId"]!.GetValue<string>();
         var sources = $"/admin/v1/pools/{poolId}/identity-sources";
         await platform.OkAsync(HttpMethod.Post, sources, Source("scan", appId), HttpStatusCode.Created);
 
@@ -263,6 +263,7 @@ public sealed class AdminApiTests(SystemFixture system)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = app, identitySource = "scan" }) };
             if (origin is not null) request.Headers.Add("Origin", origin);
+            else request.Headers.Authorization = Api.AppCredentials(app, appSecret); // a server-side caller: no Origin, the app's secret
             return await system.A.SendAsync(request);
         }
 
@@ -282,7 +283,10 @@ public sealed class AdminApiTests(SystemFixture system)
         Assert.Null(await Preflight("https://evil.example.com"));
         Assert.Equal(HttpStatusCode.Created, (await Create(appId)).StatusCode); // a server-side caller sends no Origin
         await Api.ProblemAsync(await Create(appId, "https://evil.example.com"), HttpStatusCode.Forbidden, "origin_not_allowed");
-        await Api.ProblemAsync(await Create(other), HttpStatusCode.Forbidden, "identity_source_not_enabled_for_application");
+        var otherSecret = otherApp["appSecret"]!.GetValue<string>();
+        var forOther = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = other, identitySource = "scan" }) };
+        forOther.Headers.Authorization = Api.AppCredentials(other, otherSecret);
+        await Api.ProblemAsync(await system.A.SendAsync(forOther), HttpStatusCode.Forbidden, "identity_source_not_enabled_for_application");
 
         var live = (await (await Create(appId)).Content.ReadFromJsonAsync<TicketCreated>())!;
         var scan = await Api.ScanOkAsync(system.B, live.TicketId, await system.Emulator.LoginCodeAsync(await system.Emulator.CreateUserAsync(phone: null)));
@@ -408,6 +412,8 @@ public sealed class AdminApiTests(SystemFixture system)
         Assert.Equal("Shop", (await again.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{poolId}"))["name"]!.GetValue<string>());
         Assert.Single((await again.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{poolId}/applications"))["items"]!.AsArray());
         Assert.True(await system.Grains.GetGrain<ScanLogin.Grains.Interfaces.IApplicationGrain>(appId).VerifySecretAsync(secret));
-        Assert.Equal(HttpStatusCode.Created, (await system.A.PostAsJsonAsync("/api/tickets", new { appId, identitySource = "kept" })).StatusCode);
+        var create = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId, identitySource = "kept" }) };
+        create.Headers.Authorization = Api.AppCredentials(appId, secret);
+        Assert.Equal(HttpStatusCode.Created, (await system.A.SendAsync(create)).StatusCode);
     }
 }

@@ -14,7 +14,7 @@ public sealed class TicketImageTests(GrainClusterFixture fixture)
     private async Task<ITicketGrain> OpenAsync(string appId)
     {
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
-        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester(null, null, null), "h"))).Succeeded);
+        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester(null, null, null), "h", new AppCredentials(appId, "app-secret")))).Succeeded);
         return ticket;
     }
 
@@ -86,7 +86,7 @@ public sealed class TicketImageTests(GrainClusterFixture fixture)
         var ticketId = await pool.TakeAsync();
         Assert.Contains(ticketId, await fixture.Emulator.ScenesAsync(miniProgram)); // WeChat made this code with scene = ticket id
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(ticketId);
-        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester(null, null, null), "h"))).Succeeded);
+        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester(null, null, null), "h", new AppCredentials(appId, "app-secret")))).Succeeded);
 
         var image = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 400))).Value!;
         using var bitmap = SKBitmap.Decode(image.Content);

@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Hosting;
+
+namespace ScanLogin.WebFront.Apis;
+
+/// <summary>
+/// Ask-binding, the PC side: once the phone approved a WeChat identity the pool does not know, the ticket waits in
+/// <c>binding_required</c>; the page holding it (proven as for an exchange) signs in to an existing account or
+/// creates one, and the ticket becomes <c>confirmed</c> for the usual exchange.
+/// </summary>
+public static partial class BindingApi
+{
+    public static IEndpointRouteBuilder MapBindingApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/tickets/{ticketId}/binding").WithTags("Ask binding").RequireCors(BrowserCors.PolicyName);
+        api.MapGet("/", GetOfferAsync).WithName("GetBindingOffer")
+            .WithSummary("What the PC side may do with a ticket in `binding_required`: sign in, and whether it may register");
+        api.MapPost("/existing", BindExistingAsync).WithName("BindExistingAccount")
+            .WithSummary("Sign in to an existing account of the pool (username, email or phone + password) and bind the WeChat identity to it")
+            .WithDescription("Prove the right to the ticket as for an exchange: `X-Browser-Secret`, or `Authorization: Basic base64(appId:appSecret)`. " +
+                             "Wrong passwords are limited per account (it locks for a while) and per ticket (it ends `rejected`, `too_many_attempts`).");
+        api.MapPost("/new", BindNewAsync).WithName("BindNewAccount")
+            .WithSummary("Create a new account with the WeChat identity (and its shared phone), where the identity source allows registration");
+        return app;
+    }
+
+    private static async Task<Results<Ok<BindingOfferView>, ProblemHttpResult>> GetOfferAsync(string ticketId, HttpRequest http, IClusterClient cluster)
+    {
+        if (Check(ticketId, http, out var holder) is { } bad) return bad;
+        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).GetBindingAsync(holder!);
+        if (outcome.Value is not { } offer) return ApiProblems.From(outcome.Failure!);
+        return TypedResults.Ok(new BindingOfferView(TicketView.From(offer.Ticket), SignIn: true, offer.CanRegister, offer.PhoneShared, offer.AttemptsLeft));
+    }
+
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> BindExistingAsync(string ticketId, BindExistingRequest request,
+        HttpRequest http, IClusterClient cluster)
+    {
+        if (Check(ticketId, http, out var holder) is { } bad) return bad;
+        if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
+            return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
+        if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
+        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindExistingAccountAsync(holder!, account, password);
+        return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+    }
+
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> BindNewAsync(string ticketId, BindNewRequest request,
+        HttpRequest http, IClusterClient cluster)
+    {
+        if (Check(ticketId, http, out var holder) is { } bad) return bad;
+        if (request.Username is { } username && !UsernamePattern().IsMatch(username))
+            return ApiProblems.Invalid("username", "3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        if (request.Email is { } email && !IsEmail(email)) return ApiProblems.Invalid("email", "An email address, at most 254 characters.");
+        if (request.Password is { } password && password.Length is < 8 or > 128) return ApiProblems.Invalid("password", "8 to 128 characters.");
+        if (request.Password is not null && request.Username is null && request.Email is null)
+            return ApiProblems.Invalid("username", "A password needs a username or an email to sign in with.");
+        if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
+            return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
+        var account = new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password);
+        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindNewAccountAsync(holder!, account);
+        return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+    }
+
+    /// <summary>The ticket id and exactly one proof of holding it, as the exchange asks.</summary>
+    private static ProblemHttpResult? Check(string ticketId, HttpRequest http, out TicketHolder? holder)
+    {
+        holder = null;
+        if (!Secrets.IsWellFormedId(ticketId)) return TicketsApi.MalformedId();
+        var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 and <= 128 } s ? s : null;
+        var app = TicketsApi.ParseBasic(http.Headers.Authorization.ToString());
+        if ((browserSecret is null) == (app is null))
+            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
+                "Send exactly one of X-Browser-Secret or Authorization: Basic base64(appId:appSecret).");
+        holder = new TicketHolder(browserSecret, app);
+        return null;
+    }
+
+    internal static bool IsEmail(string value) =>
+        value.Length <= 254 && !value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) && value.IndexOf('@') is > 0 and var at && at < value.Length - 3
+        && value.IndexOf('.', at) > at + 1 && value.Count(c => c == '@') == 1;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")]
+    internal static partial Regex UsernamePattern();
+}
+
+/// <summary>What the PC side may do: sign in to an existing account always; register only where the identity source allows it.</summary>
+public sealed record BindingOfferView(TicketView Ticket, bool SignIn, bool Register, bool PhoneShared, int AttemptsLeft);
+
+/// <summary>An existing account: its username, email or phone number (with country code, like +8613800138000), and its password.</summary>
+public sealed record BindExistingRequest(string? Account, string? Password);
+
+/// <summary>A new account. All optional: without a username or email it is a WeChat-only account (with the phone WeChat shared).</summary>
+public sealed record BindNewRequest(string? Username, string? Email, string? Password, string? Nickname);

@@ -1,0 +1,37 @@
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Apis;
+
+namespace ScanLogin.WebFront.Hosting;
+
+/// <summary>
+/// Refuses, before any handler runs, a route value or query value that carries a control character or a lone
+/// surrogate: every id in a route becomes a grain key or a database parameter, and none may carry one.
+/// (Kestrel itself refuses %00 in the path; this covers %01 to %1F, %7F, C1 controls and the query.)
+/// </summary>
+public static class EdgeGuard
+{
+    public static IApplicationBuilder UseEdgeGuard(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (FindUnsafe(http) is { } where)
+        {
+            await ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.Malformed,
+                $"The {where} carries a control character or an invalid character.").ExecuteAsync(http);
+            return;
+        }
+        await next(http);
+    });
+
+    private static string? FindUnsafe(HttpContext http)
+    {
+        if (!GrainKeys.IsSafeText(http.Request.Path.Value)) return "path";
+        foreach (var (name, value) in http.Request.RouteValues)
+            if (value is string text && !GrainKeys.IsSafeText(text)) return $"route value '{name}'";
+        foreach (var (name, values) in http.Request.Query)
+        {
+            if (!GrainKeys.IsSafeText(name)) return "query";
+            foreach (var value in values)
+                if (!GrainKeys.IsSafeText(value)) return $"query parameter '{name}'";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ScanLogin.FunctionalTests.Admin;
+using ScanLogin.Tests.Shared;
+using Xunit;
+
+namespace ScanLogin.FunctionalTests.Hardening;
+
+/// <summary>
+/// A WeChat AppID is public. Another tenant naming it must neither take it over nor spend its owner's quota through
+/// the cached access token; and a source whose WeChat calls keep failing slows down and tells its operator why.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class MiniProgramOwnershipTests(SystemFixture system)
+{
+    private const string Secret = "0123456789abcdef0123456789abcdef";
+    private const string WrongSecret = "ffffffffffffffffffffffffffffffff";
+
+    private sealed record Pool(AdminClient Admin, string PoolId, string AppId, string AppSecret)
+    {
+        public string Sources => $"/admin/v1/pools/{PoolId}/identity-sources";
+    }
+
+    private async Task<Pool> PoolAsync()
+    {
+        var admin = new AdminClient(system.Operator(system.PlatformKey));
+        var poolId = "pool-" + Guid.NewGuid().ToString("N")[..10];
+        await admin.OkAsync(HttpMethod.Post, "/admin/v1/pools", new { id = poolId, name = "Shop" }, HttpStatusCode.Created);
+        var app = await admin.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{poolId}/applications", new { name = "Shop web" }, HttpStatusCode.Created);
+        return new Pool(admin, poolId, app["application"]!["appId"]!.GetValue<string>(), app["appSecret"]!.GetValue<string>());
+    }
+
+    private static object PrivateSource(string identifier, string appId, string wxAppId, string secret) => new
+    {
+        identifier, displayName = "WeChat", privateDeployment = true, miniProgramAppId = wxAppId, miniProgramAppSecret = secret,
+        applicationIds = new[] { appId },
+    };
+
+    private async Task<TicketCreated> TicketAsync(Pool pool, string identifier)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = pool.AppId, identitySource = identifier }) };
+        request.Headers.Authorization = Api.AppCredentials(pool.AppId, pool.AppSecret);
+        var response = await system.A.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<TicketCreated>())!;
+    }
+
+    [Fact]
+    public async Task A_mini_program_belongs_to_the_first_pool_that_configures_it()
+    {
+        var wxAppId = "wx" + Guid.NewGuid().ToString("N")[..16];
+        await system.Emulator.RegisterMiniProgramAsync(wxAppId, Secret);
+        var owner = await PoolAsync();
+        var other = await PoolAsync();
+
+        await owner.Admin.OkAsync(HttpMethod.Post, owner.Sources, PrivateSource("scan", owner.AppId, wxAppId, Secret), HttpStatusCode.Created);
+        await owner.Admin.OkAsync(HttpMethod.Post, owner.Sources, PrivateSource("scan-2", owner.AppId, wxAppId, Secret), HttpStatusCode.Created);
+        await other.Admin.ProblemAsync(HttpMethod.Post, other.Sources, PrivateSource("scan", other.AppId, wxAppId, WrongSecret),
+            HttpStatusCode.Conflict, "mini_program_in_use");
+        // Not by switching an existing source over either.
+        await other.Admin.OkAsync(HttpMethod.Post, other.Sources, new { identifier = "plain", displayName = "WeChat", applicationIds = new[] { other.AppId } },
+            HttpStatusCode.Created);
+        await other.Admin.ProblemAsync(HttpMethod.Patch, $"{other.Sources}/plain",
+            new { privateDeployment = true, miniProgramAppId = wxAppId, miniProgramAppSecret = WrongSecret }, HttpStatusCode.Conflict, "mini_program_in_use");
+        // The platform's own mini program serves every pool, but only through sources without private deployment.
+        var platformApp = await other.Admin.ProblemAsync(HttpMethod.Post, other.Sources, PrivateSource("mine", other.AppId, EmulatorHost.AppId, WrongSecret),
+            HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(platformApp["errors"]!["miniProgramAppId"]);
+
+        // Once the owner's sources stop using it, the AppID is free.
+        await owner.Admin.OkAsync(HttpMethod.Delete, $"{owner.Sources}/scan", expected: HttpStatusCode.NoContent);
+        await other.Admin.ProblemAsync(HttpMethod.Post, other.Sources, PrivateSource("scan", other.AppId, wxAppId, Secret), HttpStatusCode.Conflict, "mini_program_in_use");
+        await owner.Admin.OkAsync(HttpMethod.Patch, $"{owner.Sources}/scan-2", new { privateDeployment = false, miniProgramAppId = (string?)null });
+        await other.Admin.OkAsync(HttpMethod.Post, other.Sources, PrivateSource("scan", other.AppId, wxAppId, Secret), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_shared_mini_program_never_lends_its_access_token_to_a_wrong_secret()
+    {
+        var wxAppId = SystemFixture.SharedMiniProgramAppId;
+        await system.Emulator.RegisterMiniProgramAsync(wxAppId, Secret);
+        var owner = await PoolAsync();
+        var borrower = await PoolAsync();
+        await owner.Admin.OkAsync(HttpMethod.Post, owner.Sources, PrivateSource("scan", owner.AppId, wxAppId, Secret), HttpStatusCode.Created);
+        await borrower.Admin.OkAsync(HttpMethod.Post, borrower.Sources, PrivateSource("scan", borrower.AppId, wxAppId, WrongSecret), HttpStatusCode.Created);
+
+        var owned = await TicketAsync(owner, "scan");
+        Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync($"/api/tickets/{owned.TicketId}/qr.png")).StatusCode); // the token is cached now
+        var borrowed = await TicketAsync(borrower, "scan");
+        await Api.ProblemAsync(await system.A.GetAsync($"/api/tickets/{borrowed.TicketId}/qr.png"), HttpStatusCode.BadGateway, "wechat_misconfigured");
+        Assert.DoesNotContain(borrowed.TicketId, await system.Emulator.ScenesAsync(wxAppId));
+    }
+
+    [Fact]
+    public async Task A_source_whose_wechat_calls_keep_failing_backs_off_and_shows_its_last_error()
+    {
+        var wxAppId = "wx" + Guid.NewGuid().ToString("N")[..16];
+        await system.Emulator.RegisterMiniProgramAsync(wxAppId, Secret);
+        var pool = await PoolAsync();
+        await pool.Admin.OkAsync(HttpMethod.Post, pool.Sources, PrivateSource("scan", pool.AppId, wxAppId, WrongSecret), HttpStatusCode.Created);
+        await TicketAsync(pool, "scan"); // wakes the source's pool of pre-generated codes, which keeps asking WeChat
+
+        JsonNode? health = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            health = (await pool.Admin.OkAsync(HttpMethod.Get, $"{pool.Sources}/scan"))["wechat"];
+            if (health?["consecutiveFailures"]?.GetValue<int>() >= 3) break;
+            await Task.Delay(250);
+        }
+        Assert.NotNull(health);
+        Assert.Equal("wechat_misconfigured", health["lastErrorCode"]!.GetValue<string>());
+        Assert.Contains("40125", health["lastErrorMessage"]!.GetValue<string>());
+        var failures = health["consecutiveFailures"]!.GetValue<int>();
+        Assert.True(failures >= 3, $"{failures} failures");
+        // The pause doubles: after the third failure in a row the next try is at least 4 s away (not every second, forever).
+        var pause = health["nextAttemptAt"]!.GetValue<DateTimeOffset>() - health["lastErrorAt"]!.GetValue<DateTimeOffset>();
+        Assert.True(pause >= TimeSpan.FromSeconds(3.5), $"pause {pause} after {failures} failures");
+        Assert.True(await system.Emulator.TokenRequestsAsync(wxAppId) <= failures + 1, "WeChat was asked more often than the failures reported");
+    }
+}
