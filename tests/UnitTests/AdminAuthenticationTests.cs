@@ -1,5 +1,5 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Interfaces;
@@ -16,9 +16,10 @@ public sealed class AdminAuthenticationTests(GrainClusterFixture fixture)
     private const string OldPlatformKey = "slp_platform_key_before_rotation";
     private static readonly string LongestKey = new('k', 256);
 
-    private async Task<(object? Result, HttpContext Http)> CallAsync(string? authorization)
+    private async Task<(bool Passed, HttpContext Http)> CallAsync(string? authorization)
     {
         var services = new ServiceCollection()
+            .AddLogging()
             .AddSingleton<IClusterClient>(fixture.Cluster.Client)
             .AddSingleton(Options.Create(new AdminOptions
             {
@@ -26,26 +27,32 @@ public sealed class AdminAuthenticationTests(GrainClusterFixture fixture)
                     AdminAuth.HashPlatformKey(LongestKey), AdminAuth.HashPlatformKey(LongestKey + "k")],
             }))
             .BuildServiceProvider();
+        var passed = false;
+        var app = new Microsoft.AspNetCore.Builder.ApplicationBuilder(services);
+        app.UseAdminAuthentication();
+        app.Run(_ => { passed = true; return Task.CompletedTask; });
         var http = new DefaultHttpContext { RequestServices = services };
+        http.Request.Path = "/admin/v1/pools";
+        http.Response.Body = new MemoryStream();
         if (authorization is not null) http.Request.Headers.Authorization = authorization;
-        var result = await AdminAuth.RequireOperatorAsync(new DefaultEndpointFilterInvocationContext(http), _ => ValueTask.FromResult<object?>("passed"));
-        return (result, http);
+        await app.Build()(http);
+        return (passed, http);
     }
 
     private async Task<Operator> AcceptedAsync(string authorization)
     {
-        var (result, http) = await CallAsync(authorization);
-        Assert.Equal("passed", result);
+        var (passed, http) = await CallAsync(authorization);
+        Assert.True(passed);
         return http.GetOperator();
     }
 
     private async Task RefusedAsync(string? authorization)
     {
-        var (result, http) = await CallAsync(authorization);
-        var problem = Assert.IsType<ProblemHttpResult>(result);
-        Assert.Equal(StatusCodes.Status401Unauthorized, problem.StatusCode);
-        Assert.Equal("unauthorized", problem.ProblemDetails.Extensions["code"]);
+        var (passed, http) = await CallAsync(authorization);
+        Assert.False(passed);
+        Assert.Equal(StatusCodes.Status401Unauthorized, http.Response.StatusCode);
         Assert.Equal("Bearer", http.Response.Headers.WWWAuthenticate.ToString());
+        Assert.Contains("\"code\":\"unauthorized\"", System.Text.Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray()));
         Assert.False(http.Items.ContainsKey("scanlogin.operator"));
     }
 
