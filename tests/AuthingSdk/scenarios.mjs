@@ -270,7 +270,7 @@ const scenarios = {
     assert.match(message, /does not create accounts/);
     const status = await client.wxqrcode.checkStatus(qr.random);
     assert.equal(status.scannedResult.errmsg, status.scannedResult.message);
-    assert.equal(status.scannedResult.reason, 'account_creation_disabled');
+    assert.equal(status.scannedResult.reason, 'account_not_found');
   },
 
   // The other scenes belong to other products: refused in the envelope, clearly.

@@ -221,7 +221,7 @@ public sealed class AuthingQrContractTests(SystemFixture system)
         Assert.Empty(status["userInfo"]!.AsObject());
         var result = status["scannedResult"]!;
         Assert.Equal(403, result["code"]!.GetValue<int>());
-        Assert.Equal("account_creation_disabled", result["reason"]!.GetValue<string>());
+        Assert.Equal("account_not_found", result["reason"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(result["errmsg"]!.GetValue<string>()));
         Assert.Equal(result["errmsg"]!.GetValue<string>(), result["message"]!.GetValue<string>());
     }

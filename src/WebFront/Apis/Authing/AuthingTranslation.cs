@@ -67,7 +67,7 @@ public static class AuthingTranslation
     {
         var message = reason switch
         {
-            FailureCodes.AccountCreationDisabled => "This site does not create accounts for new WeChat users.",
+            FailureCodes.AccountCreationDisabled or FailureCodes.AccountNotFound => "This site does not create accounts for new WeChat users.",
             FailureCodes.BindingRequired => "This WeChat user must first be bound to an existing account.",
             FailureCodes.IdentitySourceDisabled => "This login method has been disabled.",
             FailureCodes.IdentitySourceNotFound => "This login method no longer exists.",
