@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Benchmarks: ticket creation throughput and confirm-to-browser latency, through the real front end,
+# Benchmarks. `deploy/bench.sh http [seconds] [connections] [threads]`: ScanLogin's processes against the hand-written
+# Redis back end with wrk (deploy/bench-http.sh). `deploy/bench.sh waiters [browsers]`: memory per live ticket (silo) and per
+# waiting browser (front end), browsers in another process (deploy/bench-waiters.sh). Otherwise: ticket creation throughput and confirm-to-browser latency, through the real front end,
 # silo, PostgreSQL and Redis (started here, on free loopback ports). Usage: deploy/bench.sh [seconds] [clients] [samples]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+[ "${1:-}" = http ] && exec bash deploy/bench-http.sh "${@:2}"
+[ "${1:-}" = waiters ] && exec bash deploy/bench-waiters.sh "${@:2}"
 
 ensure_tools
 work=$(mktemp -d /tmp/scanlogin-bench.XXXXXX)

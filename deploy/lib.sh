@@ -11,6 +11,8 @@ ensure_tools() {
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
   pg_bin_dir >/dev/null 2>&1 || missing+=(postgresql)
+  # The browser tests drive Debian's Chromium through Playwright (no browser download).
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"
     local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -126,4 +128,13 @@ wait_http() {
   done
   echo "timed out waiting for $url" >&2
   return 1
+}
+
+# ensure_command COMMAND PACKAGE: installs the Debian PACKAGE when COMMAND is missing (waits for dpkg's lock).
+ensure_command() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "==> installing $2"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$2" >/dev/null
 }

@@ -10,6 +10,7 @@ PG_PORT=${SCANLOGIN_PG_PORT:-55432}
 REDIS_PORT=${SCANLOGIN_REDIS_PORT:-56379}
 EMULATOR_PORT=${SCANLOGIN_EMULATOR_PORT:-5300}
 WEB_PORT=${SCANLOGIN_WEB_PORT:-5000}
+SAMPLE_PORT=${SCANLOGIN_SAMPLE_PORT:-5002}
 SILO_PORT=${SCANLOGIN_SILO_PORT:-11111}
 GATEWAY_PORT=${SCANLOGIN_GATEWAY_PORT:-30000}
 state=$PWD/.run
@@ -55,7 +56,8 @@ export ScanLogin__Oidc__PublicBaseUrl="http://127.0.0.1:$WEB_PORT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "==> WeChat emulator on http://127.0.0.1:$EMULATOR_PORT"
-dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --urls "http://127.0.0.1:$EMULATOR_PORT" \
+Emulator__ScanLoginBaseAddress="http://127.0.0.1:$WEB_PORT/" \
+  dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --urls "http://127.0.0.1:$EMULATOR_PORT" \
   >"$state/emulator.log" 2>&1 &
 pids+=($!)
 
@@ -63,7 +65,9 @@ echo "==> silo (ports $SILO_PORT/$GATEWAY_PORT)"
 # The demo page exchanges in the browser, so the demo pool turns browser exchange on (new pools have it off).
 Orleans__SiloPort=$SILO_PORT Orleans__GatewayPort=$GATEWAY_PORT \
 ScanLogin__Seed__PoolId=demo ScanLogin__Seed__AppId=demo-app ScanLogin__Seed__AppSecret="$DEMO_APP_SECRET" ScanLogin__Seed__BrowserExchange=true \
-ScanLogin__Seed__AllowedOrigins__0="http://127.0.0.1:$WEB_PORT" ScanLogin__Seed__LogoPath="$PWD/deploy/demo-logo.png" \
+ScanLogin__Seed__AllowedOrigins__0="http://127.0.0.1:$WEB_PORT" ScanLogin__Seed__AllowedOrigins__1="http://127.0.0.1:$SAMPLE_PORT" \
+ScanLogin__Seed__CallbackUrls__0="http://127.0.0.1:$SAMPLE_PORT/signin-oidc" ScanLogin__Seed__CallbackUrls__1="http://127.0.0.1:$SAMPLE_PORT/popup/callback" \
+ScanLogin__Seed__LogoPath="$PWD/deploy/demo-logo.png" \
   dotnet src/Silo/bin/Release/net10.0/ScanLogin.Silo.dll >"$state/silo.log" 2>&1 &
 pids+=($!)
 
@@ -74,14 +78,23 @@ ScanLogin__Admin__PlatformKeyHashes__0="$platform_hash" \
   dotnet src/WebFront/bin/Release/net10.0/ScanLogin.WebFront.dll --urls "http://127.0.0.1:$WEB_PORT" >"$state/webfront.log" 2>&1 &
 pids+=($!)
 
+echo "==> sample site on http://127.0.0.1:$SAMPLE_PORT (signs in through the hosted login of pool demo)"
+Oidc__Authority="http://127.0.0.1:$WEB_PORT/oidc/demo" Oidc__ClientId=demo-app Oidc__ClientSecret="$DEMO_APP_SECRET" \
+  dotnet src/SampleSite/bin/Release/net10.0/ScanLogin.SampleSite.dll --urls "http://127.0.0.1:$SAMPLE_PORT" >"$state/sample.log" 2>&1 &
+pids+=($!)
+
 wait_http "http://127.0.0.1:$EMULATOR_PORT/__emulator" 60 || { tail -20 "$state/emulator.log"; exit 1; }
 wait_http "http://127.0.0.1:$WEB_PORT/readyz" 120 || { tail -30 "$state/silo.log" "$state/webfront.log"; exit 1; }
+wait_http "http://127.0.0.1:$SAMPLE_PORT/" 60 || { tail -20 "$state/sample.log"; exit 1; }
 
 W=http://127.0.0.1:$WEB_PORT
 E=http://127.0.0.1:$EMULATOR_PORT
 cat <<EOT
 
 ScanLogin is running.
+  Sample site (OpenID Connect): http://127.0.0.1:$SAMPLE_PORT/   click "Log in", then scan with the phone simulator:
+  Phone simulator:          $E/__emulator/phone   (paste the code's link or upload a screenshot of it, create a user, Scan, Confirm)
+  Pool "demo" as an OpenID Connect provider: $W/oidc/demo/.well-known/openid-configuration
   Demo (PC login page):     $W/            (shows the QR code and its live status)
   API reference (OpenAPI):  $W/docs      (document: $W/openapi/v1.json)
   Health:                   $W/healthz   $W/readyz

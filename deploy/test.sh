@@ -33,5 +33,6 @@ dotnet test ScanLogin.sln -c Release --no-build --nologo 2>&1 | tee "$work/test.
 
 # One plain closing line, summed over the test projects.
 count() { grep -Eo "$1: +[0-9]+" "$work/test.log" | awk '{ s += $2 } END { print s + 0 }'; }
+echo "Browser test screenshots: $PWD/tests/FunctionalTests/bin/Release/net10.0/browser-artifacts"
 echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 exit $status

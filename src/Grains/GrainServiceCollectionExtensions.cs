@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Serialization;
 using ScanLogin.Grains.Accounts;
 using ScanLogin.Grains.Admin;
 using ScanLogin.Grains.Configuration;
@@ -23,6 +24,7 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<OidcOptions>().Bind(configuration.GetSection(OidcOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OidcOptions>, OidcOptionsValidation>();
         services.Configure<TicketOptions>(configuration.GetSection(TicketOptions.Section));
+        services.Configure<ScanLogin.Grains.Oidc.HostedLoginOptions>(configuration.GetSection(ScanLogin.Grains.Oidc.HostedLoginOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
         services.Configure<AccountOptions>(configuration.GetSection(AccountOptions.Section));
@@ -34,6 +36,13 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
+        services.AddSingleton<TicketDeadlines>();
+        // Tickets are short-lived and written on every move: Redis when the cluster has one, else this process's memory.
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+            services.AddSingleton<ITicketStore>(sp => new RedisTicketStore(redis,
+                sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<Serializer<TicketState>>()));
+        else
+            services.AddSingleton<ITicketStore, MemoryTicketStore>();
 
         if (configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName) is { Length: > 0 } connectionString)
         {

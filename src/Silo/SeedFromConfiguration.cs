@@ -16,10 +16,10 @@ internal sealed class SeedFromConfiguration(IGrainFactory grains, IConfiguration
         await grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(
             new UserPoolSettings(poolId, seed.PoolName, BrowserExchangeDisabled: !seed.BrowserExchange));
         await grains.GetGrain<IApplicationGrain>(seed.AppId).SaveAsync(
-            new ApplicationSettings(seed.AppId, poolId, seed.AppName, null, seed.AllowedOrigins, []), seed.AppSecret);
+            new ApplicationSettings(seed.AppId, poolId, seed.AppName, null, seed.AllowedOrigins, seed.CallbackUrls), seed.AppSecret);
         var source = new IdentitySourceSettings(poolId, seed.IdentitySource, seed.IdentitySourceName, null, Enabled: true,
             PrivateDeployment: seed.MiniProgramAppId is { Length: > 0 }, seed.MiniProgramAppId, LoginMode.LoginAndRegister,
-            AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [seed.AppId]);
+            AccountAssociation.Off, seed.TicketLifetime, [seed.AppId]);
         var sourceGrain = grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, seed.IdentitySource));
         await sourceGrain.SaveAsync(source, seed.MiniProgramAppSecret);
         if (seed.LogoPath is { Length: > 0 } path && await sourceGrain.SetLogoAsync(await File.ReadAllBytesAsync(path, cancellationToken)) is { Failure: { } bad })
@@ -43,9 +43,12 @@ public sealed class SeedOptions
     public string AppName { get; set; } = "Demo site";
     public string? AppSecret { get; set; }
     public string[] AllowedOrigins { get; set; } = [];
+    /// <summary>Where the hosted OpenID Connect login may send the browser back (the run command's sample site).</summary>
+    public string[] CallbackUrls { get; set; } = [];
     public string IdentitySource { get; set; } = "wechat-scan";
     public string IdentitySourceName { get; set; } = "WeChat scan";
     public string? MiniProgramAppId { get; set; }
     public string? MiniProgramAppSecret { get; set; }
     public string? LogoPath { get; set; }
+    public TimeSpan TicketLifetime { get; set; } = IdentitySourceSettings.DefaultTicketLifetime;
 }

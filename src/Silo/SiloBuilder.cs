@@ -9,7 +9,8 @@ namespace ScanLogin.Silo;
 
 /// <summary>
 /// Builds a silo host. With no configuration: localhost clustering and in-memory storage. With
-/// ConnectionStrings:Redis, Redis clustering; with ConnectionStrings:PostgreSQL, ADO.NET grain storage and users in PostgreSQL.
+/// ConnectionStrings:Redis, Redis clustering and tickets in Redis; with ConnectionStrings:PostgreSQL, ADO.NET grain storage
+/// (configuration) and users in PostgreSQL.
 /// </summary>
 public static class SiloBuilder
 {
@@ -43,17 +44,15 @@ public static class SiloBuilder
             if (postgres is { Length: > 0 })
             {
                 // Orleans' binary serializer, not the JSON default: versioned by [Id], compact, and no type names in the data.
-                foreach (var name in new[] { StorageNames.Configuration, StorageNames.Tickets })
-                    silo.AddAdoNetGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>
-                    {
-                        (options.Invariant, options.ConnectionString) = ("Npgsql", postgres);
-                        options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-                    }));
+                silo.AddAdoNetGrainStorage(StorageNames.Configuration, o => o.Configure<Serializer>((options, serializer) =>
+                {
+                    (options.Invariant, options.ConnectionString) = ("Npgsql", postgres);
+                    options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
             }
             else
             {
                 silo.AddMemoryGrainStorage(StorageNames.Configuration);
-                silo.AddMemoryGrainStorage(StorageNames.Tickets);
             }
         });
         builder.Services.AddHostedService<SeedFromConfiguration>();

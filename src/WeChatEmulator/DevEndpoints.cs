@@ -28,6 +28,8 @@ public static class DevEndpoints
                 "POST /__emulator/login-code {appId, openId}  (what wx.login returns)",
                 "POST /__emulator/phone-code {appId, openId}  (what the phone-number button returns)",
                 "GET /__emulator/codes?appId=  (scenes of the mini-program codes generated so far)",
+                "GET /__emulator/mini-programs, GET /__emulator/users?appId=",
+                "GET /__emulator/phone  (the phone simulator page: scan, confirm or cancel a ticket in a browser)",
                 "GET /__emulator/token-requests?appId=  (access-token requests so far, answered or refused)",
                 "POST /__emulator/faults {api, errCode, times?}  (the next calls of an API answer errCode: -1 busy, 40029, 40163, 40226 high-risk, 45011 rate limit, ...)",
                 "DELETE /__emulator/faults",

@@ -67,6 +67,17 @@ public sealed class EmulatorState(TimeProvider time)
         return user;
     }
 
+    /// <summary>The users of one mini program, oldest first (for the phone simulator's picker).</summary>
+    public EmulatedUser[] UsersOf(string appId)
+    {
+        lock (_gate) return _users.Values.Where(u => u.AppId == appId).ToArray();
+    }
+
+    public string[] AppIds
+    {
+        get { lock (_gate) return _apps.Keys.Order(StringComparer.Ordinal).ToArray(); }
+    }
+
     public EmulatedUser? FindUser(string appId, string openId)
     {
         lock (_gate) return _users.TryGetValue(openId, out var u) && u.AppId == appId ? u : null;

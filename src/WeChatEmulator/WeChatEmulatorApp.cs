@@ -24,9 +24,14 @@ public static class WeChatEmulatorApp
             return state;
         });
 
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton(new PhoneSimulatorTarget(new Uri(builder.Configuration["Emulator:ScanLoginBaseAddress"] ?? "http://127.0.0.1:5000/")));
+
         var webApp = builder.Build();
+        webApp.UseStaticFiles();
         webApp.MapWeChatApi();
         webApp.MapEmulatorDevApi();
+        webApp.MapPhoneSimulator();
         return webApp;
     }
 }

@@ -23,12 +23,23 @@ if (args is ["tokens", ..])
     BenchmarkDotNet.Running.BenchmarkRunner.Run<ScanLogin.Benchmarks.TokenSigningBenchmarks>(args: args[1..]);
     return;
 }
+// `login FRONT EMULATOR APP SOURCE ORIGIN SECONDS CLIENTS`: full logins per second against running processes (deploy/bench.sh http).
+if (args is ["login", var frontUrl, var emulatorUrl, var appId, var sourceId, var origin, var loginSeconds, var loginClients])
+{
+    await ScanLogin.Benchmarks.LoginRate.RunAsync(new Uri(frontUrl), new Uri(emulatorUrl), appId, sourceId, origin, int.Parse(loginSeconds), int.Parse(loginClients));
+    return;
+}
 
-// Ticket throughput and confirm-to-browser latency through the real front end, silo, PostgreSQL and Redis;
-// `waiters N` instead parks N long-polling browsers and measures what they cost and how fast they wake.
+// `browsers FRONT EMULATOR APP SOURCE ORIGIN COUNT WARMUP SAMPLES`: the browsers' process of deploy/bench.sh waiters.
+if (args is ["browsers", var browsersFront, var browsersEmulator, var browsersApp, var browsersSource, var browsersOrigin, var browserCount, var browserWarmUp, var browserSamples])
+{
+    await ScanLogin.Benchmarks.Browsers.RunAsync(new Uri(browsersFront), new Uri(browsersEmulator), browsersApp, browsersSource, browsersOrigin,
+        int.Parse(browserCount), int.Parse(browserWarmUp), int.Parse(browserSamples));
+    return;
+}
+
+// Ticket throughput and confirm-to-browser latency through the real front end, silo, PostgreSQL and Redis.
 // Run with deploy/bench.sh, which starts PostgreSQL and Redis and passes their addresses.
-var waitersMode = args is ["waiters", ..];
-if (waitersMode) args = args[1..];
 // `accounts [people] [clients] [phone]`: new accounts and returning logins per second (NewAccounts.cs).
 var accountsMode = args is ["accounts", ..];
 if (accountsMode) args = args[1..];
@@ -76,14 +87,6 @@ http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(S
 if (accountsMode)
 {
     await ScanLogin.Benchmarks.NewAccounts.RunAsync(http, grains, emulator, postgres, args);
-    await front.StopAsync();
-    await silo.StopAsync();
-    return;
-}
-
-if (waitersMode)
-{
-    await ScanLogin.Benchmarks.Waiters.RunAsync(http, front.Services.GetRequiredService<ScanLogin.WebFront.Push.TicketFeed>(), emulator, create, count: seconds);
     await front.StopAsync();
     await silo.StopAsync();
     return;

@@ -1,26 +1,34 @@
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
+using StackExchange.Redis;
 using Xunit;
 
 namespace ScanLogin.FunctionalTests;
 
-/// <summary>The project's own SQL for Orleans' ADO.NET storage, on real PostgreSQL: written on every change, deleted when done.</summary>
+/// <summary>Tickets in real Redis (never in PostgreSQL): written on every change, expiring by themselves, deleted when done.</summary>
 [Collection(SystemCollection.Name)]
 public sealed class StorageTests(SystemFixture system)
 {
-    private async Task<int?> StoredVersionAsync(string ticketId)
-    {
-        await using var command = system.Database.CreateCommand("SELECT version FROM scanlogin_grain_state WHERE grain_type = 'ticket' AND grain_key = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = ticketId });
-        return (int?)await command.ExecuteScalarAsync();
-    }
+    private static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(SystemFixture.Redis));
+
+    private static RedisKey KeyOf(string ticketId) => $"scanlogin-tests/ticket/{ticketId}";
+
+    private static async Task<int?> StoredVersionAsync(string ticketId) =>
+        (int?)await Redis.Value.GetDatabase().HashGetAsync(KeyOf(ticketId), "v");
 
     [Fact]
-    public async Task A_ticket_row_follows_every_change_and_is_deleted_after_its_retention()
+    public async Task A_ticket_in_redis_follows_every_change_expires_by_itself_and_is_deleted_after_its_retention()
     {
         var created = await Api.CreateTicketAsync(system.A, await system.CreateTenantAsync());
         Assert.Equal(1, await StoredVersionAsync(created.TicketId));
+        // Nothing is left behind if no silo erases it: the key carries its own expiry.
+        Assert.True(await Redis.Value.GetDatabase().KeyTimeToLiveAsync(KeyOf(created.TicketId)) > TimeSpan.Zero);
+        await using (var sql = system.Database.CreateCommand("SELECT count(*) FROM scanlogin_grain_state WHERE grain_key = $1"))
+        {
+            sql.Parameters.Add(new NpgsqlParameter { Value = created.TicketId });
+            Assert.Equal(0L, (long)(await sql.ExecuteScalarAsync())!);
+        }
         var scan = await Api.ScanOkAsync(system.B, created.TicketId, await system.Emulator.LoginCodeAsync(await system.Emulator.CreateUserAsync()));
         Assert.Equal(2, await StoredVersionAsync(created.TicketId));
         var cancel = await system.B.PostAsJsonAsync($"/api/mini-program/tickets/{created.TicketId}/cancel", new { scanToken = scan.ScanToken });

@@ -62,6 +62,12 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public static readonly TimeSpan KeyPropagationDelay = TimeSpan.FromMinutes(10);
 
+    /// <summary>Settings that replace the defaults; set before <see cref="InitializeAsync"/>.</summary>
+    public Dictionary<string, string?> Overrides { get; } = [];
+
+    /// <summary>When set, front end A listens on this port, so a public base URL can name it before anything starts.</summary>
+    public int? FrontEndAPort { get; set; }
+
     /// <summary>Every log line of every silo and front end.</summary>
     public CapturedLogs Logs { get; } = new();
 
@@ -93,6 +99,7 @@ public sealed class SystemFixture : IAsyncLifetime
             ["ScanLogin:WeChat:SharedMiniProgramAppIds:0"] = SharedMiniProgramAppId,
         };
 
+        foreach (var (key, value) in Overrides) settings[key] = value;
         _settings = settings;
         for (var i = 0; i < 2; i++) _silos.Add(await StartSiloAsync());
 
@@ -101,12 +108,13 @@ public sealed class SystemFixture : IAsyncLifetime
 
     private async Task StartFrontEndsAsync()
     {
-        foreach (var _ in new[] { 'A', 'B' })
+        foreach (var name in new[] { 'A', 'B' })
         {
+            var url = name == 'A' && FrontEndAPort is { } port ? $"http://127.0.0.1:{port}" : "http://127.0.0.1:0";
             var app = FrontEndApp.Create([], builder =>
             {
                 builder.Configuration.AddInMemoryCollection(_settings);
-                builder.WebHost.UseUrls("http://127.0.0.1:0");
+                builder.WebHost.UseUrls(url);
                 builder.Logging.AddProvider(Logs);
             });
             await app.StartAsync();

@@ -23,6 +23,9 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Points the phone simulator's mini-program calls at a ScanLogin front end.</summary>
+    public void UseScanLogin(Uri frontEnd) => _app.Services.GetRequiredService<PhoneSimulatorTarget>().BaseAddress = frontEnd;
+
     public HttpClient Http { get; }
 
     public static async Task<EmulatorHost> StartAsync(TimeProvider? time = null)

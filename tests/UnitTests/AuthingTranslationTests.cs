@@ -22,8 +22,19 @@ public sealed class AuthingTranslationTests
     [InlineData(TicketStatus.Cancelled, 3)]
     [InlineData(TicketStatus.Expired, -1)]
     [InlineData(TicketStatus.Rejected, 5)]
+    [InlineData(TicketStatus.BindingRequired, 5)]
     public void Every_ticket_status_has_the_number_the_SDK_switches_on(TicketStatus status, int expected) =>
         Assert.Equal(expected, AuthingTranslation.StatusOf(status));
+
+    [Fact]
+    public void A_login_waiting_for_an_account_binding_ends_for_the_SDK_with_the_reason()
+    {
+        var answer = AuthingTranslation.ToStatus(Snapshot(TicketStatus.BindingRequired, new ScannerProfile("Mei", null)), "r", "app");
+        Assert.Equal(5, answer.Status);
+        Assert.Equal(FailureCodes.BindingRequired, answer.ScannedResult!.Reason);
+        Assert.Equal(answer.ScannedResult.Message, answer.ScannedResult.Errmsg);
+        Assert.Null(answer.Ticket);
+    }
 
     [Fact]
     public void Every_ticket_status_is_mapped() =>

@@ -79,9 +79,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
                 ["WeChat:BaseAddress"] = s_emulator!.ToString(),
             }).Build();
             silo.AddMemoryGrainStorage(StorageNames.Configuration);
-            silo.AddMemoryGrainStorage(StorageNames.Tickets);
             silo.Services.AddSingleton(new TicketClock(s_time!));
             silo.Services.AddScanLoginGrains(configuration);
+            silo.Services.AddSingleton<ITicketStore, FailingTicketStore>();
         }
     }
 }

@@ -14,6 +14,8 @@ namespace ScanLogin.UnitTests;
 public sealed class SigningKeyGrainTests(GrainClusterFixture fixture)
 {
     private static readonly TimeSpan Delay = new OidcOptions().KeyPropagationDelay;
+    // Fixed, so two issues of the same login carry the same auth_time even when a second passes between them.
+    private static readonly DateTimeOffset AuthTime = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
 
     private async Task<string> NewPoolAsync()
     {
@@ -24,7 +26,7 @@ public sealed class SigningKeyGrainTests(GrainClusterFixture fixture)
 
     private static TokenRequest Login(string poolId, string? nonce = null) =>
         new("app-1", new UserProfile("user-1", poolId, "Mei", "https://img.example/mei.png", "+8613800138000", DateTimeOffset.UnixEpoch),
-            TokenRequest.QrLoginScopes, nonce, DateTimeOffset.UtcNow, [TokenRequest.WeChatScanMethod], "wechat");
+            TokenRequest.QrLoginScopes, nonce, AuthTime, [TokenRequest.WeChatScanMethod], "wechat");
 
     private async Task<IssuedTokens> IssueAsync(string poolId, TokenStamp? reissue = null) =>
         (await fixture.Grains.GetGrain<ITokenIssuerGrain>(poolId).IssueTokensAsync(Login(poolId), reissue)).Value!;

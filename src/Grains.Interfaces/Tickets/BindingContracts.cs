@@ -4,7 +4,8 @@ namespace ScanLogin.Grains.Interfaces;
 [GenerateSerializer, Immutable, Alias("ScanLogin.TicketHolder")]
 public sealed record TicketHolder(
     [property: Id(0)] string? BrowserSecret,
-    [property: Id(1)] AppCredentials? App)
+    [property: Id(1)] AppCredentials? App,
+    [property: Id(2)] bool HostedLogin = false)
 {
     public override string ToString() => $"TicketHolder {{ Browser = {BrowserSecret is not null}, App = {App?.AppId} }}";
 }

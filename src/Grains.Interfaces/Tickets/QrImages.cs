@@ -30,8 +30,9 @@ public sealed record QrImage(
 [Alias("ScanLogin.IMiniProgramCodePoolGrain")]
 public interface IMiniProgramCodePoolGrain : IGrainWithStringKey
 {
-    /// <summary>A ticket id whose code (scene = that id) is ready, or a fresh id when the pool is empty.</summary>
-    [Alias("Take")]
+    /// <summary>A ticket id whose code (scene = that id) is ready, or a fresh id when the pool is empty. Synchronous
+    /// inside the grain and interleaved, so ticket creation never queues behind a WeChat call of the pool.</summary>
+    [AlwaysInterleave, Alias("Take")]
     Task<string> TakeAsync();
 
     /// <summary>The code image for a ticket id: the pre-generated one, or one generated now.</summary>
@@ -39,6 +40,6 @@ public interface IMiniProgramCodePoolGrain : IGrainWithStringKey
     Task<Outcome<byte[]>> GetCodeAsync(string ticketId);
 
     /// <summary>Codes ready to hand out (for tests and metrics).</summary>
-    [ReadOnly, Alias("CountReady")]
+    [AlwaysInterleave, Alias("CountReady")]
     Task<int> CountReadyAsync();
 }

@@ -19,7 +19,9 @@ public sealed record TicketOpening(
     [property: Id(3)] string BrowserSecretHash,
     [property: Id(4)] AppCredentials? App = null,
     // Id 10: clear of other new members.
-    [property: Id(10)] string? Nonce = null);
+    [property: Id(10)] string? Nonce = null,
+    // Set only by ScanLogin's hosted OpenID Connect login, which has already checked the client and its redirect URI.
+    [property: Id(11)] bool HostedLogin = false);
 
 /// <summary>The phone scanned the code: a fresh wx.login code proves which WeChat user it is.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScanRequest")]
@@ -34,13 +36,18 @@ public sealed record ConfirmRequest(
     [property: Id(0)] string ScanToken,
     [property: Id(1)] string? PhoneCode);
 
-/// <summary>The PC side trades the one-time exchange code; exactly one proof must be given.</summary>
+/// <summary>
+/// The PC side trades the one-time exchange code; exactly one proof must be given. <c>HostedLogin</c> is set only by
+/// ScanLogin's own hosted OpenID Connect login, which hands the browser an authorization code rather than the user, so the
+/// pool's "backend exchange only" rule is kept by the token endpoint instead.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ExchangeRequest")]
 public sealed record ExchangeRequest(
     [property: Id(0)] string ExchangeCode,
     [property: Id(1)] string? BrowserSecret,
     [property: Id(2)] AppCredentials? App,
-    [property: Id(3)] string? IdempotencyKey);
+    [property: Id(3)] string? IdempotencyKey,
+    [property: Id(4)] bool HostedLogin = false);
 
 [GenerateSerializer, Immutable, Alias("ScanLogin.AppCredentials")]
 public sealed record AppCredentials(

@@ -21,8 +21,9 @@ public sealed class MiniProgramCodePoolGrain(IWeChatApi wechat, IOptions<QrOptio
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Keeps the grain alive and the pool full for as long as the silo runs.
-        this.RegisterGrainTimer(RefillAsync, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)) { KeepAlive = true });
+        // Keeps the grain alive and the pool full for as long as the silo runs. Interleaved: while a refill waits on
+        // WeChat, TakeAsync and GetCodeAsync still run (each turn is single-threaded, so the queue needs no lock).
+        this.RegisterGrainTimer(RefillAsync, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)) { KeepAlive = true, Interleave = true });
         return Task.CompletedTask;
     }
 

@@ -5,8 +5,4 @@ public static class StorageNames
 {
     /// <summary>Pools, applications and identity sources: small, long-lived, read often.</summary>
     public const string Configuration = "configuration";
-
-    /// <summary>Live tickets: many, short-lived, written on every transition and cleared when done.</summary>
-    public const string Tickets = "tickets";
-
 }

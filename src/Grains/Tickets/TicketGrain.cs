@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
@@ -9,11 +10,13 @@ namespace ScanLogin.Grains.Tickets;
 
 /// <summary>
 /// One QR ticket. The rules live in <see cref="TicketLifecycle"/>; this grain adds the side effects:
-/// WeChat calls, the user pool, persistence, the deadline timer and pushing each change to watching front ends.
+/// WeChat calls, the user pool, persistence, the deadline and pushing each change to watching front ends.
+/// The state is read from the store on first need, not on activation: a freshly minted id is opened without a read
+/// (the store's compare-and-set refuses a taken id). Memory follows the store: a move is kept only once written.
 /// </summary>
 public sealed class TicketGrain(
-    [PersistentState("ticket", StorageNames.Tickets)] IPersistentState<TicketState> state,
-    IWeChatApi wechat,
+    ITicketStore store,
+    TicketDeadlines deadlines,
     TicketClock clock,
     IOptions<TicketOptions> options,
     IOptions<QrOptions> qrOptions,
@@ -29,26 +32,30 @@ public sealed class TicketGrain(
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private ObserverManager<ITicketWatcher>? _watchers;
     private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
-    private ITimer? _deadlineTimer;
+    // Resolved at the first phone action, not at activation: the WeChat client is a typed HttpClient (a new client,
+    // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
+    private IWeChatApi? _wechat;
+    private IWeChatApi WeChat => _wechat ??= ServiceProvider.GetRequiredService<IWeChatApi>();
 
-    private TicketState Ticket => state.State;
-    private bool Exists => state.RecordExists;
+    private TicketState? _ticket;
+    private bool _loaded;
+    private Task<TicketState?>? _loading;
+
+    private TicketState Ticket => _ticket!;
+    private bool Exists => _ticket is not null;
     private static Failure NotFound(string id) => new(FailureCodes.TicketNotFound, $"Ticket {id} does not exist.");
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (Exists) await OnClockAsync();
-    }
+    private static Failure Taken() => new(FailureCodes.TicketExists, "A ticket with this id already exists.");
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _deadlineTimer?.Dispose();
+        deadlines.Cancel(this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.OpenAsync(TicketOpening opening)
     {
-        if (Exists) return new Failure(FailureCodes.TicketExists, "A ticket with this id already exists.");
+        // No read: if this activation knows nothing yet, the write below fails when the id is taken.
+        if (Exists) return Taken();
 
         var appGrain = GrainFactory.GetGrain<IApplicationGrain>(opening.AppId);
         var app = await appGrain.GetAsync();
@@ -57,7 +64,7 @@ public sealed class TicketGrain(
         // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
-        var fromServer = opening.Requester.Origin is not { Length: > 0 };
+        var fromServer = opening.Requester.Origin is not { Length: > 0 } && !opening.HostedLogin;
         if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(appGrain, app, opening.App))
             return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
         var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
@@ -67,27 +74,26 @@ public sealed class TicketGrain(
             source.TicketLifetime, clock.Now));
     }
 
-    Task<Outcome<TicketSnapshot>> ITicketGrain.GetStatusAsync() =>
-        Task.FromResult<Outcome<TicketSnapshot>>(Exists ? Ticket.ToSnapshot() : NotFound(this.GetPrimaryKeyString()));
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.GetStatusAsync() =>
+        await ReadAsync() is { } ticket ? ticket.ToSnapshot() : NotFound(this.GetPrimaryKeyString());
 
-    Task<Outcome<TicketSnapshot>> ITicketGrain.WatchAsync(ITicketWatcher watcher)
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.WatchAsync(ITicketWatcher watcher)
     {
-        if (!Exists) return Task.FromResult<Outcome<TicketSnapshot>>(NotFound(this.GetPrimaryKeyString()));
-        if (!Ticket.Status.IsTerminal()) (_watchers ??= new(options.Value.WatchLifetime, logger)).Subscribe(watcher, watcher);
-        return Task.FromResult<Outcome<TicketSnapshot>>(Ticket.ToSnapshot());
+        if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
+        if (!ticket.Status.IsTerminal()) (_watchers ??= new(options.Value.WatchLifetime, logger)).Subscribe(watcher, watcher);
+        return ticket.ToSnapshot();
     }
 
-    Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request)
+    async Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request)
     {
-        if (!Exists) return Task.FromResult<Outcome<QrImage>>(NotFound(this.GetPrimaryKeyString()));
+        if (await ReadAsync() is null) return NotFound(this.GetPrimaryKeyString());
         if (request.Size is < QrRenderer.MinSize or > QrRenderer.MaxSize)
-            return Task.FromResult<Outcome<QrImage>>(new Failure(FailureCodes.ImageSizeInvalid,
-                $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels."));
+            return new Failure(FailureCodes.ImageSizeInvalid, $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels.");
         // Concurrent requests for the same picture share one rendering; a failed one is tried again next time.
         _images ??= [];
-        if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return cached;
+        if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return await cached;
         if (_images.Count >= MaxImageVariants) _images.Clear();
-        return _images[request] = RenderImageAsync(request);
+        return await (_images[request] = RenderImageAsync(request));
     }
 
     private async Task<Outcome<QrImage>> RenderImageAsync(QrImageRequest request)
@@ -133,7 +139,7 @@ public sealed class TicketGrain(
         var runtime = await GetRuntimeAsync();
         if (runtime.Failure is { } unusable) return unusable;
         var credentials = new WeChatAppCredentials(runtime.Value!.MiniProgramAppId, runtime.Value.MiniProgramAppSecret);
-        var session = await WeChatFailures.CallAsync(() => wechat.Code2SessionAsync(credentials, request.LoginCode), logger);
+        var session = await WeChatFailures.CallAsync(() => WeChat.Code2SessionAsync(credentials, request.LoginCode), logger);
         if (session.Value is not { } wechatUser) return session.Failure!;
 
         var scanToken = ScanTokenFor(request.LoginCode);
@@ -232,7 +238,8 @@ public sealed class TicketGrain(
         if (!await IsTicketHolderAsync(holder.BrowserSecret, holder.App))
             return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may act on it.");
         var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        if (holder.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
+        // The hosted login hands the browser only an authorization code; its token endpoint applies the pool's rule instead.
+        if (holder.BrowserSecret is not null && !holder.HostedLogin && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend act on tickets (with its app secret).");
         return null;
     }
@@ -264,7 +271,7 @@ public sealed class TicketGrain(
             return await GrantAsync(issued.Stamp);
 
         var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        if (request.BrowserSecret is not null && pool?.BrowserExchangeDisabled == true)
+        if (request.BrowserSecret is not null && !request.HostedLogin && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
         var granted = await GrantAsync(null);
         if (granted.Value is not { } grant) return granted;
@@ -276,15 +283,53 @@ public sealed class TicketGrain(
 
     async Task ITicketGrain.OnDeadlineAsync()
     {
+        await LoadAsync();
         if (Exists) await OnClockAsync();
+    }
+
+    /// <summary>Reads the ticket from the store the first time it is needed (interleaved readers share one read).</summary>
+    private async Task LoadAsync()
+    {
+        if (_loaded) return;
+        var loading = _loading ??= store.ReadAsync(this.GetPrimaryKeyString());
+        try
+        {
+            var stored = await loading;
+            // A move may have been written meanwhile (opening a fresh id): it is newer than what was read.
+            if (!_loaded) (_ticket, _loaded) = (stored, true);
+        }
+        finally
+        {
+            if (_loading == loading) _loading = null;
+        }
+        if (Exists) ArmDeadline(clock.Now);
+    }
+
+    /// <summary>
+    /// For the interleaved readers, which must not move the ticket themselves: the ticket as the clock has decided it.
+    /// If a deadline passed and the move is not stored yet (just reactivated, or the deadline call still queued), they
+    /// answer what the clock will make of it and queue that move to the grain itself.
+    /// </summary>
+    private async Task<TicketState?> ReadAsync()
+    {
+        await LoadAsync();
+        if (!Exists) return null;
+        var now = clock.Now;
+        if (!IsClockDue(now)) return Ticket;
+        this.AsReference<ITicketGrain>().OnDeadlineAsync().Ignore();
+        return TicketLifecycle.IsPastDeadline(Ticket, now) ? TicketLifecycle.Expire(Ticket, now).Value : null;
     }
 
     /// <summary>Applies the clock first; false when there is no ticket, including one the clock just erased.</summary>
     private async Task<bool> IsLiveAsync()
     {
+        await LoadAsync();
         if (Exists) await OnClockAsync();
         return Exists;
     }
+
+    private bool IsClockDue(DateTimeOffset now) =>
+        TicketLifecycle.IsPastDeadline(Ticket, now) || Ticket.FinishedAt is { } finished && now >= finished + options.Value.Retention;
 
     /// <summary>Applies whatever the clock has decided: expiry of a live ticket, erasure of a finished one. Then re-arms the timer.</summary>
     private async Task OnClockAsync()
@@ -297,32 +342,48 @@ public sealed class TicketGrain(
         }
         if (Ticket.FinishedAt is { } finished && now >= finished + options.Value.Retention)
         {
-            // Done and past anyone's interest: erase it so storage holds live tickets only.
-            _deadlineTimer?.Dispose();
-            await state.ClearStateAsync();
+            // Done and past anyone's interest: erase it (the store would forget it soon anyway) and free the activation.
+            deadlines.Cancel(Ticket.TicketId);
+            await store.DeleteAsync(Ticket.TicketId, Ticket.Version);
+            _ticket = null;
             DeactivateOnIdle();
             return;
         }
-        ArmTimer(now);
+        ArmDeadline(now);
     }
 
     private async Task<Outcome<TicketSnapshot>> CommitAsync(Outcome<TicketState> move)
     {
         if (move.Value is not { } next) return move.Failure!;
-        var changed = !Exists || next.Version != Ticket.Version;
-        state.State = next;
-        await state.WriteStateAsync();
+        var previous = _ticket;
+        // Browsers hear version changes; some moves change the state without one (counters): those are stored too.
+        var changed = previous is null || next.Version != previous.Version;
+        if (!ReferenceEquals(next, previous))
+        {
+            // Written first, kept second: if the write fails (or throws), this activation still holds what is stored.
+            if (!await store.WriteAsync(next, previous?.Version ?? 0, ForgetAt(next)))
+            {
+                if (previous is null) return Taken();
+                // Another writer moved it (never expected while this activation is the only one): read again next time.
+                (_ticket, _loaded) = (null, false);
+                throw new InvalidOperationException($"Ticket {next.TicketId} changed in storage behind its activation.");
+            }
+            (_ticket, _loaded) = (next, true);
+        }
         var snapshot = next.ToSnapshot();
         if (changed && _watchers is not null)
         {
             await _watchers.Notify(w => w.OnTicketChangedAsync(snapshot));
             if (next.Status.IsTerminal()) _watchers.Clear();
         }
-        ArmTimer(clock.Now);
+        ArmDeadline(clock.Now);
         return snapshot;
     }
 
-    private void ArmTimer(DateTimeOffset now)
+    /// <summary>When the store may forget a ticket: nobody cares about it once its deadline and the retention have passed.</summary>
+    private DateTimeOffset ForgetAt(TicketState ticket) => (ticket.Deadline ?? ticket.FinishedAt ?? clock.Now) + options.Value.Retention;
+
+    private void ArmDeadline(DateTimeOffset now)
     {
         var due = Ticket.Deadline ?? Ticket.FinishedAt + options.Value.Retention;
         if (due is not { } at) return;
@@ -330,9 +391,7 @@ public sealed class TicketGrain(
         if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
         // Keep the activation (and its watchers) in memory until the next deadline.
         DelayDeactivation(delay + TimeSpan.FromSeconds(5));
-        var self = this.AsReference<ITicketGrain>();
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = clock.Time.CreateTimer(static s => ((ITicketGrain)s!).OnDeadlineAsync(), self, delay, Timeout.InfiniteTimeSpan);
+        deadlines.Arm(Ticket.TicketId, at);
     }
 
     private async Task<Outcome<IdentitySourceRuntime>> GetRuntimeAsync()
@@ -356,7 +415,7 @@ public sealed class TicketGrain(
     /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
     private async Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId)
     {
-        var info = await WeChatCalls.WithAccessTokenAsync(GrainFactory, source, token => wechat.GetUserPhoneNumberAsync(token, phoneCode, openId), logger);
+        var info = await WeChatCalls.WithAccessTokenAsync(GrainFactory, source, token => WeChat.GetUserPhoneNumberAsync(token, phoneCode, openId), logger);
         if (info.Value is not { } phone) return info.Failure!;
         if (phone.WatermarkAppId != source.MiniProgramAppId)
             return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");

@@ -40,7 +40,22 @@ public static class OidcApi
         {
             ["issuer"] = published.Issuer,
             ["jwks_uri"] = published.Issuer + "/jwks",
-            // Issue 10's authorization, token and userinfo endpoints join here when they exist.
+            // The hosted login (Oidc/HostedLoginApi.cs, Oidc/OidcTokenApi.cs): code flow with PKCE, no provider session to end.
+            ["authorization_endpoint"] = published.Issuer + "/authorize",
+            ["token_endpoint"] = published.Issuer + "/token",
+            ["userinfo_endpoint"] = published.Issuer + "/userinfo",
+            ["response_types_supported"] = Array(["code"]),
+            ["response_modes_supported"] = Array(["query", "form_post"]),
+            ["grant_types_supported"] = Array(["authorization_code"]),
+            ["code_challenge_methods_supported"] = Array(["S256"]),
+            ["token_endpoint_auth_methods_supported"] = Array(["client_secret_basic", "client_secret_post", "none"]),
+            ["display_values_supported"] = Array(["page", "popup", "touch", "wap"]),
+            ["ui_locales_supported"] = Array(["zh-CN", "en"]),
+            ["prompt_values_supported"] = Array(["login", "consent", "select_account"]),
+            ["authorization_response_iss_parameter_supported"] = true,
+            ["request_parameter_supported"] = false,
+            ["request_uri_parameter_supported"] = false,
+            ["claims_parameter_supported"] = false,
             ["id_token_signing_alg_values_supported"] = Array(published.Keys.Select(k => k.Alg).Distinct().Order()),
             ["subject_types_supported"] = Array(["public"]),
             ["scopes_supported"] = Array(ScopesSupported),

@@ -4,6 +4,7 @@ using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.Apis.Authing;
+using ScanLogin.WebFront.Oidc;
 using ScanLogin.WebFront.Push;
 
 namespace ScanLogin.WebFront.Hosting;
@@ -56,6 +57,8 @@ public static class FrontEndApp
         app.MapAuthingQrApi();
         app.MapOidcApi();
         app.MapAdminApi();
+        app.MapHostedLoginApi();
+        app.MapOidcTokenApi();
         return app;
     }
 

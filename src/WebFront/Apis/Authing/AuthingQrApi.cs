@@ -166,7 +166,7 @@ public static class AuthingQrApi
         if (MiniProgramApi.CheckConfirm(confirm) is { } invalid) return TypedResults.Ok(Invalid(invalid.Field, invalid.Rule));
         var moved = await cluster.GetGrain<ITicketGrain>(request.Random!).ConfirmAsync(new ConfirmRequest(confirm.ScanToken!, confirm.PhoneCode));
         if (moved.Value is not { } ticket) return TypedResults.Ok(Refused(moved.Failure!));
-        var description = ticket.Status == TicketStatus.Rejected ? RefusalOf(ticket.Reason ?? FailureCodes.AccountCreationDisabled).Message : "Login authorized.";
+        var description = ticket.Status == TicketStatus.Rejected ? RefusalOf(ticket.Reason ?? FailureCodes.AccountNotFound).Message : "Login authorized.";
         return TypedResults.Ok(Ok(new AuthingPhoneResult(request.Random!, StatusOf(ticket.Status), description), "QR code confirmed."));
     }
 

@@ -49,7 +49,8 @@ public static class AuthingTranslation
         TicketStatus.Confirmed or TicketStatus.Consumed => 2,
         TicketStatus.Cancelled => 3,
         TicketStatus.Expired => -1,
-        TicketStatus.Rejected => 5,
+        // The SDK cannot bind an account, so a login waiting for one ends for it as a refusal (the hosted page can bind).
+        TicketStatus.Rejected or TicketStatus.BindingRequired => 5,
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -58,7 +59,12 @@ public static class AuthingTranslation
     {
         var status = StatusOf(ticket.Status);
         var user = ticket.Scanner is { } s && status is 1 or 2 ? new AuthingScannedUser(s.Nickname ?? "", s.AvatarUrl ?? "") : AuthingScannedUser.None;
-        var refused = ticket.Status == TicketStatus.Rejected ? RefusalOf(ticket.Reason ?? FailureCodes.AccountCreationDisabled) : null;
+        var refused = ticket.Status switch
+        {
+            TicketStatus.Rejected => RefusalOf(ticket.Reason ?? FailureCodes.AccountNotFound),
+            TicketStatus.BindingRequired => RefusalOf(FailureCodes.BindingRequired),
+            _ => null,
+        };
         return new AuthingQrStatus(random, status, status == 2 ? TicketOf(appId, random, ticket.TicketId) : null, user, refused);
     }
 
@@ -68,6 +74,7 @@ public static class AuthingTranslation
         var message = reason switch
         {
             FailureCodes.AccountCreationDisabled or FailureCodes.AccountNotFound => "This site does not create accounts for new WeChat users.",
+            FailureCodes.UserBlocked => "This account is blocked.",
             FailureCodes.BindingRequired => "This WeChat user must first be bound to an existing account.",
             FailureCodes.IdentitySourceDisabled => "This login method has been disabled.",
             FailureCodes.IdentitySourceNotFound => "This login method no longer exists.",

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# HTTP benchmark, ScanLogin against the hand-written Redis back end (tests/Benchmarks/RedisReference), in one run.
+# Usage: deploy/bench.sh http [seconds] [connections] [threads] [login clients]
+# ScanLogin runs as deploy/run.sh lays it out: PostgreSQL, Redis, the WeChat emulator, one silo and one front end,
+# each its own process; the reference is a fourth process on the same Redis. wrk drives both with the same settings.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+
+seconds=${1:-8} connections=${2:-64} threads=${3:-2} login_clients=${4:-16}
+ensure_tools
+ensure_command wrk wrk
+if [ -n "${SCANLOGIN_BENCH_TRACE:-}" ]; then
+  export PATH="$PATH:$HOME/.dotnet/tools" SCANLOGIN_BENCH_KEEP=1
+  command -v dotnet-trace >/dev/null || dotnet tool install -g dotnet-trace >/dev/null
+fi
+source deploy/bench-start.sh
+create_body='{"appId":"bench-app","identitySource":"wechat"}'
+# The seed runs once the silo is up; wait until a ticket can be made.
+for i in $(seq 1 100); do
+  ticket=$(curl -s -X POST "$W/api/tickets" -H 'content-type: application/json' -H "Origin: $origin" -d "$create_body" \
+    | sed -n 's/.*"ticketId":"\([^"]*\)".*/\1/p')
+  [ -n "$ticket" ] && break; sleep 0.2
+done
+[ -n "$ticket" ] || { echo "could not create a ticket" >&2; tail -20 "$work"/*.log; exit 1; }
+qr=$(curl -s -X POST "$R/qr" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+
+echo "==> PostgreSQL :$pg_port, Redis :$redis_port, silo pid $silo_pid, front end pid $front_pid ($W), reference $R"
+echo "==> wrk -t$threads -c$connections -d${seconds}s for each row (after a 2 s warm-up of each); $(nproc) cores shared by everything"
+declare -A rps errors
+run_wrk() { # NAME URL [post BODY ORIGIN]
+  local name=$1 url=$2 script=() out
+  if [ "${3:-}" = post ]; then script=(-s deploy/wrk/post.lua); export WRK_BODY=$4 WRK_ORIGIN=$5; fi
+  wrk -t"$threads" -c"$connections" -d2s "${script[@]}" "$url" >/dev/null
+  # SCANLOGIN_BENCH_TRACE=silo|front: a CPU sample trace (dotnet-trace) of that process during ScanLogin's create row.
+  local tracer=""
+  if [ "$name" = scanlogin-create ] && [ -n "${SCANLOGIN_BENCH_TRACE:-}" ]; then
+    local traced=$silo_pid; [ "$SCANLOGIN_BENCH_TRACE" = front ] && traced=$front_pid
+    dotnet-trace collect -p "$traced" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$seconds")" \
+      -o "$work/create-$SCANLOGIN_BENCH_TRACE.nettrace" >"$work/trace.log" 2>&1 &
+    tracer=$!
+  fi
+  out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "${script[@]}" "$url")
+  echo "$out" >"$work/wrk-$name.txt"
+  if [ -n "$tracer" ]; then
+    wait "$tracer" || true
+    dotnet-trace report "$work/create-$SCANLOGIN_BENCH_TRACE.nettrace" topN -n 40 --inclusive >"$work/create-$SCANLOGIN_BENCH_TRACE-top.txt" 2>&1 || true
+    echo "   trace: $work/create-$SCANLOGIN_BENCH_TRACE.nettrace (top methods: $work/create-$SCANLOGIN_BENCH_TRACE-top.txt)"
+  fi
+  rps[$name]=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
+  errors[$name]=$(echo "$out" | awk '/Non-2xx/ { n = $NF } /Socket errors/ { s = $0 } END { print (n ? n : 0) (s ? " (" s ")" : "") }')
+  printf '%-28s %10.0f req/s  p50 %8s  p99 %8s  non-2xx %s\n' "$name" "${rps[$name]}" \
+    "$(echo "$out" | awk '$1 == "50%" { print $2 }')" "$(echo "$out" | awk '$1 == "99%" { print $2 }')" "${errors[$name]}"
+}
+run_wrk scanlogin-trivial "$W/healthz"
+run_wrk reference-trivial "$R/ping"
+run_wrk scanlogin-status-read "$W/api/tickets/$ticket"
+run_wrk reference-status-read "$R/qr/$qr"
+run_wrk scanlogin-create "$W/api/tickets" post "$create_body" "$origin"
+run_wrk reference-create "$R/qr" post "" ""
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+echo
+echo "ratios (same run):"
+echo "  create:      ScanLogin / reference create       = $(ratio "${rps[scanlogin-create]}" "${rps[reference-create]}")   (target >= 0.5x)"
+echo "  status read: ScanLogin / its trivial endpoint   = $(ratio "${rps[scanlogin-status-read]}" "${rps[scanlogin-trivial]}")   (target >= 0.6x)"
+echo "  status read: ScanLogin / reference read         = $(ratio "${rps[scanlogin-status-read]}" "${rps[reference-status-read]}")   (target >= 1.0x)"
+echo "  trivial:     ScanLogin / reference /ping        = $(ratio "${rps[scanlogin-trivial]}" "${rps[reference-trivial]}")"
+echo "  process memory after the run: silo $(awk '/VmRSS/ { print $2, $3 }' /proc/$silo_pid/status), front end $(awk '/VmRSS/ { print $2, $3 }' /proc/$front_pid/status)"
+echo
+dotnet tests/Benchmarks/bin/Release/net10.0/ScanLogin.Benchmarks.dll login "$W" "$E/" bench-app wechat "$origin" "$seconds" "$login_clients"

@@ -1,0 +1,17 @@
+namespace ScanLogin.Grains.Oidc;
+
+/// <summary>Everything one hosted login remembers; erased at its deadline.</summary>
+[GenerateSerializer, Alias("ScanLogin.AuthorizationState")]
+public sealed class AuthorizationState
+{
+    [Id(0)] public AuthorizationRequest Request { get; set; } = null!;
+    [Id(1)] public string TicketId { get; set; } = "";
+    [Id(2)] public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>Set once the confirmed ticket was exchanged: the hash of the code handed to the browser.</summary>
+    [Id(3)] public string? CodeHash { get; set; }
+    [Id(4)] public DateTimeOffset? CodeExpiresAt { get; set; }
+    [Id(5)] public UserProfile? User { get; set; }
+    [Id(6)] public DateTimeOffset? AuthTime { get; set; }
+    /// <summary>True once a token request used the code (or tried it with a wrong verifier): every later use is a replay.</summary>
+    [Id(7)] public bool CodeUsed { get; set; }
+}

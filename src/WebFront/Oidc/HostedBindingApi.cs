@@ -1,0 +1,70 @@
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Apis;
+
+namespace ScanLogin.WebFront.Oidc;
+
+/// <summary>
+/// The hosted page's ask-binding step: the same moves as /api/tickets/{id}/binding, but proven by the login's HttpOnly cookie
+/// (the page's script never holds the ticket's browser secret) and limited to the page's own origin.
+/// </summary>
+public static class HostedBindingApi
+{
+    public static IEndpointRouteBuilder MapHostedBindingApi(this IEndpointRouteBuilder app)
+    {
+        var binding = app.MapGroup("/oidc/{poolId}/login/{requestId}/binding").ExcludeFromDescription();
+        binding.MapGet("/", GetOfferAsync);
+        binding.MapPost("/existing", BindExistingAsync);
+        binding.MapPost("/new", BindNewAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetOfferAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    {
+        var (ticket, holder, refused) = await HoldAsync(poolId, requestId, http, cluster);
+        if (refused is not null) return refused;
+        var outcome = await ticket!.GetBindingAsync(holder!);
+        if (outcome.Value is not { } offer) return ApiProblems.From(outcome.Failure!);
+        return TypedResults.Ok(new BindingOfferView(TicketView.From(offer.Ticket), SignIn: true, offer.CanRegister, offer.PhoneShared, offer.AttemptsLeft));
+    }
+
+    private static async Task<IResult> BindExistingAsync(string poolId, string requestId, BindExistingRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var (ticket, holder, refused) = await HoldAsync(poolId, requestId, http, cluster);
+        if (refused is not null) return refused;
+        if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
+            return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
+        if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
+        var outcome = await ticket!.BindExistingAccountAsync(holder!, account, password);
+        return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+    }
+
+    private static async Task<IResult> BindNewAsync(string poolId, string requestId, BindNewRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var (ticket, holder, refused) = await HoldAsync(poolId, requestId, http, cluster);
+        if (refused is not null) return refused;
+        if (request.Username is { } username && !BindingApi.UsernamePattern().IsMatch(username))
+            return ApiProblems.Invalid("username", "3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        if (request.Email is { } email && !BindingApi.IsEmail(email)) return ApiProblems.Invalid("email", "An email address, at most 254 characters.");
+        if (request.Password is { } password && password.Length is < 8 or > 128) return ApiProblems.Invalid("password", "8 to 128 characters.");
+        if (request.Password is not null && request.Username is null && request.Email is null)
+            return ApiProblems.Invalid("username", "A password needs a username or an email to sign in with.");
+        if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
+            return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
+        var outcome = await ticket!.BindNewAccountAsync(holder!, new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password));
+        return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+    }
+
+    /// <summary>The login's current ticket and the proof of holding it, from this browser's cookie only.</summary>
+    private static async Task<(ITicketGrain? Ticket, TicketHolder? Holder, IResult? Refused)> HoldAsync(string poolId, string requestId, HttpContext http,
+        IClusterClient cluster)
+    {
+        if (!HostedLoginApi.IsPageRequest(http.Request))
+            return (null, null, ApiProblems.Problem(403, "cross_site_request", "Bind from the login page itself."));
+        if (!HostedLoginApi.IsSafeId(poolId) || !Secrets.IsWellFormedId(requestId) || HostedLoginApi.Cookie(http, requestId) is not { } secret)
+            return (null, null, ApiProblems.Problem(403, AuthorizationFailures.OtherBrowser, "This login was started in another browser."));
+        var login = await cluster.GetGrain<IAuthorizationGrain>(requestId).GetAsync(secret);
+        if (login.Value is not { } view || view.Request.PoolId != poolId) return (null, null, HostedLoginApi.LoginProblem(login.Failure));
+        http.Response.Headers.CacheControl = "no-store";
+        return (cluster.GetGrain<ITicketGrain>(view.TicketId), new TicketHolder(secret, null, HostedLogin: true), null);
+    }
+}

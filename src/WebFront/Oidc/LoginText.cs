@@ -1,0 +1,155 @@
+namespace ScanLogin.WebFront.Oidc;
+
+/// <summary>The hosted login's words in Chinese and English, picked by ui_locales, then Accept-Language.</summary>
+public sealed class LoginText
+{
+    public const string Chinese = "zh-CN";
+    public const string English = "en";
+
+    public required string Lang { get; init; }
+    public required string Title { get; init; }
+    public required string With { get; init; }
+    public required string QrAlt { get; init; }
+    public required string Pending { get; init; }
+    public required string Scanned { get; init; }
+    public required string ScannedBy { get; init; }
+    public required string Confirmed { get; init; }
+    public required string Expired { get; init; }
+    public required string Refresh { get; init; }
+    public required string Cancelled { get; init; }
+    public required string AccountNotFound { get; init; }
+    public required string Blocked { get; init; }
+    public required string BindingRequired { get; init; }
+    public required string Refused { get; init; }
+    public required string Failed { get; init; }
+    public required string TimedOut { get; init; }
+    public required string CancelAndReturn { get; init; }
+    public required string OtherLanguage { get; init; }
+    public required string OtherLanguageCode { get; init; }
+    public required string ErrorTitle { get; init; }
+    public required string OtherBrowser { get; init; }
+    public required string PopupDone { get; init; }
+    public required string BindingTitle { get; init; }
+    public required string BindingIntro { get; init; }
+    public required string BindingExistingTitle { get; init; }
+    public required string BindingAccount { get; init; }
+    public required string BindingPassword { get; init; }
+    public required string BindingSignIn { get; init; }
+    public required string BindingNewTitle { get; init; }
+    public required string BindingNewUsername { get; init; }
+    public required string BindingNewPassword { get; init; }
+    public required string BindingCreate { get; init; }
+    public required string BindingWrong { get; init; }
+    public required string BindingLocked { get; init; }
+    public required string BindingTaken { get; init; }
+    public required string BindingInvalid { get; init; }
+
+    public static readonly LoginText En = new()
+    {
+        Lang = English,
+        Title = "Sign in to {0}",
+        With = "with {0}",
+        QrAlt = "QR code: scan it with WeChat to sign in",
+        Pending = "Open WeChat and scan the code to sign in.",
+        Scanned = "Scanned. Confirm the login on your phone.",
+        ScannedBy = "Scanned by {0}. Confirm the login on your phone.",
+        Confirmed = "Confirmed. Signing you in…",
+        Expired = "This code has expired.",
+        Refresh = "Get a new code",
+        Cancelled = "The login was cancelled on the phone.",
+        AccountNotFound = "There is no account for this WeChat user, and this site does not create new ones. Sign in with a registered WeChat account.",
+        Blocked = "This account is blocked. Contact the site if you think this is a mistake.",
+        BindingRequired = "This WeChat account is not linked to an account of this site yet.",
+        Refused = "The login was refused.",
+        Failed = "Something went wrong. Get a new code and try again.",
+        TimedOut = "This sign-in has timed out or was already used. Go back to the site and start again.",
+        CancelAndReturn = "Cancel and return to {0}",
+        OtherLanguage = "中文",
+        OtherLanguageCode = Chinese,
+        ErrorTitle = "Sign-in error",
+        OtherBrowser = "This sign-in was started in another browser. Start again from the site in this browser.",
+        PopupDone = "Signed in. You can close this window.",
+        BindingTitle = "Link your WeChat account",
+        BindingIntro = "This WeChat account is new here. Sign in to your existing account to link it, or create a new account.",
+        BindingExistingTitle = "I have an account",
+        BindingAccount = "Username, email or phone number (+86…)",
+        BindingPassword = "Password",
+        BindingSignIn = "Sign in and link",
+        BindingNewTitle = "I am new here",
+        BindingNewUsername = "Username (optional)",
+        BindingNewPassword = "Password (optional, at least 8 characters)",
+        BindingCreate = "Create my account",
+        BindingWrong = "Wrong account or password. Attempts left: {0}.",
+        BindingLocked = "This account is locked for a while after too many wrong passwords.",
+        BindingTaken = "That username or email is already taken.",
+        BindingInvalid = "Please check the form: {0}",
+    };
+
+    public static readonly LoginText Zh = new()
+    {
+        Lang = Chinese,
+        Title = "登录 {0}",
+        With = "使用{0}",
+        QrAlt = "二维码：请用微信扫码登录",
+        Pending = "请打开微信，扫描二维码登录。",
+        Scanned = "已扫码，请在手机上确认登录。",
+        ScannedBy = "{0} 已扫码，请在手机上确认登录。",
+        Confirmed = "已确认，正在登录…",
+        Expired = "二维码已过期。",
+        Refresh = "刷新二维码",
+        Cancelled = "已在手机上取消登录。",
+        AccountNotFound = "该微信用户没有账号，且本网站不允许注册新账号。请使用已注册的微信账号登录。",
+        Blocked = "该账号已被禁用。如有疑问，请联系网站。",
+        BindingRequired = "该微信账号尚未绑定本网站的账号。",
+        Refused = "登录被拒绝。",
+        Failed = "出错了，请刷新二维码后重试。",
+        TimedOut = "本次登录已超时或已完成。请返回网站重新开始。",
+        CancelAndReturn = "取消并返回 {0}",
+        OtherLanguage = "English",
+        OtherLanguageCode = English,
+        ErrorTitle = "登录出错",
+        OtherBrowser = "本次登录是在另一个浏览器中发起的。请在此浏览器中从网站重新开始。",
+        PopupDone = "已登录，可以关闭此窗口。",
+        BindingTitle = "绑定微信账号",
+        BindingIntro = "该微信账号首次登录本网站。请登录已有账号完成绑定，或创建新账号。",
+        BindingExistingTitle = "我有账号",
+        BindingAccount = "用户名、邮箱或手机号（+86…）",
+        BindingPassword = "密码",
+        BindingSignIn = "登录并绑定",
+        BindingNewTitle = "我是新用户",
+        BindingNewUsername = "用户名（可选）",
+        BindingNewPassword = "密码（可选，至少 8 位）",
+        BindingCreate = "创建账号",
+        BindingWrong = "账号或密码错误。剩余尝试次数：{0}。",
+        BindingLocked = "密码错误次数过多，该账号已被暂时锁定。",
+        BindingTaken = "该用户名或邮箱已被使用。",
+        BindingInvalid = "请检查填写内容：{0}",
+    };
+
+    /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>
+    public static string Resolve(string? uiLocales, string? acceptLanguage)
+    {
+        foreach (var tag in (uiLocales ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (Match(tag) is { } found) return found;
+        var ranked = (acceptLanguage ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select((part, index) =>
+            {
+                var pieces = part.Split(';', StringSplitOptions.TrimEntries);
+                var q = pieces.Skip(1).Select(p => p.StartsWith("q=", StringComparison.OrdinalIgnoreCase)
+                    && double.TryParse(p[2..], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 1).FirstOrDefault(1.0);
+                return (Tag: pieces[0], Q: q, Index: index);
+            })
+            .Where(x => x.Q > 0)
+            .OrderByDescending(x => x.Q).ThenBy(x => x.Index);
+        foreach (var (tag, _, _) in ranked)
+            if (Match(tag) is { } found) return found;
+        return English;
+    }
+
+    public static LoginText For(string locale) => locale == Chinese ? Zh : En;
+
+    private static string? Match(string tag) =>
+        tag.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? Chinese
+        : tag.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English
+        : null;
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using Microsoft.Extensions.Primitives;
+using ScanLogin.Grains.Interfaces;
+
+namespace ScanLogin.WebFront.Oidc;
+
+/// <summary>
+/// The token and userinfo endpoints of each pool. The code is redeemed once in its authorization grain; tokens come from the
+/// pool's token issuer grain (its own signing keys), and userinfo answers from the access token's subject and scopes.
+/// Errors follow RFC 6749 5.2 and RFC 6750 3: JSON <c>error</c> / <c>error_description</c>, never cached.
+/// </summary>
+public static class OidcTokenApi
+{
+    public static IEndpointRouteBuilder MapOidcTokenApi(this IEndpointRouteBuilder app)
+    {
+        // Single-page clients (PKCE, no secret) call these from their own origin; bearer tokens and form bodies carry no cookie.
+        var oidc = app.MapGroup("/oidc/{poolId}").WithTags("OpenID Connect")
+            .RequireCors(cors => cors.AllowAnyOrigin().WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type"));
+        oidc.MapPost("/token", TokenAsync).WithName("Token").DisableAntiforgery()
+            .WithSummary("Token endpoint: authorization_code (one use, bound to client, redirect URI and PKCE verifier) for an ID token and an access token")
+            .WithDescription("Client authentication: client_secret_basic, client_secret_post, or none with a PKCE verifier.");
+        oidc.MapMethods("/userinfo", ["GET", "POST"], UserInfoAsync).WithName("UserInfo").DisableAntiforgery()
+            .WithSummary("The signed-in user's claims, for a Bearer access token of this pool (by scope: profile, phone)");
+        return app;
+    }
+
+    private static async Task<IResult> TokenAsync(string poolId, HttpContext http, IClusterClient cluster, TimeProvider time)
+    {
+        NoStore(http.Response);
+        if (!http.Request.HasFormContentType) return Error(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
+        var form = await http.Request.ReadFormAsync();
+        if (form.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated }) return Error(400, "invalid_request", $"{repeated} is repeated.");
+
+        // Client authentication (RFC 6749 2.3.1): Basic with form-encoded id and secret, or both in the body; never both ways.
+        var basic = ParseBasic(http.Request.Headers.Authorization.ToString());
+        var formSecret = Value(form, "client_secret");
+        if (basic is not null && formSecret is not null) return Error(400, "invalid_request", "Use one client authentication method.");
+        var clientId = basic?.Id ?? Value(form, "client_id");
+        if (basic is not null && Value(form, "client_id") is { } bodyId && bodyId != basic.Value.Id)
+            return Error(400, "invalid_request", "client_id differs from the authenticated client.");
+        var secret = basic?.Secret ?? formSecret;
+        if (clientId is not { Length: > 0 and <= 64 }) return InvalidClient(basic is not null, "client_id is required.");
+        var app = HostedLoginApi.IsSafeId(poolId) ? await cluster.GetGrain<IApplicationGrain>(clientId).GetAsync() : null;
+        if (app is null || app.PoolId != poolId) return InvalidClient(basic is not null, "Unknown client.");
+        if (secret is not null && !await cluster.GetGrain<IApplicationGrain>(clientId).VerifySecretAsync(secret))
+            return InvalidClient(basic is not null, "Client authentication failed.");
+        var authenticated = secret is not null;
+        // A pool that keeps token exchange on backends admits only clients that prove their secret.
+        if (!authenticated && (await cluster.GetGrain<IUserPoolGrain>(poolId).GetSettingsAsync())?.BrowserExchangeDisabled == true)
+            return InvalidClient(false, "This user pool requires the client's secret at the token endpoint.");
+
+        if (Value(form, "grant_type") is not { } grantType) return Error(400, "invalid_request", "grant_type is required.");
+        if (grantType != "authorization_code") return Error(400, "unsupported_grant_type", "Only authorization_code is supported.");
+        if (Value(form, "code") is not { Length: <= 128 } code || code.Split('.') is not [var requestId, _] || !Secrets.IsWellFormedId(requestId))
+            return Error(400, "invalid_grant", "The authorization code is invalid, expired or already used.");
+
+        var redeemed = await cluster.GetGrain<IAuthorizationGrain>(requestId).RedeemAsync(
+            new CodeRedemption(code, clientId, Value(form, "redirect_uri"), Value(form, "code_verifier"), authenticated));
+        if (redeemed.Failure is { } failure)
+            return failure.Code == AuthorizationFailures.InvalidClient ? InvalidClient(false, failure.Message) : Error(400, "invalid_grant", failure.Message);
+        var grant = redeemed.Value!;
+        if (grant.PoolId != poolId) return Error(400, "invalid_grant", "The authorization code belongs to another user pool.");
+
+        var issued = await cluster.GetGrain<ITokenIssuerGrain>(poolId).IssueTokensAsync(new TokenRequest(clientId, grant.User, grant.Scopes, grant.Nonce,
+            grant.AuthTime, [TokenRequest.WeChatScanMethod], grant.IdentitySource));
+        if (issued.Value is not { } tokens) return Error(503, "temporarily_unavailable", issued.Failure!.Message);
+        var expiresIn = Math.Max(0, (int)(tokens.Stamp.ExpiresAt - time.GetUtcNow()).TotalSeconds);
+        return Results.Json(new Dictionary<string, object>
+        {
+            ["access_token"] = tokens.AccessToken,
+            ["token_type"] = "Bearer",
+            ["expires_in"] = expiresIn,
+            ["id_token"] = tokens.IdToken,
+            ["scope"] = string.Join(' ', grant.Scopes),
+        });
+    }
+
+    private static async Task<IResult> UserInfoAsync(string poolId, HttpContext http, IClusterClient cluster)
+    {
+        NoStore(http.Response);
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization["Bearer ".Length..].Trim() is not { Length: > 0 and <= 8192 } token)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Json(new { error = "invalid_request", error_description = "Send the access token as Authorization: Bearer." }, statusCode: 401);
+        }
+        var checkedToken = HostedLoginApi.IsSafeId(poolId) ? await cluster.GetGrain<ITokenIssuerGrain>(poolId).ValidateAccessTokenAsync(token) : null;
+        var user = checkedToken?.Value is { } info ? await cluster.GetGrain<IUserPoolGrain>(poolId).GetUserAsync(info.Subject) : null;
+        if (checkedToken?.Value is not { } access || user is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The access token is invalid or expired.\"";
+            return Results.Json(new { error = "invalid_token", error_description = "The access token is invalid or expired." }, statusCode: 401);
+        }
+        var claims = new Dictionary<string, object> { ["sub"] = user.Id };
+        if (access.Scopes.Contains("profile"))
+        {
+            if (user.Nickname is { } name) claims["name"] = name;
+            if (user.AvatarUrl is { } picture) claims["picture"] = picture;
+        }
+        if (access.Scopes.Contains("phone") && user.Phone is { } phone)
+        {
+            claims["phone_number"] = phone;
+            // WeChat's phone-number button returns only numbers the user verified by SMS.
+            claims["phone_number_verified"] = true;
+        }
+        return Results.Json(claims);
+    }
+
+    private static (string Id, string Secret)? ParseBasic(string authorization)
+    {
+        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
+            return pair.Split(':', 2) is [{ Length: > 0 } id, { Length: > 0 } secret] ? (Uri.UnescapeDataString(id.Replace('+', ' ')), Uri.UnescapeDataString(secret.Replace('+', ' '))) : ("", "");
+        }
+        catch (FormatException)
+        {
+            return ("", "");
+        }
+    }
+
+    private static string? Value(IFormCollection form, string name) =>
+        form.TryGetValue(name, out StringValues values) && values.Count == 1 && values[0] is { Length: > 0 } v ? v : null;
+
+    private static IResult InvalidClient(bool basic, string description)
+    {
+        var result = Results.Json(new { error = "invalid_client", error_description = description }, statusCode: 401);
+        return basic ? new WithHeader(result, "WWW-Authenticate", "Basic realm=\"token\"") : result;
+    }
+
+    private static IResult Error(int status, string error, string description) =>
+        Results.Json(new { error, error_description = description }, statusCode: status);
+
+    private static void NoStore(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Pragma = "no-cache";
+    }
+
+    private sealed class WithHeader(IResult inner, string name, string value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers[name] = value;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

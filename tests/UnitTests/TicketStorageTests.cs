@@ -1,0 +1,110 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.Tickets;
+using Xunit;
+
+namespace ScanLogin.UnitTests;
+
+/// <summary>The ticket grain against its store: memory follows storage, opening needs no read, deadlines push by themselves.</summary>
+[Collection(GrainClusterCollection.Name)]
+public sealed class TicketStorageTests(GrainClusterFixture fixture)
+{
+    private const string BrowserSecret = "browser-secret-value";
+
+    // Origin-less, so as the application's backend with its secret.
+    private static TicketOpening Opening(string appId) =>
+        new(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret), new AppCredentials(appId, "app-secret"));
+
+    private IServiceProvider SiloServices => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services;
+
+    [Fact]
+    public async Task A_move_whose_write_fails_leaves_the_ticket_as_stored_and_can_be_retried()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var id = Secrets.NewId();
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(id);
+        Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
+        var scan = await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(await fixture.Emulator.CreateUserAsync(phone: null)), null, null));
+
+        FailingTicketStore.FailingWrites[id] = true;
+        try
+        {
+            await Assert.ThrowsAsync<IOException>(() => ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null)));
+            // Neither the activation nor the store claims a confirmation that was never stored.
+            var status = (await ticket.GetStatusAsync()).Value!;
+            Assert.Equal((TicketStatus.Scanned, 2, null), (status.Status, status.Version, status.ExchangeCode));
+            Assert.Equal(2, (await SiloServices.GetRequiredService<ITicketStore>().ReadAsync(id))!.Version);
+        }
+        finally
+        {
+            FailingTicketStore.FailingWrites.TryRemove(id, out _);
+        }
+
+        var confirmed = await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
+        Assert.Equal((TicketStatus.Confirmed, 3), (confirmed.Value!.Status, confirmed.Value.Version));
+        Assert.Equal(3, (await SiloServices.GetRequiredService<ITicketStore>().ReadAsync(id))!.Version);
+    }
+
+    [Fact]
+    public async Task Opening_a_failed_write_stores_nothing_and_the_id_can_be_opened_again()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var id = Secrets.NewId();
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(id);
+        FailingTicketStore.FailingWrites[id] = true;
+        try
+        {
+            await Assert.ThrowsAsync<IOException>(() => ticket.OpenAsync(Opening(appId)));
+            Assert.Equal(FailureCodes.TicketNotFound, (await ticket.GetStatusAsync()).Failure!.Code);
+        }
+        finally
+        {
+            FailingTicketStore.FailingWrites.TryRemove(id, out _);
+        }
+        Assert.Equal(TicketStatus.Pending, (await ticket.OpenAsync(Opening(appId))).Value!.Status);
+    }
+
+    [Fact]
+    public async Task Opening_an_id_that_is_already_stored_fails_although_this_activation_never_read_it()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var id = Secrets.NewId();
+        var stored = new TicketState { TicketId = id, Status = TicketStatus.Pending, Version = 1, AppId = appId, ConfirmBy = fixture.Time.GetUtcNow().AddMinutes(2) };
+        Assert.True(await SiloServices.GetRequiredService<ITicketStore>().WriteAsync(stored, 0, fixture.Time.GetUtcNow().AddMinutes(4)));
+
+        var opened = await fixture.Grains.GetGrain<ITicketGrain>(id).OpenAsync(Opening(appId));
+        Assert.Equal(FailureCodes.TicketExists, opened.Failure!.Code);
+        // The stored ticket is untouched, and the activation now answers from it.
+        Assert.Equal(1, (await SiloServices.GetRequiredService<ITicketStore>().ReadAsync(id))!.Version);
+        Assert.Equal(TicketStatus.Pending, (await fixture.Grains.GetGrain<ITicketGrain>(id).GetStatusAsync()).Value!.Status);
+    }
+
+    [Fact]
+    public async Task The_silo_wide_deadline_queue_expires_a_watched_ticket_without_anyone_reading_it()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
+        Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
+        var watcher = new Watcher();
+        var reference = fixture.Grains.CreateObjectReference<ITicketWatcher>(watcher);
+        Assert.Equal(TicketStatus.Pending, (await ticket.WatchAsync(reference)).Value!.Status);
+        var deadlines = SiloServices.GetRequiredService<TicketDeadlines>();
+        Assert.True(deadlines.Count >= 1);
+
+        fixture.Time.Advance(IdentitySourceSettings.DefaultTicketLifetime);
+        var pushed = await watcher.Expired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((TicketStatus.Expired, 2), (pushed.Status, pushed.Version));
+    }
+
+    private sealed class Watcher : ITicketWatcher
+    {
+        public TaskCompletionSource<TicketSnapshot> Expired { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task OnTicketChangedAsync(TicketSnapshot snapshot)
+        {
+            if (snapshot.Status == TicketStatus.Expired) Expired.TrySetResult(snapshot);
+            return Task.CompletedTask;
+        }
+    }
+}
