@@ -10,7 +10,7 @@ namespace ScanLogin.Grains.Oidc;
 /// The code is "{request id}.{secret}" so the token endpoint finds this grain; only the secret's hash is stored.
 /// </summary>
 public sealed class AuthorizationGrain(
-    [PersistentState("authorization", StorageNames.Tickets)] IPersistentState<AuthorizationState> state,
+    [PersistentState("authorization", StorageNames.Configuration)] IPersistentState<AuthorizationState> state,
     TicketClock clock,
     IOptions<HostedLoginOptions> options) : Grain, IAuthorizationGrain
 {
