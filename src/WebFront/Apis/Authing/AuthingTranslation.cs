@@ -44,8 +44,7 @@ public static class AuthingTranslation
     public static int StatusOf(TicketStatus status) => status switch
     {
         TicketStatus.Pending => 0,
-        // Waiting for the PC side to bind an account: to the SDK still "scanned, not yet authorized".
-        TicketStatus.Scanned or TicketStatus.BindingRequired => 1,
+        TicketStatus.Scanned => 1,
         TicketStatus.Confirmed or TicketStatus.Consumed => 2,
         TicketStatus.Cancelled => 3,
         TicketStatus.Expired => -1,
