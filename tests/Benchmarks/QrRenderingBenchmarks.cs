@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
@@ -11,15 +12,25 @@ namespace ScanLogin.Benchmarks;
 /// <summary>
 /// QR images per second and bytes allocated per image, single-threaded (= per core). Two references run in the
 /// same process: a naive renderer (one Skia rectangle per module, PNG at default settings) and QRCoder's own PNG writer.
+/// "Allocated" is managed memory only (BenchmarkDotNet's MemoryDiagnoser): Skia's native pixel buffers and zlib's
+/// native state are not counted, nor are rented ArrayPool buffers returned within the call.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(InProcessShortRun))]
+[Config(typeof(InProcessWithErrors))]
 public class QrRenderingBenchmarks
 {
-    /// <summary>In process: the project's assembly name differs from its file name, which BenchmarkDotNet's generated project cannot follow.</summary>
-    private sealed class InProcessShortRun : ManualConfig
+    /// <summary>
+    /// In process (the project's assembly name differs from its file name, which BenchmarkDotNet's generated project
+    /// cannot follow), with enough iterations for a 99.9% confidence interval (Error) and StdDev per row, and the
+    /// spread of each ratio, so the differences between rows can be seen to be more than noise.
+    /// </summary>
+    private sealed class InProcessWithErrors : ManualConfig
     {
-        public InProcessShortRun() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+        public InProcessWithErrors()
+        {
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(20));
+            AddColumn(StatisticColumn.Error, StatisticColumn.StdDev, BaselineRatioColumn.RatioStdDev);
+        }
     }
 
     private const int Size = 240;

@@ -50,6 +50,23 @@ public static class Api
         return http.SendAsync(request);
     }
 
+    /// <summary>The application's backend exchanges with its credentials (HTTP Basic) instead of the browser secret.</summary>
+    public static Task<HttpResponseMessage> BackendExchangeAsync(HttpClient http, string code, string appId, string appSecret)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets/exchange") { Content = JsonContent.Create(new { code }) };
+        request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:{appSecret}")));
+        return http.SendAsync(request);
+    }
+
+    /// <summary>Verifies an access token as a site trusting the pool would (its JWKS, audience = the app); answers its subject.</summary>
+    public static async Task<string> VerifiedSubjectAsync(HttpClient http, string poolId, string appId, string accessToken)
+    {
+        var site = new RelyingParty(http, poolId);
+        var verified = await site.ValidateAccessTokenAsync(accessToken, await site.JwksAsync(), appId);
+        Assert.True(verified.IsValid, verified.Exception?.Message);
+        return ((Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)verified.SecurityToken).Subject;
+    }
+
     public static System.Net.Http.Headers.AuthenticationHeaderValue AppCredentials(string appId, string appSecret) =>
         new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:{appSecret}")));
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Xunit;
 
 namespace ScanLogin.FunctionalTests;
@@ -23,8 +24,20 @@ public sealed class FailoverTests(SystemFixture system)
         Assert.Equal(("scanned", 2), (status.Status, status.Version));
         var confirm = await Api.ConfirmAsync(system.B, created.TicketId, scan.ScanToken);
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
-        var code = (await Api.StatusAsync(system.A, created.TicketId)).ExchangeCode!;
-        Assert.Equal(HttpStatusCode.OK, (await Api.ExchangeAsync(system.B, code, created.BrowserSecret)).StatusCode);
-        await Api.CreateTicketAsync(system.A, tenant); // asserts 201
+        var confirmed = (await confirm.Content.ReadFromJsonAsync<TicketView>())!;
+        Assert.Equal(("confirmed", 3), (confirmed.Status, confirmed.Version));
+        Assert.Equal(confirmed.ExchangeCode, (await Api.StatusAsync(system.A, created.TicketId)).ExchangeCode);
+
+        // The browser secret hashed before the restarts still proves the browser; the token is for this user of this pool.
+        var exchange = await Api.ExchangeAsync(system.B, confirmed.ExchangeCode!, created.BrowserSecret);
+        Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
+        var grant = (await exchange.Content.ReadFromJsonAsync<ExchangeResponse>())!;
+        Assert.Equal(tenant.PoolId, grant.User.PoolId);
+        Assert.Equal(grant.User.Id, await Api.VerifiedSubjectAsync(system.A, tenant.PoolId, tenant.AppId, grant.AccessToken));
+        Assert.Equal(("consumed", 4), ((await Api.StatusAsync(system.A, created.TicketId)).Status, (await Api.StatusAsync(system.B, created.TicketId)).Version));
+
+        // The application and its identity source came back too: a new ticket opens.
+        var again = await Api.CreateTicketAsync(system.A, tenant);
+        Assert.Equal(("pending", 1), (again.Ticket.Status, again.Ticket.Version));
     }
 }

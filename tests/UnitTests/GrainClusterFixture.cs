@@ -42,6 +42,17 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         await Emulator.DisposeAsync();
     }
 
+    /// <summary>A service of the (only) silo, to look at what the grains stored.</summary>
+    public T SiloService<T>() where T : notnull => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredService<T>();
+
+    /// <summary>Another application of the same pool, with its own valid secret; the pool's identity source is not enabled for it.</summary>
+    public async Task<string> AddApplicationAsync(string poolId, string appSecret)
+    {
+        var appId = "app-" + Guid.NewGuid().ToString("N")[..8];
+        await Grains.GetGrain<IApplicationGrain>(appId).SaveAsync(new ApplicationSettings(appId, poolId, "Other app", null, [], []), appSecret);
+        return appId;
+    }
+
     /// <summary>A fresh pool with one application and one identity source using the emulator's default mini program.</summary>
     public async Task<(string PoolId, string AppId)> CreateTenantAsync(LoginMode mode = LoginMode.LoginAndRegister,
         AccountAssociation association = AccountAssociation.Off)

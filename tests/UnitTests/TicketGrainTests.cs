@@ -90,8 +90,34 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
         Assert.Equal(first.Value!.ScanToken, again.Value!.ScanToken);
 
         var confirmed = await ticket.ConfirmAsync(new ConfirmRequest(first.Value.ScanToken, null));
+        Assert.Equal(TicketStatus.Confirmed, confirmed.Value?.Status);
+        Assert.NotNull(confirmed.Value!.ExchangeCode);
         var retried = await ticket.ConfirmAsync(new ConfirmRequest(first.Value.ScanToken, null));
         Assert.Equal(confirmed.Value, retried.Value);
+    }
+
+    [Fact]
+    public async Task A_confirmed_ticket_answers_its_exchange_code_to_no_other_scan_token()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
+        var confirmed = (await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Value!;
+
+        foreach (var token in new[] { "", "guess", scan.Value.ScanToken + "x", scan.Value.ScanToken.ToUpperInvariant() })
+        {
+            var other = await ticket.ConfirmAsync(new ConfirmRequest(token, null));
+            Assert.Equal(FailureCodes.InvalidTransition, other.Failure?.Code);
+            Assert.Null(other.Value);
+        }
+        // Nor after the policy refused: a retried rejection is told only to its own scanner.
+        var (_, loginOnlyApp) = await fixture.CreateTenantAsync(LoginMode.LoginOnly);
+        var refused = await OpenAsync(loginOnlyApp);
+        var refusedScan = await refused.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
+        var rejected = (await refused.ConfirmAsync(new ConfirmRequest(refusedScan.Value!.ScanToken, null))).Value!;
+        Assert.Equal(rejected, (await refused.ConfirmAsync(new ConfirmRequest(refusedScan.Value.ScanToken, null))).Value);
+        Assert.Equal(FailureCodes.InvalidTransition, (await refused.ConfirmAsync(new ConfirmRequest("guess", null))).Failure?.Code);
+        Assert.Equal(confirmed, (await ticket.GetStatusAsync()).Value);
     }
 
     [Fact]
@@ -132,16 +158,41 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
-    public async Task An_unknown_application_or_a_source_not_enabled_for_it_cannot_open_a_ticket()
+    public async Task An_unknown_application_or_source_or_a_source_not_enabled_for_the_application_cannot_open_a_ticket()
     {
-        var (_, appId) = await fixture.CreateTenantAsync();
-        var (_, otherApp) = await fixture.CreateTenantAsync();
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var sameCompanyApp = await fixture.AddApplicationAsync(poolId, "other-secret");
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
         var requester = new Requester(null, null, null);
         Assert.Equal(FailureCodes.ApplicationNotFound, (await ticket.OpenAsync(new TicketOpening("no-such-app", "wechat", requester, "h"))).Failure!.Code);
-        Assert.Equal(FailureCodes.IdentitySourceNotFound, (await ticket.OpenAsync(new TicketOpening(appId, "other", requester, "h", new AppCredentials(appId, "app-secret")))).Failure!.Code);
+        Assert.Equal(FailureCodes.IdentitySourceNotFound,
+            (await ticket.OpenAsync(new TicketOpening(appId, "other", requester, "h", new AppCredentials(appId, "app-secret")))).Failure!.Code);
+        // The pool's source exists and is enabled, but not for this application of the same pool.
+        Assert.Equal(FailureCodes.IdentitySourceNotEnabledForApp,
+            (await ticket.OpenAsync(new TicketOpening(sameCompanyApp, "wechat", requester, "h", new AppCredentials(sameCompanyApp, "other-secret")))).Failure!.Code);
         Assert.Equal(FailureCodes.TicketNotFound, (await ticket.GetStatusAsync()).Failure!.Code);
-        Assert.NotEqual(appId, otherApp);
+        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", requester, "h", new AppCredentials(appId, "app-secret")))).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_live_ticket_cannot_be_scanned_or_confirmed_once_its_application_is_taken_off_the_source()
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var source = fixture.Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, "wechat"));
+        var scanned = await OpenAsync(appId);
+        var pending = await OpenAsync(appId);
+        var openId = await Emulator.CreateUserAsync(phone: null);
+        var scan = await scanned.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(openId), null, null));
+
+        var otherApp = await fixture.AddApplicationAsync(poolId, "other-secret");
+        await source.SaveAsync((await source.GetAsync())! with { ApplicationIds = [otherApp] }, null);
+
+        var confirm = await scanned.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
+        Assert.Equal(FailureCodes.IdentitySourceNotEnabledForApp, confirm.Failure?.Code ?? confirm.Value?.Reason);
+        Assert.Null((await scanned.GetStatusAsync()).Value!.ExchangeCode);
+        var late = await pending.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(openId), null, null));
+        Assert.Equal(FailureCodes.IdentitySourceNotEnabledForApp, late.Failure?.Code);
+        Assert.Equal(TicketStatus.Pending, (await pending.GetStatusAsync()).Value!.Status);
     }
 
     [Fact]
@@ -151,7 +202,7 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
         var pending = await OpenAsync(appId);
         var confirmed = await OpenAsync(appId);
         var scan = await confirmed.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
-        await confirmed.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
+        var confirmedCode = (await confirmed.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Value!.ExchangeCode!;
 
         fixture.Time.Advance(TimeSpan.FromSeconds(119));
         Assert.Equal(TicketStatus.Pending, (await pending.GetStatusAsync()).Value!.Status);
@@ -163,8 +214,11 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
 
         fixture.Time.Advance(TimeSpan.FromSeconds(300));
         await Eventually(async () => (await confirmed.GetStatusAsync()).Value!.Status == TicketStatus.Expired);
-        var code = scan.Value.Ticket.TicketId;
-        Assert.False((await confirmed.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, null))).Succeeded);
+        // The real code, with the right proof, no longer buys a token.
+        var code = confirmedCode;
+        var late = await confirmed.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, null));
+        Assert.Equal(FailureCodes.ExchangeCodeInvalid, late.Failure?.Code);
+        Assert.Equal(TicketStatus.Expired, (await confirmed.GetStatusAsync()).Value!.Status);
     }
 
     [Fact]

@@ -31,8 +31,6 @@ public sealed class TicketLifecycleTests
 
     private static TicketState Consumed() => TicketLifecycle.Consume(Confirmed(), Token, T0.AddSeconds(3)).Value!;
 
-    public static TheoryData<string> AllStates => new() { "pending", "scanned", "confirmed", "cancelled", "rejected", "expired", "consumed" };
-
     private static TicketState StateNamed(string name) => name switch
     {
         "pending" => Pending(),
@@ -138,12 +136,15 @@ public sealed class TicketLifecycleTests
     {
         var s = StateNamed(name);
         var later = T0.AddDays(1);
-        Assert.False(TicketLifecycle.Scan(s, Mei, later).Succeeded);
-        Assert.False(TicketLifecycle.Confirm(s, Mei.ScanTokenHash, User, "x", ExchangeWindow, later).Succeeded);
-        Assert.False(TicketLifecycle.Cancel(s, Mei.ScanTokenHash, later).Succeeded);
-        Assert.False(TicketLifecycle.Reject(s, Mei.ScanTokenHash, "r", later).Succeeded);
-        Assert.False(TicketLifecycle.Expire(s, later).Succeeded);
-        Assert.False(TicketLifecycle.Consume(s, Token, later).Succeeded);
+        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.Scan(s, Mei, later).Failure?.Code);
+        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.Confirm(s, Mei.ScanTokenHash, User, "x", ExchangeWindow, later).Failure?.Code);
+        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.Cancel(s, Mei.ScanTokenHash, later).Failure?.Code);
+        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.Reject(s, Mei.ScanTokenHash, "r", later).Failure?.Code);
+        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.Expire(s, later).Failure?.Code);
+        Assert.Equal(name == "consumed" ? FailureCodes.AlreadyExchanged : FailureCodes.InvalidTransition,
+            TicketLifecycle.Consume(s, Token, later).Failure?.Code);
+        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.CheckScannable(s, later)?.Code);
+        Assert.False(TicketLifecycle.IsPastDeadline(s, later)); // a finished ticket has no deadline left
     }
 
     [Fact]
@@ -193,13 +194,105 @@ public sealed class TicketLifecycleTests
         Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.Consume(confirmed, Token, confirmed.Deadline!.Value).Failure!.Code);
     }
 
-    [Theory]
-    [MemberData(nameof(AllStates))]
-    public void A_refused_move_returns_no_state(string name)
+    /// <summary>
+    /// Every move from every state, before any deadline: the resulting status (and version step) or the exact failure code.
+    /// Mei scanned the ticket; Lei is anyone else.
+    /// </summary>
+    public static TheoryData<string, string, string> Moves => new()
     {
-        var s = StateNamed(name);
-        var move = TicketLifecycle.Scan(s, Lei, T0.AddDays(1));
-        Assert.False(move.Succeeded);
-        Assert.Null(move.Value);
+        { "pending", "scan-mei", "scanned+1" }, { "pending", "scan-lei", "scanned+1" },
+        { "pending", "confirm-mei", FailureCodes.InvalidTransition }, { "pending", "cancel-mei", FailureCodes.InvalidTransition },
+        { "pending", "reject-mei", FailureCodes.InvalidTransition }, { "pending", "consume", FailureCodes.InvalidTransition },
+        { "pending", "expire", FailureCodes.InvalidTransition },
+        { "scanned", "scan-mei", "scanned+0" }, { "scanned", "scan-lei", FailureCodes.AlreadyScanned },
+        { "scanned", "confirm-mei", "confirmed+1" }, { "scanned", "confirm-lei", FailureCodes.ScanTokenInvalid },
+        { "scanned", "cancel-mei", "cancelled+1" }, { "scanned", "cancel-lei", FailureCodes.ScanTokenInvalid },
+        { "scanned", "reject-mei", "rejected+1" }, { "scanned", "reject-lei", FailureCodes.ScanTokenInvalid },
+        { "scanned", "consume", FailureCodes.InvalidTransition }, { "scanned", "expire", FailureCodes.InvalidTransition },
+        { "confirmed", "scan-mei", FailureCodes.InvalidTransition }, { "confirmed", "scan-lei", FailureCodes.InvalidTransition },
+        { "confirmed", "confirm-mei", FailureCodes.InvalidTransition }, { "confirmed", "cancel-mei", FailureCodes.InvalidTransition },
+        { "confirmed", "reject-mei", FailureCodes.InvalidTransition }, { "confirmed", "consume", "consumed+1" },
+        { "confirmed", "expire", FailureCodes.InvalidTransition },
+    };
+
+    [Theory]
+    [MemberData(nameof(Moves))]
+    public void Each_move_from_each_live_state_has_one_answer(string from, string move, string expected)
+    {
+        var s = StateNamed(from);
+        var now = T0.AddSeconds(10);
+        var outcome = move switch
+        {
+            "scan-mei" => TicketLifecycle.Scan(s, Mei with { ScanTokenHash = "token-hash-new" }, now),
+            "scan-lei" => TicketLifecycle.Scan(s, Lei, now),
+            "confirm-mei" => TicketLifecycle.Confirm(s, Mei.ScanTokenHash, User, "ticket-1.y", ExchangeWindow, now),
+            "confirm-lei" => TicketLifecycle.Confirm(s, Lei.ScanTokenHash, User, "ticket-1.y", ExchangeWindow, now),
+            "cancel-mei" => TicketLifecycle.Cancel(s, Mei.ScanTokenHash, now),
+            "cancel-lei" => TicketLifecycle.Cancel(s, Lei.ScanTokenHash, now),
+            "reject-mei" => TicketLifecycle.Reject(s, Mei.ScanTokenHash, "why", now),
+            "reject-lei" => TicketLifecycle.Reject(s, Lei.ScanTokenHash, "why", now),
+            "consume" => TicketLifecycle.Consume(s, Token, now),
+            "expire" => TicketLifecycle.Expire(s, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(move)),
+        };
+        if (expected.Split('+') is [var status, var step])
+        {
+            Assert.True(outcome.Succeeded, outcome.Failure?.Code);
+            Assert.Equal(status, outcome.Value!.Status.ToWireName());
+            Assert.Equal(s.Version + int.Parse(step), outcome.Value.Version);
+            Assert.Equal(s.TicketId, outcome.Value.TicketId);
+        }
+        else
+        {
+            Assert.Equal(expected, outcome.Failure?.Code);
+            Assert.Null(outcome.Value);
+            // The sentence for people names the refused move and the state it met.
+            var verb = move.Split('-')[0] switch { "consume" => "exchange", var v => v };
+            if (expected == FailureCodes.InvalidTransition) Assert.Equal($"Cannot {verb} a ticket that is {from}.", outcome.Failure!.Message);
+        }
+    }
+
+    [Fact]
+    public void Checks_before_calling_wechat_agree_with_the_moves()
+    {
+        Assert.Null(TicketLifecycle.CheckScannable(Pending(), T0));
+        Assert.Null(TicketLifecycle.CheckScannable(Scanned(), T0.AddSeconds(5)));
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.CheckScannable(Pending(), T0 + Lifetime)?.Code);
+        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.CheckScannable(Confirmed(), T0.AddSeconds(5))?.Code);
+        Assert.Null(TicketLifecycle.CheckScanner(Scanned(), Mei.ScanTokenHash, T0.AddSeconds(5), "confirm"));
+        Assert.Equal(FailureCodes.ScanTokenInvalid, TicketLifecycle.CheckScanner(Scanned(), Lei.ScanTokenHash, T0.AddSeconds(5), "confirm")?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.CheckScanner(Scanned(), Mei.ScanTokenHash, T0 + Lifetime, "confirm")?.Code);
+        Assert.Contains("confirm", TicketLifecycle.CheckScanner(Pending(), Mei.ScanTokenHash, T0, "confirm")!.Message);
+    }
+
+    [Fact]
+    public void Finishing_records_when_and_why_and_drops_the_exchange_code_unless_consumed()
+    {
+        var cancelled = Cancelled();
+        Assert.Equal((T0.AddSeconds(2), (string?)null, (string?)null), (cancelled.FinishedAt, cancelled.Reason, cancelled.ExchangeCode));
+        var expiredAfterConfirm = TicketLifecycle.Expire(Confirmed(), Confirmed().Deadline!.Value).Value!;
+        Assert.Equal(TicketStatus.Expired, expiredAfterConfirm.Status);
+        Assert.Null(expiredAfterConfirm.ExchangeCode);
+        Assert.Null(expiredAfterConfirm.Reason);
+        Assert.Equal(Confirmed().Deadline, expiredAfterConfirm.FinishedAt);
+        // A consumed ticket keeps its code so a retried exchange with the same key can be recognised; its snapshot never shows it.
+        var consumed = Consumed();
+        Assert.Equal(("ticket-1.x", T0.AddSeconds(3)), (consumed.ExchangeCode, consumed.FinishedAt));
+        Assert.Null(consumed.ToSnapshot().ExchangeCode);
+        Assert.Null(consumed.Deadline);
+        Assert.Null(Scanned().ToSnapshot().ExchangeCode);
+        Assert.Null(Pending().ToSnapshot().Scanner);
+    }
+
+    [Fact]
+    public void The_open_ticket_remembers_who_asked_and_for_what()
+    {
+        var s = Pending();
+        Assert.Equal(("ticket-1", "pool", "app", "App", "wechat", "WeChat"),
+            (s.TicketId, s.PoolId, s.AppId, s.AppName, s.IdentitySource, s.IdentitySourceName));
+        Assert.Equal(("127.0.0.1", "secret-hash", T0), (s.Requester.IpAddress, s.BrowserSecretHash, s.CreatedAt));
+        Assert.Null(s.FinishedAt);
+        var snapshot = Confirmed().ToSnapshot();
+        Assert.Equal(("ticket-1", TicketStatus.Confirmed, 3), (snapshot.TicketId, snapshot.Status, snapshot.Version));
     }
 }

@@ -66,10 +66,14 @@ public sealed class AdminApiTests(SystemFixture system)
         var scan = await Api.ScanOkAsync(system.B, ticket.TicketId, await system.Emulator.LoginCodeAsync(openId, wxAppId));
         Assert.Equal(HttpStatusCode.OK, (await Api.ConfirmAsync(system.B, ticket.TicketId, scan.ScanToken)).StatusCode);
         var code = (await Api.StatusAsync(system.B, ticket.TicketId)).ExchangeCode!;
-        var exchange = new HttpRequestMessage(HttpMethod.Post, "/api/tickets/exchange") { Content = JsonContent.Create(new { code }) };
-        exchange.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:{appSecret}")));
-        Assert.Equal(HttpStatusCode.OK, (await system.B.SendAsync(exchange)).StatusCode);
-        Assert.Single((await platform.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{poolId}/users"))["items"]!.AsArray());
+        var exchange = await Api.BackendExchangeAsync(system.B, code, appId, appSecret);
+        Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
+        var grant = (await exchange.Content.ReadFromJsonAsync<ExchangeResponse>())!;
+        Assert.Equal((poolId, "Mei"), (grant.User.PoolId, grant.User.Nickname));
+        Assert.Equal(grant.User.Id, await Api.VerifiedSubjectAsync(system.A, poolId, appId, grant.AccessToken));
+        // The operator sees the very user the login created.
+        var user = Assert.Single((await platform.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{poolId}/users"))["items"]!.AsArray())!;
+        Assert.Equal(grant.User.Id, user["id"]!.GetValue<string>());
 
         // Secrets: never in a response after creation, never in the audit log, never in a log line.
         var audit = await platform.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{poolId}/audit");
@@ -153,7 +157,9 @@ public sealed class AdminApiTests(SystemFixture system)
         Assert.NotNull(foreign["errors"]!["applicationIds"]);
         await platform.OkAsync(HttpMethod.Post, path, Source("p", appId), HttpStatusCode.Created);
         await platform.ProblemAsync(HttpMethod.Post, path, Source("p", appId), HttpStatusCode.Conflict, "already_exists");
-        Assert.NotEqual(poolId, otherPool);
+        // The refused creations left nothing behind in either pool.
+        Assert.Equal("p", Assert.Single((await platform.OkAsync(HttpMethod.Get, path))["items"]!.AsArray())!["identifier"]!.GetValue<string>());
+        Assert.Empty((await platform.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{otherPool}/identity-sources"))["items"]!.AsArray());
     }
 
     [Fact]
@@ -370,14 +376,23 @@ public sealed class AdminApiTests(SystemFixture system)
         for (var i = 0; i < 4; i++)
             await platform.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{poolId}/applications", new { name = $"App {i}" }, HttpStatusCode.Created);
         var seen = new List<string>();
+        var pages = 0;
         string? cursor = null;
         do
         {
             var page = await platform.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{poolId}/applications?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            Assert.InRange(page["items"]!.AsArray().Count, 1, 2);
+            pages++;
             seen.AddRange(page["items"]!.AsArray().Select(a => a!["appId"]!.GetValue<string>()));
             cursor = page["nextCursor"]?.GetValue<string>();
         } while (cursor is not null);
+        // Every application exactly once, in one stable order, and no page larger than asked.
+        Assert.Equal(5, seen.Count);
         Assert.Equal(5, seen.Distinct().Count());
+        var all = (await platform.OkAsync(HttpMethod.Get, $"/admin/v1/pools/{poolId}/applications?limit=200"))["items"]!.AsArray()
+            .Select(a => a!["appId"]!.GetValue<string>()).ToList();
+        Assert.Equal(all, seen);
+        Assert.Equal(3, pages);
     }
 
     [Fact]

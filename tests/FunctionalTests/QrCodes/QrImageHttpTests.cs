@@ -45,7 +45,11 @@ public sealed class QrImageHttpTests(SystemFixture system)
     {
         var (_, ticket) = await TicketWithLogoAsync();
         Assert.Equal($"/api/tickets/{ticket.TicketId}/qr.png", ticket.QrImageUrl);
-        Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync(ticket.QrImageUrl)).StatusCode);
+        var response = await system.A.GetAsync(ticket.QrImageUrl);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("https://mp.scanlogin.example/s/" + ticket.TicketId, QrDecoder.Decode(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(ticket.TicketId, ticket.Scene);
     }
 
     [Fact]
@@ -120,7 +124,18 @@ public sealed class QrImageHttpTests(SystemFixture system)
         var ticket = await Api.CreateTicketAsync(system.A, tenant);
         var png = await system.B.GetByteArrayAsync(ticket.QrImageUrl + "?size=320");
         Assert.Contains(ticket.TicketId, await system.Emulator.ScenesAsync(miniProgram)); // a real mini-program code, scene = ticket id
-        using (var bitmap = SKBitmap.Decode(png)) Assert.Equal(320, bitmap.Width);
+        using (var served = SKBitmap.Decode(png))
+        {
+            Assert.Equal((320, 320), (served.Width, served.Height));
+            // Read the picture back: around the logo it is WeChat's code for this ticket's scene, not for any other.
+            using var own = await WeChatCodeAsync(miniProgram, "own-secret", ticket.TicketId, 320);
+            using var foreign = await WeChatCodeAsync(miniProgram, "own-secret", Secrets.NewId(), 320);
+            var toOwn = RingDifference(served, own);
+            var toForeign = RingDifference(served, foreign);
+            Assert.True(toOwn < 20 && toForeign > 3 * toOwn, $"mean difference {toOwn:F1} to its own code, {toForeign:F1} to another");
+            var centre = served.GetPixel(160, 160);
+            Assert.False(centre.Red == centre.Green && centre.Green == centre.Blue, "no logo in the centre");
+        }
 
         var openId = await system.Emulator.CreateUserAsync(phone: null, appId: miniProgram);
         var scan = await Api.ScanOkAsync(system.B, ticket.TicketId, await system.Emulator.LoginCodeAsync(openId, miniProgram));
@@ -128,6 +143,34 @@ public sealed class QrImageHttpTests(SystemFixture system)
         var code = (await Api.StatusAsync(system.A, ticket.TicketId)).ExchangeCode!;
         Assert.Equal(HttpStatusCode.OK, (await Api.ExchangeAsync(system.A, code, ticket.BrowserSecret)).StatusCode);
     }
+
+    /// <summary>Asks the emulated WeChat directly for the mini-program code of a scene, as the server would.</summary>
+    private async Task<SKBitmap> WeChatCodeAsync(string appId, string secret, string scene, int width)
+    {
+        var token = await system.Emulator.Http.PostAsJsonAsync("cgi-bin/stable_token", new { grant_type = "client_credential", appid = appId, secret });
+        var accessToken = (await token.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("access_token").GetString();
+        var code = await system.Emulator.Http.PostAsJsonAsync($"wxa/getwxacodeunlimit?access_token={accessToken}", new { scene, width });
+        Assert.Equal("image/png", code.Content.Headers.ContentType?.MediaType);
+        using var image = SKBitmap.Decode(await code.Content.ReadAsByteArrayAsync());
+        return image.Resize(new SKImageInfo(width, width), new SKSamplingOptions(SKCubicResampler.Mitchell));
+    }
+
+    /// <summary>Mean grey-level difference over the code's ring: outside the logo plate, inside the round code.</summary>
+    private static double RingDifference(SKBitmap a, SKBitmap b)
+    {
+        var (sum, count, c) = (0.0, 0, a.Width / 2.0);
+        for (var y = 0; y < a.Height; y += 2)
+            for (var x = 0; x < a.Width; x += 2)
+            {
+                var r = Math.Sqrt((x - c) * (x - c) + (y - c) * (y - c)) / c;
+                if (r < 0.7 || r > 0.9) continue; // the plate covers the middle 44%
+                sum += Math.Abs(Grey(a.GetPixel(x, y)) - Grey(b.GetPixel(x, y)));
+                count++;
+            }
+        return sum / count;
+    }
+
+    private static double Grey(SKColor p) => (p.Red + p.Green + p.Blue) / 3.0;
 
     private sealed record DataUrl([property: System.Text.Json.Serialization.JsonPropertyName("dataUrl")] string Url);
 }

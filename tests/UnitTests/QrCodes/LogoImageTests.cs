@@ -37,12 +37,52 @@ public sealed class LogoImageTests
     }
 
     [Fact]
-    public void Pixel_and_byte_limits_are_enforced()
+    public void Pixel_limits_are_enforced()
     {
-        Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(TestLogos.Png(8)).Failure?.Code);
-        Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(new byte[LogoImage.MaxBytes + 1]).Failure?.Code);
+        Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(TestLogos.Png(LogoImage.MinSide - 1)).Failure?.Code);
+        Assert.True(LogoImage.Normalize(TestLogos.Png(LogoImage.MinSide)).Succeeded);
         using var tall = new SKBitmap(16, LogoImage.MaxSide + 1);
         using var data = tall.Encode(SKEncodedImageFormat.Png, 100);
         Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(data.ToArray()).Failure?.Code);
+        using var wide = new SKBitmap(LogoImage.MaxSide + 1, 16);
+        using var wideData = wide.Encode(SKEncodedImageFormat.Png, 100);
+        Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(wideData.ToArray()).Failure?.Code);
+        using var edge = new SKBitmap(LogoImage.MaxSide, 16);
+        using var edgeData = edge.Encode(SKEncodedImageFormat.Png, 100);
+        Assert.True(LogoImage.Normalize(edgeData.ToArray()).Succeeded);
+    }
+
+    [Fact]
+    public void A_valid_image_over_the_byte_limit_is_refused_for_its_size()
+    {
+        var image = NoisePng(700); // random pixels do not compress: about 1.9 MB, well within the pixel limits
+        Assert.True(image.Length > LogoImage.MaxBytes, $"{image.Length} bytes");
+        var refused = LogoImage.Normalize(image).Failure;
+        Assert.Equal(FailureCodes.LogoInvalid, refused?.Code);
+        Assert.Contains("KiB", refused!.Message);
+        // The very same kind of image under the limit is fine: only its size was wrong.
+        Assert.True(LogoImage.Normalize(NoisePng(300)).Succeeded);
+    }
+
+    [Fact]
+    public void The_byte_limit_is_inclusive()
+    {
+        // Bytes after a PNG's end are ignored by decoders: pad a valid image to exactly the limit, then one byte over it.
+        var png = TestLogos.Png();
+        var atLimit = png.Concat(new byte[LogoImage.MaxBytes - png.Length]).ToArray();
+        Assert.True(LogoImage.Normalize(atLimit).Succeeded);
+        Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(atLimit.Append((byte)0).ToArray()).Failure?.Code);
+    }
+
+    private static byte[] NoisePng(int side)
+    {
+        var random = new Random(side);
+        using var bitmap = new SKBitmap(side, side, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var pixels = new byte[side * side * 4];
+        random.NextBytes(pixels);
+        for (var i = 3; i < pixels.Length; i += 4) pixels[i] = 255;
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 }
