@@ -33,7 +33,17 @@ public static partial class HostedLoginApi
 
     private static async Task<IResult> AuthorizeAsync(string poolId, HttpContext http, IClusterClient cluster, TicketIds ids)
     {
-        var parameters = http.Request.HasFormContentType ? (IEnumerable<KeyValuePair<string, StringValues>>)await http.Request.ReadFormAsync() : http.Request.Query;
+        IEnumerable<KeyValuePair<string, StringValues>> parameters = http.Request.Query;
+        // Only a POST carries the request in its body (OpenID Connect Core 3.1.2.1); a GET's body is ignored.
+        if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType)
+        {
+            if (await OidcForms.TryReadAsync(http.Request) is not { } form)
+            {
+                var plain = LoginText.For(LoginText.Resolve(null, http.Request.Headers.AcceptLanguage));
+                return ErrorPage(plain, 400, plain.Lang == LoginText.Chinese ? "无法读取请求的表单。" : "The request's form could not be read.", "invalid_request");
+            }
+            parameters = form;
+        }
         var p = parameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var text = LoginText.For(LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage));
 

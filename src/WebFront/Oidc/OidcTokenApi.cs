@@ -28,7 +28,7 @@ public static class OidcTokenApi
     {
         NoStore(http.Response);
         if (!http.Request.HasFormContentType) return Error(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
-        var form = await http.Request.ReadFormAsync();
+        if (await OidcForms.TryReadAsync(http.Request) is not { } form) return Error(400, "invalid_request", "The form body could not be read.");
         if (form.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated }) return Error(400, "invalid_request", $"{repeated} is repeated.");
 
         // Client authentication (RFC 6749 2.3.1): Basic with form-encoded id and secret, or both in the body; never both ways.

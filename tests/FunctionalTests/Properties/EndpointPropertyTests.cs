@@ -67,15 +67,27 @@ public sealed class EndpointPropertyTests(PropertyFixture system)
             {
                 var status = (int)response.StatusCode;
                 var described = $"{request.Method} {request.RequestUri} -> {status}";
-                Assert.True(status < 500, described + " " + await ReadSomeAsync(response));
+                Assert.True(status < 500, described + " " + await ReadSomeAsync(response) + "\n"
+                    + string.Join("\n", system.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal)).TakeLast(3)));
                 previousWrote = status < 400;
                 if (status < 400) return;
                 var body = await ReadSomeAsync(response);
-                if (IsPageForPeople(operation.Path))
+                if (IsPageForPeople(operation.Path) && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 {
                     // The hosted login's authorize endpoint answers a person's browser: a refusal is a readable page, never a
-                    // redirect to an unchecked URI (OpenID Connect Core 3.1.2.6), and still changes nothing.
+                    // redirect to an unchecked URI (OpenID Connect Core 3.1.2.6), and still changes nothing. What the edge refuses
+                    // before it keeps the problem shape.
                     Assert.True(response.Content.Headers.ContentType?.MediaType == "text/html", $"{described}: {response.Content.Headers.ContentType} {body}");
+                    Assert.True(before == await system.FingerprintAsync(), $"{described} changed storage: {body}");
+                    return;
+                }
+                if (IsOAuthProtocolEndpoint(operation.Path) && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                {
+                    // Token and userinfo answer stock OAuth clients in the protocol's own error shape (RFC 6749 5.2, RFC 6750 3);
+                    // what the edge refuses before them keeps the problem shape.
+                    Assert.True(response.Content.Headers.ContentType?.MediaType == "application/json", $"{described}: {response.Content.Headers.ContentType} {body}");
+                    using var oauth = JsonDocument.Parse(body);
+                    Assert.True(oauth.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String, $"{described}: {body}");
                     Assert.True(before == await system.FingerprintAsync(), $"{described} changed storage: {body}");
                     return;
                 }
@@ -89,6 +101,9 @@ public sealed class EndpointPropertyTests(PropertyFixture system)
     }
 
     private static bool IsPageForPeople(string path) => path.EndsWith("/authorize", StringComparison.Ordinal);
+
+    private static bool IsOAuthProtocolEndpoint(string path) =>
+        path.StartsWith("/oidc/", StringComparison.Ordinal) && (path.EndsWith("/token", StringComparison.Ordinal) || path.EndsWith("/userinfo", StringComparison.Ordinal));
 
     /// <summary>A request that succeeded may still be writing (catalog rows after the grain's state): wait until storage is still.</summary>
     private async Task<string> SettledFingerprintAsync()

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using ScanLogin.Grains.Interfaces;
@@ -27,6 +28,9 @@ public sealed class PropertyFixture : IAsyncLifetime
     private string _database = "";
 
     public EmulatorHost Emulator { get; private set; } = null!;
+
+    /// <summary>Warnings and errors of the silo and front end, so a 5xx found by a property names its exception.</summary>
+    public CapturedLogs Logs { get; } = new();
     public HttpClient Http { get; private set; } = null!;
     public HttpClient Fuzz { get; private set; } = null!;
     public NpgsqlDataSource Database { get; private set; } = null!;
@@ -63,6 +67,7 @@ public sealed class PropertyFixture : IAsyncLifetime
             ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+            ["Logging:LogLevel:Microsoft.AspNetCore.Diagnostics"] = "Error",
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
             ["ScanLogin:Telemetry:Dashboard"] = "false",
         };
@@ -72,12 +77,14 @@ public sealed class PropertyFixture : IAsyncLifetime
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton(new TicketClock(new FakeTimeProvider(DateTimeOffset.UtcNow)));
+            b.Logging.AddProvider(Logs);
         }).Build();
         await _silo.StartAsync();
         _front = FrontEndApp.Create([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Logging.AddProvider(Logs);
         });
         await _front.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri(_front.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
@@ -95,6 +102,9 @@ public sealed class PropertyFixture : IAsyncLifetime
         await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Tenant.PoolId, Tenant.Source)).SaveAsync(
             new IdentitySourceSettings(Tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, LoginMode.LoginAndRegister,
                 AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [Tenant.AppId]), null);
+        // A pool makes its first signing key on first need (JWKS, token, userinfo): make it now, so the fingerprint
+        // taken around each generated request sees only what that request changed.
+        (await Http.GetAsync($"/oidc/{Tenant.PoolId}/jwks")).EnsureSuccessStatusCode();
         var live = await Api.CreateTicketAsync(Http, Tenant);
         LiveTicketId = live.TicketId;
         var scanned = await Api.CreateTicketAsync(Http, Tenant);
