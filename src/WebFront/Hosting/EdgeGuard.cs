@@ -5,7 +5,7 @@ namespace ScanLogin.WebFront.Hosting;
 
 /// <summary>
 /// Refuses, before any handler runs, a route value or query value that carries a control character or a lone
-/// surrogate: every id in a route becomes a grain key or a database parameter, and none may carry one.
+/// surrogate, or a route value that is blank: every id in a route becomes a grain key or a database parameter.
 /// (Kestrel itself refuses %00 in the path; this covers %01 to %1F, %7F, C1 controls and the query.)
 /// </summary>
 public static class EdgeGuard
@@ -15,7 +15,7 @@ public static class EdgeGuard
         if (FindUnsafe(http) is { } where)
         {
             await ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.Malformed,
-                $"The {where} carries a control character or an invalid character.").ExecuteAsync(http);
+                $"The {where} carries a control character or an invalid character, or is blank.").ExecuteAsync(http);
             return;
         }
         await next(http);
@@ -25,7 +25,8 @@ public static class EdgeGuard
     {
         if (!GrainKeys.IsSafeText(http.Request.Path.Value)) return "path";
         foreach (var (name, value) in http.Request.RouteValues)
-            if (value is string text && !GrainKeys.IsSafeText(text)) return $"route value '{name}'";
+            // A blank id names nothing, and Orleans refuses it as a grain key.
+            if (value is string text && (!GrainKeys.IsSafeText(text) || string.IsNullOrWhiteSpace(text))) return $"route value '{name}'";
         foreach (var (name, values) in http.Request.Query)
         {
             if (!GrainKeys.IsSafeText(name)) return "query";

@@ -34,6 +34,18 @@ public sealed class EdgeValidationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_blank_route_id_is_400_not_a_grain_key_orleans_refuses()
+    {
+        // Found by the property tests: DELETE /admin/v1/pools/%20 reached GetGrain(" "), which throws (500).
+        using var platform = new AdminClient(system.Operator(system.PlatformKey));
+        foreach (var path in new[] { "/admin/v1/pools/%20", "/admin/v1/pools/%20%20/users", "/admin/v1/pools/shop/applications/%20" })
+            await platform.ProblemAsync(HttpMethod.Get, path, null, HttpStatusCode.BadRequest, "malformed_request");
+        foreach (var path in new[] { "/admin/v1/pools/%20", "/admin/v1/pools/shop/applications/%20" })
+            await platform.ProblemAsync(HttpMethod.Delete, path, null, HttpStatusCode.BadRequest, "malformed_request");
+        await Api.ProblemAsync(await system.A.GetAsync("/api/tickets/%20"), HttpStatusCode.BadRequest, "malformed_request");
+    }
+
+    [Fact]
     public async Task No_grain_key_can_carry_a_control_character_even_past_the_edge()
     {
         // The edge refuses such ids; the call filter on every client and silo makes sure no other path activates one.
