@@ -75,7 +75,10 @@ public sealed class ObservabilityTests(RateLimitFixture system)
             if (Sample(frontAfter, "scanlogin_confirm_to_browser_duration_seconds_count") > Sample(frontBefore, "scanlogin_confirm_to_browser_duration_seconds_count")) break;
             await Task.Delay(100);
         }
-        Assert.Equal(Sample(frontBefore, "scanlogin_confirm_to_browser_duration_seconds_count") + 1, Sample(frontAfter, "scanlogin_confirm_to_browser_duration_seconds_count"));
+        // At least this login's wake: the instruments are process-wide, and other test collections' front ends in this
+        // test process may wake browsers of their own in the same moment.
+        Assert.True(Sample(frontAfter, "scanlogin_confirm_to_browser_duration_seconds_count")
+                    >= Sample(frontBefore, "scanlogin_confirm_to_browser_duration_seconds_count") + 1);
         Assert.Contains("http_server_request_duration_seconds", frontAfter);
     }
 
