@@ -31,12 +31,9 @@ export WeChat__BaseAddress="http://127.0.0.1:$emulator_port/"
 export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001
 export ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
 export ScanLogin__Keys__SecretEncryptionKey="$(head -c 32 /dev/urandom | base64 -w0)"
-# wrk and the login clients are one address and a crowd of emulated users: lift every abuse limit (their grain calls
-# still run), so the figures measure the engine, not the limits.
-for kind in TicketsPerClientIp TicketsPerApplication StatusReadsPerTicket PhoneAttemptsPerClientIp PhoneAttemptsPerWeChatUser \
-            AdminAuthFailuresPerClientIp; do
-  export "ScanLogin__RateLimits__Defaults__${kind}__Burst=100000000" "ScanLogin__RateLimits__Defaults__${kind}__PerMinute=100000000"
-done
+# wrk and the login clients are one address and a crowd of emulated users: lift every abuse limit (the limiters still
+# run), so the figures measure the engine, not the limits.
+lift_abuse_limits
 app_secret="bench-secret-$RANDOM$RANDOM"
 
 dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --urls "http://127.0.0.1:$emulator_port" >"$work/emulator.log" 2>&1 &

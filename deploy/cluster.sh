@@ -53,8 +53,8 @@ export WeChat__BaseAddress="http://127.0.0.1:$emulator_port/"
 export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001 ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
 export ScanLogin__Admin__PlatformKeyHashes__0="$platform_hash"
 export Logging__LogLevel__Default=Warning Logging__Console__FormatterName=simple
-# The whole load comes from one address and a crowd of emulated users: lift the per-address limits for it.
-for kind in TicketsPerClientIp PhoneAttemptsPerClientIp; do export "ScanLogin__RateLimits__Defaults__${kind}__Burst=100000000"; done
+# The whole load comes from one address and a crowd of emulated users: lift every abuse limit for it.
+lift_abuse_limits
 
 dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --urls "http://127.0.0.1:$emulator_port" >"$work/emulator.log" 2>&1 &
 pids+=($!)

@@ -27,7 +27,7 @@ public static class GrainServiceCollectionExtensions
         services.Configure<ScanLogin.Grains.Oidc.HostedLoginOptions>(configuration.GetSection(ScanLogin.Grains.Oidc.HostedLoginOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
-        services.Configure<RateLimits.RateLimitOptions>(configuration.GetSection(RateLimits.RateLimitOptions.Section));
+        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         services.Configure<AccountOptions>(configuration.GetSection(AccountOptions.Section));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<LogoLibrary>();
@@ -36,7 +36,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<SecretProtector>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new RateLimits.RateLimitClock(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
         services.AddSingleton<TicketDeadlines>();
         // Tickets are short-lived and written on every move: Redis when the cluster has one, else this process's memory.

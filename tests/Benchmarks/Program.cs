@@ -71,14 +71,9 @@ var settings = new Dictionary<string, string?>
     ["WeChat:BaseAddress"] = emulator.BaseAddress.ToString(),
     ["Logging:LogLevel:Default"] = "Warning",
 };
-// The load comes from one address and a crowd of emulated users: lift every abuse limit (their grain calls still run),
+// The load comes from one address and a crowd of emulated users: lift every abuse limit (the limiters still run),
 // so the figures measure the engine, not the limits.
-foreach (var kind in new[] { "TicketsPerClientIp", "TicketsPerApplication", "StatusReadsPerTicket", "PhoneAttemptsPerClientIp",
-             "PhoneAttemptsPerWeChatUser", "AdminAuthFailuresPerClientIp" })
-{
-    settings[$"ScanLogin:RateLimits:Defaults:{kind}:Burst"] = "100000000";
-    settings[$"ScanLogin:RateLimits:Defaults:{kind}:PerMinute"] = "100000000";
-}
+foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;
 using var silo = SiloBuilder.Create([], b => b.Configuration.AddInMemoryCollection(settings)).Build();
 await silo.StartAsync();
 await using var front = FrontEndApp.Create([], b =>

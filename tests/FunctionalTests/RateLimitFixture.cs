@@ -25,6 +25,11 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public const string IpLimitedApp = "rl-ip-app";
     public const string PoolLimitedPool = "rl-pool";
     public const string PhoneLimitedApp = "rl-phone-app";
+    public const string AuthingLimitedApp = "rl-authing-app";
+    public const string SlowPollApp = "rl-slow-poll-app";
+    public const string BindingLimitedApp = "rl-binding-app";
+    public const string TokenLimitedApp = "rl-token-app";
+    public const string AuthorizeLimitedApp = "rl-authorize-app";
 
     private IHost _silo = null!;
     private readonly List<WebApplication> _frontEnds = [];
@@ -64,6 +69,18 @@ public sealed class RateLimitFixture : IAsyncLifetime
             // Per application: two phone attempts per WeChat user.
             [$"ScanLogin:RateLimits:Applications:{PhoneLimitedApp}:PhoneAttemptsPerWeChatUser:Burst"] = "2",
             [$"ScanLogin:RateLimits:Applications:{PhoneLimitedApp}:PhoneAttemptsPerWeChatUser:PerMinute"] = "0.01",
+            // The other APIs' hooks, one application each (their buckets count per application and address).
+            [$"ScanLogin:RateLimits:Applications:{AuthingLimitedApp}:TicketsPerClientIp:Burst"] = "2",
+            [$"ScanLogin:RateLimits:Applications:{AuthingLimitedApp}:TicketsPerClientIp:PerMinute"] = "0.01",
+            // Status reads: three, then one every 2 s (the bucket learns the ticket's application from the ticket).
+            [$"ScanLogin:RateLimits:Applications:{SlowPollApp}:StatusReadsPerTicket:Burst"] = "3",
+            [$"ScanLogin:RateLimits:Applications:{SlowPollApp}:StatusReadsPerTicket:PerMinute"] = "30",
+            [$"ScanLogin:RateLimits:Applications:{BindingLimitedApp}:BindingAttemptsPerClientIp:Burst"] = "2",
+            [$"ScanLogin:RateLimits:Applications:{BindingLimitedApp}:BindingAttemptsPerClientIp:PerMinute"] = "0.01",
+            [$"ScanLogin:RateLimits:Applications:{TokenLimitedApp}:TokenRequestsPerClientIp:Burst"] = "2",
+            [$"ScanLogin:RateLimits:Applications:{TokenLimitedApp}:TokenRequestsPerClientIp:PerMinute"] = "0.01",
+            [$"ScanLogin:RateLimits:Applications:{AuthorizeLimitedApp}:TicketsPerClientIp:Burst"] = "1",
+            [$"ScanLogin:RateLimits:Applications:{AuthorizeLimitedApp}:TicketsPerClientIp:PerMinute"] = "0.01",
         };
         _silo = SiloBuilder.Create([], b =>
         {
@@ -78,6 +95,8 @@ public sealed class RateLimitFixture : IAsyncLifetime
             var app = FrontEndApp.Create([], b =>
             {
                 b.Configuration.AddInMemoryCollection(settings);
+                // The front ends spend leased permits and remember refusals by the same clock as the buckets.
+                b.Services.AddSingleton(new RateLimitClock(LimiterTime));
                 if (second) b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScanLogin:Telemetry:MetricsPort"] = MetricsPortOfB.ToString() });
                 b.WebHost.UseUrls(second ? $"http://127.0.0.1:0;http://127.0.0.1:{MetricsPortOfB}" : "http://127.0.0.1:0");
             });
@@ -95,11 +114,11 @@ public sealed class RateLimitFixture : IAsyncLifetime
     }
 
     /// <summary>A pool, an application and an identity source on the emulator's default mini program.</summary>
-    public async Task<Tenant> CreateTenantAsync(string? appId = null, string? poolId = null)
+    public async Task<Tenant> CreateTenantAsync(string? appId = null, string? poolId = null, string[]? callbackUrls = null)
     {
         var tenant = new Tenant(poolId ?? "pool-" + Guid.NewGuid().ToString("N")[..8], appId ?? "app-" + Guid.NewGuid().ToString("N")[..8], "secret-" + Guid.NewGuid().ToString("N"));
         await Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(tenant.PoolId, "Pool"));
-        await Grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(new ApplicationSettings(tenant.AppId, tenant.PoolId, "Site", null, [], []), tenant.AppSecret);
+        await Grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(new ApplicationSettings(tenant.AppId, tenant.PoolId, "Site", null, [], callbackUrls ?? []), tenant.AppSecret);
         await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(
             new IdentitySourceSettings(tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, LoginMode.LoginAndRegister,
                 AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);

@@ -97,12 +97,9 @@ public sealed class SystemFixture : IAsyncLifetime
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
             ["ScanLogin:Admin:AllowedOrigins:0"] = AdminConsoleOrigin,
             ["ScanLogin:WeChat:SharedMiniProgramAppIds:0"] = SharedMiniProgramAppId,
-            // These tests play crowds from one address and one WeChat user on purpose; RateLimitTests covers the limits.
-            ["ScanLogin:RateLimits:Defaults:TicketsPerClientIp:Burst"] = "100000",
-            ["ScanLogin:RateLimits:Defaults:PhoneAttemptsPerWeChatUser:Burst"] = "100000",
-            ["ScanLogin:RateLimits:Defaults:StatusReadsPerTicket:Burst"] = "100000",
-            ["ScanLogin:RateLimits:Defaults:PhoneAttemptsPerClientIp:Burst"] = "100000",
         };
+        // These tests play crowds from one address and one WeChat user on purpose; RateLimitTests covers the limits.
+        foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;
 
         foreach (var (key, value) in Overrides) settings[key] = value;
         _settings = settings;

@@ -15,6 +15,28 @@ public interface IRateLimitGrain : IGrainWithStringKey
     /// <summary>Whether a permit is there, without taking it (admin authentication: only failures take permits).</summary>
     [ReadOnly, Alias("Peek")]
     ValueTask<RateDecision> PeekAsync();
+
+    /// <summary>
+    /// Takes up to <paramref name="wanted"/> permits at once for a front end to spend by itself for a short while (a
+    /// lease), so a busy key costs one cluster call per batch instead of one per request. Never more than the bucket
+    /// holds: what all front ends spend together stays within the rule. A key without a rule answers Unlimited.
+    /// </summary>
+    [Alias("Lease")]
+    ValueTask<RateLease> LeaseAsync(int wanted);
+}
+
+/// <summary>
+/// Permits granted by a lease (zero: refused, come back after <see cref="RetryAfter"/>); <see cref="Interval"/> is the
+/// rule's steady pace; <see cref="Unlimited"/>: no rule applies to this key's kind and application (nothing to count).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.RateLease")]
+public sealed record RateLease(
+    [property: Id(0)] int Granted,
+    [property: Id(1)] TimeSpan RetryAfter,
+    [property: Id(2)] TimeSpan Interval,
+    [property: Id(3)] bool Unlimited)
+{
+    public static readonly RateLease None = new(int.MaxValue, TimeSpan.Zero, TimeSpan.Zero, Unlimited: true);
 }
 
 /// <summary>
@@ -39,6 +61,15 @@ public static class RateLimitKeys
     public const string PhoneAttemptsPerClientIp = "PhoneAttemptsPerClientIp";
     public const string PhoneAttemptsPerWeChatUser = "PhoneAttemptsPerWeChatUser";
     public const string AdminAuthFailuresPerClientIp = "AdminAuthFailuresPerClientIp";
+    public const string BindingAttemptsPerClientIp = "BindingAttemptsPerClientIp";
+    public const string TokenRequestsPerClientIp = "TokenRequestsPerClientIp";
+
+    /// <summary>Every kind: the one list configuration, documentation and benchmarks go by.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        TicketsPerClientIp, TicketsPerApplication, StatusReadsPerTicket, PhoneAttemptsPerClientIp, PhoneAttemptsPerWeChatUser,
+        AdminAuthFailuresPerClientIp, BindingAttemptsPerClientIp, TokenRequestsPerClientIp,
+    ];
 
     public static string Of(string kind, string? applicationId, string subject) => $"{kind}|{applicationId}|{subject}";
 

@@ -11,6 +11,7 @@ namespace ScanLogin.Grains.RateLimits;
 public sealed class RateLimitGrain(IOptionsMonitor<RateLimitOptions> options, RateLimitClock clock) : Grain, IRateLimitGrain
 {
     private TokenBucket? _bucket;
+    private RateLimitRule? _rule;
     private bool _resolved;
 
     async ValueTask<RateDecision> IRateLimitGrain.TryTakeAsync()
@@ -26,19 +27,33 @@ public sealed class RateLimitGrain(IOptionsMonitor<RateLimitOptions> options, Ra
     async ValueTask<RateDecision> IRateLimitGrain.PeekAsync() =>
         await GetBucketAsync() is { } bucket ? bucket.Peek(clock.Now) : RateDecision.Unlimited;
 
+    async ValueTask<RateLease> IRateLimitGrain.LeaseAsync(int wanted)
+    {
+        if (await GetBucketAsync() is not { } bucket) return RateLease.None;
+        var now = clock.Now;
+        var (granted, decision) = bucket.TryTake(now, Math.Min(wanted, options.CurrentValue.LeaseCap(_rule!)));
+        DelayDeactivation(bucket.UntilFull(now));
+        return new RateLease(granted, decision.RetryAfter, decision.Interval, Unlimited: false);
+    }
+
     private async ValueTask<TokenBucket?> GetBucketAsync()
     {
         if (_resolved) return _bucket;
         var settings = options.CurrentValue;
-        var (kind, applicationId, _) = RateLimitKeys.Parse(this.GetPrimaryKeyString());
+        var (kind, applicationId, subject) = RateLimitKeys.Parse(this.GetPrimaryKeyString());
         if (settings.Enabled)
         {
+            // A ticket's reads are keyed by the ticket alone (the front end does not know its application before reading
+            // it); only when some pool or application has its own rule is the ticket asked whose it is, once per bucket.
+            if (kind == RateLimitKeys.StatusReadsPerTicket && applicationId is null && !settings.Lifted && settings.HasOverrides(kind)
+                && Secrets.IsWellFormedId(subject))
+                applicationId = (await GrainFactory.GetGrain<ITicketGrain>(subject).GetStatusAsync()).Value?.AppId;
             // Pool overrides need the application's pool: asked once per bucket, not per request.
-            var poolId = applicationId is not null && settings.Pools.Count > 0
+            var poolId = applicationId is not null && settings.Pools.Count > 0 && !settings.Lifted
                 ? (await GrainFactory.GetGrain<IApplicationGrain>(applicationId).GetAsync())?.PoolId
                 : null;
             if (settings.RuleFor(kind, applicationId, poolId) is { Burst: > 0 } rule)
-                _bucket = new TokenBucket(rule.Burst, rule.PerMinute, clock.Now);
+                (_rule, _bucket) = (rule, new TokenBucket(rule.Burst, rule.PerMinute, clock.Now));
         }
         _resolved = true;
         return _bucket;

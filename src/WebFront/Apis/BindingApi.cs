@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Hosting;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Apis;
 
@@ -41,6 +42,7 @@ public static partial class BindingApi
         if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
             return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
         if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
+        if (await LimitAsync(ticketId, holder!, http, cluster) is { } tooMany) return tooMany;
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindExistingAccountAsync(holder!, account, password);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
@@ -58,8 +60,19 @@ public static partial class BindingApi
         if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
             return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
         var account = new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password);
+        if (await LimitAsync(ticketId, holder!, http, cluster) is { } tooMany) return tooMany;
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindNewAccountAsync(holder!, account);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
+    }
+
+    /// <summary>
+    /// Binding attempts per address, under the rules of the ticket's application (named by the credentials, else read from
+    /// the ticket: one more call, on a path that checks a password anyway).
+    /// </summary>
+    private static async Task<ProblemHttpResult?> LimitAsync(string ticketId, TicketHolder holder, HttpRequest http, IClusterClient cluster)
+    {
+        var appId = holder.App?.AppId ?? (await cluster.GetGrain<ITicketGrain>(ticketId).GetStatusAsync()).Value?.AppId;
+        return appId is not null && await AbuseLimits.BindingAttemptAsync(http.HttpContext, appId) is { } refusal ? refusal.ToProblem(http.HttpContext) : null;
     }
 
     /// <summary>The ticket id and exactly one proof of holding it, as the exchange asks.</summary>

@@ -17,6 +17,12 @@ public static class FrontEndApp
     /// <summary>Bodies are small JSON objects; anything larger is refused before it is read.</summary>
     public const long MaxRequestBodyBytes = RequestLimits.MaxBodyBytes;
 
+    /// <summary>
+    /// The longest a front end waits for a grain call: above the slowest honest call (a confirm that asks WeChat twice,
+    /// 5 s each at most, and writes an account), far below Orleans' default 30 s.
+    /// </summary>
+    public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(12);
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -31,7 +37,7 @@ public static class FrontEndApp
         builder.AddFrontEndTelemetry();
         builder.Services.AddJsonProblems();
         builder.Services.AddSingleton<IProblemDetailsWriter, ProblemsWhateverAccepted>();
-        builder.Services.AddAbuseLimits();
+        builder.Services.AddAbuseLimits(builder.Configuration);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
         builder.Services.ConfigureHttpJsonOptions(o => AdminJson.Configure(o.SerializerOptions));
         builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
@@ -92,6 +98,8 @@ public static class FrontEndApp
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddClientObservability(configuration);
             client.AddOutgoingGrainCallFilter<GrainKeyGuard>();
+            // A call into a silo that died is answered by nobody: fail it (503, retryable) after this, not Orleans' 30 s.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", DefaultResponseTimeout));
             // Learn about replaced silos within seconds, not the default minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });

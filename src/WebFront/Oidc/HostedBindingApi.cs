@@ -1,5 +1,6 @@
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Oidc;
 
@@ -20,7 +21,7 @@ public static class HostedBindingApi
 
     private static async Task<IResult> GetOfferAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
-        var (ticket, holder, refused) = await HoldAsync(poolId, requestId, http, cluster);
+        var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
         var outcome = await ticket!.GetBindingAsync(holder!);
         if (outcome.Value is not { } offer) return ApiProblems.From(outcome.Failure!);
@@ -29,18 +30,19 @@ public static class HostedBindingApi
 
     private static async Task<IResult> BindExistingAsync(string poolId, string requestId, BindExistingRequest request, HttpContext http, IClusterClient cluster)
     {
-        var (ticket, holder, refused) = await HoldAsync(poolId, requestId, http, cluster);
+        var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
         if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
             return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
         if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
+        if (await AbuseLimits.BindingAttemptAsync(http, appId!) is { } tooMany) return tooMany.ToProblem(http);
         var outcome = await ticket!.BindExistingAccountAsync(holder!, account, password);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
     private static async Task<IResult> BindNewAsync(string poolId, string requestId, BindNewRequest request, HttpContext http, IClusterClient cluster)
     {
-        var (ticket, holder, refused) = await HoldAsync(poolId, requestId, http, cluster);
+        var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
         if (request.Username is { } username && !BindingApi.UsernamePattern().IsMatch(username))
             return ApiProblems.Invalid("username", "3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
@@ -50,21 +52,22 @@ public static class HostedBindingApi
             return ApiProblems.Invalid("username", "A password needs a username or an email to sign in with.");
         if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
             return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
+        if (await AbuseLimits.BindingAttemptAsync(http, appId!) is { } tooMany) return tooMany.ToProblem(http);
         var outcome = await ticket!.BindNewAccountAsync(holder!, new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password));
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
     /// <summary>The login's current ticket and the proof of holding it, from this browser's cookie only.</summary>
-    private static async Task<(ITicketGrain? Ticket, TicketHolder? Holder, IResult? Refused)> HoldAsync(string poolId, string requestId, HttpContext http,
+    private static async Task<(ITicketGrain? Ticket, TicketHolder? Holder, string? AppId, IResult? Refused)> HoldAsync(string poolId, string requestId, HttpContext http,
         IClusterClient cluster)
     {
         if (!HostedLoginApi.IsPageRequest(http.Request))
-            return (null, null, ApiProblems.Problem(403, "cross_site_request", "Bind from the login page itself."));
+            return (null, null, null, ApiProblems.Problem(403, "cross_site_request", "Bind from the login page itself."));
         if (!HostedLoginApi.IsSafeId(poolId) || !Secrets.IsWellFormedId(requestId) || HostedLoginApi.Cookie(http, requestId) is not { } secret)
-            return (null, null, ApiProblems.Problem(403, AuthorizationFailures.OtherBrowser, "This login was started in another browser."));
+            return (null, null, null, ApiProblems.Problem(403, AuthorizationFailures.OtherBrowser, "This login was started in another browser."));
         var login = await cluster.GetGrain<IAuthorizationGrain>(requestId).GetAsync(secret);
-        if (login.Value is not { } view || view.Request.PoolId != poolId) return (null, null, HostedLoginApi.LoginProblem(login.Failure));
+        if (login.Value is not { } view || view.Request.PoolId != poolId) return (null, null, null, HostedLoginApi.LoginProblem(login.Failure));
         http.Response.Headers.CacheControl = "no-store";
-        return (cluster.GetGrain<ITicketGrain>(view.TicketId), new TicketHolder(secret, null, HostedLogin: true), null);
+        return (cluster.GetGrain<ITicketGrain>(view.TicketId), new TicketHolder(secret, null, HostedLogin: true), view.Request.ClientId, null);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Oidc;
 
@@ -100,6 +101,14 @@ public static partial class HostedLoginApi
         var source = await FindIdentitySourceAsync(cluster, poolId, app.AppId, Single(p, "identity_source"));
         if (source is null) return Fail("invalid_request", "identity_source is unknown, disabled or not enabled for this application.");
 
+        // Each authorize opens a ticket: the same limits as any ticket creation, told on a page (not sent back to the client,
+        // whose site would only start another login).
+        if (await AbuseLimits.TicketCreationAsync(http, app.AppId) is { } tooMany)
+        {
+            tooMany.Apply(http);
+            return ErrorPage(text, 429, text.Lang == LoginText.Chinese ? $"请求过于频繁，请 {tooMany.RetryAfterSeconds} 秒后再试。"
+                : $"Too many logins from this address; try again in {tooMany.RetryAfterSeconds} s.", tooMany.Code);
+        }
         var locale = LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage);
         var browserSecret = Secrets.NewSecret();
         var opened = await OpenTicketAsync(http, cluster, ids, app.AppId, source.Identifier, browserSecret);
@@ -150,6 +159,7 @@ public static partial class HostedLoginApi
         var grain = cluster.GetGrain<IAuthorizationGrain>(requestId);
         var current = await grain.GetAsync(secret);
         if (current.Value is not { } view || view.Request.PoolId != poolId) return LoginProblem(current.Failure);
+        if (await AbuseLimits.TicketCreationAsync(http, view.Request.ClientId) is { } tooMany) return tooMany.ToProblem(http);
         var opened = await OpenTicketAsync(http, cluster, ids, view.Request.ClientId, view.Request.IdentitySource, secret);
         if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
         var renewed = await grain.RenewAsync(secret, ticket.TicketId);

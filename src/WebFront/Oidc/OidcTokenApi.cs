@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Primitives;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Oidc;
 
@@ -40,6 +41,9 @@ public static class OidcTokenApi
             return Error(400, "invalid_request", "client_id differs from the authenticated client.");
         var secret = basic?.Secret ?? formSecret;
         if (clientId is not { Length: > 0 and <= 64 }) return InvalidClient(basic is not null, "client_id is required.");
+        // Before the client is looked up or its secret checked: guessing costs the guesser. OAuth's error members ride along.
+        if (await AbuseLimits.TokenRequestAsync(http, clientId) is { } tooMany)
+            return tooMany.ToProblem(http, new Dictionary<string, object?> { ["error"] = "rate_limited", ["error_description"] = tooMany.Message });
         var app = HostedLoginApi.IsSafeId(poolId) ? await cluster.GetGrain<IApplicationGrain>(clientId).GetAsync() : null;
         if (app is null || app.PoolId != poolId) return InvalidClient(basic is not null, "Unknown client.");
         if (secret is not null && !await cluster.GetGrain<IApplicationGrain>(clientId).VerifySecretAsync(secret))

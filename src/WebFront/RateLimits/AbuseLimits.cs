@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.Observability;
@@ -8,9 +9,10 @@ using ScanLogin.WebFront.Observability;
 namespace ScanLogin.WebFront.RateLimits;
 
 /// <summary>
-/// Hooks the shared limiter grains (<see cref="IRateLimitGrain"/>) into the public API. The buckets live in the
-/// cluster, so every front end sees the same count; the rules live on the silos (ScanLogin:RateLimits).
-/// Which limit applies is picked by the endpoint's name, so the APIs themselves stay unaware of it.
+/// Hooks the shared limiter grains (<see cref="IRateLimitGrain"/>, through this front end's <see cref="LeasedLimiter"/>) into
+/// the public APIs. The buckets live in the cluster, so every front end sees the same count; the rules live on the silos
+/// (ScanLogin:RateLimits). The native ticket API is limited by endpoint name (<see cref="WithAbuseLimits"/>); the other
+/// APIs call the checks below where they know what to count, and answer a refusal in their own protocol's shape.
 /// </summary>
 public static class AbuseLimits
 {
@@ -29,54 +31,63 @@ public static class AbuseLimits
         var http = context.HttpContext;
         var refusal = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName switch
         {
-            "CreateTicket" => await TicketCreationAsync(context),
-            "GetTicket" or "WaitForTicket" or "StreamTicket" => await StatusReadAsync(http),
-            "ScanTicket" or "ConfirmTicket" or "CancelTicket" => await TakeAsync(http, RateLimitKeys.PhoneAttemptsPerClientIp, null, ClientKey(http)) is { Allowed: false } d
-                ? TooMany(http, d, "Too many mini-program requests from this address.") : null,
+            // Malformed requests are the handler's to refuse; only a plausible application id names a bucket.
+            "CreateTicket" => context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId is { } appId
+                ? await TicketCreationAsync(http, appId) : null,
+            "GetTicket" or "WaitForTicket" or "StreamTicket" => http.Request.RouteValues["ticketId"] is string ticketId
+                ? await StatusReadAsync(http, ticketId) : null,
+            "ScanTicket" or "ConfirmTicket" or "CancelTicket" => await PhoneAttemptAsync(http),
             _ => null,
         };
-        return refusal ?? await next(context);
+        return refusal is null ? await next(context) : refusal.ToProblem(http);
     }
 
-    private static async Task<ProblemHttpResult?> TicketCreationAsync(EndpointFilterInvocationContext context)
+    /// <summary>A ticket about to be created for <paramref name="appId"/> (any API): per client address and per application.</summary>
+    public static async ValueTask<LimitRefusal?> TicketCreationAsync(HttpContext http, string appId)
     {
-        // Malformed requests are the handler's to refuse; only a plausible application id names a bucket.
-        if (context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId is not { Length: > 0 and <= 64 } appId
-            || appId.Any(char.IsControl)) return null;
-        var http = context.HttpContext;
-        var perIp = TakeAsync(http, RateLimitKeys.TicketsPerClientIp, appId, ClientKey(http));
-        var perApp = TakeAsync(http, RateLimitKeys.TicketsPerApplication, appId, appId);
-        if (await perIp is { Allowed: false } ip) return TooMany(http, ip, "Too many tickets from this address for this application.");
-        if (await perApp is { Allowed: false } app) return TooMany(http, app, "This application creates too many tickets; try again shortly.");
+        if (!IsPlausibleAppId(appId)) return null;
+        var perIp = Limiter(http).TakeAsync(RateLimitKeys.TicketsPerClientIp, appId, ClientKey(http)).AsTask();
+        var perApp = Limiter(http).TakeAsync(RateLimitKeys.TicketsPerApplication, appId, appId).AsTask();
+        if (await perIp is { Allowed: false } ip) return new(RateLimited, "Too many tickets from this address for this application.", ip);
+        if (await perApp is { Allowed: false } app) return new(RateLimited, "This application creates too many tickets; try again shortly.", app);
         return null;
     }
 
     /// <summary>A poller faster than allowed hears RFC 8628's slow_down with the pace to keep; it is never locked out.</summary>
-    private static async Task<ProblemHttpResult?> StatusReadAsync(HttpContext http)
+    public static async ValueTask<LimitRefusal?> StatusReadAsync(HttpContext http, string ticketId)
     {
-        if (http.Request.RouteValues["ticketId"] is not string ticketId || !Secrets.IsWellFormedId(ticketId)) return null;
-        var decision = await TakeAsync(http, RateLimitKeys.StatusReadsPerTicket, null, ticketId);
+        if (!Secrets.IsWellFormedId(ticketId)) return null;
+        var decision = await Limiter(http).TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticketId);
         if (decision.Allowed) return null;
         var interval = Seconds(decision.Interval);
-        return Refuse(http, SlowDown, $"Polling too fast: ask at most once every {interval} s.", decision,
-            new() { ["interval"] = interval });
+        return new(SlowDown, $"Polling too fast: ask at most once every {interval} s.", decision, interval);
     }
 
-    internal static ValueTask<RateDecision> TakeAsync(HttpContext http, string kind, string? applicationId, string subject) =>
-        http.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IRateLimitGrain>(RateLimitKeys.Of(kind, applicationId, subject)).TryTakeAsync();
+    /// <summary>A mini-program request (scan, confirm, cancel) from this address.</summary>
+    public static async ValueTask<LimitRefusal?> PhoneAttemptAsync(HttpContext http) =>
+        await Limiter(http).TakeAsync(RateLimitKeys.PhoneAttemptsPerClientIp, null, ClientKey(http)) is { Allowed: false } d
+            ? new(RateLimited, "Too many mini-program requests from this address.", d) : null;
+
+    /// <summary>A binding attempt (a password or a new account) from this address, for a ticket of <paramref name="appId"/>.</summary>
+    public static async ValueTask<LimitRefusal?> BindingAttemptAsync(HttpContext http, string appId) =>
+        await Limiter(http).TakeAsync(RateLimitKeys.BindingAttemptsPerClientIp, appId, ClientKey(http)) is { Allowed: false } d
+            ? new(RateLimited, "Too many binding attempts from this address.", d) : null;
+
+    /// <summary>A token request from this address for client <paramref name="appId"/>.</summary>
+    public static async ValueTask<LimitRefusal?> TokenRequestAsync(HttpContext http, string appId) =>
+        IsPlausibleAppId(appId) && await Limiter(http).TakeAsync(RateLimitKeys.TokenRequestsPerClientIp, appId, ClientKey(http)) is { Allowed: false } d
+            ? new(RateLimited, "Too many token requests from this address for this client.", d) : null;
+
+    private static bool IsPlausibleAppId(string appId) => appId is { Length: > 0 and <= 64 } && !appId.Any(char.IsControl);
+
+    internal static LeasedLimiter Limiter(HttpContext http) => http.RequestServices.GetRequiredService<LeasedLimiter>();
 
     internal static ProblemHttpResult TooMany(HttpContext http, RateDecision decision, string detail) =>
-        Refuse(http, RateLimited, $"{detail} Retry after {Seconds(decision.RetryAfter)} s.", decision, []);
+        new LimitRefusal(RateLimited, detail, decision).ToProblem(http);
 
-    private static ProblemHttpResult Refuse(HttpContext http, string code, string detail, RateDecision decision, Dictionary<string, object?> extra)
-    {
-        http.Response.Headers.RetryAfter = Seconds(decision.RetryAfter).ToString();
-        FrontEndMetrics.RateLimited(code, http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName);
-        var problem = ApiProblems.Problem(StatusCodes.Status429TooManyRequests, code, detail);
-        foreach (var (key, value) in extra) problem.ProblemDetails.Extensions[key] = value;
-        problem.ProblemDetails.Extensions["retryAfter"] = Seconds(decision.RetryAfter);
-        return problem;
-    }
+    /// <summary>The endpoint a refusal is counted under: its name, else its route.</summary>
+    internal static string? EndpointLabel(HttpContext http) =>
+        http.GetEndpoint() is { } e ? e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? (e as RouteEndpoint)?.RoutePattern.RawText : null;
 
     /// <summary>Whole seconds, at least one: what Retry-After and RFC 8628's interval carry.</summary>
     internal static int Seconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds));
@@ -98,11 +109,44 @@ public static class AbuseLimits
     }
 }
 
-/// <summary>Registration: Retry-After on every problem that says when to come back.</summary>
+/// <summary>
+/// A request refused by an abuse limit: <see cref="Code"/> is <c>rate_limited</c> or <c>slow_down</c> (then with the
+/// <see cref="Interval"/> to poll at). Each API renders it in its own shape, always as 429 with Retry-After.
+/// </summary>
+public sealed record LimitRefusal(string Code, string Detail, RateDecision Decision, int? Interval = null)
+{
+    public int RetryAfterSeconds => AbuseLimits.Seconds(Decision.RetryAfter);
+
+    public string Message => Interval is null ? $"{Detail} Retry after {RetryAfterSeconds} s." : Detail;
+
+    /// <summary>Sets Retry-After and counts the refusal; every rendering goes through here.</summary>
+    public void Apply(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+        FrontEndMetrics.RateLimited(Code, AbuseLimits.EndpointLabel(http));
+    }
+
+    /// <summary>The JSON problem shape: <c>code</c>, <c>retryAfter</c> (seconds) and, for slow_down, <c>interval</c>.</summary>
+    public ProblemHttpResult ToProblem(HttpContext http, IReadOnlyDictionary<string, object?>? extra = null)
+    {
+        Apply(http);
+        var problem = ApiProblems.Problem(StatusCodes.Status429TooManyRequests, Code, Message);
+        if (Interval is { } interval) problem.ProblemDetails.Extensions["interval"] = interval;
+        problem.ProblemDetails.Extensions["retryAfter"] = RetryAfterSeconds;
+        foreach (var (key, value) in extra ?? new Dictionary<string, object?>()) problem.ProblemDetails.Extensions[key] = value;
+        return problem;
+    }
+}
+
+/// <summary>Registration: the limiter, and Retry-After on every problem that says when to come back.</summary>
 public static class AbuseLimitServices
 {
-    public static IServiceCollection AddAbuseLimits(this IServiceCollection services)
+    public static IServiceCollection AddAbuseLimits(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.TryAddSingleton(sp => new RateLimitClock(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<LeasedLimiter>();
+
         // Refusals decided on a silo (a WeChat user's phone attempts) arrive as a failure with retryAfter; the header follows it.
         services.PostConfigure<ProblemDetailsOptions>(o =>
         {

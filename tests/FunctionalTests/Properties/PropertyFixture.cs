@@ -71,8 +71,7 @@ public sealed class PropertyFixture : IAsyncLifetime
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
             ["ScanLogin:Telemetry:Dashboard"] = "false",
         };
-        foreach (var kind in new[] { "TicketsPerClientIp", "StatusReadsPerTicket", "PhoneAttemptsPerClientIp", "PhoneAttemptsPerWeChatUser", "AdminAuthFailuresPerClientIp" })
-            settings[$"ScanLogin:RateLimits:Defaults:{kind}:Burst"] = "10000000";
+        foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;
         _silo = SiloBuilder.Create([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);

@@ -49,6 +49,58 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
+    public void A_lease_takes_what_the_bucket_holds_and_leaves_it_as_single_takes_would()
+    {
+        var leased = new TokenBucket(burst: 10, perMinute: 60, T0);
+        var single = new TokenBucket(burst: 10, perMinute: 60, T0);
+        Assert.Equal(10, leased.Available(T0));
+        Assert.Equal(4, leased.TryTake(T0, 4).Granted);
+        for (var i = 0; i < 4; i++) single.TryTake(T0);
+        Assert.Equal(6, leased.Available(T0));
+        // More than is left: the rest, then nothing until the next permit is due.
+        Assert.Equal(6, leased.TryTake(T0, 64).Granted);
+        for (var i = 0; i < 6; i++) single.TryTake(T0);
+        var (none, refused) = leased.TryTake(T0.AddSeconds(0.5), 3);
+        Assert.Equal(0, none);
+        Assert.False(refused.Allowed);
+        Assert.Equal(0.5, refused.RetryAfter.TotalSeconds, 3);
+        Assert.Equal(single.UntilFull(T0), leased.UntilFull(T0));
+        Assert.Equal(2, leased.TryTake(T0.AddSeconds(2.5), 5).Granted);
+        Assert.Equal(0, leased.Available(T0.AddSeconds(2.5)));
+        // Refilled in full after an idle while, never beyond the burst.
+        Assert.Equal(10, leased.Available(T0.AddHours(1)));
+    }
+
+    [Fact]
+    public void Lifted_limits_replace_every_rule_and_disabled_limits_have_none()
+    {
+        var lifted = new RateLimitOptions { Lifted = true, Applications = { ["a"] = new RateLimitRules { TicketsPerClientIp = new() { Burst = 1 } } } };
+        foreach (var kind in RateLimitKeys.All) Assert.Same(RateLimitOptions.LiftedRule, lifted.RuleFor(kind, "a", "p"));
+        Assert.Null(lifted.RuleFor("NoSuchKind", "a", "p"));
+        Assert.All(RateLimitKeys.All, kind => Assert.Null(new RateLimitOptions { Enabled = false }.RuleFor(kind, null, null)));
+        // Every kind has a platform default, and the configuration key of the switch is the one deploy/lib.sh exports.
+        Assert.All(RateLimitKeys.All, kind => Assert.NotNull(new RateLimitOptions().RuleFor(kind, null, null)));
+        Assert.Equal("ScanLogin:RateLimits:Lifted", Assert.Single(RateLimitOptions.LiftedSettings).Key);
+        Assert.Contains("ScanLogin__RateLimits__Lifted=true", File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "lib.sh")));
+    }
+
+    [Fact]
+    public void A_lease_is_at_most_a_quarter_of_the_burst()
+    {
+        var options = new RateLimitOptions();
+        Assert.Equal(2, options.LeaseCap(new RateLimitRule { Burst = 10 }));
+        Assert.Equal(1, options.LeaseCap(new RateLimitRule { Burst = 3 }));
+        Assert.Equal(64, options.LeaseCap(RateLimitOptions.LiftedRule));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ScanLogin.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("ScanLogin.sln");
+    }
+
+    [Fact]
     public void Rules_come_from_the_application_then_its_pool_then_the_platform()
     {
         var options = new RateLimitOptions

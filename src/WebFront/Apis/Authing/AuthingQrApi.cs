@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Hosting;
+using ScanLogin.WebFront.RateLimits;
 using static ScanLogin.WebFront.Apis.Authing.AuthingTranslation;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -31,7 +32,7 @@ public static class AuthingQrApi
         foreach (var prefix in Prefixes)
         {
             var v2 = prefix == Prefixes[0];
-            var api = app.MapGroup(prefix).WithTags("Authing SDK: QR login");
+            var api = app.MapGroup(prefix).WithTags("Authing SDK: QR login").WithAuthingAbuseLimits();
             if (!v2) api.ExcludeFromDescription(); // the same endpoints again, for GenAuth's documented paths
             api.MapPost("/gene", GeneAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingGeneQrCode")
                 .WithSummary("Create a QR code (scene WXAPP_AUTH); tenant and application from x-authing-app-id");

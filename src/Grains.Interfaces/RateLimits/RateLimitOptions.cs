@@ -1,15 +1,37 @@
-namespace ScanLogin.Grains.RateLimits;
+namespace ScanLogin.Grains.Interfaces;
 
 /// <summary>
 /// Abuse limits (section "ScanLogin:RateLimits"): platform defaults, overridden per user pool and then per
-/// application (<c>Pools:{poolId}:{Kind}</c>, <c>Applications:{appId}:{Kind}</c>). Read by the silos, which own the buckets.
+/// application (<c>Pools:{poolId}:{Kind}</c>, <c>Applications:{appId}:{Kind}</c>). The rules are read by the silos, which
+/// own the buckets; the lease settings by the front ends, which spend leased permits.
 /// </summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "ScanLogin:RateLimits";
 
-    /// <summary>Off: every request is allowed (and no limiter grain is asked on the silo side).</summary>
+    /// <summary>What <see cref="Lifted"/> turns every rule into: more than any benchmark asks of one key.</summary>
+    public static readonly RateLimitRule LiftedRule = new() { Burst = 100_000_000, PerMinute = 100_000_000 };
+
+    /// <summary>Off: every request is allowed, and no limiter grain is asked.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Benchmarks and test crowds from one address: every kind's rule becomes <see cref="LiftedRule"/>, overrides
+    /// included. Unlike <see cref="Enabled"/>=false the limiters still run, so their cost stays in the figures.
+    /// </summary>
+    public bool Lifted { get; set; }
+
+    /// <summary>How long a front end may spend permits it leased before they lapse (front ends).</summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most permits a front end asks for at once; a lease is also never more than a quarter of the burst.</summary>
+    public int MaxLease { get; set; } = 64;
+
+    /// <summary>How long a front end trusts that a kind and application have no rule (no call at all meanwhile).</summary>
+    public TimeSpan RuleCacheTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The configuration that lifts every abuse limit: the one switch benchmarks and test fixtures use (deploy/lib.sh has its twin).</summary>
+    public static IReadOnlyDictionary<string, string?> LiftedSettings { get; } = new Dictionary<string, string?> { [$"{Section}:{nameof(Lifted)}"] = "true" };
 
     public RateLimitRules Defaults { get; set; } = RateLimitRules.PlatformDefaults();
 
@@ -19,9 +41,17 @@ public sealed class RateLimitOptions
 
     /// <summary>The application's rule, else its pool's, else the platform's; null means unlimited.</summary>
     public RateLimitRule? RuleFor(string kind, string? applicationId, string? poolId) =>
-        (applicationId is not null && Applications.TryGetValue(applicationId, out var app) ? app.Of(kind) : null)
+        !Enabled ? null
+        : Lifted ? (RateLimitKeys.All.Contains(kind) ? LiftedRule : null)
+        : (applicationId is not null && Applications.TryGetValue(applicationId, out var app) ? app.Of(kind) : null)
         ?? (poolId is not null && Pools.TryGetValue(poolId, out var pool) ? pool.Of(kind) : null)
         ?? Defaults.Of(kind);
+
+    /// <summary>Whether some pool or application has its own rule of this kind (then a bucket must learn whose it is).</summary>
+    public bool HasOverrides(string kind) => Pools.Values.Concat(Applications.Values).Any(rules => rules.Of(kind) is not null);
+
+    /// <summary>Permits one lease may carry under <paramref name="rule"/>: a quarter of the burst, so front ends share it.</summary>
+    public int LeaseCap(RateLimitRule rule) => Math.Max(1, Math.Min(MaxLease, rule.Burst / 4));
 }
 
 /// <summary>A rule per kind of limit; unset (null) falls through to the next level.</summary>
@@ -33,6 +63,8 @@ public sealed class RateLimitRules
     public RateLimitRule? PhoneAttemptsPerClientIp { get; set; }
     public RateLimitRule? PhoneAttemptsPerWeChatUser { get; set; }
     public RateLimitRule? AdminAuthFailuresPerClientIp { get; set; }
+    public RateLimitRule? BindingAttemptsPerClientIp { get; set; }
+    public RateLimitRule? TokenRequestsPerClientIp { get; set; }
 
     /// <summary>
     /// Sized for people, not scripts: a PC page makes a ticket every minute or two, polls about once a second, a
@@ -46,6 +78,11 @@ public sealed class RateLimitRules
         PhoneAttemptsPerClientIp = new() { Burst = 120, PerMinute = 600 },
         PhoneAttemptsPerWeChatUser = new() { Burst = 10, PerMinute = 10 },
         AdminAuthFailuresPerClientIp = new() { Burst = 10, PerMinute = 6 },
+        // Passwords typed into a binding form: the ticket (5) and the account (lock after 5) count too; this stops one
+        // address spreading guesses over many tickets and accounts.
+        BindingAttemptsPerClientIp = new() { Burst = 20, PerMinute = 10 },
+        // Token requests come from a site's backend, one address for all its users: sized for a busy site.
+        TokenRequestsPerClientIp = new() { Burst = 1000, PerMinute = 60000 },
     };
 
     public RateLimitRule? Of(string kind) => kind switch
@@ -56,6 +93,8 @@ public sealed class RateLimitRules
         RateLimitKeys.PhoneAttemptsPerClientIp => PhoneAttemptsPerClientIp,
         RateLimitKeys.PhoneAttemptsPerWeChatUser => PhoneAttemptsPerWeChatUser,
         RateLimitKeys.AdminAuthFailuresPerClientIp => AdminAuthFailuresPerClientIp,
+        RateLimitKeys.BindingAttemptsPerClientIp => BindingAttemptsPerClientIp,
+        RateLimitKeys.TokenRequestsPerClientIp => TokenRequestsPerClientIp,
         _ => null,
     };
 }

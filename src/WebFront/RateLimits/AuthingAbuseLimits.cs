@@ -1,0 +1,33 @@
+using ScanLogin.WebFront.Apis.Authing;
+
+namespace ScanLogin.WebFront.RateLimits;
+
+/// <summary>
+/// The abuse limits of the Authing SDK endpoints, the same buckets as the native API's: <c>gene</c> creates a ticket
+/// (per address and per application, the application from x-authing-app-id), <c>check</c> reads one (per ticket, with
+/// slow_down), the phone's <c>scanned</c>, <c>confirm</c>, <c>cancel</c> count per address. A refusal is a real 429 with
+/// Retry-After and the JSON problem shape, not the SDK's 200 envelope: a client being throttled should back off, and
+/// the SDK treats any non-2xx as a failed request to retry later.
+/// </summary>
+public static class AuthingAbuseLimits
+{
+    public static RouteGroupBuilder WithAuthingAbuseLimits(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var path = http.Request.Path.Value ?? "";
+            var refusal = path[(path.LastIndexOf('/') + 1)..] switch
+            {
+                "gene" => http.Request.Headers[AuthingQrApi.AppIdHeader].ToString() is { Length: > 0 } appId
+                    ? await AbuseLimits.TicketCreationAsync(http, appId) : null,
+                "check" => AuthingTranslation.TicketIdOf(http.Request.Query["random"].ToString()) is { } ticketId
+                    ? await AbuseLimits.StatusReadAsync(http, ticketId) : null,
+                "scanned" or "confirm" or "cancel" => await AbuseLimits.PhoneAttemptAsync(http),
+                _ => null,
+            };
+            return refusal is null ? await next(context) : refusal.ToProblem(http);
+        });
+        return group;
+    }
+}

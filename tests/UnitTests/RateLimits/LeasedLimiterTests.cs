@@ -1,0 +1,162 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.RateLimits;
+using Xunit;
+
+namespace ScanLogin.UnitTests.RateLimits;
+
+/// <summary>
+/// Leased permits against real limiter grains on an in-process cluster: two <see cref="LeasedLimiter"/>s play two front
+/// ends sharing the buckets, on one fake clock (the silo's buckets and the front ends' leases).
+/// </summary>
+public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster) : IClassFixture<LeasedLimiterTests.Cluster>
+{
+    private static string Subject() => Secrets.NewId();
+
+    private LeasedLimiter FrontEnd(RateLimitOptions? settings = null) =>
+        new(cluster.Host.Client, new Fixed(settings ?? new RateLimitOptions()), new RateLimitClock(cluster.Time));
+
+    [Fact]
+    public async Task Two_front_ends_together_never_admit_more_than_the_bucket_allows()
+    {
+        // Platform default for status reads: a burst of 10, then 60 a minute (leases of at most 2).
+        var (a, b) = (FrontEnd(), FrontEnd());
+        var ticket = Subject();
+        var admitted = 0;
+        var attempts = 0;
+        var start = cluster.Time.GetUtcNow();
+        for (var step = 0; step < 300; step++)
+        {
+            foreach (var front in new[] { a, b, a, b, a })
+            {
+                attempts++;
+                if ((await front.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed) admitted++;
+            }
+            cluster.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        var elapsed = (cluster.Time.GetUtcNow() - start).TotalSeconds;
+        // The stated bound: Burst + PerMinute x (elapsed + LeaseTime) / 60.
+        Assert.InRange(admitted, 1, 10 + 60 * (elapsed + 1) / 60);
+        // Under steady demand little lapses unspent: close to the exact bucket's 10 + 30 s x 1/s.
+        Assert.True(admitted >= 36, $"admitted {admitted} of an exact bucket's 40");
+        // Refusals are remembered until the next permit is due: far fewer cluster calls than requests.
+        Assert.True(a.GrainCalls + b.GrainCalls < attempts / 4, $"{a.GrainCalls + b.GrainCalls} calls for {attempts} requests");
+    }
+
+    [Fact]
+    public async Task A_busy_key_costs_a_call_per_lease_not_per_request()
+    {
+        var front = FrontEnd();
+        var app = "app-" + Guid.NewGuid().ToString("N")[..8];
+        // Platform default per application: 5000 at once, then 60,000 a minute; 2,000 requests over two seconds.
+        for (var i = 0; i < 2000; i++)
+        {
+            Assert.True((await front.TakeAsync(RateLimitKeys.TicketsPerApplication, app, app)).Allowed);
+            cluster.Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        Assert.True(front.GrainCalls < 100, $"{front.GrainCalls} calls for 2000 requests");
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_share_one_lease_call()
+    {
+        var front = FrontEnd();
+        var app = "app-" + Guid.NewGuid().ToString("N")[..8];
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => front.TakeAsync(RateLimitKeys.TicketsPerApplication, app, app).AsTask()));
+        Assert.All(decisions, d => Assert.True(d.Allowed));
+        Assert.True(front.GrainCalls < 50, $"{front.GrainCalls} calls for 200 concurrent requests");
+    }
+
+    [Fact]
+    public async Task A_kind_without_a_rule_costs_one_call_then_none()
+    {
+        var front = FrontEnd();
+        for (var i = 0; i < 100; i++) Assert.True((await front.TakeAsync("NoRuleForThisKind", "app-x", Subject())).Allowed);
+        Assert.Equal(1, front.GrainCalls);
+        // Switched off entirely: no call at all.
+        var off = FrontEnd(new RateLimitOptions { Enabled = false });
+        Assert.True((await off.TakeAsync(RateLimitKeys.TicketsPerClientIp, "app-x", "198.51.100.1")).Allowed);
+        Assert.Equal(0, off.GrainCalls);
+    }
+
+    [Fact]
+    public async Task A_refused_key_costs_no_call_until_its_next_permit_and_is_then_served()
+    {
+        var front = FrontEnd();
+        var ticket = Subject();
+        var admitted = 0;
+        for (var i = 0; i < 12; i++) if ((await front.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed) admitted++;
+        Assert.Equal(10, admitted);
+        var calls = front.GrainCalls;
+        RateDecision refused = default!;
+        for (var i = 0; i < 500; i++) refused = await front.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket);
+        Assert.False(refused.Allowed);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Interval);
+        Assert.Equal(calls, front.GrainCalls);
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True((await front.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
+        // The other front end shares the bucket: nothing is left for it either.
+        Assert.False((await FrontEnd().TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
+    }
+
+    [Fact]
+    public async Task Peeking_takes_nothing_and_remembers_a_refusal()
+    {
+        var (a, b) = (FrontEnd(), FrontEnd());
+        var address = "203.0.113." + Random.Shared.Next(1, 250);
+        for (var i = 0; i < 5; i++) Assert.True((await a.PeekAsync(RateLimitKeys.AdminAuthFailuresPerClientIp, null, address)).Allowed);
+        // Ten failures (the default burst), spread over both front ends.
+        for (var i = 0; i < 10; i++) Assert.True((await (i % 2 == 0 ? a : b).TakeAsync(RateLimitKeys.AdminAuthFailuresPerClientIp, null, address)).Allowed);
+        var refused = await a.PeekAsync(RateLimitKeys.AdminAuthFailuresPerClientIp, null, address);
+        Assert.False(refused.Allowed);
+        var calls = a.GrainCalls;
+        Assert.False((await a.PeekAsync(RateLimitKeys.AdminAuthFailuresPerClientIp, null, address)).Allowed);
+        Assert.Equal(calls, a.GrainCalls);
+        cluster.Time.Advance(refused.RetryAfter);
+        Assert.True((await b.PeekAsync(RateLimitKeys.AdminAuthFailuresPerClientIp, null, address)).Allowed);
+    }
+
+    /// <summary>One silo with the limiter grains on a fake clock.</summary>
+    public sealed class Cluster : IAsyncLifetime
+    {
+        private static FakeTimeProvider? s_time;
+
+        public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+        public TestCluster Host { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            s_time = Time;
+            var builder = new TestClusterBuilder(1);
+            builder.AddSiloBuilderConfigurator<Configurator>();
+            Host = builder.Build();
+            await Host.DeployAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Host.StopAllSilosAsync();
+            await Host.DisposeAsync();
+        }
+
+        private sealed class Configurator : ISiloConfigurator
+        {
+            public void Configure(ISiloBuilder silo)
+            {
+                silo.Services.AddOptions<RateLimitOptions>();
+                silo.Services.AddSingleton(new RateLimitClock(s_time!));
+            }
+        }
+    }
+
+    private sealed class Fixed(RateLimitOptions value) : IOptionsMonitor<RateLimitOptions>
+    {
+        public RateLimitOptions CurrentValue => value;
+        public RateLimitOptions Get(string? name) => value;
+        public IDisposable? OnChange(Action<RateLimitOptions, string?> listener) => null;
+    }
+}
