@@ -35,6 +35,20 @@ public sealed class SigningKeyGrainTests(GrainClusterFixture fixture)
         (await fixture.Grains.GetGrain<IPoolSigningKeysGrain>(poolId).GetPublishedAsync())!.Keys.Select(k => k.Kid).ToArray();
 
     [Fact]
+    public async Task A_refused_token_on_a_pool_without_keys_does_not_make_its_first_key()
+    {
+        var poolId = await NewPoolAsync();
+        var keys = fixture.Grains.GetGrain<IPoolSigningKeysGrain>(poolId);
+        var refused = await fixture.Grains.GetGrain<ITokenIssuerGrain>(poolId).ValidateAccessTokenAsync("eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+        Assert.Equal(TokenFailureCodes.AccessTokenInvalid, refused.Failure?.Code);
+        Assert.False(await keys.HasKeysAsync());
+        // Once the pool signs, its tokens validate as before.
+        var tokens = await IssueAsync(poolId);
+        Assert.True(await keys.HasKeysAsync());
+        Assert.NotNull((await fixture.Grains.GetGrain<ITokenIssuerGrain>(poolId).ValidateAccessTokenAsync(tokens.AccessToken)).Value);
+    }
+
+    [Fact]
     public async Task A_pools_first_key_signs_at_once_and_verifies_with_its_published_jwk()
     {
         var poolId = await NewPoolAsync();

@@ -11,6 +11,13 @@ public interface IPoolSigningKeysGrain : IGrainWithStringKey
     [Alias("GetKeySet")]
     Task<SigningKeySet?> GetKeySetAsync();
 
+    /// <summary>
+    /// Whether the pool has a key that may have signed a token still valid, without making one: a token shown to a pool
+    /// without keys is refused without creating the pool's first key.
+    /// </summary>
+    [ReadOnly, Alias("HasKeys")]
+    Task<bool> HasKeysAsync();
+
     /// <summary>What the pool's JWKS and discovery documents publish now. Null for an unknown pool.</summary>
     [Alias("GetPublished")]
     Task<PublishedSigningKeys?> GetPublishedAsync();

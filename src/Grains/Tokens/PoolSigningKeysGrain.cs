@@ -30,6 +30,14 @@ public sealed class PoolSigningKeysGrain(
             .Select(k => new ProtectedSigningKey(k.KeyId, k.Algorithm, k.ProtectedPrivateKey, k.SignsFrom, k.SignsUntil, k.PublishedUntil)).ToArray());
     }
 
+    async Task<bool> IPoolSigningKeysGrain.HasKeysAsync()
+    {
+        if (state.State.Keys.Length == 0) return false;
+        var pool = await GrainFactory.GetGrain<IUserPoolGrain>(PoolId).GetVersionedAsync();
+        var now = clock.Now;
+        return pool is not null && state.State.PoolCreatedAt == pool.CreatedAt && state.State.Keys.Any(k => k.IsPublishedAt(now));
+    }
+
     async Task<PublishedSigningKeys?> IPoolSigningKeysGrain.GetPublishedAsync()
     {
         if (await ReadyAsync() is null) return null;

@@ -29,6 +29,9 @@ public sealed class TokenIssuerGrain(PoolSigners signers, TicketClock clock) : G
 
     async Task<Outcome<AccessTokenInfo>> ITokenIssuerGrain.ValidateAccessTokenAsync(string accessToken)
     {
+        // A pool without keys signed nothing: refuse without making its first key (loading the signer would).
+        if (!signers.IsLoaded(PoolId) && !await GrainFactory.GetGrain<IPoolSigningKeysGrain>(PoolId).HasKeysAsync())
+            return new Failure(TokenFailureCodes.AccessTokenInvalid, "The access token is not valid for this pool.");
         if (await signers.GetAsync(PoolId) is not { } signer) return PoolNotFound();
         return await PoolTokens.ValidateAccessTokenAsync(signer, accessToken, clock.Time);
     }

@@ -95,6 +95,16 @@ public static class Preflights
     public static bool IsPreflight(HttpRequest request) =>
         HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method");
 
+    /// <summary>
+    /// Place right before UseCors: a preflight's answer depends on its Origin (allowed or not, and which origin it names),
+    /// so a shared cache must key it by Origin. The CORS middleware adds Vary only for multi-origin policies; ours name one.
+    /// </summary>
+    public static IApplicationBuilder UsePreflightVary(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        if (IsPreflight(http.Request)) http.Response.Headers.Vary = "Origin";
+        return next(http);
+    });
+
     /// <summary>Place right after UseCors: a preflight still here was not allowed; answer it without CORS headers and stop.</summary>
     public static IApplicationBuilder UsePreflightStop(this IApplicationBuilder app) => app.Use((http, next) =>
     {

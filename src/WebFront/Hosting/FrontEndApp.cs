@@ -54,6 +54,7 @@ public static class FrontEndApp
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
         app.UseEdgeGuard();
+        app.UsePreflightVary();
         app.UseCors();
         app.UsePreflightStop();
         // Before authentication: an address out of permits is refused before its key is looked at.

@@ -41,6 +41,8 @@ public sealed class CorsAndAuthTests(SystemFixture system)
         Assert.True(answer.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.OK, $"{(int)answer.StatusCode}");
         Assert.Empty(await answer.Content.ReadAsByteArrayAsync());
         Assert.Equal(origin == ShopOrigin ? ShopOrigin : null, AllowedOrigin(answer));
+        // Allowed or not, the answer depends on the Origin: caches must not hand one origin's answer to another.
+        Assert.Contains("Origin", answer.Headers.Vary);
         Assert.Equal("confirmed", (await Api.StatusAsync(system.A, ticket.TicketId)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Api.ExchangeAsync(system.A, code, ticket.BrowserSecret)).StatusCode);
     }
@@ -96,6 +98,7 @@ public sealed class CorsAndAuthTests(SystemFixture system)
         preflight.Headers.Add("Access-Control-Request-Headers", "authorization");
         var answer = await system.A.SendAsync(preflight);
         Assert.Equal(SystemFixture.AdminConsoleOrigin, AllowedOrigin(answer));
+        Assert.Contains("Origin", answer.Headers.Vary);
         Assert.False(answer.Headers.Contains("Access-Control-Allow-Credentials")); // bearer keys, never cookies
 
         using var platform = system.Operator(system.PlatformKey);
