@@ -27,6 +27,9 @@ public sealed class RateLimitOptions
     /// <summary>The most permits a front end asks for at once; a lease is also never more than a quarter of the burst.</summary>
     public int MaxLease { get; set; } = 64;
 
+    /// <summary>How long a front end waits for a bucket before admitting without it (its silo may have died).</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a front end trusts that a kind and application have no rule (no call at all meanwhile).</summary>
     public TimeSpan RuleCacheTime { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -14,6 +14,8 @@ public static class FrontEndMetrics
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> RateLimitedCount = Meter.CreateCounter<long>("scanlogin.http.rate_limited", "{response}",
         "Requests answered 429 by the abuse limits, by code and endpoint");
+    private static readonly Counter<long> LimiterUnavailableCount = Meter.CreateCounter<long>("scanlogin.rate_limiter.unavailable", "{lease}",
+        "Leases admitted without their bucket because it did not answer in time (its silo died), by kind");
     private static readonly UpDownCounter<long> Waiting = Meter.CreateUpDownCounter<long>("scanlogin.browsers.waiting", "{browser}",
         "Browsers waiting on a ticket right now (long-poll and server-sent events)");
     private static readonly Histogram<double> ConfirmToBrowser = Meter.CreateHistogram("scanlogin.confirm_to_browser.duration", "s",
@@ -22,6 +24,8 @@ public static class FrontEndMetrics
 
     public static void RateLimited(string code, string? endpoint) =>
         RateLimitedCount.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("endpoint", endpoint ?? "operator"));
+
+    public static void LimiterUnavailable(string kind) => LimiterUnavailableCount.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public static void BrowserWaits() => Waiting.Add(1);
 

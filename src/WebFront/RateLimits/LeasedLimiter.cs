@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Observability;
 
 namespace ScanLogin.WebFront.RateLimits;
 
@@ -15,6 +16,9 @@ namespace ScanLogin.WebFront.RateLimits;
 /// A refusal is remembered until the permit it named is due (no permit can come sooner), so a client hammering a refused
 /// key costs no cluster call either; a kind and application without a rule is remembered for
 /// <see cref="RateLimitOptions.RuleCacheTime"/> and then costs nothing at all.
+/// A bucket that does not answer within <see cref="RateLimitOptions.CallTimeout"/> (its silo died and the cluster has not
+/// yet declared it dead) fails open: the front end admits one lease's worth per lease time for that key and counts it in
+/// <c>scanlogin_rate_limiter_unavailable_total</c>; the bound above holds again once the bucket answers.
 /// </summary>
 public sealed class LeasedLimiter(IGrainFactory cluster, IOptionsMonitor<RateLimitOptions> options, RateLimitClock clock)
 {
@@ -89,7 +93,14 @@ public sealed class LeasedLimiter(IGrainFactory cluster, IOptionsMonitor<RateLim
         Interlocked.Increment(ref _calls);
         try
         {
-            lease = await cluster.GetGrain<IRateLimitGrain>(key).LeaseAsync(wanted);
+            lease = await cluster.GetGrain<IRateLimitGrain>(key).LeaseAsync(wanted).AsTask().WaitAsync(settings.CallTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException or System.Net.Sockets.SocketException)
+        {
+            // The bucket's silo is gone or stuck (until the cluster declares it dead, calls to it fail or hang): a limiter
+            // must not take logins down with it. Admit this lease's worth, as if leased, and ask again when it lapses.
+            FrontEndMetrics.LimiterUnavailable(kind);
+            lease = new RateLease(wanted, TimeSpan.Zero, TimeSpan.Zero, Unlimited: false);
         }
         catch (Exception e)
         {

@@ -119,6 +119,22 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster) : ICl
         Assert.True((await b.PeekAsync(RateLimitKeys.AdminAuthFailuresPerClientIp, null, address)).Allowed);
     }
 
+    [Fact]
+    public async Task A_bucket_that_does_not_answer_in_time_fails_open_for_one_lease()
+    {
+        var ticket = Subject();
+        var healthy = FrontEnd();
+        for (var i = 0; i < 10; i++) Assert.True((await healthy.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
+        Assert.False((await healthy.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
+        // A front end whose calls time out at once (as into a silo that died): logins go on, one lease at a time.
+        var cut = FrontEnd(new RateLimitOptions { CallTimeout = TimeSpan.Zero });
+        Assert.True((await cut.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
+        Assert.Equal(1, cut.GrainCalls);
+        cluster.Time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.True((await cut.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
+        Assert.Equal(2, cut.GrainCalls);
+    }
+
     /// <summary>One silo with the limiter grains on a fake clock.</summary>
     public sealed class Cluster : IAsyncLifetime
     {
