@@ -6,7 +6,7 @@
 #   deploy/cluster.sh N M load SECONDS [FAULT]   # start it, run sustained logins (tests/Benchmarks load) through
 #                                                # an optional FAULT, print the figures, stop; exit 1 if a check fails
 # FAULT (at a third of the run): kill-silo (SIGKILL one silo), kill-frontend (SIGKILL one front end),
-#   restart-postgres, restart-redis. Environment: LOAD_CONCURRENCY (16).
+#   restart-postgres, restart-redis. Environment: LOAD_CONCURRENCY (16), CLUSTER_KEEP_LOGS=1 (keep the processes' logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -24,7 +24,8 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   stop_postgres "$work/postgres"
   stop_redis "$work/redis"
-  sleep 0.5; rm -rf "$work" 2>/dev/null || true
+  sleep 0.5
+  if [ -n "${CLUSTER_KEEP_LOGS:-}" ]; then echo "logs kept in $work"; else rm -rf "$work" 2>/dev/null || true; fi
 }
 trap 'cleanup; exit 130' INT TERM
 trap cleanup EXIT

@@ -32,6 +32,7 @@ public static class SiloBuilder
         builder.UseOrleans(silo =>
         {
             silo.AddSiloObservability(configuration);
+            silo.AddIncomingGrainCallFilter<ScanLogin.Grains.Storage.StorageFaultFilter>();
             var options = configuration.GetSection(ClusterHostOptions.Section).Get<ClusterHostOptions>() ?? new();
             silo.AddOutgoingGrainCallFilter<ScanLogin.Grains.Interfaces.GrainKeyGuard>();
             if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
