@@ -31,6 +31,8 @@ public static class Load
         var acknowledged = new ConcurrentBag<(string OpenId, string UserId)>();
         var done = new ConcurrentBag<(TimeSpan Start, TimeSpan End)>();
         long attempted = 0, expired = 0, rerouted = 0, next = 0;
+        // Where the logins in flight are: a stall shows which step waits (progress lines print it).
+        var inStep = new ConcurrentDictionary<string, int>();
         var clock = Stopwatch.StartNew();
         TimeSpan? faultAt = null;
 
@@ -96,26 +98,33 @@ public static class Load
             var started = clock.Elapsed;
             Interlocked.Increment(ref attempted);
             var step = "create";
+            void Enter(string next)
+            {
+                inStep.AddOrUpdate(step, 0, (_, n) => n - 1);
+                step = next;
+                inStep.AddOrUpdate(step, 1, (_, n) => n + 1);
+            }
+            inStep.AddOrUpdate(step, 1, (_, n) => n + 1);
             try
             {
                 var ticket = await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, "/api/tickets", new { appId = o.AppId, identitySource = o.Source })), step);
                 var id = ticket["ticketId"]!.GetValue<string>();
-                step = "phone";
+                Enter("phone");
                 var openId = await EmulatorAsync("/__emulator/users", new { appId = o.MiniProgram, nickname = "Load" });
                 var loginCode = await EmulatorAsync("/__emulator/login-code", new { appId = o.MiniProgram, openId });
-                step = "scan";
+                Enter("scan");
                 var scan = await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, $"/api/mini-program/tickets/{id}/scan", new { loginCode })), step);
                 // The browser waits for the confirm on some front end while the phone confirms through another.
                 var waiting = SendAsync(f => Json(HttpMethod.Get, f, $"/api/tickets/{id}/wait?version=2&timeout=20", null));
-                step = "confirm";
+                Enter("confirm");
                 await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, $"/api/mini-program/tickets/{id}/confirm",
                     new { scanToken = scan["scanToken"]!.GetValue<string>() })), step);
-                step = "browser";
+                Enter("browser");
                 var heard = await ExpectAsync(await waiting, step);
                 var status = heard["status"]!.GetValue<string>();
                 if (status == "expired") throw new LoginFailed(step, "expired", true);
                 if (status != "confirmed") throw new LoginFailed(step, $"heard {status}", false);
-                step = "exchange";
+                Enter("exchange");
                 var grant = await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, "/api/tickets/exchange",
                     new { code = heard["exchangeCode"]!.GetValue<string>() }, asBackend: true)), step);
                 acknowledged.Add((openId, grant["user"]!["id"]!.GetValue<string>()));
@@ -129,6 +138,10 @@ public static class Load
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NullReferenceException or InvalidOperationException)
             {
                 errors.AddOrUpdate($"{step}: {e.GetType().Name} {(e as HttpRequestException)?.StatusCode}".TrimEnd(), 1, (_, n) => n + 1);
+            }
+            finally
+            {
+                inStep.AddOrUpdate(step, 0, (_, n) => n - 1);
             }
         }
 
@@ -146,7 +159,8 @@ public static class Load
             while (clock.Elapsed < TimeSpan.FromSeconds(o.Seconds))
             {
                 await Task.Delay(5000);
-                Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] attempted {Interlocked.Read(ref attempted)}, completed {done.Count}, errors {errors.Values.Sum()}");
+                var busy = string.Join(" ", inStep.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"));
+                Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] attempted {Interlocked.Read(ref attempted)}, completed {done.Count}, errors {errors.Values.Sum()}; in flight: {busy}");
             }
         });
         await Task.WhenAll(Enumerable.Range(0, o.Concurrency).Select(async _ =>
