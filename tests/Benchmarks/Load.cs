@@ -47,14 +47,14 @@ public static class Load
         }
 
         // A load balancer stops sending to a front end that refuses connections; the request had not arrived, so it goes elsewhere.
-        async Task<HttpResponseMessage> SendAsync(Func<Uri, HttpRequestMessage> make)
+        async Task<HttpResponseMessage> SendAsync(Func<Uri, HttpRequestMessage> make, CancellationToken cancel = default)
         {
             for (var attempt = 0; ; attempt++)
             {
                 var front = Front();
                 try
                 {
-                    return await http.SendAsync(make(front));
+                    return await http.SendAsync(make(front), cancel);
                 }
                 catch (HttpRequestException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } && attempt < o.Fronts.Length)
                 {
@@ -105,6 +105,7 @@ public static class Load
                 inStep.AddOrUpdate(step, 1, (_, n) => n + 1);
             }
             inStep.AddOrUpdate(step, 1, (_, n) => n + 1);
+            using var abandon = new CancellationTokenSource();
             try
             {
                 var ticket = await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, "/api/tickets", new { appId = o.AppId, identitySource = o.Source })), step);
@@ -115,7 +116,8 @@ public static class Load
                 Enter("scan");
                 var scan = await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, $"/api/mini-program/tickets/{id}/scan", new { loginCode })), step);
                 // The browser waits for the confirm on some front end while the phone confirms through another.
-                var waiting = SendAsync(f => Json(HttpMethod.Get, f, $"/api/tickets/{id}/wait?version=2&timeout=20", null));
+                // A browser whose login failed closes its page: the long-poll must not hold one of the tool's connections on.
+                var waiting = SendAsync(f => Json(HttpMethod.Get, f, $"/api/tickets/{id}/wait?version=2&timeout=20", null), abandon.Token);
                 Enter("confirm");
                 await ExpectAsync(await SendAsync(f => Json(HttpMethod.Post, f, $"/api/mini-program/tickets/{id}/confirm",
                     new { scanToken = scan["scanToken"]!.GetValue<string>() })), step);
@@ -141,6 +143,7 @@ public static class Load
             }
             finally
             {
+                abandon.Cancel();
                 inStep.AddOrUpdate(step, 0, (_, n) => n - 1);
             }
         }
