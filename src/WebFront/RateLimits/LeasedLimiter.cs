@@ -61,7 +61,15 @@ public sealed class LeasedLimiter(IGrainFactory cluster, IOptionsMonitor<RateLim
                 }
                 pending = slot.Pending;
             }
-            if (mine is not null) await LeaseAsync(slot, key, kind, applicationId, wanted, settings, mine);
+            if (mine is not null)
+            {
+                // The request that asked takes the first permit itself: every lease serves at least one request, however
+                // short LeaseTime is or slow this machine.
+                var own = await LeaseAsync(slot, key, kind, applicationId, wanted, settings, mine);
+                if (own.Unlimited) return RateDecision.Unlimited;
+                if (own.Granted > 0) return new RateDecision(true, TimeSpan.Zero, own.Interval);
+                continue;
+            }
             if ((await pending).Unlimited) return RateDecision.Unlimited;
             // The lease has landed (or was refused): spend from it, or lease again if others spent it first.
         }
@@ -86,7 +94,7 @@ public sealed class LeasedLimiter(IGrainFactory cluster, IOptionsMonitor<RateLim
         return decision;
     }
 
-    private async Task LeaseAsync(Slot slot, string key, string kind, string? applicationId, int wanted, RateLimitOptions settings,
+    private async Task<RateLease> LeaseAsync(Slot slot, string key, string kind, string? applicationId, int wanted, RateLimitOptions settings,
         TaskCompletionSource<RateLease> done)
     {
         RateLease lease;
@@ -106,17 +114,18 @@ public sealed class LeasedLimiter(IGrainFactory cluster, IOptionsMonitor<RateLim
         {
             lock (slot) slot.Pending = null;
             done.SetException(e);
-            return;
+            throw;
         }
         var now = clock.Now;
         if (lease.Unlimited) _unlimited[(kind, applicationId)] = now + settings.RuleCacheTime;
         lock (slot)
         {
             slot.Pending = null;
-            if (lease.Granted > 0) slot.Grant(now, lease.Granted, now + settings.LeaseTime, lease.Interval);
+            if (lease.Granted > 0) slot.Grant(now, lease.Granted - 1, now + settings.LeaseTime, lease.Interval);
             else if (!lease.Unlimited) slot.Refuse(now, lease.RetryAfter, lease.Interval);
         }
         done.SetResult(lease);
+        return lease;
     }
 
     private bool IsUnlimited(string kind, string? applicationId) =>

@@ -135,6 +135,19 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster) : ICl
         Assert.Equal(2, cut.GrainCalls);
     }
 
+    [Fact]
+    public async Task Without_a_lease_time_each_lease_still_serves_the_request_that_asked()
+    {
+        var ticket = Subject();
+        var front = FrontEnd(new RateLimitOptions { LeaseTime = TimeSpan.Zero });
+        for (var i = 0; i < 6; i++) Assert.True((await front.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
+        // Leases of up to two, the second permit lapsing at once: the ten of the burst are gone after at most ten calls.
+        var admitted = 6;
+        while ((await front.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed) admitted++;
+        Assert.InRange(admitted, 6, 10);
+        Assert.InRange(front.GrainCalls, admitted, 11);
+    }
+
     /// <summary>One silo with the limiter grains on a fake clock.</summary>
     public sealed class Cluster : IAsyncLifetime
     {
