@@ -38,19 +38,21 @@ public static class FrontEndTelemetry
     {
         builder.Services.Configure<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.Section));
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("scanlogin-webfront", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(FrontEndMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter();
                 if (otlp) metrics.AddOtlpExporter();
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
-                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
-                if (otlp) tracing.AddOtlpExporter();
             });
+        // Traces only when they go somewhere: a tracer provider without an exporter still samples every request, and the
+        // Activity it keeps per request (and per waiting browser, for as long as it waits) costs throughput and memory.
+        // A caller's traceparent still reaches the silo through the client's activity propagation when something listens.
+        if (otlp)
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddOtlpExporter());
     }
 
     public static void AddClientObservability(this IClientBuilder client, IConfiguration configuration)
