@@ -65,26 +65,23 @@ public static class FrontEndTelemetry
     public static IApplicationBuilder UseOperatorEndpoints(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
-        return app.Use(async (http, next) =>
+        // Not async on the way through: a waiting browser's request would keep this frame alive for as long as it waits.
+        return app.Use((http, next) =>
         {
             var path = http.Request.Path;
             var onMetricsPort = options.MetricsPort is { } port && http.Connection.LocalPort == port;
             // The metrics port serves metrics and nothing else; the public port serves them only to the platform key.
             if (onMetricsPort != path.StartsWithSegments(MetricsPath) && (onMetricsPort || options.MetricsPort is not null))
-            {
-                await ApiProblems.Problem(StatusCodes.Status404NotFound, "not_found", "No such resource.").ExecuteAsync(http);
-                return;
-            }
+                return ApiProblems.Problem(StatusCodes.Status404NotFound, "not_found", "No such resource.").ExecuteAsync(http);
             var operatorOnly = (path.StartsWithSegments(MetricsPath) && !onMetricsPort) || path.StartsWithSegments(DashboardPath);
             if (operatorOnly && !IsPlatformOperator(http))
             {
                 // Basic lets a browser ask for the key (any user name, the key as password) for the dashboard.
                 http.Response.Headers.WWWAuthenticate = "Bearer, Basic realm=\"ScanLogin operators\"";
-                await ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthorized",
+                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthorized",
                     "Send the platform admin key as Authorization: Bearer <key> (or as the Basic password).").ExecuteAsync(http);
-                return;
             }
-            await next(http);
+            return next(http);
         });
     }
 
