@@ -97,6 +97,17 @@ public sealed class StatusReadTests(FeedSystemFixture fixture)
     }
 
     [Fact]
+    public async Task The_QR_image_is_cached_no_longer_than_the_ticket_lives_whatever_the_front_end_clock_says()
+    {
+        // The silos' clock runs ten minutes ahead of the front ends' (real) one.
+        System.Time.Advance(TimeSpan.FromMinutes(10));
+        var created = await Api.CreateTicketAsync(System.A, await System.CreateTenantAsync());
+        var image = await System.A.GetAsync($"/api/tickets/{created.TicketId}/qr.png");
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        Assert.InRange(image.Headers.CacheControl!.MaxAge!.Value.TotalSeconds, 1, 120);
+    }
+
+    [Fact]
     public async Task A_read_of_an_unknown_ticket_is_404_every_time()
     {
         var id = Secrets.NewId();
