@@ -42,7 +42,9 @@ public static class FrontEndTelemetry
             .ConfigureResource(r => r.AddService("scanlogin-webfront", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(FrontEndMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                // ASP.NET Core's own meters, not the OpenTelemetry instrumentation: that one adds an async middleware
+                // frame to every request (and so to every waiting browser) for a tag on failed requests.
+                metrics.AddMeter(FrontEndMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel").AddPrometheusExporter();
                 if (otlp) metrics.AddOtlpExporter();
             });
         // Traces only when they go somewhere: a tracer provider without an exporter still samples every request, and the

@@ -59,8 +59,11 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
             }
             catch (TimeoutException)
             {
-                // A push can be lost if the ticket's silo died; at every bound ask the grain itself once.
-                return await EnsureWatchedAsync(ticket, force: true);
+                // A push can be lost if the ticket's activation went away. A lost silo is heard (OnGatewayLost) and
+                // re-asked at once; otherwise the watch is renewed once it is RenewAfter old, which bounds what a
+                // waiter can miss. Not at every timeout: with thousands of waiters (an SSE heartbeat every 15 s) that
+                // would be a grain call per waiter per heartbeat.
+                return await EnsureWatchedAsync(ticket, force: false);
             }
         }
         finally
@@ -142,12 +145,16 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Registers this host with the ticket grain, at most one call in flight per ticket, renewed before the grain forgets it.</summary>
+    /// <summary>
+    /// Registers this host with the ticket grain, at most one call in flight per ticket, renewed before the grain forgets
+    /// it; <paramref name="force"/> asks the grain even if the last watch is recent.
+    /// </summary>
     private async Task<Outcome<TicketSnapshot>> EnsureWatchedAsync(WatchedTicket ticket, bool force)
     {
         var now = _time.GetUtcNow();
         var pending = ticket.BeginWatch(now, Volatile.Read(ref _epoch), force ? TimeSpan.Zero : _options.RenewAfter,
             () => _client.GetGrain<ITicketGrain>(ticket.TicketId).WatchAsync(_reference.Value));
+        if (pending is null) return ticket.Latest!;
         Outcome<TicketSnapshot> outcome;
         try
         {
@@ -155,11 +162,11 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
         }
         catch
         {
-            ticket.ForgetWatch(pending);
+            ticket.EndWatch(pending, answered: false);
             throw;
         }
         if (outcome.Value is { } snapshot) ticket.Apply(snapshot);
-        else ticket.ForgetWatch(pending);
+        ticket.EndWatch(pending, outcome.Succeeded);
         return outcome.Succeeded ? ticket.Latest! : outcome;
     }
 
@@ -190,7 +197,11 @@ public sealed class FeedOptions
 {
     public const string Section = "ScanLogin:Feed";
 
-    /// <summary>Renew a watch after this long; must be well under the grain's watch lifetime (2 minutes).</summary>
+    /// <summary>
+    /// Renew a watch after this long; must be well under the grain's watch lifetime (2 minutes). Also the longest a
+    /// waiting browser (long-poll or SSE) can miss a change whose push was lost while no silo was lost (a lost silo
+    /// makes this host re-ask every waited ticket at once).
+    /// </summary>
     public TimeSpan RenewAfter { get; set; } = TimeSpan.FromSeconds(50);
 
     /// <summary>Forget a ticket nobody has waited on for this long.</summary>

@@ -29,15 +29,18 @@ internal sealed class TicketMovesSeen(IServiceProvider services) : IOutgoingGrai
         See(context);
     }
 
+    // A browser woken by this rather than by the push is timed from here (confirm-to-browser metric), as the push would be.
+    private static TicketSnapshot Stamped(TicketSnapshot snapshot) => snapshot.ChangedAt is null ? snapshot with { ChangedAt = DateTimeOffset.UtcNow } : snapshot;
+
     private void See(IOutgoingGrainCallContext context)
     {
         switch (context.Result)
         {
             case Outcome<TicketSnapshot> { Value: { } snapshot }:
-                Feed.Observe(snapshot);
+                Feed.Observe(Stamped(snapshot));
                 break;
             case Outcome<ScanView> { Value: { } view }:
-                Feed.Observe(view.Ticket);
+                Feed.Observe(Stamped(view.Ticket));
                 break;
             case Outcome<ExchangeGrant>:
                 Feed.Invalidate(context.TargetId.Key.ToString());

@@ -7,9 +7,13 @@ internal sealed class WatchedTicket(string ticketId)
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The watch call in flight, if any; then what the last answered one established.
     private Task<Outcome<TicketSnapshot>>? _watch;
-    private DateTimeOffset _watchedAt;
-    private int _watchEpoch;
+    private DateTimeOffset _pendingAt;
+    private int _pendingEpoch;
+    private bool _live;
+    private DateTimeOffset _liveAt;
+    private int _liveEpoch;
     private DateTimeOffset _lastUsed;
     private int _waiters;
 
@@ -38,27 +42,40 @@ internal sealed class WatchedTicket(string ticketId)
         fired.TrySetResult();
     }
 
-    /// <summary>Returns the watch call in flight or a fresh one if the last is older than <paramref name="renewAfter"/>.</summary>
-    public Task<Outcome<TicketSnapshot>> BeginWatch(DateTimeOffset now, int epoch, TimeSpan renewAfter, Func<Task<Outcome<TicketSnapshot>>> watch)
+    /// <summary>
+    /// Returns the watch call in flight, or null when the last watch the grain answered is younger than
+    /// <paramref name="renewAfter"/> and from this <paramref name="epoch"/> (nothing to ask), or a fresh call.
+    /// </summary>
+    public Task<Outcome<TicketSnapshot>>? BeginWatch(DateTimeOffset now, int epoch, TimeSpan renewAfter, Func<Task<Outcome<TicketSnapshot>>> watch)
     {
         lock (_gate)
         {
-            if (_watch is not null && (!_watch.IsCompleted || (now - _watchedAt < renewAfter && _watchEpoch == epoch))) return _watch;
-            (_watchedAt, _watchEpoch) = (now, epoch);
+            if (_watch is not null) return _watch;
+            if (IsLive(now, renewAfter, epoch)) return null;
+            (_pendingAt, _pendingEpoch) = (now, epoch);
             return _watch = watch();
         }
     }
 
-    /// <summary>Drops a failed watch so the next waiter tries again.</summary>
-    public void ForgetWatch(Task<Outcome<TicketSnapshot>> failed)
+    /// <summary>
+    /// Records how a watch call ended (only the first of its awaiters counts). Only the outcome is kept, not the call's
+    /// task: one waiting browser per ticket is the common case, and the task would stay referenced for as long as it waits.
+    /// </summary>
+    public void EndWatch(Task<Outcome<TicketSnapshot>> call, bool answered)
     {
-        lock (_gate) if (_watch == failed) _watch = null;
+        lock (_gate)
+        {
+            if (_watch != call) return;
+            _watch = null;
+            _live = answered;
+            if (answered) (_liveAt, _liveEpoch) = (_pendingAt, _pendingEpoch);
+        }
     }
 
-    /// <summary>Stops trusting the current watch for reads; waiters keep their own bounds.</summary>
+    /// <summary>Stops trusting the current watch for reads; the next read or renewal asks the grain.</summary>
     public void Invalidate()
     {
-        lock (_gate) _watch = null;
+        lock (_gate) _live = false;
     }
 
     /// <summary>
@@ -71,14 +88,15 @@ internal sealed class WatchedTicket(string ticketId)
     {
         lock (_gate)
         {
-            if (Latest is not { } latest || _watch is not { IsCompletedSuccessfully: true } watch || !watch.Result.Succeeded) return null;
-            // The watch was sent at _watchedAt: the grain registered it no earlier, so its pushes cover at least since then.
-            if (now - _watchedAt >= freshness || _watchEpoch != epoch) return null;
+            if (Latest is not { } latest || !IsLive(now, freshness, epoch)) return null;
             if (!latest.Status.IsTerminal() && latest.ExpiresAt is { } expires && now >= expires) return null;
             _lastUsed = now;
             return latest;
         }
     }
+
+    // The watch was sent at _liveAt: the grain registered it no earlier, so its pushes cover at least since then.
+    private bool IsLive(DateTimeOffset now, TimeSpan within, int epoch) => _live && _liveEpoch == epoch && now - _liveAt < within;
 
     public void Enter(DateTimeOffset now)
     {
