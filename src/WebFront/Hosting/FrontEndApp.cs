@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
@@ -43,6 +44,7 @@ public static class FrontEndApp
         builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(new FeedClock(TimeProvider.System));
         builder.Services.AddSingleton<TicketFeed>();
         builder.Services.AddSingleton<TicketIds>();
         builder.Services.AddSingleton<BrowserOrigins>();
@@ -99,6 +101,12 @@ public static class FrontEndApp
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddClientObservability(configuration);
             client.AddOutgoingGrainCallFilter<GrainKeyGuard>();
+            client.AddOutgoingGrainCallFilter<TicketMovesSeen>();
+            // A lost gateway may have taken watched tickets' watches and pushes with it: the feed re-asks at once.
+            client.AddGatewayCountChangedHandler(services => (_, e) =>
+            {
+                if (e.NumberOfConnectedGateways < e.PreviousNumberOfConnectedGateways) services.GetRequiredService<TicketFeed>().OnGatewayLost();
+            });
             // A call into a silo that died is answered by nobody: fail it (503, retryable) after this, not Orleans' 30 s.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", DefaultResponseTimeout));
             // Learn about replaced silos within seconds, not the default minute.
