@@ -22,14 +22,16 @@ namespace ScanLogin.FunctionalTests;
 /// </summary>
 public sealed class RateLimitFixture : IAsyncLifetime
 {
-    public const string IpLimitedApp = "rl-ip-app";
-    public const string PoolLimitedPool = "rl-pool";
-    public const string PhoneLimitedApp = "rl-phone-app";
-    public const string AuthingLimitedApp = "rl-authing-app";
-    public const string SlowPollApp = "rl-slow-poll-app";
-    public const string BindingLimitedApp = "rl-binding-app";
-    public const string TokenLimitedApp = "rl-token-app";
-    public const string AuthorizeLimitedApp = "rl-authorize-app";
+    // Per run: the ids name configuration overrides, and a database kept from an earlier run already holds these applications.
+    private static readonly string Run = Guid.NewGuid().ToString("N")[..6];
+    public static readonly string IpLimitedApp = "rl-ip-app-" + Run;
+    public static readonly string PoolLimitedPool = "rl-pool-" + Run;
+    public static readonly string PhoneLimitedApp = "rl-phone-app-" + Run;
+    public static readonly string AuthingLimitedApp = "rl-authing-app-" + Run;
+    public static readonly string SlowPollApp = "rl-slow-poll-app-" + Run;
+    public static readonly string BindingLimitedApp = "rl-binding-app-" + Run;
+    public static readonly string TokenLimitedApp = "rl-token-app-" + Run;
+    public static readonly string AuthorizeLimitedApp = "rl-authorize-app-" + Run;
 
     private IHost _silo = null!;
     private readonly List<WebApplication> _frontEnds = [];
