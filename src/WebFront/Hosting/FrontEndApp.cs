@@ -38,7 +38,6 @@ public static class FrontEndApp
         builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TicketFeed>();
-        builder.Services.AddSingleton<TicketIds>();
         builder.Services.AddSingleton<BrowserOrigins>();
         builder.Services.AddSingleton<AuthingSources>();
         builder.Services.AddCors();
