@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using ScanLogin.Grains.Interfaces;
@@ -210,5 +211,36 @@ public sealed class TicketDeskTests(GrainClusterFixture fixture)
             if (snapshot.Status == TicketStatus.Confirmed) Confirmed.TrySetResult(snapshot);
             return Task.CompletedTask;
         }
+    }
+}
+
+/// <summary>The front end's way to the desk: openings that arrive while calls are out leave together, each answered with its own ticket.</summary>
+[Collection(GrainClusterCollection.Name)]
+public sealed class TicketDeskClientTests(GrainClusterFixture fixture)
+{
+    [Fact]
+    public async Task Openings_queued_behind_a_call_in_flight_each_get_their_own_ticket()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ScanLogin:Tickets:CreationCallsInFlight"] = "1" }).Build();
+        var client = new ScanLogin.WebFront.Apis.TicketDeskClient(fixture.Cluster.Client, configuration);
+        var secrets = Enumerable.Range(0, 60).Select(i => $"browser-{i}").ToArray();
+
+        var answers = await Task.WhenAll(secrets.Select(secret => client.OpenAsync(new TicketOpening(appId, "wechat",
+            new Requester("10.0.0.1", "agent", null), Secrets.HashBrowserSecret(secret), new AppCredentials(appId, secret == "browser-7" ? "wrong" : "app-secret")))));
+
+        var store = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<ITicketStore>();
+        for (var i = 0; i < secrets.Length; i++)
+        {
+            if (i == 7)
+            {
+                Assert.Equal(FailureCodes.AppCredentialsInvalid, answers[i].Failure!.Code);
+                continue;
+            }
+            var stored = (await store.ReadAsync(answers[i].Value!.Ticket.TicketId))!;
+            Assert.Equal(Secrets.HashBrowserSecret(secrets[i]), stored.BrowserSecretHash);
+        }
+        Assert.Equal(59, answers.Where(a => a.Succeeded).Select(a => a.Value!.Ticket.TicketId).Distinct().Count());
     }
 }

@@ -11,6 +11,10 @@ public interface ITicketDeskGrain : IGrainWithIntegerKey
 {
     [Alias("Open")]
     Task<Outcome<OpenedTicket>> OpenAsync(TicketOpening opening);
+
+    /// <summary>Several openings in one call (a busy front end's queue); the answers in the same order.</summary>
+    [Alias("OpenMany")]
+    Task<Outcome<OpenedTicket>[]> OpenManyAsync(TicketOpening[] openings);
 }
 
 /// <summary>A new ticket, and the lifetime its identity source gave it (the clocks of silo and front end need not agree).</summary>

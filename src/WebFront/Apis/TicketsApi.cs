@@ -57,7 +57,7 @@ public static class TicketsApi
                 "A ticket requested without a browser Origin needs the application's credentials: Authorization: Basic base64(appId:appSecret).");
 
         var browserSecret = Secrets.NewSecret();
-        var opened = await OpenTicketAsync(appId, identitySource, Secrets.HashBrowserSecret(browserSecret), app, http, cluster, request.Nonce);
+        var opened = await OpenTicketAsync(appId, identitySource, Secrets.HashBrowserSecret(browserSecret), app, http, request.Nonce);
         if (opened.Value?.Ticket is not { } ticket) return ApiProblems.From(opened.Failure!);
         var ticketId = ticket.TicketId;
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
@@ -70,14 +70,14 @@ public static class TicketsApi
     /// every API that creates tickets.
     /// </summary>
     internal static Task<Outcome<OpenedTicket>> OpenTicketAsync(string appId, string identitySource, string browserSecretHash,
-        AppCredentials? app, HttpContext http, IClusterClient cluster, string? nonce = null)
+        AppCredentials? app, HttpContext http, string? nonce = null)
     {
         var origin = Truncate(http.Request.Headers.Origin.ToString(), 256);
-        return OpenTicketAsync(cluster, new TicketOpening(appId, identitySource, RequesterOf(http, origin), browserSecretHash, app, nonce));
+        return OpenTicketAsync(http, new TicketOpening(appId, identitySource, RequesterOf(http, origin), browserSecretHash, app, nonce));
     }
 
-    internal static Task<Outcome<OpenedTicket>> OpenTicketAsync(IClusterClient cluster, TicketOpening opening) =>
-        cluster.GetGrain<ITicketDeskGrain>(0).OpenAsync(opening);
+    internal static Task<Outcome<OpenedTicket>> OpenTicketAsync(HttpContext http, TicketOpening opening) =>
+        http.RequestServices.GetRequiredService<TicketDeskClient>().OpenAsync(opening);
 
     internal static Requester RequesterOf(HttpContext http, string? origin) =>
         new(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);

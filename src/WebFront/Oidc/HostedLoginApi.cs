@@ -205,7 +205,7 @@ public static partial class HostedLoginApi
         string identitySource, string browserSecret)
     {
         // The page is ScanLogin's own: no Origin to check, and the phone is shown the browser that asked.
-        var opened = await TicketsApi.OpenTicketAsync(cluster, new TicketOpening(appId, identitySource, TicketsApi.RequesterOf(http, null),
+        var opened = await TicketsApi.OpenTicketAsync(http, new TicketOpening(appId, identitySource, TicketsApi.RequesterOf(http, null),
             Secrets.HashBrowserSecret(browserSecret), HostedLogin: true));
         return opened.Value is { } ticket ? ticket.Ticket : opened.Failure!;
     }

@@ -78,7 +78,7 @@ public static class AuthingQrApi
         var randomPart = Secrets.NewSecret();
         // A page sends its Origin; a site's backend calling gene instead shows the application's credentials.
         var backend = TicketsApi.ParseBasic(http.Request.Headers.Authorization.ToString());
-        var opened = await TicketsApi.OpenTicketAsync(app!.AppId, source, Secrets.HashBrowserSecret(BrowserSecretFor(app.AppId, randomPart)), backend, http, cluster);
+        var opened = await TicketsApi.OpenTicketAsync(app!.AppId, source, Secrets.HashBrowserSecret(BrowserSecretFor(app.AppId, randomPart)), backend, http);
         if (opened.Value is not { } ticket) return TypedResults.Ok(Refused(opened.Failure!));
         var ticketId = ticket.Ticket.TicketId;
         var random = RandomOf(ticketId, randomPart);
