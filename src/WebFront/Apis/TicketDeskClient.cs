@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ScanLogin.Grains.Interfaces;
 
 namespace ScanLogin.WebFront.Apis;
@@ -65,7 +66,17 @@ public sealed class TicketDeskClient(IClusterClient cluster, IConfiguration conf
                 _queue.RemoveRange(0, MaxBatch);
             }
         }
-        _ = SendBatchAsync(batch);
+        // A batch belongs to none of its requests' traces: it would otherwise join the trace of whichever call came back.
+        var trace = Activity.Current;
+        Activity.Current = null;
+        try
+        {
+            _ = SendBatchAsync(batch);
+        }
+        finally
+        {
+            Activity.Current = trace;
+        }
     }
 
     private async Task SendBatchAsync(List<Queued> batch)
