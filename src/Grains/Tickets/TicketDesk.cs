@@ -43,8 +43,12 @@ public sealed class TicketDesk(ITicketStore store, CreationSettings settings, IG
         credentials is not null && credentials.AppId == app.AppId && await grains.GetGrain<IApplicationGrain>(app.AppId).VerifySecretAsync(credentials.AppSecret);
 }
 
-/// <summary>The cluster's entry to <see cref="TicketDesk"/>: a stateless worker, so it runs in the silo the call arrives at.</summary>
-[StatelessWorker]
+/// <summary>
+/// The cluster's entry to <see cref="TicketDesk"/>: a stateless worker, so it runs in the silo the call arrives at. Reentrant:
+/// it holds no state, and a worker that waited for each creation's Redis write before taking the next would cap a silo
+/// at one creation in flight per core.
+/// </summary>
+[StatelessWorker, Reentrant]
 public sealed class TicketDeskGrain(TicketDesk desk) : Grain, ITicketDeskGrain
 {
     Task<Outcome<OpenedTicket>> ITicketDeskGrain.OpenAsync(TicketOpening opening) => desk.OpenAsync(opening);
