@@ -39,7 +39,7 @@ public static class TicketsApi
     }
 
     private static async Task<Results<Created<TicketCreated>, ProblemHttpResult>> CreateTicketAsync(
-        CreateTicketRequest request, HttpContext http, IClusterClient cluster, BrowserOrigins cors)
+        CreateTicketRequest request, HttpContext http, BrowserOrigins cors)
     {
         if (request.AppId is not { Length: > 0 and <= 64 } appId || !Identifiers.IsAppId(appId))
             return ApiProblems.Invalid("appId", "Required: an application id, 1 to 64 letters, digits, '-' or '_'.");
@@ -82,11 +82,12 @@ public static class TicketsApi
     internal static Requester RequesterOf(HttpContext http, string? origin) =>
         new(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);
 
-    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, HttpContext http, IClusterClient cluster,
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, HttpContext http, TicketFeed feed,
         BrowserOrigins cors)
     {
         if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
-        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
+        // From this front end's pushed state while its watch is live, else one watch call (FeedOptions.ReadFreshness).
+        var outcome = await feed.ReadAsync(ticketId);
         if (outcome.Value is not { } s) return ApiProblems.From(outcome.Failure!);
         await cors.AllowForAsync(http, s.AppId);
         return TypedResults.Ok(TicketView.From(s));
