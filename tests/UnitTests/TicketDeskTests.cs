@@ -39,6 +39,18 @@ public sealed class TicketDeskTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Asking_for_an_id_nobody_created_leaves_no_activation_behind()
+    {
+        var guessed = Secrets.NewId();
+        var grain = fixture.Grains.GetGrain<ITicketGrain>(guessed);
+
+        Assert.Equal(FailureCodes.TicketNotFound, (await grain.GetStatusAsync()).Failure!.Code);
+        // Deactivation runs once the call has returned: poll the cluster for it (bounded), the way the other tests here wait.
+        for (var i = 0; i < 500 && await IsActiveAsync(guessed); i++) await Task.Delay(10);
+        Assert.False(await IsActiveAsync(guessed));
+    }
+
+    [Fact]
     public async Task A_page_on_an_allowed_origin_gets_a_stored_pending_ticket_and_no_ticket_grain_is_activated()
     {
         var (poolId, appId) = await TenantAsync();

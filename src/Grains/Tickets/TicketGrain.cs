@@ -287,6 +287,9 @@ public sealed class TicketGrain(
             if (_loading == loading) _loading = null;
         }
         if (Exists) ArmDeadline(clock.Now);
+        // An id with nothing behind it (a typo, a guess, an id not created yet) keeps no activation: anyone can ask
+        // for random well-formed ids, and each would otherwise hold an activation until idle collection.
+        else DeactivateOnIdle();
     }
 
     /// <summary>
