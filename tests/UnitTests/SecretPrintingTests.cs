@@ -47,6 +47,7 @@ public sealed class SecretPrintingTests
         var type = Records().Single(t => t.FullName == typeName);
         var value = Build(type, 0)!;
         var printed = value.ToString()!;
+        Assert.StartsWith(type.Name + " {", printed); // still says what it is in a log line
         foreach (var member in Members(type).Where(m => IsSecret(type, m)))
         {
             var secret = (string?)member.GetValue(value);
