@@ -76,6 +76,17 @@ public sealed class SecretPrintingTests
         Assert.Contains(scan.Nickname!, scan.ToString());
     }
 
+    [Fact]
+    public void Ticket_requests_print_which_proofs_they_carry_but_not_the_proofs()
+    {
+        Assert.Equal("ExchangeRequest { Browser = True, App = , HostedLogin = False }",
+            new ExchangeRequest("t.code", "browser-secret", null, "key").ToString());
+        Assert.Equal("ExchangeRequest { Browser = False, App = app-42, HostedLogin = True }",
+            new ExchangeRequest("t.code", null, new AppCredentials("app-42", "app-secret"), null, HostedLogin: true).ToString());
+        Assert.Equal("ConfirmRequest { PhoneShared = True }", new ConfirmRequest("scan-token", "phone-code").ToString());
+        Assert.Equal("ConfirmRequest { PhoneShared = False }", new ConfirmRequest("scan-token", null).ToString());
+    }
+
     private static IEnumerable<Type> Records() => Product.SelectMany(a => a.GetTypes()).Where(t =>
         t.Namespace?.StartsWith("ScanLogin.", StringComparison.Ordinal) == true && !t.IsGenericTypeDefinition && !t.IsAbstract && t.GetCustomAttribute<CompilerGeneratedAttribute>() is null
         && t.GetMethod("PrintMembers", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, [typeof(StringBuilder)]) is { } print
