@@ -56,6 +56,7 @@ public sealed class ConfigurationLifecycleGrainTests(GrainClusterFixture fixture
 
         // An application never moves to another pool, and an update leaves its secret alone.
         var updated = (await app.UpdateAsync(rotated.Application.Value with { Name = "Shop 2", PoolId = "someone-elses-pool" }, 2, Actor.Platform)).Value!;
+        Assert.Equal(("update", "platform:platform"), ((await AuditAsync(poolId))[^1].Action, (await AuditAsync(poolId))[^1].Actor));
         Assert.Equal((poolId, "Shop 2", 3), (updated.Value.PoolId, updated.Value.Name, updated.Revision));
         Assert.True(await app.VerifySecretAsync(rotated.AppSecret));
         Assert.Equal(rotated.Application.SecretChangedAt, updated.SecretChangedAt);
@@ -122,5 +123,39 @@ public sealed class ConfigurationLifecycleGrainTests(GrainClusterFixture fixture
         Assert.Null(await pool.GetSettingsAsync());
         Assert.Equal("delete", (await AuditAsync(poolId))[^1].Action);
         Assert.Equal(AdminFailureCodes.NotFound, (await pool.UpdateAsync(created.Value, null, Actor.Platform)).Failure?.Code);
+    }
+
+    [Fact]
+    public async Task Seeding_a_pool_audits_its_creation_and_each_real_change_once()
+    {
+        var poolId = NewId("pool-");
+        var pool = fixture.Grains.GetGrain<IUserPoolGrain>(poolId);
+        await pool.SaveSettingsAsync(new UserPoolSettings(poolId, "Seeded"));
+        await pool.SaveSettingsAsync(new UserPoolSettings(poolId, "Seeded"));
+        await pool.SaveSettingsAsync(new UserPoolSettings(poolId, "Renamed"));
+        Assert.Equal([("create", "system:system"), ("update", "system:system")], (await AuditAsync(poolId)).Select(e => (e.Action, e.Actor)));
+        Assert.Equal(2, (await pool.GetVersionedAsync())!.Revision);
+    }
+
+    [Fact]
+    public async Task Api_keys_are_listed_oldest_first_and_their_creation_and_deletion_are_audited()
+    {
+        var poolId = NewId("pool-");
+        var pool = fixture.Grains.GetGrain<IUserPoolGrain>(poolId);
+        await pool.CreateAsync(new UserPoolSettings(poolId, "Shop"), Actor.Platform);
+        var names = new[] { "first", "second", "third" };
+        var keys = new List<CreatedApiKey>();
+        foreach (var name in names) keys.Add((await pool.CreateApiKeyAsync(name, Actor.Platform)).Value!);
+        Assert.Equal(names, (await pool.ListApiKeysAsync()).Select(k => k.Name));
+
+        Assert.True((await pool.DeleteApiKeyAsync(keys[1].Key.KeyId, Actor.Platform)).Value);
+        Assert.Equal(["first", "third"], (await pool.ListApiKeysAsync()).Select(k => k.Name));
+        Assert.False(await pool.VerifyApiKeyAsync(keys[1].Key.KeyId, keys[1].Value.Split('.')[^1]));
+        Assert.Equal(AdminFailureCodes.NotFound, (await pool.DeleteApiKeyAsync(keys[1].Key.KeyId, Actor.Platform)).Failure?.Code);
+
+        var audit = (await AuditAsync(poolId)).Where(e => e.ResourceType == "api_key").ToArray();
+        Assert.Equal([("create", keys[0].Key.KeyId), ("create", keys[1].Key.KeyId), ("create", keys[2].Key.KeyId), ("delete", keys[1].Key.KeyId)],
+            audit.Select(e => (e.Action, e.ResourceId)));
+        Assert.DoesNotContain(keys[0].Value, string.Join("|", audit.Select(e => e.Before + e.After)));
     }
 }

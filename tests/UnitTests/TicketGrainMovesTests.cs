@@ -83,6 +83,20 @@ public sealed class TicketGrainMovesTests(GrainClusterFixture fixture)
             (await fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId()).WatchAsync(reference)).Failure?.Code);
     }
 
+    [Fact]
+    public async Task Every_watcher_of_a_ticket_hears_its_changes()
+    {
+        var ticket = await OpenAsync();
+        var first = new RecordingWatcher();
+        var second = new RecordingWatcher();
+        await ticket.WatchAsync(fixture.Grains.CreateObjectReference<ITicketWatcher>(first));
+        await ticket.WatchAsync(fixture.Grains.CreateObjectReference<ITicketWatcher>(second));
+
+        await _driver.ScanAsync(ticket, await fixture.Emulator.CreateUserAsync(phone: null));
+        Assert.Equal(2, Assert.Single(await first.UntilAsync(TicketStatus.Scanned)).Version);
+        Assert.Equal(2, Assert.Single(await second.UntilAsync(TicketStatus.Scanned)).Version);
+    }
+
     private sealed class RecordingWatcher : ITicketWatcher
     {
         private readonly List<TicketSnapshot> _heard = [];
