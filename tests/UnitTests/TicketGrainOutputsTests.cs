@@ -30,6 +30,19 @@ public sealed class TicketGrainOutputsTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Each_picture_asked_for_is_rendered_once_while_the_page_switches_between_them()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await _driver.OpenAsync(appId);
+        var png = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 240))).Value!;
+        var svg = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Svg, 240))).Value!;
+        var large = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 480))).Value!;
+        Assert.Equal(png.RenderedAt, (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 240))).Value!.RenderedAt);
+        Assert.Equal(svg.RenderedAt, (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Svg, 240))).Value!.RenderedAt);
+        Assert.Equal(large.RenderedAt, (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 480))).Value!.RenderedAt);
+    }
+
+    [Fact]
     public async Task An_image_of_a_ticket_whose_application_is_gone_allows_no_origin()
     {
         var (_, appId) = await fixture.CreateTenantAsync();
