@@ -97,6 +97,19 @@ public sealed class TicketGrainMovesTests(GrainClusterFixture fixture)
         Assert.Equal(2, Assert.Single(await second.UntilAsync(TicketStatus.Scanned)).Version);
     }
 
+    [Fact]
+    public async Task A_confirmed_ticket_stays_stored_for_its_whole_exchange_window()
+    {
+        var ticket = await OpenAsync();
+        var code = (await _driver.ScanAndConfirmAsync(ticket, await fixture.Emulator.CreateUserAsync(phone: null))).Value!.ExchangeCode!;
+        // Past the retention of finished tickets (120 s), within the exchange window (300 s): another activation
+        // (after a fail-over) must still find the confirmation in storage.
+        fixture.Time.Advance(TimeSpan.FromSeconds(200));
+        var stored = await fixture.SiloService<Grains.Tickets.ITicketStore>().ReadAsync(ticket.GetPrimaryKeyString());
+        Assert.Equal((TicketStatus.Confirmed, code), (stored?.Status, stored?.ExchangeCode));
+        Assert.True((await ticket.ExchangeAsync(new ExchangeRequest(code, TicketDriver.BrowserSecret, null, null))).Succeeded);
+    }
+
     private sealed class RecordingWatcher : ITicketWatcher
     {
         private readonly List<TicketSnapshot> _heard = [];
