@@ -32,20 +32,21 @@ run_wrk() { # NAME URL [post BODY ORIGIN]
   local name=$1 url=$2 script=() out
   if [ "${3:-}" = post ]; then script=(-s deploy/wrk/post.lua); export WRK_BODY=$4 WRK_ORIGIN=$5; fi
   wrk -t"$threads" -c"$connections" -d2s "${script[@]}" "$url" >/dev/null
-  # SCANLOGIN_BENCH_TRACE=silo|front: a CPU sample trace (dotnet-trace) of that process during ScanLogin's create row.
+  # SCANLOGIN_BENCH_TRACE=silo|front: a CPU sample trace (dotnet-trace) of that process during ScanLogin's create row
+  # (SCANLOGIN_BENCH_TRACE_ROW=scanlogin-status-read, or any row's name, traces that row instead).
   local tracer=""
-  if [ "$name" = scanlogin-create ] && [ -n "${SCANLOGIN_BENCH_TRACE:-}" ]; then
+  if [ "$name" = "${SCANLOGIN_BENCH_TRACE_ROW:-scanlogin-create}" ] && [ -n "${SCANLOGIN_BENCH_TRACE:-}" ]; then
     local traced=$silo_pid; [ "$SCANLOGIN_BENCH_TRACE" = front ] && traced=$front_pid
     dotnet-trace collect -p "$traced" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$seconds")" \
-      -o "$work/create-$SCANLOGIN_BENCH_TRACE.nettrace" >"$work/trace.log" 2>&1 &
+      -o "$work/$name-$SCANLOGIN_BENCH_TRACE.nettrace" >"$work/trace.log" 2>&1 &
     tracer=$!
   fi
   out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "${script[@]}" "$url")
   echo "$out" >"$work/wrk-$name.txt"
   if [ -n "$tracer" ]; then
     wait "$tracer" || true
-    dotnet-trace report "$work/create-$SCANLOGIN_BENCH_TRACE.nettrace" topN -n 40 --inclusive >"$work/create-$SCANLOGIN_BENCH_TRACE-top.txt" 2>&1 || true
-    echo "   trace: $work/create-$SCANLOGIN_BENCH_TRACE.nettrace (top methods: $work/create-$SCANLOGIN_BENCH_TRACE-top.txt)"
+    dotnet-trace report "$work/$name-$SCANLOGIN_BENCH_TRACE.nettrace" topN -n 40 --inclusive >"$work/$name-$SCANLOGIN_BENCH_TRACE-top.txt" 2>&1 || true
+    echo "   trace: $work/$name-$SCANLOGIN_BENCH_TRACE.nettrace (top methods: $work/$name-$SCANLOGIN_BENCH_TRACE-top.txt)"
   fi
   rps[$name]=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
   errors[$name]=$(echo "$out" | awk '/Non-2xx/ { n = $NF } /Socket errors/ { s = $0 } END { print (n ? n : 0) (s ? " (" s ")" : "") }')

@@ -14,6 +14,7 @@ using ScanLogin.Grains.Tickets;
 using ScanLogin.Silo;
 using ScanLogin.Tests.Shared;
 using ScanLogin.WebFront.Hosting;
+using ScanLogin.WebFront.Push;
 using Xunit;
 
 namespace ScanLogin.FunctionalTests;
@@ -64,6 +65,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     /// <summary>Settings that replace the defaults; set before <see cref="InitializeAsync"/>.</summary>
     public Dictionary<string, string?> Overrides { get; } = [];
+
+    /// <summary>When set, the clock of both front ends' ticket feeds (read freshness, waits, sweeps); else real time.</summary>
+    public FakeTimeProvider? FeedTime { get; init; }
 
     /// <summary>When set, front end A listens on this port, so a public base URL can name it before anything starts.</summary>
     public int? FrontEndAPort { get; set; }
@@ -121,6 +125,7 @@ public sealed class SystemFixture : IAsyncLifetime
                 builder.Configuration.AddInMemoryCollection(_settings);
                 builder.WebHost.UseUrls(url);
                 builder.Logging.AddProvider(Logs);
+                if (FeedTime is { } feedTime) builder.Services.AddSingleton(new FeedClock(feedTime));
             });
             await app.StartAsync();
             _frontEnds.Add(app);

@@ -44,17 +44,56 @@ public sealed class WatchedTicketTests
         var answer = new TaskCompletionSource<Outcome<TicketSnapshot>>();
         Task<Outcome<TicketSnapshot>> Watch() { calls++; return answer.Task; }
 
-        var first = ticket.BeginWatch(T0, TimeSpan.FromSeconds(50), Watch);
-        var second = ticket.BeginWatch(T0, TimeSpan.FromSeconds(50), Watch);
+        var first = ticket.BeginWatch(T0, 0, TimeSpan.FromSeconds(50), Watch)!;
+        var second = ticket.BeginWatch(T0, 0, TimeSpan.FromSeconds(50), Watch);
         Assert.Same(first, second);
         answer.SetResult(At(1));
-        await first;
-        Assert.Same(first, ticket.BeginWatch(T0.AddSeconds(49), TimeSpan.FromSeconds(50), Watch));
+        ticket.Apply((await first).Value!);
+        ticket.EndWatch(first, answered: true);
+        Assert.Null(ticket.BeginWatch(T0.AddSeconds(49), 0, TimeSpan.FromSeconds(50), Watch)); // live: nothing to ask
         Assert.Equal(1, calls);
 
         answer = new TaskCompletionSource<Outcome<TicketSnapshot>>();
-        Assert.NotSame(first, ticket.BeginWatch(T0.AddSeconds(50), TimeSpan.FromSeconds(50), Watch));
+        Assert.NotNull(ticket.BeginWatch(T0.AddSeconds(50), 0, TimeSpan.FromSeconds(50), Watch));
         Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task A_read_trusts_memory_only_within_the_freshness_the_epoch_and_the_deadline()
+    {
+        var ticket = new WatchedTicket("t");
+        var freshness = TimeSpan.FromSeconds(5);
+        Assert.Null(ticket.Fresh(T0, freshness, 0)); // nothing known yet
+
+        var pending = new TicketSnapshot("t", TicketStatus.Pending, 1, T0.AddSeconds(120), null, null, null);
+        var call = ticket.BeginWatch(T0, 0, TimeSpan.Zero, () => Task.FromResult<Outcome<TicketSnapshot>>(pending))!;
+        ticket.Apply((await call).Value!);
+        Assert.Null(ticket.Fresh(T0, freshness, 0)); // answered, but not recorded as ended yet
+        ticket.EndWatch(call, answered: true);
+
+        Assert.Same(pending, ticket.Fresh(T0.AddSeconds(4.9), freshness, 0));
+        Assert.Null(ticket.Fresh(T0.AddSeconds(5), freshness, 0)); // at the bound: ask the grain
+        Assert.Null(ticket.Fresh(T0.AddSeconds(1), freshness, 1)); // a silo was lost since the watch
+        ticket.Invalidate();
+        Assert.Null(ticket.Fresh(T0.AddSeconds(1), freshness, 0)); // moved by an exchange this host saw no status of
+
+        // Past its deadline on this host's clock a live ticket is the grain's to answer, however fresh the watch.
+        var late = ticket.BeginWatch(T0.AddSeconds(119), 0, TimeSpan.Zero, () => Task.FromResult<Outcome<TicketSnapshot>>(pending))!;
+        await late;
+        ticket.EndWatch(late, answered: true);
+        Assert.Same(pending, ticket.Fresh(T0.AddSeconds(119.5), freshness, 0));
+        Assert.Null(ticket.Fresh(T0.AddSeconds(120), freshness, 0));
+    }
+
+    [Fact]
+    public void A_failed_watch_is_not_trusted_and_the_next_caller_asks_again()
+    {
+        var ticket = new WatchedTicket("t");
+        ticket.Apply(At(1));
+        var failed = ticket.BeginWatch(T0, 0, TimeSpan.FromSeconds(50), () => Task.FromResult<Outcome<TicketSnapshot>>(new Failure("x", "y")))!;
+        ticket.EndWatch(failed, answered: false);
+        Assert.Null(ticket.Fresh(T0, TimeSpan.FromSeconds(5), 0));
+        Assert.NotNull(ticket.BeginWatch(T0, 0, TimeSpan.FromSeconds(50), () => Task.FromResult<Outcome<TicketSnapshot>>(At(1))));
     }
 
     [Fact]

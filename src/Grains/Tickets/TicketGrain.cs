@@ -126,7 +126,7 @@ public sealed class TicketGrain(
         }
         var etag = "\"" + Secrets.Hash("qr-image", $"{Ticket.TicketId}|{request}|{settings?.LogoHash}|{isPrivate}|{qrOptions.Value.MiniProgramLinkPrefix}")[..22] + "\"";
         return new QrImage(content, request.Format == QrFormat.Png ? "image/png" : "image/svg+xml", etag, Ticket.Deadline, app?.AllowedOrigins ?? [],
-            time.GetUtcNow());
+            clock.Now); // the deadline's clock: front ends compare the two to bound how long the picture is cached
     }
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)

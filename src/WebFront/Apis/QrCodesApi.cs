@@ -14,12 +14,12 @@ public static class QrCodesApi
     public static IEndpointRouteBuilder MapQrCodesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/tickets/{ticketId}").WithTags("QR codes");
-        api.MapGet("/qr.png", (string ticketId, HttpContext http, IClusterClient cluster, int size = DefaultSize) =>
-                ImageAsync(ticketId, QrFormat.Png, size, http, cluster))
+        api.MapGet("/qr.png", (string ticketId, HttpContext http, IClusterClient cluster, TimeProvider time, int size = DefaultSize) =>
+                ImageAsync(ticketId, QrFormat.Png, size, http, cluster, time))
             .WithName("GetTicketQrPng").WithSummary("The ticket's code as a PNG, `size` 160 to 1280 px (default 240), logo in the centre")
             .Produces(StatusCodes.Status200OK, contentType: "image/png");
-        api.MapGet("/qr.svg", (string ticketId, HttpContext http, IClusterClient cluster, int size = DefaultSize) =>
-                ImageAsync(ticketId, QrFormat.Svg, size, http, cluster))
+        api.MapGet("/qr.svg", (string ticketId, HttpContext http, IClusterClient cluster, TimeProvider time, int size = DefaultSize) =>
+                ImageAsync(ticketId, QrFormat.Svg, size, http, cluster, time))
             .WithName("GetTicketQrSvg").WithSummary("The ticket's code as SVG (vector modules, logo embedded)")
             .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml");
         api.MapGet("/qr", DataUrlAsync)
@@ -27,15 +27,20 @@ public static class QrCodesApi
         return app;
     }
 
-    private static async Task<IResult> ImageAsync(string ticketId, QrFormat format, int size, HttpContext http, IClusterClient cluster)
+    internal static int MaxAgeSeconds(DateTimeOffset expiresAt, DateTimeOffset renderedAt, DateTimeOffset now) =>
+        (int)Math.Max(0, Math.Min((expiresAt - renderedAt).TotalSeconds, (expiresAt - now).TotalSeconds));
+
+    private static async Task<IResult> ImageAsync(string ticketId, QrFormat format, int size, HttpContext http, IClusterClient cluster, TimeProvider time)
     {
         var rendered = await RenderAsync(ticketId, format, size, http, cluster);
         if (rendered.Value is not { } image) return rendered.Failure is { } f ? ApiProblems.From(f) : TicketsApi.MalformedId();
         var headers = http.Response.GetTypedHeaders();
         headers.ETag = EntityTagHeaderValue.Parse(image.ETag);
         headers.LastModified = image.RenderedAt;
-        // A ticket's picture never changes; it is only worth keeping while the ticket lives.
-        var seconds = image.ExpiresAt is { } at ? Math.Max(0, (int)(at - DateTimeOffset.UtcNow).TotalSeconds) : 60;
+        // A ticket's picture never changes; it is only worth keeping while the ticket lives. The deadline is on the silo's
+        // clock, so this front end's clock alone could stretch it (a clock behind the silo's): never longer than what the
+        // silo itself saw left when it drew the picture.
+        var seconds = image.ExpiresAt is { } at ? MaxAgeSeconds(at, image.RenderedAt, time.GetUtcNow()) : 60;
         headers.CacheControl = new CacheControlHeaderValue { Private = true, MaxAge = TimeSpan.FromSeconds(seconds) };
         if (http.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Compare(headers.ETag, useStrongComparison: false) || tag.Equals(EntityTagHeaderValue.Any)))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);

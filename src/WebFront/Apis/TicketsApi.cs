@@ -78,11 +78,12 @@ public static class TicketsApi
             .OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret), app, nonce));
     }
 
-    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, HttpContext http, IClusterClient cluster,
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, HttpContext http, TicketFeed feed,
         BrowserOrigins cors)
     {
         if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
-        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
+        // From this front end's pushed state while its watch is live, else one watch call (FeedOptions.ReadFreshness).
+        var outcome = await feed.ReadAsync(ticketId);
         if (outcome.Value is not { } s) return ApiProblems.From(outcome.Failure!);
         await cors.AllowForAsync(http, s.AppId);
         return TypedResults.Ok(TicketView.From(s));

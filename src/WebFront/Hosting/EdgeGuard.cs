@@ -10,16 +10,12 @@ namespace ScanLogin.WebFront.Hosting;
 /// </summary>
 public static class EdgeGuard
 {
-    public static IApplicationBuilder UseEdgeGuard(this IApplicationBuilder app) => app.Use(async (http, next) =>
-    {
-        if (FindUnsafe(http) is { } where)
-        {
-            await ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.Malformed,
-                $"The {where} carries a control character or an invalid character, or is blank.").ExecuteAsync(http);
-            return;
-        }
-        await next(http);
-    });
+    // Not async on the way through: a waiting browser's request would keep this frame alive for as long as it waits.
+    public static IApplicationBuilder UseEdgeGuard(this IApplicationBuilder app) => app.Use((http, next) =>
+        FindUnsafe(http) is { } where
+            ? ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.Malformed,
+                $"The {where} carries a control character or an invalid character, or is blank.").ExecuteAsync(http)
+            : next(http));
 
     private static string? FindUnsafe(HttpContext http)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
@@ -37,6 +38,7 @@ public static class FrontEndApp
         builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(new FeedClock(TimeProvider.System));
         builder.Services.AddSingleton<TicketFeed>();
         builder.Services.AddSingleton<TicketIds>();
         builder.Services.AddSingleton<BrowserOrigins>();
@@ -92,6 +94,12 @@ public static class FrontEndApp
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddClientObservability(configuration);
             client.AddOutgoingGrainCallFilter<GrainKeyGuard>();
+            client.AddOutgoingGrainCallFilter<TicketMovesSeen>();
+            // A lost gateway may have taken watched tickets' watches and pushes with it: the feed re-asks at once.
+            client.AddGatewayCountChangedHandler(services => (_, e) =>
+            {
+                if (e.NumberOfConnectedGateways < e.PreviousNumberOfConnectedGateways) services.GetRequiredService<TicketFeed>().OnGatewayLost();
+            });
             // Learn about replaced silos within seconds, not the default minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });

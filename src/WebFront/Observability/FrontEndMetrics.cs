@@ -20,6 +20,15 @@ public static class FrontEndMetrics
         "From the ticket grain pushing a confirm to a waiting browser getting it",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
 
+    private static readonly Counter<long> StatusReads = Meter.CreateCounter<long>("scanlogin.status_reads", "{read}",
+        "Status reads, by where they were answered: memory (the front end's pushed state) or grain (a watch call)");
+    private static readonly KeyValuePair<string, object?> FromMemory = new("answered_from", "memory");
+    private static readonly KeyValuePair<string, object?> FromGrain = new("answered_from", "grain");
+
+    public static void ReadFromFeed() => StatusReads.Add(1, FromMemory);
+
+    public static void ReadFromGrain() => StatusReads.Add(1, FromGrain);
+
     public static void RateLimited(string code, string? endpoint) =>
         RateLimitedCount.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("endpoint", endpoint ?? "operator"));
 

@@ -38,19 +38,23 @@ public static class FrontEndTelemetry
     {
         builder.Services.Configure<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.Section));
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("scanlogin-webfront", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(FrontEndMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                // ASP.NET Core's own meters, not the OpenTelemetry instrumentation: that one adds an async middleware
+                // frame to every request (and so to every waiting browser) for a tag on failed requests.
+                metrics.AddMeter(FrontEndMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel").AddPrometheusExporter();
                 if (otlp) metrics.AddOtlpExporter();
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
-                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
-                if (otlp) tracing.AddOtlpExporter();
             });
+        // Traces only when they go somewhere: a tracer provider without an exporter still samples every request, and the
+        // Activity it keeps per request (and per waiting browser, for as long as it waits) costs throughput and memory.
+        // A caller's traceparent still reaches the silo through the client's activity propagation when something listens.
+        if (otlp)
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddOtlpExporter());
     }
 
     public static void AddClientObservability(this IClientBuilder client, IConfiguration configuration)
@@ -63,26 +67,23 @@ public static class FrontEndTelemetry
     public static IApplicationBuilder UseOperatorEndpoints(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
-        return app.Use(async (http, next) =>
+        // Not async on the way through: a waiting browser's request would keep this frame alive for as long as it waits.
+        return app.Use((http, next) =>
         {
             var path = http.Request.Path;
             var onMetricsPort = options.MetricsPort is { } port && http.Connection.LocalPort == port;
             // The metrics port serves metrics and nothing else; the public port serves them only to the platform key.
             if (onMetricsPort != path.StartsWithSegments(MetricsPath) && (onMetricsPort || options.MetricsPort is not null))
-            {
-                await ApiProblems.Problem(StatusCodes.Status404NotFound, "not_found", "No such resource.").ExecuteAsync(http);
-                return;
-            }
+                return ApiProblems.Problem(StatusCodes.Status404NotFound, "not_found", "No such resource.").ExecuteAsync(http);
             var operatorOnly = (path.StartsWithSegments(MetricsPath) && !onMetricsPort) || path.StartsWithSegments(DashboardPath);
             if (operatorOnly && !IsPlatformOperator(http))
             {
                 // Basic lets a browser ask for the key (any user name, the key as password) for the dashboard.
                 http.Response.Headers.WWWAuthenticate = "Bearer, Basic realm=\"ScanLogin operators\"";
-                await ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthorized",
+                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthorized",
                     "Send the platform admin key as Authorization: Bearer <key> (or as the Basic password).").ExecuteAsync(http);
-                return;
             }
-            await next(http);
+            return next(http);
         });
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Hosting;
+using ScanLogin.WebFront.Push;
 using static ScanLogin.WebFront.Apis.Authing.AuthingTranslation;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -90,12 +91,12 @@ public static class AuthingQrApi
     }
 
     private static async Task<Results<Ok<AuthingEnvelope<AuthingQrStatus>>, Ok<AuthingEnvelope<AuthingError>>>> CheckAsync(
-        HttpContext http, IClusterClient cluster, string? random = null)
+        HttpContext http, IClusterClient cluster, TicketFeed feed, string? random = null)
     {
         var (app, noApp) = await ApplicationAsync(http, cluster);
         if (noApp is not null) return TypedResults.Ok(noApp);
         if (TicketIdOf(random) is not { } ticketId) return TypedResults.Ok(Refused(NotFound));
-        var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
+        var ticket = await feed.ReadAsync(ticketId);
         // Another application's code does not exist for this one: tenants never see each other's tickets.
         if (ticket.Value is not { } snapshot || snapshot.AppId != app!.AppId) return TypedResults.Ok(Refused(ticket.Failure ?? NotFound));
         return TypedResults.Ok(Ok(ToStatus(snapshot, random!, app.AppId), "QR code status."));
