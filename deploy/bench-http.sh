@@ -41,7 +41,12 @@ run_wrk() { # NAME URL [post BODY ORIGIN]
       -o "$work/$name-$SCANLOGIN_BENCH_TRACE.nettrace" >"$work/trace.log" 2>&1 &
     tracer=$!
   fi
+  # CPU time each server process spends per request (user + system, from /proc): unlike rps, hardly moved by the
+  # other load on a shared machine.
+  local before=() after=() procs=("$front_pid" "$silo_pid" "$reference_pid" "$(cat "$work/redis/redis.pid")") i
+  for i in "${procs[@]}"; do before+=("$(cpu_ticks "$i")"); done
   out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "${script[@]}" "$url")
+  for i in "${procs[@]}"; do after+=("$(cpu_ticks "$i")"); done
   echo "$out" >"$work/wrk-$name.txt"
   if [ -n "$tracer" ]; then
     wait "$tracer" || true
@@ -52,7 +57,13 @@ run_wrk() { # NAME URL [post BODY ORIGIN]
   errors[$name]=$(echo "$out" | awk '/Non-2xx/ { n = $NF } /Socket errors/ { s = $0 } END { print (n ? n : 0) (s ? " (" s ")" : "") }')
   printf '%-28s %10.0f req/s  p50 %8s  p99 %8s  non-2xx %s\n' "$name" "${rps[$name]}" \
     "$(echo "$out" | awk '$1 == "50%" { print $2 }')" "$(echo "$out" | awk '$1 == "99%" { print $2 }')" "${errors[$name]}"
+  local requests; requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+  printf '%-28s CPU per request: front end %s, silo %s, reference %s, Redis %s\n' "" \
+    "$(cpu_per "${before[0]}" "${after[0]}" "$requests")" "$(cpu_per "${before[1]}" "${after[1]}" "$requests")" \
+    "$(cpu_per "${before[2]}" "${after[2]}" "$requests")" "$(cpu_per "${before[3]}" "${after[3]}" "$requests")"
 }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_per() { awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f us", (b - a) * 1e6 / hz / n }'; }
 run_wrk scanlogin-trivial "$W/healthz"
 run_wrk reference-trivial "$R/ping"
 run_wrk scanlogin-status-read "$W/api/tickets/$ticket"

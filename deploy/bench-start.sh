@@ -49,7 +49,7 @@ silo_pid=$!; pids+=($silo_pid)
 dotnet src/WebFront/bin/Release/net10.0/ScanLogin.WebFront.dll --urls "http://127.0.0.1:$web_port" >"$work/webfront.log" 2>&1 &
 front_pid=$!; pids+=($front_pid)
 dotnet tests/Benchmarks/RedisReference/bin/Release/net10.0/ScanLogin.RedisReference.dll --urls "http://127.0.0.1:$reference_port" >"$work/reference.log" 2>&1 &
-pids+=($!)
+reference_pid=$!; pids+=($reference_pid)
 
 W=http://127.0.0.1:$web_port R=http://127.0.0.1:$reference_port E=http://127.0.0.1:$emulator_port
 wait_http "$E/__emulator" 60 && wait_http "$W/readyz" 120 && wait_http "$R/ping" 60 \

@@ -39,6 +39,10 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(sp => new RateLimits.RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
         services.AddSingleton<TicketDeadlines>();
+        services.AddSingleton<CreationSettings>();
+        services.AddSingleton<TicketDesk>();
+        services.AddGrainService<CreationSettingsService>();
+        services.AddSingleton<CreationSettingsClient>();
         // Tickets are short-lived and written on every move: Redis when the cluster has one, else this process's memory.
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             services.AddSingleton<ITicketStore>(sp => new RedisTicketStore(redis,

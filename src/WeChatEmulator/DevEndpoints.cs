@@ -33,6 +33,7 @@ public static class DevEndpoints
                 "GET /__emulator/token-requests?appId=  (access-token requests so far, answered or refused)",
                 "POST /__emulator/faults {api, errCode, times?}  (the next calls of an API answer errCode: -1 busy, 40029, 40163, 40226 high-risk, 45011 rate limit, ...)",
                 "DELETE /__emulator/faults",
+                "POST /__emulator/holds {appId}  (that mini program's code-image calls hang until DELETE /__emulator/holds?appId=; GET tells how many wait)",
                 "POST /__emulator/expire-tokens {appId}  (access tokens expire now: 42001 until refreshed)" },
         }));
 
@@ -64,6 +65,14 @@ public static class DevEndpoints
             return Results.Json(new { api, errCode = code, times = body.Times ?? 1 }, statusCode: 201);
         });
         dev.MapDelete("/faults", (EmulatorState state) => { state.ClearFaults(); return Results.NoContent(); });
+        dev.MapPost("/holds", (EmulatorState state, AppBody body) =>
+        {
+            if (body.AppId is not { Length: > 0 } appId) return Problem(400, "appId is required");
+            state.Hold(appId);
+            return Results.Json(new { appId }, statusCode: 201);
+        });
+        dev.MapGet("/holds", (EmulatorState state, string appId) => Results.Json(new { appId, waiting = state.HeldOf(appId) }));
+        dev.MapDelete("/holds", (EmulatorState state, string appId) => { state.Release(appId); return Results.NoContent(); });
         dev.MapPost("/expire-tokens", (EmulatorState state, AppBody body) =>
             body.AppId is { Length: > 0 } appId ? Results.Json(new { appId, expired = state.ExpireTokens(appId) }) : Problem(400, "appId is required"));
 

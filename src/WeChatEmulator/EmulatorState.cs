@@ -24,6 +24,8 @@ public sealed class EmulatorState(TimeProvider time)
     private readonly Dictionary<string, List<DateTimeOffset>> _forcedRefreshes = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _codeImages = [];
     private readonly Dictionary<string, List<string>> _scenes = [];
+    private readonly Dictionary<string, TaskCompletionSource> _holds = [];
+    private readonly Dictionary<string, int> _held = [];
     private readonly Dictionary<string, Queue<int>> _faults = [];
     private readonly Dictionary<string, int> _tokenRequests = [];
 
@@ -152,6 +154,43 @@ public sealed class EmulatorState(TimeProvider time)
         {
             var queue = _faults.TryGetValue(api, out var q) ? q : _faults[api] = new Queue<int>();
             for (var i = 0; i < times; i++) queue.Enqueue(errCode);
+        }
+    }
+
+    /// <summary>Code-image calls of this mini program wait (like a WeChat call that hangs) until <see cref="Release"/>.</summary>
+    public void Hold(string appId)
+    {
+        lock (_gate) _holds.TryAdd(appId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    public void Release(string appId)
+    {
+        TaskCompletionSource? hold;
+        lock (_gate) _holds.Remove(appId, out hold);
+        hold?.TrySetResult();
+    }
+
+    /// <summary>Code-image calls of the mini program waiting on a hold right now.</summary>
+    public int HeldOf(string appId)
+    {
+        lock (_gate) return _held.GetValueOrDefault(appId);
+    }
+
+    public async Task WaitIfHeldAsync(string appId, CancellationToken ct)
+    {
+        TaskCompletionSource? hold;
+        lock (_gate)
+        {
+            if (!_holds.TryGetValue(appId, out hold)) return;
+            _held[appId] = _held.GetValueOrDefault(appId) + 1;
+        }
+        try
+        {
+            await hold.Task.WaitAsync(ct);
+        }
+        finally
+        {
+            lock (_gate) _held[appId]--;
         }
     }
 

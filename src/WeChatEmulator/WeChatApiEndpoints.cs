@@ -66,6 +66,7 @@ public static class WeChatApiEndpoints
         {
             var (tokenError, appId) = state.CheckToken(access_token);
             if (appId is null) return Error(tokenError);
+            await state.WaitIfHeldAsync(appId, request.HttpContext.RequestAborted);
             if (state.TakeFault("getwxacodeunlimit") is { } fault) return Error(fault);
             CodeBody? body;
             try { body = await JsonSerializer.DeserializeAsync<CodeBody>(request.Body); }

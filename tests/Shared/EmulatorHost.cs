@@ -57,6 +57,15 @@ public sealed class EmulatorHost : IAsyncDisposable
     public async Task FaultAsync(string api, int errCode, int times = 1) =>
         (await Http.PostAsJsonAsync("__emulator/faults", new { api, errCode, times })).EnsureSuccessStatusCode();
 
+    /// <summary>The mini program's code-image calls hang until <see cref="ReleaseAsync"/>.</summary>
+    public async Task HoldAsync(string appId) => (await Http.PostAsJsonAsync("__emulator/holds", new { appId })).EnsureSuccessStatusCode();
+
+    public async Task ReleaseAsync(string appId) => (await Http.DeleteAsync($"__emulator/holds?appId={appId}")).EnsureSuccessStatusCode();
+
+    /// <summary>How many of the mini program's code-image calls are hanging on a hold now.</summary>
+    public async Task<int> HeldAsync(string appId) =>
+        (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"__emulator/holds?appId={appId}"))!["waiting"]!.GetValue<int>();
+
     public async Task ClearFaultsAsync() => (await Http.DeleteAsync("__emulator/faults")).EnsureSuccessStatusCode();
 
     /// <summary>Every access token of the mini program expires now (42001 until a fresh one is fetched).</summary>

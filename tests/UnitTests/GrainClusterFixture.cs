@@ -33,7 +33,13 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        s_desk = SiloService<TicketDesk>();
     }
+
+    private static TicketDesk? s_desk;
+
+    /// <summary>The silo's ticket desk, for tests that open a ticket under an id of their choosing.</summary>
+    public static TicketDesk Desk => s_desk ?? throw new InvalidOperationException("The grain cluster is not deployed.");
 
     public async Task DisposeAsync()
     {

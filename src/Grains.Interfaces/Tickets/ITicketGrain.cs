@@ -1,13 +1,9 @@
 namespace ScanLogin.Grains.Interfaces;
 
-/// <summary>One QR ticket: owns its expiry and every scan, confirm, cancel and exchange.</summary>
+/// <summary>One QR ticket: owns its expiry and every scan, confirm, cancel and exchange. Created by <see cref="ITicketDeskGrain"/>.</summary>
 [Alias("ScanLogin.ITicketGrain")]
 public interface ITicketGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the ticket; fails if the id is taken or the app may not use the identity source.</summary>
-    [Alias("Open")]
-    Task<Outcome<TicketSnapshot>> OpenAsync(TicketOpening opening);
-
     /// <summary>Reads the current status. Interleaves: never waits behind a slow WeChat call.</summary>
     [AlwaysInterleave, Alias("GetStatus")]
     Task<Outcome<TicketSnapshot>> GetStatusAsync();

@@ -1,11 +1,13 @@
 using ScanLogin.Grains.Admin;
+using ScanLogin.Grains.Tickets;
 
 namespace ScanLogin.Grains.Configuration;
 
 /// <summary>One application (key: app id). Holds its secret only as a hash; every change is listed and audited.</summary>
 public sealed class ApplicationGrain(
     [PersistentState("application", StorageNames.Configuration)] IPersistentState<ApplicationState> state,
-    AdminRecorder recorder) : Grain, IApplicationGrain
+    AdminRecorder recorder,
+    CreationSettingsClient creation) : Grain, IApplicationGrain
 {
     private const string SecretPurpose = "app-secret";
     private VersionedState<ApplicationSettings> App => state.State.App;
@@ -54,6 +56,7 @@ public sealed class ApplicationGrain(
         if (App.CheckUpdate(What, ifRevision) is { } refused) return refused;
         var before = ApplicationView.From(App.ToVersioned()!);
         await state.ClearStateAsync();
+        await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         await recorder.RecordAsync(CatalogKind.Applications, before.PoolId, before.AppId, "delete", actor, before, null);
         return true;
     }
@@ -69,6 +72,7 @@ public sealed class ApplicationGrain(
         App.Set(settings with { AppId = this.GetPrimaryKeyString(), PoolId = poolId }, recorder.Now, secretChanged: newSecret is not null);
         if (newSecret is not null) state.State.SecretHash = Secrets.Hash(SecretPurpose, newSecret);
         await state.WriteStateAsync();
+        await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         var after = App.ToVersioned()!;
         await recorder.RecordAsync(CatalogKind.Applications, poolId, after.Value.AppId, action, actor, before, ApplicationView.From(after));
         return after;

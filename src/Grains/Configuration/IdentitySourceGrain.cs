@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Admin;
 using ScanLogin.Grains.QrCodes;
+using ScanLogin.Grains.Tickets;
 
 namespace ScanLogin.Grains.Configuration;
 
@@ -13,7 +14,8 @@ public sealed class IdentitySourceGrain(
     [PersistentState("identity-source", StorageNames.Configuration)] IPersistentState<IdentitySourceState> state,
     SecretProtector protector,
     IOptions<WeChatPlatformOptions> platform,
-    AdminRecorder recorder) : Grain, IIdentitySourceGrain
+    AdminRecorder recorder,
+    CreationSettingsClient creation) : Grain, IIdentitySourceGrain
 {
     private VersionedState<IdentitySourceSettings> Source => state.State.Source;
     private string What => $"Identity source {this.GetPrimaryKeyString()}";
@@ -67,6 +69,7 @@ public sealed class IdentitySourceGrain(
         var before = IdentitySourceView.From(Source.ToVersioned()!);
         var usedAppId = PrivateAppIdOf(Source.Value);
         await state.ClearStateAsync();
+        await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         await ReleaseMiniProgramAsync(usedAppId, null);
         await recorder.RecordAsync(CatalogKind.IdentitySources, before.PoolId, before.Identifier, "delete", actor, before, null);
         return true;
@@ -159,6 +162,7 @@ public sealed class IdentitySourceGrain(
         Source.Set(settings with { LogoHash = logoHash }, recorder.Now, secretChanged: secret is not null);
         if (secret is not null) state.State.ProtectedAppSecret = await protector.ProtectAsync(secret);
         await state.WriteStateAsync();
+        await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         await ReleaseMiniProgramAsync(usedAppId, PrivateAppIdOf(settings));
         var after = Source.ToVersioned()!;
         await recorder.RecordAsync(CatalogKind.IdentitySources, settings.PoolId, settings.Identifier, action, actor, before, IdentitySourceView.From(after));

@@ -13,8 +13,8 @@ namespace ScanLogin.Grains.Tickets;
 /// <summary>
 /// One QR ticket. The rules live in <see cref="TicketLifecycle"/>; this grain adds the side effects:
 /// WeChat calls, the user pool, persistence, the deadline and pushing each change to watching front ends.
-/// The state is read from the store on first need, not on activation: a freshly minted id is opened without a read
-/// (the store's compare-and-set refuses a taken id). Memory follows the store: a move is kept only once written.
+/// Tickets are created by <see cref="TicketDesk"/> straight into the store; this grain reads its ticket from the store
+/// at its first need (a status read, a watch, a phone action). Memory follows the store: a move is kept only once written.
 /// </summary>
 public sealed class TicketGrain(
     ITicketStore store,
@@ -53,28 +53,6 @@ public sealed class TicketGrain(
     {
         deadlines.Cancel(this.GetPrimaryKeyString());
         return Task.CompletedTask;
-    }
-
-    async Task<Outcome<TicketSnapshot>> ITicketGrain.OpenAsync(TicketOpening opening)
-    {
-        // No read: if this activation knows nothing yet, the write below fails when the id is taken.
-        if (Exists) return Taken();
-
-        var appGrain = GrainFactory.GetGrain<IApplicationGrain>(opening.AppId);
-        var app = await appGrain.GetAsync();
-        if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
-        // A browser always says where the page came from and must be on one of the application's origins. A caller
-        // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
-        if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
-            return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
-        var fromServer = opening.Requester.Origin is not { Length: > 0 } && !opening.HostedLogin;
-        if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(appGrain, app, opening.App))
-            return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
-        var source = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource)).GetAsync();
-        if (CheckUsable(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
-
-        return await CommitAsync(TicketLifecycle.Open(this.GetPrimaryKeyString(), opening, app.PoolId, app.Name, source!.DisplayName,
-            source.TicketLifetime, clock.Now));
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.GetStatusAsync() =>
@@ -197,6 +175,7 @@ public sealed class TicketGrain(
 
     async Task<Outcome<BindingOffer>> ITicketGrain.GetBindingAsync(TicketHolder holder)
     {
+        await LoadAsync();
         if (!Exists) return NotFound(this.GetPrimaryKeyString());
         if (await CheckHolderAsync(holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
@@ -300,14 +279,18 @@ public sealed class TicketGrain(
         try
         {
             var stored = await loading;
-            // A move may have been written meanwhile (opening a fresh id): it is newer than what was read.
-            if (!_loaded) (_ticket, _loaded) = (stored, true);
+            // A move may have been written meanwhile: it is newer than what was read. Nothing stored is not remembered:
+            // the desk may create this id later without telling this activation, so the next need reads again.
+            if (!_loaded && stored is not null) (_ticket, _loaded) = (stored, true);
         }
         finally
         {
             if (_loading == loading) _loading = null;
         }
         if (Exists) ArmDeadline(clock.Now);
+        // An id with nothing behind it (a typo, a guess, an id not created yet) keeps no activation: anyone can ask
+        // for random well-formed ids, and each would otherwise hold an activation until idle collection.
+        else DeactivateOnIdle();
     }
 
     /// <summary>
@@ -409,19 +392,10 @@ public sealed class TicketGrain(
     private async Task<Outcome<IdentitySourceRuntime>> GetRuntimeAsync()
     {
         var runtime = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Ticket.PoolId, Ticket.IdentitySource)).GetRuntimeAsync();
-        if (CheckUsable(runtime?.Settings, Ticket.IdentitySource, Ticket.AppId) is { } refused) return refused;
+        if (IdentitySourceUsability.Check(runtime?.Settings, Ticket.IdentitySource, Ticket.AppId) is { } refused) return refused;
         if (string.IsNullOrEmpty(runtime!.MiniProgramAppId) || string.IsNullOrEmpty(runtime.MiniProgramAppSecret))
             return new Failure(FailureCodes.WeChatMisconfigured, "The identity source has no mini program configured.");
         return runtime;
-    }
-
-    private static Failure? CheckUsable(IdentitySourceSettings? source, string identifier, string appId)
-    {
-        if (source is null) return new Failure(FailureCodes.IdentitySourceNotFound, $"Identity source {identifier} does not exist.");
-        if (!source.Enabled) return new Failure(FailureCodes.IdentitySourceDisabled, $"Identity source {identifier} is disabled.");
-        if (!source.ApplicationIds.Contains(appId))
-            return new Failure(FailureCodes.IdentitySourceNotEnabledForApp, $"Identity source {identifier} is not enabled for application {appId}.");
-        return null;
     }
 
     /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
@@ -433,9 +407,6 @@ public sealed class TicketGrain(
             return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");
         return $"+{phone.CountryCode}{phone.PurePhoneNumber}";
     }
-
-    private static async Task<bool> IsTheApplicationAsync(IApplicationGrain grain, ApplicationSettings app, AppCredentials? credentials) =>
-        credentials is not null && credentials.AppId == app.AppId && await grain.VerifySecretAsync(credentials.AppSecret);
 
     private async Task<bool> IsTicketHolderAsync(string? browserSecret, AppCredentials? app) => (browserSecret, app) switch
     {

@@ -39,7 +39,7 @@ public static class TicketsApi
     }
 
     private static async Task<Results<Created<TicketCreated>, ProblemHttpResult>> CreateTicketAsync(
-        CreateTicketRequest request, HttpContext http, IClusterClient cluster, TicketIds ids, BrowserOrigins cors)
+        CreateTicketRequest request, HttpContext http, BrowserOrigins cors)
     {
         if (request.AppId is not { Length: > 0 and <= 64 } appId || !Identifiers.IsAppId(appId))
             return ApiProblems.Invalid("appId", "Required: an application id, 1 to 64 letters, digits, '-' or '_'.");
@@ -56,27 +56,31 @@ public static class TicketsApi
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "A ticket requested without a browser Origin needs the application's credentials: Authorization: Basic base64(appId:appSecret).");
 
-        var ticketId = await ids.NewAsync(appId, identitySource);
         var browserSecret = Secrets.NewSecret();
-        var opened = await OpenTicketAsync(ticketId, appId, identitySource, browserSecret, app, http, cluster, request.Nonce);
-        if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
+        var opened = await OpenTicketAsync(appId, identitySource, Secrets.HashBrowserSecret(browserSecret), app, http, request.Nonce);
+        if (opened.Value?.Ticket is not { } ticket) return ApiProblems.From(opened.Failure!);
+        var ticketId = ticket.TicketId;
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
             $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
     }
 
     /// <summary>
     /// Opens a ticket for whoever sent this request (its IP, user agent and Origin go to the ticket; a server without an
-    /// Origin shows the application's credentials); every API that creates tickets goes through here, so the ticket grain
-    /// applies the same rules to all of them.
+    /// Origin shows the application's credentials). The silo's ticket desk picks the id and applies the same rules to
+    /// every API that creates tickets.
     /// </summary>
-    internal static Task<Outcome<TicketSnapshot>> OpenTicketAsync(string ticketId, string appId, string identitySource, string browserSecret,
-        AppCredentials? app, HttpContext http, IClusterClient cluster, string? nonce = null)
+    internal static Task<Outcome<OpenedTicket>> OpenTicketAsync(string appId, string identitySource, string browserSecretHash,
+        AppCredentials? app, HttpContext http, string? nonce = null)
     {
         var origin = Truncate(http.Request.Headers.Origin.ToString(), 256);
-        var requester = new Requester(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);
-        return cluster.GetGrain<ITicketGrain>(ticketId)
-            .OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret), app, nonce));
+        return OpenTicketAsync(http, new TicketOpening(appId, identitySource, RequesterOf(http, origin), browserSecretHash, app, nonce));
     }
+
+    internal static Task<Outcome<OpenedTicket>> OpenTicketAsync(HttpContext http, TicketOpening opening) =>
+        http.RequestServices.GetRequiredService<TicketDeskClient>().OpenAsync(opening);
+
+    internal static Requester RequesterOf(HttpContext http, string? origin) =>
+        new(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, HttpContext http, TicketFeed feed,
         BrowserOrigins cors)

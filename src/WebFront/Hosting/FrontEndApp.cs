@@ -40,8 +40,8 @@ public static class FrontEndApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(new FeedClock(TimeProvider.System));
         builder.Services.AddSingleton<TicketFeed>();
-        builder.Services.AddSingleton<TicketIds>();
         builder.Services.AddSingleton<BrowserOrigins>();
+        builder.Services.AddSingleton<TicketDeskClient>();
         builder.Services.AddSingleton<AuthingSources>();
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();

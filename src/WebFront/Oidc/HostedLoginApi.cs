@@ -31,7 +31,7 @@ public static partial class HostedLoginApi
         return app;
     }
 
-    private static async Task<IResult> AuthorizeAsync(string poolId, HttpContext http, IClusterClient cluster, TicketIds ids)
+    private static async Task<IResult> AuthorizeAsync(string poolId, HttpContext http, IClusterClient cluster)
     {
         IEnumerable<KeyValuePair<string, StringValues>> parameters = http.Request.Query;
         // Only a POST carries the request in its body (OpenID Connect Core 3.1.2.1); a GET's body is ignored.
@@ -102,7 +102,7 @@ public static partial class HostedLoginApi
 
         var locale = LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage);
         var browserSecret = Secrets.NewSecret();
-        var opened = await OpenTicketAsync(http, cluster, ids, app.AppId, source.Identifier, browserSecret);
+        var opened = await OpenTicketAsync(http, cluster, app.AppId, source.Identifier, browserSecret);
         if (opened.Failure is { } refused) return Fail("temporarily_unavailable", refused.Message);
 
         var requestId = Secrets.NewId();
@@ -140,7 +140,7 @@ public static partial class HostedLoginApi
         return Results.Content(LoginPages.Login(text, model), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> RenewAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster, TicketIds ids)
+    private static async Task<IResult> RenewAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         // Only this page's own script may ask: a cross-site form cannot send the custom header (and SameSite keeps the cookie home).
         if (!IsPageRequest(http.Request))
@@ -150,7 +150,7 @@ public static partial class HostedLoginApi
         var grain = cluster.GetGrain<IAuthorizationGrain>(requestId);
         var current = await grain.GetAsync(secret);
         if (current.Value is not { } view || view.Request.PoolId != poolId) return LoginProblem(current.Failure);
-        var opened = await OpenTicketAsync(http, cluster, ids, view.Request.ClientId, view.Request.IdentitySource, secret);
+        var opened = await OpenTicketAsync(http, cluster, view.Request.ClientId, view.Request.IdentitySource, secret);
         if (opened.Value is not { } ticket) return ApiProblems.From(opened.Failure!);
         var renewed = await grain.RenewAsync(secret, ticket.TicketId);
         if (renewed.Failure is { } failure) return LoginProblem(failure);
@@ -201,14 +201,13 @@ public static partial class HostedLoginApi
         return (view, app, null);
     }
 
-    private static async Task<Outcome<TicketSnapshot>> OpenTicketAsync(HttpContext http, IClusterClient cluster, TicketIds ids, string appId,
+    private static async Task<Outcome<TicketSnapshot>> OpenTicketAsync(HttpContext http, IClusterClient cluster, string appId,
         string identitySource, string browserSecret)
     {
-        var ticketId = await ids.NewAsync(appId, identitySource);
         // The page is ScanLogin's own: no Origin to check, and the phone is shown the browser that asked.
-        var requester = new Requester(http.Connection.RemoteIpAddress?.ToString(), TicketsApi.Truncate(http.Request.Headers.UserAgent.ToString(), 512), null);
-        return await cluster.GetGrain<ITicketGrain>(ticketId).OpenAsync(new TicketOpening(appId, identitySource, requester, Secrets.HashBrowserSecret(browserSecret),
-            HostedLogin: true));
+        var opened = await TicketsApi.OpenTicketAsync(http, new TicketOpening(appId, identitySource, TicketsApi.RequesterOf(http, null),
+            Secrets.HashBrowserSecret(browserSecret), HostedLogin: true));
+        return opened.Value is { } ticket ? ticket.Ticket : opened.Failure!;
     }
 
     /// <summary>The named source if usable by the application; without a name, the pool's first usable one.</summary>

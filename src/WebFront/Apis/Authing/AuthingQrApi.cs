@@ -53,7 +53,7 @@ public static class AuthingQrApi
     }
 
     private static async Task<Results<Ok<AuthingEnvelope<AuthingGeneResult>>, Ok<AuthingEnvelope<AuthingError>>>> GeneAsync(
-        HttpContext http, IClusterClient cluster, TicketIds ids, AuthingSources sources, IOptions<JsonOptions> json)
+        HttpContext http, IClusterClient cluster, AuthingSources sources, IOptions<JsonOptions> json)
     {
         var (app, noApp) = await ApplicationAsync(http, cluster);
         if (noApp is not null) return TypedResults.Ok(noApp);
@@ -76,16 +76,16 @@ public static class AuthingQrApi
             if (found.Value is not { } only) return TypedResults.Ok(Refused(found.Failure!));
             source = only;
         }
-        var ticketId = await ids.NewAsync(app!.AppId, source);
-        var random = NewRandom(ticketId);
+        var randomPart = Secrets.NewSecret();
         // A page sends its Origin; a site's backend calling gene instead shows the application's credentials.
         var backend = TicketsApi.ParseBasic(http.Request.Headers.Authorization.ToString());
-        var opened = await TicketsApi.OpenTicketAsync(ticketId, app.AppId, source, BrowserSecretOf(app.AppId, random), backend, http, cluster);
-        if (opened.Value is null) return TypedResults.Ok(Refused(opened.Failure!));
+        var opened = await TicketsApi.OpenTicketAsync(app!.AppId, source, Secrets.HashBrowserSecret(BrowserSecretFor(app.AppId, randomPart)), backend, http);
+        if (opened.Value is not { } ticket) return TypedResults.Ok(Refused(opened.Failure!));
+        var ticketId = ticket.Ticket.TicketId;
+        var random = RandomOf(ticketId, randomPart);
 
-        // The ticket was opened a moment ago with its source's lifetime; the clocks of silo and front end need not agree.
-        var settings = await cluster.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(app.PoolId, source)).GetAsync();
-        var lifetime = (int)(settings?.TicketLifetime ?? IdentitySourceSettings.DefaultTicketLifetime).TotalSeconds;
+        // The lifetime the source gave the ticket, not its deadline: the clocks of silo and front end need not agree.
+        var lifetime = (int)ticket.Lifetime.TotalSeconds;
         var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/tickets/{ticketId}/qr.png";
         return TypedResults.Ok(Ok(new AuthingGeneResult(random, url, CustomLogo: "", lifetime), "QR code created."));
     }

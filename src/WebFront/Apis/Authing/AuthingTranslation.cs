@@ -17,13 +17,19 @@ public static class AuthingTranslation
     /// A new <c>random</c>: the ticket id and 256 random bits, joined by a dot (URL-safe: the SDK does not encode it).
     /// The ticket id alone is public (the QR code shows it); the random part is known only to the browser that asked.
     /// </summary>
-    public static string NewRandom(string ticketId) => $"{ticketId}.{Secrets.NewSecret()}";
+    public static string NewRandom(string ticketId) => RandomOf(ticketId, Secrets.NewSecret());
+
+    /// <summary>The <c>random</c> of a ticket whose random part was chosen before the ticket desk picked its id.</summary>
+    public static string RandomOf(string ticketId, string randomPart) => $"{ticketId}.{randomPart}";
 
     /// <summary>
-    /// The browser secret of a ticket opened through the Authing API: derived from its <c>random</c> and application, so the
-    /// poll that reveals it needs the whole random, and a random polled under another application yields a useless one.
+    /// The browser secret of a ticket opened through the Authing API: derived from its <c>random</c>'s secret part and the
+    /// application, so the poll that reveals it needs the random, and a random polled under another application yields a
+    /// useless one. Only the part after the id counts: it is chosen before the ticket desk picks the id.
     /// </summary>
-    public static string BrowserSecretOf(string appId, string random) => Secrets.Hash("authing-ticket", appId + "|" + random);
+    public static string BrowserSecretOf(string appId, string random) => BrowserSecretFor(appId, random[(random.IndexOf('.') + 1)..]);
+
+    public static string BrowserSecretFor(string appId, string randomPart) => Secrets.Hash("authing-ticket", appId + "|" + randomPart);
 
     /// <summary>The <c>ticket</c> a status-2 poll answers: the ticket id and its browser secret (the native exchange proof).</summary>
     public static string TicketOf(string appId, string random, string ticketId) => $"{ticketId}.{BrowserSecretOf(appId, random)}";
