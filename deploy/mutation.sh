@@ -3,11 +3,13 @@
 # proof, account policy, admin authorization, secrets and redaction, input validation. Each configuration in
 # tests/UnitTests/mutation/ fails (non-zero exit) below its break threshold of 80%:
 #   rules       the pure rule files of src/Grains (lifecycle, account policy, key ring, logo validation): minutes
-#   grains      the ticket, user-pool and application grains (every mutant starts a test cluster): the slow one
+#   grains      the ticket, user-pool and application grains, against the tests on the in-process test cluster only
+#               (classes named *GrainTests, TicketStorageTests, AdminAuthenticationTests, AdminAuthorizationTests,
+#               TicketImageTests), per-test coverage, two runners: every mutant run starts a test cluster
 #   interfaces  ids, secrets, hashes, pool keys, secret-hiding records, statuses (src/Grains.Interfaces)
 #   webfront    admin authentication, authorization and input validation (src/WebFront/Admin)
 # Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront]   (default: all four)
-# Reports: artifacts/mutation/<name>/reports/mutation-report.html (and .json).
+# Reports: artifacts/mutation/<name>/reports/mutation-report.html (and .json). Runs at nice 10: it gives way to other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v dotnet >/dev/null 2>&1 || { echo "dotnet (the .NET 10 SDK) is required" >&2; exit 1; }
@@ -23,9 +25,10 @@ cd tests/UnitTests
 for name in "${configs[@]}"; do
   echo "==> mutation testing: $name (tests/UnitTests/mutation/$name.json)"
   mkdir -p "$root/artifacts/mutation"
-  dotnet stryker -f "mutation/$name.json" -O "$root/artifacts/mutation/$name" --skip-version-check 2>&1 \
+  started=$SECONDS
+  nice -n 10 dotnet stryker -f "mutation/$name.json" -O "$root/artifacts/mutation/$name" --skip-version-check 2>&1 \
     | tee "$root/artifacts/mutation/$name.log" || status=$?
-  scores+=("$name: $(grep -o 'final mutation score is [0-9.]* %' "$root/artifacts/mutation/$name.log" | tail -1 || true)")
+  scores+=("$name: $(grep -o 'final mutation score is [0-9.]* %' "$root/artifacts/mutation/$name.log" | tail -1 || true) in $(( (SECONDS - started) / 60 )) min")
 done
 printf '==> %s\n' "${scores[@]}"
 exit $status

@@ -16,7 +16,7 @@ public sealed class AdminAuthenticationTests(GrainClusterFixture fixture)
     private const string OldPlatformKey = "slp_platform_key_before_rotation";
     private static readonly string LongestKey = new('k', 256);
 
-    private async Task<(bool Passed, HttpContext Http)> CallAsync(string? authorization)
+    private async Task<(bool Passed, HttpContext Http)> CallAsync(string? authorization, string path = "/admin/v1/pools")
     {
         var services = new ServiceCollection()
             .AddLogging()
@@ -32,7 +32,7 @@ public sealed class AdminAuthenticationTests(GrainClusterFixture fixture)
         app.UseAdminAuthentication();
         app.Run(_ => { passed = true; return Task.CompletedTask; });
         var http = new DefaultHttpContext { RequestServices = services };
-        http.Request.Path = "/admin/v1/pools";
+        http.Request.Path = path;
         http.Response.Body = new MemoryStream();
         if (authorization is not null) http.Request.Headers.Authorization = authorization;
         await app.Build()(http);
@@ -46,9 +46,9 @@ public sealed class AdminAuthenticationTests(GrainClusterFixture fixture)
         return http.GetOperator();
     }
 
-    private async Task RefusedAsync(string? authorization)
+    private async Task RefusedAsync(string? authorization, string path = "/admin/v1/pools")
     {
-        var (passed, http) = await CallAsync(authorization);
+        var (passed, http) = await CallAsync(authorization, path);
         Assert.False(passed);
         Assert.Equal(StatusCodes.Status401Unauthorized, http.Response.StatusCode);
         Assert.Equal("Bearer", http.Response.Headers.WWWAuthenticate.ToString());
@@ -91,6 +91,23 @@ public sealed class AdminAuthenticationTests(GrainClusterFixture fixture)
     public async Task A_key_longer_than_256_characters_is_refused_unread()
     {
         await RefusedAsync("Bearer " + LongestKey + "k"); // its hash is even configured
+    }
+
+    [Theory]
+    [InlineData("/admin/v1")]
+    [InlineData("/ADMIN/V1/pools")]
+    [InlineData("/admin/v1/pools/p1/users")]
+    public async Task Every_path_of_the_admin_api_in_any_letter_case_needs_a_key(string path) => await RefusedAsync(null, path);
+
+    [Theory]
+    [InlineData("/api/tickets")]
+    [InlineData("/healthz")]
+    [InlineData("/admin/v10/pools")]
+    public async Task Paths_outside_the_admin_api_are_left_to_their_own_rules(string path)
+    {
+        var (passed, http) = await CallAsync(null, path);
+        Assert.True(passed);
+        Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
     }
 
     [Fact]

@@ -32,7 +32,10 @@ public sealed record ApiKeyView(
 [GenerateSerializer, Immutable, Alias("ScanLogin.CreatedApiKey")]
 public sealed record CreatedApiKey(
     [property: Id(0)] ApiKeyView Key,
-    [property: Id(1)] string Value);
+    [property: Id(1)] string Value)
+{
+    public override string ToString() => $"CreatedApiKey {{ Key = {Key} }}";
+}
 
 /// <summary>One page of a listing; <see cref="NextCursor"/> is null on the last page.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.Page`1")]

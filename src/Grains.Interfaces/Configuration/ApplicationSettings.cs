@@ -20,7 +20,10 @@ public sealed record ApplicationSettings(
 [GenerateSerializer, Immutable, Alias("ScanLogin.CreatedApplication")]
 public sealed record CreatedApplication(
     [property: Id(0)] Versioned<ApplicationSettings> Application,
-    [property: Id(1)] string AppSecret);
+    [property: Id(1)] string AppSecret)
+{
+    public override string ToString() => $"CreatedApplication {{ Application = {Application} }}";
+}
 
 /// <summary>One application: its settings and the hash of its secret.</summary>
 [Alias("ScanLogin.IApplicationGrain")]

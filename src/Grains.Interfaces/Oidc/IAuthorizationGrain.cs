@@ -65,7 +65,10 @@ public sealed record AuthorizationCompletion(
     [property: Id(1)] string Code,
     [property: Id(2)] string? State,
     [property: Id(3)] bool Popup,
-    [property: Id(4)] bool FormPost);
+    [property: Id(4)] bool FormPost)
+{
+    public override string ToString() => $"AuthorizationCompletion {{ {RedirectUri}, State = {State}, Popup = {Popup} }}";
+}
 
 /// <summary>A token request's claim on a code; the front end has already authenticated the client, if it sent a secret.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.CodeRedemption")]
@@ -74,7 +77,10 @@ public sealed record CodeRedemption(
     [property: Id(1)] string ClientId,
     [property: Id(2)] string? RedirectUri,
     [property: Id(3)] string? CodeVerifier,
-    [property: Id(4)] bool ClientAuthenticated);
+    [property: Id(4)] bool ClientAuthenticated)
+{
+    public override string ToString() => $"CodeRedemption {{ {ClientId}, {RedirectUri}, Pkce = {CodeVerifier is not null} }}";
+}
 
 /// <summary>What a redeemed code grants: the user and what the request asked for.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.AuthorizationGrant")]

@@ -28,13 +28,19 @@ public sealed record TicketOpening(
 public sealed record ScanRequest(
     [property: Id(0)] string LoginCode,
     [property: Id(1)] string? Nickname,
-    [property: Id(2)] string? AvatarUrl);
+    [property: Id(2)] string? AvatarUrl)
+{
+    public override string ToString() => $"ScanRequest {{ Nickname = {Nickname}, AvatarUrl = {AvatarUrl} }}";
+}
 
 /// <summary>The phone approves. The scan token ties it to the user who scanned.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ConfirmRequest")]
 public sealed record ConfirmRequest(
     [property: Id(0)] string ScanToken,
-    [property: Id(1)] string? PhoneCode);
+    [property: Id(1)] string? PhoneCode)
+{
+    public override string ToString() => $"ConfirmRequest {{ PhoneShared = {PhoneCode is not null} }}";
+}
 
 /// <summary>
 /// The PC side trades the one-time exchange code; exactly one proof must be given. <c>HostedLogin</c> is set only by
@@ -47,7 +53,10 @@ public sealed record ExchangeRequest(
     [property: Id(1)] string? BrowserSecret,
     [property: Id(2)] AppCredentials? App,
     [property: Id(3)] string? IdempotencyKey,
-    [property: Id(4)] bool HostedLogin = false);
+    [property: Id(4)] bool HostedLogin = false)
+{
+    public override string ToString() => $"ExchangeRequest {{ Browser = {BrowserSecret is not null}, App = {App?.AppId}, HostedLogin = {HostedLogin} }}";
+}
 
 [GenerateSerializer, Immutable, Alias("ScanLogin.AppCredentials")]
 public sealed record AppCredentials(

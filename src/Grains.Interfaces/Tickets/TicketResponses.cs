@@ -8,7 +8,10 @@ public sealed record ScanView(
     [property: Id(2)] string AppName,
     [property: Id(3)] string IdentitySourceName,
     [property: Id(4)] Requester Requester,
-    [property: Id(5)] DateTimeOffset RequestedAt);
+    [property: Id(5)] DateTimeOffset RequestedAt)
+{
+    public override string ToString() => $"ScanView {{ Ticket = {Ticket}, AppName = {AppName}, Requester = {Requester} }}";
+}
 
 /// <summary>The PC side's reward for a confirmed ticket: the user, an ID token and an access token signed by the pool's key.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ExchangeGrant")]
@@ -17,6 +20,8 @@ public sealed record ExchangeGrant(
     [property: Id(10)] IssuedTokens Tokens,
     [property: Id(11)] string? AppId = null)
 {
+    public override string ToString() => $"ExchangeGrant {{ User = {User}, Tokens = {Tokens}, AppId = {AppId} }}";
+
     public string AccessToken => Tokens.AccessToken;
 
     public string IdToken => Tokens.IdToken;

@@ -15,6 +15,8 @@ public sealed record TicketSnapshot(
     [property: Id(6)] string? Reason,
     [property: Id(7)] string? AppId = null)
 {
+    public override string ToString() => $"TicketSnapshot {{ {TicketId}, {Status}, Version = {Version}, Reason = {Reason}, AppId = {AppId} }}";
+
     /// <summary>When the ticket grain sent this change to watching front ends (wall clock); only on pushed changes.</summary>
     [Id(8)] public DateTimeOffset? ChangedAt { get; init; }
 }

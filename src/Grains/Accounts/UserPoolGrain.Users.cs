@@ -62,5 +62,5 @@ public sealed partial class UserPoolGrain
         return true;
     }
 
-    private static Failure UserNotFound(string userId) => new(AdminFailureCodes.NotFound, $"User {userId} does not exist.");
+    private static Failure UserNotFound(string userId) => new Failure(AdminFailureCodes.NotFound, $"User {userId} does not exist.");
 }

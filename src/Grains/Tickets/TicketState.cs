@@ -4,6 +4,8 @@ namespace ScanLogin.Grains.Tickets;
 [GenerateSerializer, Alias("ScanLogin.TicketState")]
 public sealed record TicketState
 {
+    public override string ToString() => $"TicketState {{ {TicketId}, {Status}, Version = {Version}, {PoolId}/{AppId}, Reason = {Reason} }}";
+
     [Id(0)] public string TicketId { get; init; } = "";
     [Id(1)] public TicketStatus Status { get; init; }
     [Id(2)] public int Version { get; init; }

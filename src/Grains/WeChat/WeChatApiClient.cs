@@ -84,6 +84,8 @@ public sealed class WeChatApiClient(HttpClient http) : IWeChatApi
 
     private sealed record SessionAnswer : Answer
     {
+        public override string ToString() => $"SessionAnswer {{ ErrCode = {ErrCode}, OpenId = {OpenId}, UnionId = {UnionId} }}";
+
         [JsonPropertyName("openid")] public string? OpenId { get; init; }
         [JsonPropertyName("session_key")] public string? SessionKey { get; init; }
         [JsonPropertyName("unionid")] public string? UnionId { get; init; }
@@ -91,6 +93,8 @@ public sealed class WeChatApiClient(HttpClient http) : IWeChatApi
 
     private sealed record TokenAnswer : Answer
     {
+        public override string ToString() => $"TokenAnswer {{ ErrCode = {ErrCode}, ExpiresIn = {ExpiresIn} }}";
+
         [JsonPropertyName("access_token")] public string? AccessToken { get; init; }
         [JsonPropertyName("expires_in")] public int ExpiresIn { get; init; }
     }
@@ -114,11 +118,17 @@ public sealed class WeChatApiClient(HttpClient http) : IWeChatApi
         [property: JsonPropertyName("grant_type")] string GrantType,
         [property: JsonPropertyName("appid")] string AppId,
         [property: JsonPropertyName("secret")] string Secret,
-        [property: JsonPropertyName("force_refresh")] bool ForceRefresh);
+        [property: JsonPropertyName("force_refresh")] bool ForceRefresh)
+    {
+        public override string ToString() => $"StableTokenRequest {{ AppId = {AppId}, ForceRefresh = {ForceRefresh} }}";
+    }
 
     private sealed record PhoneRequest(
         [property: JsonPropertyName("code")] string Code,
-        [property: JsonPropertyName("openid")] string? OpenId);
+        [property: JsonPropertyName("openid")] string? OpenId)
+    {
+        public override string ToString() => $"PhoneRequest {{ OpenId = {OpenId} }}";
+    }
 
     private sealed record CodeRequest(
         [property: JsonPropertyName("scene")] string Scene,

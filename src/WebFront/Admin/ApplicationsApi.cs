@@ -7,7 +7,10 @@ namespace ScanLogin.WebFront.Admin;
 public static class ApplicationsApi
 {
     public sealed record ApplicationRequest(string? Name, string? LogoUrl, string[]? AllowedOrigins, string[]? CallbackUrls, bool? AuthingBrowserExchange = null);
-    public sealed record ApplicationCreated(ApplicationView Application, string AppSecret);
+    public sealed record ApplicationCreated(ApplicationView Application, string AppSecret)
+    {
+        public override string ToString() => $"ApplicationCreated {{ Application = {Application} }}";
+    }
 
     public static RouteGroupBuilder MapApplicationsApi(this RouteGroupBuilder admin)
     {

@@ -12,7 +12,10 @@ public static class IdentitySourcesApi
     /// <summary>Create and patch body. <c>miniProgramAppSecret</c> is write-only: reads only say whether it is set.</summary>
     public sealed record IdentitySourceRequest(string? Identifier, string? DisplayName, string? CallbackUrl, bool? Enabled, bool? PrivateDeployment,
         string? MiniProgramAppId, string? MiniProgramAppSecret, string? LoginMode, string? AccountAssociation, int? TicketLifetimeSeconds,
-        string[]? ApplicationIds);
+        string[]? ApplicationIds)
+    {
+        public override string ToString() => $"IdentitySourceRequest {{ {Identifier}, {DisplayName}, Enabled = {Enabled}, AppId = {MiniProgramAppId} }}";
+    }
 
     private static readonly Dictionary<string, LoginMode> LoginModes = new()
     {

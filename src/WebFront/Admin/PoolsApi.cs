@@ -9,7 +9,10 @@ public static class PoolsApi
     public sealed record CreatePoolRequest(string? Id, string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds);
     public sealed record UpdatePoolRequest(string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds);
     public sealed record CreateApiKeyRequest(string? Name);
-    public sealed record ApiKeyCreated(string KeyId, string Name, DateTimeOffset CreatedAt, string Key);
+    public sealed record ApiKeyCreated(string KeyId, string Name, DateTimeOffset CreatedAt, string Key)
+    {
+        public override string ToString() => $"ApiKeyCreated {{ KeyId = {KeyId}, Name = {Name}, CreatedAt = {CreatedAt:O} }}";
+    }
 
     public static RouteGroupBuilder MapPoolsApi(this RouteGroupBuilder admin)
     {

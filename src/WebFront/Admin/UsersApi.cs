@@ -11,7 +11,10 @@ namespace ScanLogin.WebFront.Admin;
 public static partial class UsersApi
 {
     public sealed record UserRequest(string? Username, string? Email, string? Phone, string? Nickname, string? AvatarUrl, string? Password,
-        string? PasswordHash, bool? Blocked);
+        string? PasswordHash, bool? Blocked)
+    {
+        public override string ToString() => $"UserRequest {{ Username = {Username}, Email = {Email}, Nickname = {Nickname}, Blocked = {Blocked} }}";
+    }
     public sealed record ImportRequest(UserRequest[]? Users);
     public sealed record ImportResult(int Index, UserRecord? User, string? Error, string? Detail);
 

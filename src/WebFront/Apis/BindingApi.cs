@@ -101,7 +101,13 @@ public static partial class BindingApi
 public sealed record BindingOfferView(TicketView Ticket, bool SignIn, bool Register, bool PhoneShared, int AttemptsLeft);
 
 /// <summary>An existing account: its username, email or phone number (with country code, like +8613800138000), and its password.</summary>
-public sealed record BindExistingRequest(string? Account, string? Password);
+public sealed record BindExistingRequest(string? Account, string? Password)
+{
+    public override string ToString() => $"BindExistingRequest {{ Account = {Account} }}";
+}
 
 /// <summary>A new account. All optional: without a username or email it is a WeChat-only account (with the phone WeChat shared).</summary>
-public sealed record BindNewRequest(string? Username, string? Email, string? Password, string? Nickname);
+public sealed record BindNewRequest(string? Username, string? Email, string? Password, string? Nickname)
+{
+    public override string ToString() => $"BindNewRequest {{ Username = {Username}, Email = {Email}, Nickname = {Nickname} }}";
+}

@@ -72,7 +72,10 @@ public sealed record AuthingUser(
     string SignedUp,
     string CreatedAt,
     bool Blocked,
-    bool IsDeleted);
+    bool IsDeleted)
+{
+    public override string ToString() => $"AuthingUser {{ Id = {Id}, UserPoolId = {UserPoolId}, TokenExpiredAt = {TokenExpiredAt} }}";
+}
 
 /// <summary>
 /// The phone side (Authing's documented <c>scanned</c>, <c>confirm</c>, <c>cancel</c>). <c>random</c> is the ticket id the QR code
@@ -80,11 +83,17 @@ public sealed record AuthingUser(
 /// <c>cancel</c> need the <c>scanToken</c> it returned, in the body or as <c>Authorization: Bearer</c>; <c>confirm</c> may share
 /// the phone number through <c>phoneCode</c>.
 /// </summary>
-public sealed record AuthingPhoneRequest(string? Random, string? LoginCode, string? Nickname, string? AvatarUrl, string? ScanToken, string? PhoneCode);
+public sealed record AuthingPhoneRequest(string? Random, string? LoginCode, string? Nickname, string? AvatarUrl, string? ScanToken, string? PhoneCode)
+{
+    public override string ToString() => $"AuthingPhoneRequest {{ Random = {Random}, Nickname = {Nickname}, PhoneShared = {PhoneCode is not null} }}";
+}
 
 /// <summary>The ticket after a phone move, with the check's status numbers.</summary>
 public sealed record AuthingPhoneResult(string Random, int Status, string Description);
 
 /// <summary>After a scan: what the phone shows before the user approves, and the token its next move needs.</summary>
 public sealed record AuthingScanResult(string Random, int Status, string Description, string ScanToken, string AppName,
-    string IdentitySourceName, string? RequesterIp, string? RequesterUserAgent, DateTimeOffset RequestedAt);
+    string IdentitySourceName, string? RequesterIp, string? RequesterUserAgent, DateTimeOffset RequestedAt)
+{
+    public override string ToString() => $"AuthingScanResult {{ Random = {Random}, Status = {Status}, AppName = {AppName} }}";
+}
