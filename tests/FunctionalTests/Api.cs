@@ -29,6 +29,13 @@ public static class Api
     public static async Task<TicketView> StatusAsync(HttpClient http, string ticketId) =>
         (await http.GetFromJsonAsync<TicketView>($"/api/tickets/{ticketId}"))!;
 
+    /// <summary>
+    /// The status once its version passes <paramref name="afterVersion"/>, by long-poll: how a page on one front end
+    /// hears a move another front end served (a plain read there may answer from memory until the push arrives).
+    /// </summary>
+    public static async Task<TicketView> StatusAfterAsync(HttpClient http, string ticketId, int afterVersion) =>
+        (await http.GetFromJsonAsync<TicketView>($"/api/tickets/{ticketId}/wait?version={afterVersion}&timeout=10"))!;
+
     public static Task<HttpResponseMessage> ScanAsync(HttpClient http, string ticketId, string loginCode, string? nickname = "Mei") =>
         http.PostAsJsonAsync($"/api/mini-program/tickets/{ticketId}/scan", new { loginCode, nickname });
 
