@@ -22,7 +22,7 @@ for i in $(seq 1 100); do
     | sed -n 's/.*"ticketId":"\([^"]*\)".*/\1/p')
   [ -n "$ticket" ] && break; sleep 0.2
 done
-[ -n "$ticket" ] || { echo "could not create a ticket" >&2; tail -20 "$work"/*.log; exit 1; }
+[ -n "$ticket" ] || { echo "could not create a ticket" >&2; tail -n 20 "$work"/*.log; exit 1; }
 qr=$(curl -s -X POST "$R/qr" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 
 echo "==> PostgreSQL :$pg_port, Redis :$redis_port, silo pid $silo_pid, front end pid $front_pid ($W), reference $R"

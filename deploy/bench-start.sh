@@ -7,7 +7,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_postgres "$work/postgres"; stop_redis "$work/redis"
+  stop_postgres "$work/postgres"; stop_redis "$work/redis"; forget_ports
   [ -n "${SCANLOGIN_BENCH_KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -50,4 +50,4 @@ reference_pid=$!; pids+=($reference_pid)
 
 W=http://127.0.0.1:$web_port R=http://127.0.0.1:$reference_port E=http://127.0.0.1:$emulator_port
 wait_http "$E/__emulator" 60 && wait_http "$W/readyz" 120 && wait_http "$R/ping" 60 \
-  || { tail -20 "$work"/*.log; exit 1; }
+  || { tail -n 20 "$work"/*.log; exit 1; }

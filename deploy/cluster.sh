@@ -24,6 +24,7 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   stop_postgres "$work/postgres"
   stop_redis "$work/redis"
+  forget_ports
   sleep 0.5
   if [ -n "${CLUSTER_KEEP_LOGS:-}" ]; then echo "logs kept in $work"; else rm -rf "$work" 2>/dev/null || true; fi
 }
@@ -59,9 +60,10 @@ lift_abuse_limits
 
 dotnet src/WeChatEmulator/bin/Release/net10.0/ScanLogin.WeChatEmulator.dll --urls "http://127.0.0.1:$emulator_port" >"$work/emulator.log" 2>&1 &
 pids+=($!)
-silo_pids=()
+silo_pids=(); silo_metrics=()
 for i in $(seq 1 "$silos"); do
-  Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) ScanLogin__Telemetry__MetricsPort=$(free_port) \
+  silo_metrics+=("$(free_port)")
+  Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) ScanLogin__Telemetry__MetricsPort="${silo_metrics[-1]}" \
   ScanLogin__Seed__PoolId=demo ScanLogin__Seed__AppId=demo-app ScanLogin__Seed__AppSecret=demo-secret-0123456789 \
   ScanLogin__Seed__AllowedOrigins__0="$origin" \
     dotnet src/Silo/bin/Release/net10.0/ScanLogin.Silo.dll >"$work/silo-$i.log" 2>&1 &
@@ -73,7 +75,7 @@ for port in "${front_ports[@]}"; do
   pids+=($!); front_pids+=($!); front_urls+=("http://127.0.0.1:$port")
 done
 wait_http "http://127.0.0.1:$emulator_port/__emulator" 60
-for url in "${front_urls[@]}"; do wait_http "$url/readyz" 120 || { tail -20 "$work"/*.log; exit 1; }; done
+for url in "${front_urls[@]}"; do wait_http "$url/readyz" 120 || { tail -n 40 "$work"/*.log; exit 1; }; done
 # Every silo has joined before the load starts.
 for i in $(seq 1 300); do
   n=$(curl -fsS "${front_urls[0]}/readyz" | sed -E 's/.*"activeSilos":([0-9]+).*/\1/')
@@ -104,5 +106,21 @@ args=(load "fronts=$(IFS=,; echo "${front_urls[*]}")" "emulator=http://127.0.0.1
 [ -n "$fault_cmd" ] && args+=("fault=$fault_cmd")
 status=0
 dotnet tests/Benchmarks/bin/Release/net10.0/ScanLogin.Benchmarks.dll "${args[@]}" || status=$?
+
+# The operators' view of the same run, from outside the processes: the front end's HTTP and push metrics (behind the
+# platform key) and the first silo's ticket counters (its own metrics port) counted the logins.
+metric() { # metric URL NAME [AUTH]: the sum of NAME's samples in a Prometheus scrape of URL
+  local auth=(); [ -n "${3:-}" ] && auth=(-H "Authorization: Bearer $3")
+  curl -fsS "${auth[@]}" "$1" | awk -v n="$2" 'index($0, n "{") == 1 || index($0, n " ") == 1 {
+    v = $0; if (!sub(/^[^ {]*\{.*\} /, "", v)) sub(/^[^ ]+ /, "", v); split(v, f, " "); s += f[1] } END { print s + 0 }'
+}
+for m in http_server_request_duration_seconds_count scanlogin_confirm_to_browser_duration_seconds_count; do
+  v=$(metric "${front_urls[0]}/metrics" "$m" "$platform_key") || v=0
+  echo "metrics: front end $m = $v"
+  awk -v v="$v" 'BEGIN { exit !(v > 0) }' || { echo "check failed: the front end's $m did not count the logins" >&2; status=1; }
+done
+v=$(metric "http://127.0.0.1:${silo_metrics[0]}/metrics" scanlogin_tickets_total) || v=0
+echo "metrics: silo 1 scanlogin_tickets_total = $v"
+awk -v v="$v" 'BEGIN { exit !(v > 0) }' || { echo "check failed: silo 1 counted no ticket event" >&2; status=1; }
 grep -hE "fail|Exception" "$work"/silo-*.log "$work"/webfront-*.log 2>/dev/null | sort | uniq -c | sort -rn | head -5 || true
 exit $status

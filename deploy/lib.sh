@@ -34,15 +34,22 @@ pg_bin_dir() {
   return 1
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on, below Linux's ephemeral range (32768 and up) so no
-# outgoing connection can be holding it.
+# Ports this script has handed out: a port picked for a process that has not bound it yet still looks free, so a
+# second pick must not get it again. A file, since callers take ports in $(...) subshells; $$ is the script's pid.
+ports_given="${TMPDIR:-/tmp}/scanlogin-ports.$$"
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on and this script has not handed out before, below Linux's
+# ephemeral range (32768 and up) so no outgoing connection can be holding it.
 free_port() {
   local port
   while :; do
     port=$(( (RANDOM % 12000) + 20000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
+    grep -qx "$port" "$ports_given" 2>/dev/null && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port" >>"$ports_given"; echo "$port"; return 0; }
   done
 }
+
+forget_ports() { rm -f "$ports_given"; }
 
 # start_on_free_port VAR FUNCTION ARGS...: runs "FUNCTION ARGS... PORT" with fresh ports until one works
 # (another process may take a port between the check and the bind); sets VAR to the port used.

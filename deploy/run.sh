@@ -84,7 +84,7 @@ Oidc__Authority="http://127.0.0.1:$WEB_PORT/oidc/demo" Oidc__ClientId=demo-app O
 pids+=($!)
 
 wait_http "http://127.0.0.1:$EMULATOR_PORT/__emulator" 60 || { tail -20 "$state/emulator.log"; exit 1; }
-wait_http "http://127.0.0.1:$WEB_PORT/readyz" 120 || { tail -30 "$state/silo.log" "$state/webfront.log"; exit 1; }
+wait_http "http://127.0.0.1:$WEB_PORT/readyz" 120 || { tail -n 30 "$state/silo.log" "$state/webfront.log"; exit 1; }
 wait_http "http://127.0.0.1:$SAMPLE_PORT/" 60 || { tail -20 "$state/sample.log"; exit 1; }
 
 W=http://127.0.0.1:$WEB_PORT

@@ -11,6 +11,7 @@ chmod 755 "$work"
 cleanup() {
   stop_postgres "$work/postgres"
   stop_redis "$work/redis"
+  forget_ports
   rm -rf "$work"
 }
 trap cleanup EXIT

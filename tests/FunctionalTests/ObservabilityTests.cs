@@ -79,7 +79,10 @@ public sealed class ObservabilityTests(RateLimitFixture system)
         // test process may wake browsers of their own in the same moment.
         Assert.True(Sample(frontAfter, "scanlogin_confirm_to_browser_duration_seconds_count")
                     >= Sample(frontBefore, "scanlogin_confirm_to_browser_duration_seconds_count") + 1);
-        Assert.Contains("http_server_request_duration_seconds", frontAfter);
+        // ASP.NET Core's own http.server.request.duration is checked by deploy/cluster.sh's load run (CI), where the
+        // front end is a process of its own: here other test hosts of this process stop at any moment, and disposing
+        // their meter of the same name stops OpenTelemetry exporting it for every host (open-telemetry/opentelemetry-dotnet#6412).
+        Assert.Contains("scanlogin_browsers_waiting", frontAfter);
     }
 
     [Fact]
