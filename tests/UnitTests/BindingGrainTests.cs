@@ -112,6 +112,23 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
         Assert.Equal(TicketStatus.BindingRequired, (await next.GetStatusAsync()).Value!.Status);
     }
 
+    [Fact]
+    public async Task The_wrong_password_that_reaches_the_limit_is_answered_as_a_lock_not_as_a_wrong_password()
+    {
+        var (poolId, _) = await fixture.CreateTenantAsync(LoginMode.LoginAndRegister, AccountAssociation.AskBinding);
+        var pool = fixture.Grains.GetGrain<IUserPoolGrain>(poolId);
+        var name = "mei" + Guid.NewGuid().ToString("N")[..6];
+        Assert.NotNull((await pool.CreateUsersAsync([new NewAccount(name, null, null, "Mei", null, Password)], Actor.Platform)).Value![0].User);
+        var login = new WeChatLogin("wechat", ScanLogin.Tests.Shared.EmulatorHost.AppId, "openid-" + Guid.NewGuid().ToString("N")[..8], null, null, "Mei", null,
+            LoginMode.LoginAndRegister, AccountAssociation.AskBinding);
+
+        for (var i = 1; i < 5; i++)
+            Assert.Equal(FailureCodes.InvalidCredentials, (await pool.BindWithPasswordAsync(login, name, "wrong " + i)).Refusal?.Code);
+        // The page hears at once that the account is now locked, not merely that this password was wrong.
+        Assert.Equal(FailureCodes.AccountLocked, (await pool.BindWithPasswordAsync(login, name, "wrong 5")).Refusal?.Code);
+        Assert.Equal(FailureCodes.AccountLocked, (await pool.BindWithPasswordAsync(login, name, Password)).Refusal?.Code);
+    }
+
     /// <summary>Another ticket of the pool's application, waiting for binding.</summary>
     private async Task<ITicketGrain> NewWaitingTicketInAsync(string poolId)
     {

@@ -138,6 +138,67 @@ public sealed class ConfigurationLifecycleGrainTests(GrainClusterFixture fixture
     }
 
     [Fact]
+    public async Task Seeding_an_application_audits_its_creation_and_a_reseed_with_the_same_secret_is_no_rotation()
+    {
+        var (poolId, _) = await fixture.CreateTenantAsync();
+        var appId = NewId("app-");
+        var app = fixture.Grains.GetGrain<IApplicationGrain>(appId);
+        await app.SaveAsync(new ApplicationSettings(appId, poolId, "Seeded", null, [], []), "seed-secret");
+        var rotatedAt = (await app.GetVersionedAsync())!.SecretChangedAt;
+        Assert.NotNull(rotatedAt);
+
+        await app.SaveAsync(new ApplicationSettings(appId, poolId, "Renamed", null, [], []), "seed-secret");
+        var renamed = (await app.GetVersionedAsync())!;
+        Assert.Equal(("Renamed", 2, rotatedAt), (renamed.Value.Name, renamed.Revision, renamed.SecretChangedAt));
+        Assert.True(await app.VerifySecretAsync("seed-secret"));
+        Assert.Equal([("create", "application", appId), ("update", "application", appId)],
+            (await AuditAsync(poolId)).Where(e => e.ResourceId == appId).Select(e => (e.Action, e.ResourceType, e.ResourceId)));
+    }
+
+    [Fact]
+    public async Task Applications_pools_and_api_keys_are_stored_and_a_lost_listing_row_is_repaired_when_the_grain_wakes()
+    {
+        var poolId = NewId("pool-");
+        var pool = fixture.Grains.GetGrain<IUserPoolGrain>(poolId);
+        await pool.CreateAsync(new UserPoolSettings(poolId, "Shop"), Actor.Platform);
+        var key = (await pool.CreateApiKeyAsync("ci", Actor.Platform)).Value!;
+        var app = fixture.Grains.GetGrain<IApplicationGrain>(NewId("app-"));
+        var created = (await app.CreateAsync(new ApplicationSettings("ignored", poolId, "Shop app", null, [], []), Actor.Platform)).Value!;
+        var appId = created.Application.Value.AppId;
+        await app.UpdateAsync(created.Application.Value with { Name = "Shop app 2" }, null, Actor.Platform);
+
+        // The listing rows are lost (a failure between the state write and the catalog write), then both grains sleep.
+        var catalog = fixture.SiloService<ScanLogin.Grains.Admin.ICatalogStore>();
+        await catalog.DeleteAsync(CatalogKind.Pools, poolId, poolId);
+        await catalog.DeleteAsync(CatalogKind.Applications, poolId, appId);
+        await SleepAsync(pool);
+        await SleepAsync(app);
+
+        // New activations answer from storage, not from the memory of the old ones.
+        Assert.Equal(["ci"], (await pool.ListApiKeysAsync()).Select(k => k.Name));
+        Assert.True(await pool.VerifyApiKeyAsync(key.Key.KeyId, key.Value.Split('.')[^1]));
+        Assert.Equal(("Shop app 2", 2), ((await app.GetAsync())!.Name, (await app.GetVersionedAsync())!.Revision));
+        Assert.True(await app.VerifySecretAsync(created.AppSecret));
+        // And waking up re-wrote each listing row.
+        Assert.Contains(await catalog.ListAsync(CatalogKind.Pools, null, null, 10_000), r => r.Id == poolId);
+        Assert.Contains(await catalog.ListAsync(CatalogKind.Applications, poolId, null, 100), r => r.Id == appId);
+
+        // A settings change is stored as well.
+        await pool.UpdateAsync(new UserPoolSettings(poolId, "Shop 2"), null, Actor.Platform);
+        await SleepAsync(pool);
+        Assert.Equal(("Shop 2", 2), ((await pool.GetSettingsAsync())!.Name, (await pool.GetVersionedAsync())!.Revision));
+
+        // A deleted pool leaves the listing, and the audit says the pool was deleted.
+        Assert.True((await app.DeleteAsync(null, Actor.Platform)).Value);
+        Assert.True((await pool.DeleteAsync(null, Actor.Platform)).Value);
+        Assert.DoesNotContain(await catalog.ListAsync(CatalogKind.Pools, null, null, 10_000), r => r.Id == poolId);
+        var last = (await AuditAsync(poolId))[^1];
+        Assert.Equal(("delete", "pool", poolId), (last.Action, last.ResourceType, last.ResourceId));
+    }
+
+    private static async Task SleepAsync(IAddressable grain) => await grain.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+
+    [Fact]
     public async Task Api_keys_are_listed_oldest_first_and_their_creation_and_deletion_are_audited()
     {
         var poolId = NewId("pool-");

@@ -88,6 +88,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new TicketClock(s_time!));
             silo.Services.AddScanLoginGrains(configuration);
             silo.Services.AddSingleton<ITicketStore, FailingTicketStore>();
+            silo.Services.AddSingleton<Grains.Accounts.IUserStore, RivalUserStore>();
         }
     }
 }

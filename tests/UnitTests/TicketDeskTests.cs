@@ -121,6 +121,25 @@ public sealed class TicketDeskTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_empty_origin_is_no_origin_and_a_deleted_application_opens_no_more_tickets()
+    {
+        var (poolId, appId) = await TenantAsync();
+        // A request with an empty Origin header is a server's: it needs the application's credentials like one without.
+        Assert.Equal(FailureCodes.AppCredentialsInvalid, (await Desk.OpenAsync(FromPage(appId, origin: ""))).Failure!.Code);
+        Assert.Equal(TicketStatus.Pending,
+            (await Desk.OpenAsync(FromPage(appId, origin: "") with { App = new AppCredentials(appId, "app-secret") })).Value!.Ticket.Status);
+
+        // A source that is not privately deployed has no code pool: its tickets' ids cost WeChat nothing.
+        var stats = await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        Assert.DoesNotContain(stats, s => s.GrainType.Contains("MiniProgramCodePool") && s.GrainId.Key.ToString()!.StartsWith(poolId));
+
+        // The desk knew the application a moment ago; deleting it is heard by the desk at once.
+        Assert.True((await Desk.OpenAsync(FromPage(appId))).Succeeded);
+        await fixture.Grains.GetGrain<IApplicationGrain>(appId).DeleteAsync(null, Actor.Platform);
+        Assert.Equal(FailureCodes.ApplicationNotFound, (await Desk.OpenAsync(FromPage(appId))).Failure!.Code);
+    }
+
+    [Fact]
     public async Task A_taken_id_is_refused_without_touching_the_stored_ticket()
     {
         var (_, appId) = await TenantAsync();

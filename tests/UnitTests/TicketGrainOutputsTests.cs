@@ -43,6 +43,88 @@ public sealed class TicketGrainOutputsTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_picture_is_served_from_the_cache_while_time_passes_and_a_fifth_kind_drops_the_four_kept()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await _driver.OpenAsync(appId);
+        QrImageRequest[] kinds = [new(QrFormat.Png, 240), new(QrFormat.Svg, 240), new(QrFormat.Png, 480), new(QrFormat.Svg, 480)];
+        var first = new List<QrImage>();
+        foreach (var kind in kinds)
+        {
+            first.Add((await ticket.GetImageAsync(kind)).Value!);
+            fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+        Assert.Equal(4, first.Select(i => i.RenderedAt).Distinct().Count());
+
+        // Asked again later, each of the four kept pictures is the one rendered before, not a new rendering.
+        foreach (var (kind, image) in kinds.Zip(first))
+            Assert.Equal((image.RenderedAt, image.ETag), ((await ticket.GetImageAsync(kind)).Value!.RenderedAt, (await ticket.GetImageAsync(kind)).Value!.ETag));
+
+        // A ticket keeps at most four pictures: a fifth kind drops them, and the first is rendered anew when asked again.
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var fifth = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 160))).Value!;
+        Assert.Equal(fixture.Time.GetUtcNow(), fifth.RenderedAt);
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var again = (await ticket.GetImageAsync(kinds[0])).Value!;
+        Assert.Equal(fixture.Time.GetUtcNow(), again.RenderedAt);
+        Assert.Equal(first[0].ETag, again.ETag); // the same picture, so the same entity tag
+    }
+
+    [Fact]
+    public async Task The_size_range_is_inclusive_and_each_format_has_its_content_type()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await _driver.OpenAsync(appId);
+        var smallest = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 160))).Value!;
+        var largest = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Svg, 1280))).Value!;
+        Assert.Equal("image/png", smallest.ContentType);
+        Assert.Equal("image/svg+xml", largest.ContentType);
+        Assert.Equal(FailureCodes.ImageSizeInvalid, (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Svg, 159))).Failure?.Code);
+        Assert.Equal(FailureCodes.ImageSizeInvalid, (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 1281))).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketNotFound,
+            (await fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId()).GetImageAsync(new QrImageRequest(QrFormat.Png, 200))).Failure?.Code);
+    }
+
+    [Fact]
+    public async Task A_picture_that_failed_is_rendered_again_at_the_next_request()
+    {
+        // A privately deployed source whose mini program secret is wrong: WeChat refuses its codes.
+        var miniProgram = "wx" + Guid.NewGuid().ToString("N")[..16];
+        await fixture.Emulator.RegisterMiniProgramAsync(miniProgram, "private-secret");
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var source = fixture.Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, "wechat"));
+        var settings = (await source.GetAsync())!;
+        await source.SaveAsync(settings with { PrivateDeployment = true, MiniProgramAppId = miniProgram }, "wrong-secret");
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
+        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester(null, null, null), "h", new AppCredentials(appId, "app-secret")))).Succeeded);
+
+        var request = new QrImageRequest(QrFormat.Png, 400);
+        var failed = await ticket.GetImageAsync(request);
+        Assert.False(failed.Succeeded);
+
+        // The operator fixes the secret: the same picture is asked for again and now rendered, not the failure kept.
+        await source.SaveAsync((await source.GetAsync())!, "private-secret");
+        var image = await ticket.GetImageAsync(request);
+        Assert.True(image.Succeeded, image.Failure?.Code);
+        Assert.Equal("image/png", image.Value!.ContentType);
+        Assert.Contains(ticket.GetPrimaryKeyString(), await fixture.Emulator.ScenesAsync(miniProgram));
+        // The WeChat code asked for as SVG is an SVG too.
+        var svg = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Svg, 400))).Value!;
+        Assert.Equal("image/svg+xml", svg.ContentType);
+        Assert.StartsWith("<svg", Encoding.UTF8.GetString(svg.Content).TrimStart());
+    }
+
+    [Fact]
+    public async Task An_image_allows_the_origins_of_the_tickets_application()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var app = fixture.Grains.GetGrain<IApplicationGrain>(appId);
+        await app.SaveAsync((await app.GetAsync())! with { AllowedOrigins = ["https://site.example"] }, null);
+        var ticket = await _driver.OpenAsync(appId);
+        Assert.Equal(["https://site.example"], (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Svg, 200))).Value!.AllowedOrigins);
+    }
+
+    [Fact]
     public async Task An_image_of_a_ticket_whose_application_is_gone_allows_no_origin()
     {
         var (_, appId) = await fixture.CreateTenantAsync();

@@ -235,6 +235,47 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
         await Eventually(async () => (await ticket.GetStatusAsync()).Failure?.Code == FailureCodes.TicketNotFound);
     }
 
+    [Fact]
+    public async Task A_scanned_login_whose_source_is_disabled_or_deleted_meanwhile_is_rejected_for_good_with_that_reason()
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var source = fixture.Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, "wechat"));
+        var disabledTicket = await OpenAsync(appId);
+        var deletedTicket = await OpenAsync(appId);
+        var disabledScan = await disabledTicket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
+        var deletedScan = await deletedTicket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
+
+        var settings = (await source.GetAsync())!;
+        await source.SaveAsync(settings with { Enabled = false }, null);
+        var disabled = (await disabledTicket.ConfirmAsync(new ConfirmRequest(disabledScan.Value!.ScanToken, null))).Value!;
+        Assert.Equal((TicketStatus.Rejected, FailureCodes.IdentitySourceDisabled, null), (disabled.Status, disabled.Reason, disabled.ExchangeCode));
+
+        await source.DeleteAsync(null, Actor.Platform);
+        var deleted = (await deletedTicket.ConfirmAsync(new ConfirmRequest(deletedScan.Value!.ScanToken, null))).Value!;
+        Assert.Equal((TicketStatus.Rejected, FailureCodes.IdentitySourceNotFound, null), (deleted.Status, deleted.Reason, deleted.ExchangeCode));
+
+        // The source coming back does not revive the refused logins.
+        await source.SaveAsync(settings, null);
+        Assert.Equal(disabled, (await disabledTicket.ConfirmAsync(new ConfirmRequest(disabledScan.Value.ScanToken, null))).Value);
+        Assert.Equal(TicketStatus.Rejected, (await deletedTicket.GetStatusAsync()).Value!.Status);
+    }
+
+    [Fact]
+    public async Task An_empty_phone_code_is_no_phone_code_and_an_empty_idempotency_key_is_no_key()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        // The mini program sends an empty code when the user declines to share the phone number.
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: "13700000002")), null, null));
+        var confirmed = (await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, ""))).Value!;
+        Assert.Equal(TicketStatus.Confirmed, confirmed.Status);
+
+        var grant = (await ticket.ExchangeAsync(new ExchangeRequest(confirmed.ExchangeCode!, BrowserSecret, null, ""))).Value!;
+        Assert.Null(grant.User.Phone);
+        // Without a key there is nothing to recognise a retry by: the code is spent.
+        Assert.Equal(FailureCodes.AlreadyExchanged, (await ticket.ExchangeAsync(new ExchangeRequest(confirmed.ExchangeCode!, BrowserSecret, null, ""))).Failure?.Code);
+    }
+
     private static async Task Eventually(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 200; i++)

@@ -97,6 +97,86 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
         Assert.Equal((TicketStatus.Expired, 2), (pushed.Status, pushed.Version));
     }
 
+    [Fact]
+    public async Task A_finished_ticket_found_at_the_end_of_its_retention_is_erased_at_its_first_touch_and_answers_not_found()
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var store = SiloServices.GetRequiredService<ITicketStore>();
+        var now = fixture.Time.GetUtcNow();
+        // Finished exactly one retention (120 s) ago and never touched since; the store still holds it (its keys may
+        // outlive the retention, e.g. written while the retention was longer).
+        TicketState Finished() => new()
+        {
+            TicketId = Secrets.NewId(), Status = TicketStatus.Expired, Version = 2, PoolId = poolId, AppId = appId, IdentitySource = "wechat",
+            CreatedAt = now.AddSeconds(-240), ConfirmBy = now.AddSeconds(-120), FinishedAt = now.AddSeconds(-120),
+        };
+        var read = Finished();
+        var touched = Finished();
+        Assert.True(await store.WriteAsync(read, 0, now.AddHours(1)));
+        Assert.True(await store.WriteAsync(touched, 0, now.AddHours(1)));
+
+        // A late poller hears nothing any more, and the grain erases the ticket from the store by itself.
+        Assert.Equal(FailureCodes.TicketNotFound, (await fixture.Grains.GetGrain<ITicketGrain>(read.TicketId).GetStatusAsync()).Failure?.Code);
+        for (var i = 0; i < 500 && await store.ReadAsync(read.TicketId) is not null; i++) await Task.Delay(10);
+        Assert.Null(await store.ReadAsync(read.TicketId));
+
+        // A phone action on it finds no ticket: the erasure happens before the move is tried.
+        Assert.Equal(FailureCodes.TicketNotFound, (await fixture.Grains.GetGrain<ITicketGrain>(touched.TicketId).CancelAsync("any-token")).Failure?.Code);
+        Assert.Null(await store.ReadAsync(touched.TicketId));
+        Assert.Equal(FailureCodes.TicketNotFound, (await fixture.Grains.GetGrain<ITicketGrain>(touched.TicketId).GetStatusAsync()).Failure?.Code);
+    }
+
+    [Fact]
+    public async Task A_ticket_moved_in_storage_behind_its_activation_is_read_again_and_never_overwritten()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var id = Secrets.NewId();
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(id);
+        Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
+        var scan = await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(await fixture.Emulator.CreateUserAsync(phone: null)), null, null));
+        var token = scan.Value!.ScanToken;
+
+        // Another activation (a fail-over) applied the phone's cancel meanwhile: version 3 is stored, this activation holds 2.
+        var store = SiloServices.GetRequiredService<ITicketStore>();
+        var scanned = (await store.ReadAsync(id))!;
+        var cancelled = scanned with { Status = TicketStatus.Cancelled, Version = 3, FinishedAt = fixture.Time.GetUtcNow() };
+        Assert.True(await store.WriteAsync(cancelled, 2, fixture.Time.GetUtcNow().AddMinutes(2)));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ticket.ConfirmAsync(new ConfirmRequest(token, null)));
+        Assert.Equal(TicketStatus.Cancelled, (await store.ReadAsync(id))!.Status);
+        // The activation forgot what it held and answers from the store again.
+        var status = (await ticket.GetStatusAsync()).Value!;
+        Assert.Equal((TicketStatus.Cancelled, 3, null), (status.Status, status.Version, status.ExchangeCode));
+        Assert.Equal(status, (await ticket.CancelAsync(token)).Value);
+    }
+
+    [Fact]
+    public async Task A_finished_ticket_nobody_asks_about_is_erased_and_its_activation_freed_when_its_retention_ends()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
+        Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
+        var scan = await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(await fixture.Emulator.CreateUserAsync(phone: null)), null, null));
+        var code = (await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Value!.ExchangeCode!;
+        // Exchanged at once: the retention (120 s) ends long before the exchange window (300 s) would have.
+        Assert.True((await ticket.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, null))).Succeeded);
+        Assert.True(await IsActiveAsync(ticket.GetPrimaryKeyString()));
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(119));
+        Assert.True(await IsActiveAsync(ticket.GetPrimaryKeyString()));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        // The silo's deadline queue erases it without anyone reading it; the deactivation follows the call.
+        for (var i = 0; i < 500 && await IsActiveAsync(ticket.GetPrimaryKeyString()); i++) await Task.Delay(10);
+        Assert.False(await IsActiveAsync(ticket.GetPrimaryKeyString()));
+        Assert.Equal(FailureCodes.TicketNotFound, (await ticket.GetStatusAsync()).Failure?.Code);
+    }
+
+    private async Task<bool> IsActiveAsync(string ticketId)
+    {
+        var stats = await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return stats.Any(s => s.GrainId.Key.ToString() == ticketId && s.GrainType.Contains("TicketGrain") && !s.GrainType.Contains("Desk"));
+    }
+
     private sealed class Watcher : ITicketWatcher
     {
         public TaskCompletionSource<TicketSnapshot> Expired { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -101,7 +101,7 @@ public sealed class UserManagementGrainTests(GrainClusterFixture fixture)
         Assert.True((await pool.GetUserRecordAsync(mei.Id))!.Blocked);
         var audit = await AuditAsync(poolId);
         Assert.Equal(before + 1, audit.Length);
-        Assert.Equal(("block", mei.Id), (audit[^1].Action, audit[^1].ResourceId));
+        Assert.Equal(("block", "user", mei.Id), (audit[^1].Action, audit[^1].ResourceType, audit[^1].ResourceId));
 
         Assert.False((await pool.SetUserBlockedAsync(mei.Id, false, Actor.Platform)).Value!.Blocked);
         Assert.Equal("unblock", (await AuditAsync(poolId))[^1].Action);
@@ -122,12 +122,14 @@ public sealed class UserManagementGrainTests(GrainClusterFixture fixture)
         Assert.Equal(AdminFailureCodes.NotFound, (await pool.UnbindIdentityAsync(user.Id, "openid:nobody", Actor.Platform)).Failure?.Code);
         Assert.True((await pool.UnbindIdentityAsync(user.Id, identity.Subject, Actor.Platform)).Value);
         Assert.Empty((await pool.ListIdentitiesAsync(user.Id)).Value!);
-        Assert.Equal("unbind_identity", (await AuditAsync(poolId))[^1].Action);
+        Assert.Equal(("unbind_identity", "user", user.Id), ((await AuditAsync(poolId))[^1].Action, (await AuditAsync(poolId))[^1].ResourceType,
+            (await AuditAsync(poolId))[^1].ResourceId));
         var next = await _driver.LoginAsync(appId, openId);
         Assert.NotEqual(user.Id, next.Id);
 
         Assert.True((await pool.DeleteUserAsync(next.Id, Actor.Platform)).Value);
-        Assert.Equal(("delete", next.Id), ((await AuditAsync(poolId))[^1].Action, (await AuditAsync(poolId))[^1].ResourceId));
+        Assert.Equal(("delete", "user", next.Id), ((await AuditAsync(poolId))[^1].Action, (await AuditAsync(poolId))[^1].ResourceType,
+            (await AuditAsync(poolId))[^1].ResourceId));
         Assert.Null(await pool.GetUserRecordAsync(next.Id));
         Assert.Null(await pool.GetUserAsync(next.Id));
         Assert.Equal(AdminFailureCodes.NotFound, (await pool.DeleteUserAsync(next.Id, Actor.Platform)).Failure?.Code);
