@@ -352,9 +352,11 @@ public sealed class TicketGrain(
             if (!await store.WriteAsync(next, previous?.Version ?? 0, ForgetAt(next)))
             {
                 if (previous is null) return Taken();
-                // Another writer moved it (never expected while this activation is the only one): read again next time.
+                // Storage is ahead of this activation: a write whose reply was lost (Redis restarting between the two) or,
+                // never expected, another activation. Read again next time; the caller's retry then meets the stored move
+                // (every move is idempotent for its retry), so this is a 503 to retry, not a 500.
                 (_ticket, _loaded) = (null, false);
-                throw new InvalidOperationException($"Ticket {next.TicketId} changed in storage behind its activation.");
+                throw new StorageUnavailableException($"Ticket {next.TicketId} changed in storage behind its activation; try again.");
             }
             (_ticket, _loaded) = (next, true);
         }
