@@ -24,6 +24,8 @@ public sealed class TicketGrain(
     IOptions<QrOptions> qrOptions,
     LogoLibrary logos,
     TimeProvider time,
+    IOptionsMonitor<RateLimitOptions> rateLimits,
+    RateLimitClock rateClock,
     ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     private const string ScanCodePurpose = "scan-code";
@@ -38,6 +40,9 @@ public sealed class TicketGrain(
     // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
     private IWeChatApi? _wechat;
     private IWeChatApi WeChat => _wechat ??= ServiceProvider.GetRequiredService<IWeChatApi>();
+
+    // The status-read bucket, made at the first lease: its rule is the ticket's application's (or pool's, or the platform's).
+    private RateLimits.TokenBucket? _reads;
 
     private TicketState? _ticket;
     private bool _loaded;
@@ -263,6 +268,24 @@ public sealed class TicketGrain(
         var token = new IssuedToken(stamp.TokenId, stamp.IssuedAt, stamp.ExpiresAt, keyHash, Ticket.AppId, stamp.KeyId);
         var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, clock.Now));
         return moved.Succeeded ? grant : moved.Failure!;
+    }
+
+    async ValueTask<RateLease> ITicketGrain.LeaseReadsAsync(int wanted)
+    {
+        await LoadAsync();
+        const string Kind = RateLimitKeys.StatusReadsPerTicket;
+        var id = this.GetPrimaryKeyString();
+        // Nothing stored (a guess, a typo, an erased ticket) keeps no activation, so no bucket either: the generic one.
+        if (!Exists) return await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Of(Kind, null, id)).LeaseAsync(wanted);
+        var settings = rateLimits.CurrentValue;
+        if (settings.RuleFor(Kind, Ticket.AppId, Ticket.PoolId) is not { Burst: > 0 } rule)
+            // "Unlimited" would make a front end skip the kind for every ticket; only this ticket's application has no rule.
+            return settings.RuleFor(Kind, null, null) is null && !settings.HasOverrides(Kind)
+                ? RateLease.None
+                : new RateLease(Math.Max(1, wanted), TimeSpan.Zero, TimeSpan.Zero, Unlimited: false);
+        var now = rateClock.Now;
+        var (granted, decision) = (_reads ??= new RateLimits.TokenBucket(rule.Burst, rule.PerMinute, now)).TryTake(now, Math.Min(wanted, settings.LeaseCap(rule)));
+        return new RateLease(granted, decision.RetryAfter, decision.Interval, Unlimited: false);
     }
 
     async Task ITicketGrain.OnDeadlineAsync()
