@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Serialization;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.Tickets;
 using StackExchange.Redis;
 using Xunit;
 
@@ -12,10 +16,11 @@ public sealed class StorageTests(SystemFixture system)
 {
     private static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(SystemFixture.Redis));
 
-    private static RedisKey KeyOf(string ticketId) => $"scanlogin-tests/ticket/{ticketId}";
+    private static RedisKey KeyOf(string ticketId) => $"scanlogin-tests/tickets/{ticketId}";
 
     private static async Task<int?> StoredVersionAsync(string ticketId) =>
-        (int?)await Redis.Value.GetDatabase().HashGetAsync(KeyOf(ticketId), "v");
+        await Redis.Value.GetDatabase().StringGetAsync(KeyOf(ticketId)) is { IsNull: false } stored
+            ? RedisTicketStore.StoredVersion(stored!) : null;
 
     [Fact]
     public async Task A_ticket_in_redis_follows_every_change_expires_by_itself_and_is_deleted_after_its_retention()
@@ -39,6 +44,39 @@ public sealed class StorageTests(SystemFixture system)
         for (var i = 0; i < 200 && await StoredVersionAsync(created.TicketId) is not null; i++) await Task.Delay(10);
         Assert.Null(await StoredVersionAsync(created.TicketId));
         await Api.ProblemAsync(await system.A.GetAsync($"/api/tickets/{created.TicketId}"), HttpStatusCode.NotFound, "ticket_not_found");
+    }
+
+    [Fact]
+    public async Task The_redis_store_writes_only_over_the_version_it_was_told_and_never_over_a_taken_id()
+    {
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(TicketState).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer<TicketState>>();
+        await using var store = new RedisTicketStore(SystemFixture.Redis, "scanlogin-tests", serializer);
+        var now = DateTimeOffset.UtcNow;
+        var opening = new TicketOpening("app", "wechat", new Requester("127.0.0.1", null, "https://a.example"), "hash");
+        var first = TicketLifecycle.Open(Guid.NewGuid().ToString("N"), opening, "pool", "App", "WeChat", TimeSpan.FromMinutes(2), now);
+        var forgetAt = now.AddMinutes(4);
+
+        Assert.True(await store.WriteAsync(first, 0, forgetAt));
+        // The same id again is a taken id: refused, and the stored ticket is untouched (its expiry too).
+        Assert.False(await store.WriteAsync(first with { AppName = "Other" }, 0, now.AddHours(1)));
+        Assert.Equal("App", (await store.ReadAsync(first.TicketId))!.AppName);
+        var ttl = await Redis.Value.GetDatabase().KeyTimeToLiveAsync(KeyOf(first.TicketId));
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(4));
+
+        var second = first with { Version = 2, Status = TicketStatus.Scanned };
+        Assert.False(await store.WriteAsync(second, 2, forgetAt)); // not the stored version
+        Assert.True(await store.WriteAsync(second, 1, forgetAt.AddMinutes(1)));
+        Assert.False(await store.WriteAsync(second with { Version = 3 }, 1, forgetAt)); // a second writer from version 1 loses
+        var read = (await store.ReadAsync(first.TicketId))!;
+        Assert.Equal((2, TicketStatus.Scanned, "App"), (read.Version, read.Status, read.AppName));
+        Assert.Equal(2, await StoredVersionAsync(first.TicketId));
+        Assert.True(await Redis.Value.GetDatabase().KeyTimeToLiveAsync(KeyOf(first.TicketId)) > TimeSpan.FromMinutes(4));
+
+        await store.DeleteAsync(first.TicketId, 1); // an older version's erasure leaves the newer ticket
+        Assert.NotNull(await store.ReadAsync(first.TicketId));
+        await store.DeleteAsync(first.TicketId, 2);
+        Assert.Null(await store.ReadAsync(first.TicketId));
     }
 
     [Fact]

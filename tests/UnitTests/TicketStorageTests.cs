@@ -47,6 +47,37 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_move_stored_whose_reply_was_lost_is_found_by_the_retry_and_never_answered_as_a_server_error()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var id = Secrets.NewId();
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(id);
+        Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
+        var scan = await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(await fixture.Emulator.CreateUserAsync(phone: null)), null, null));
+        var store = SiloServices.GetRequiredService<ITicketStore>();
+
+        FailingTicketStore.LostReplies[id] = true;
+        try
+        {
+            await Assert.ThrowsAsync<IOException>(() => ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null)));
+        }
+        finally
+        {
+            FailingTicketStore.LostReplies.TryRemove(id, out _);
+        }
+        var stored = (await store.ReadAsync(id))!;
+        Assert.Equal((TicketStatus.Confirmed, 3), (stored.Status, stored.Version));
+
+        // The activation still holds version 2: its next move cannot be written over version 3. That is a retryable
+        // storage answer (503 at a front end), and the activation reads the store again for the retry.
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null)));
+        Assert.Contains(id, refused.Message);
+        var retried = await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
+        Assert.Equal((TicketStatus.Confirmed, 3, stored.ExchangeCode), (retried.Value!.Status, retried.Value.Version, retried.Value.ExchangeCode));
+        Assert.Equal(3, (await store.ReadAsync(id))!.Version);
+    }
+
+    [Fact]
     public async Task Opening_a_failed_write_stores_nothing_and_the_id_can_be_opened_again()
     {
         var (_, appId) = await fixture.CreateTenantAsync();

@@ -1,7 +1,7 @@
 namespace ScanLogin.Grains.Interfaces;
 
 /// <summary>
-/// One token bucket per limited thing (a client IP creating tickets for an application, a ticket being polled, a
+/// One token bucket per limited thing (a client IP creating tickets for an application, a polled id with no ticket, a
 /// WeChat user, an IP failing admin authentication), shared by every front end and silo because it is a grain: the
 /// Orleans Voting sample's grain-per-key. The key (see <see cref="RateLimitKeys"/>) names the kind, the application
 /// whose rules apply, and the subject; the silo picks the rule from configuration.

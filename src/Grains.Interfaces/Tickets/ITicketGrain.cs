@@ -40,6 +40,15 @@ public interface ITicketGrain : IGrainWithStringKey
     [Alias("BindNew")]
     Task<Outcome<TicketSnapshot>> BindNewAccountAsync(TicketHolder holder, NewAccount account);
 
+    /// <summary>
+    /// Leases permits of this ticket's status-read bucket (<see cref="RateLimitKeys.StatusReadsPerTicket"/>), as
+    /// <see cref="IRateLimitGrain.LeaseAsync"/> does for other keys: the ticket keeps its own bucket, under its application's
+    /// and pool's rule, so a polled ticket costs no second activation. An id with no ticket behind it is limited by the
+    /// generic bucket of its key.
+    /// </summary>
+    [AlwaysInterleave, Alias("LeaseReads")]
+    ValueTask<RateLease> LeaseReadsAsync(int wanted);
+
     /// <summary>Called by the ticket's own timer; re-checks the clock, so an early call is harmless.</summary>
     [OneWay, Alias("OnDeadline")]
     Task OnDeadlineAsync();

@@ -40,14 +40,11 @@ public sealed class RateLimitGrain(IOptionsMonitor<RateLimitOptions> options, Ra
     {
         if (_resolved) return _bucket;
         var settings = options.CurrentValue;
-        var (kind, applicationId, subject) = RateLimitKeys.Parse(this.GetPrimaryKeyString());
+        var (kind, applicationId, _) = RateLimitKeys.Parse(this.GetPrimaryKeyString());
         if (settings.Enabled)
         {
-            // A ticket's reads are keyed by the ticket alone (the front end does not know its application before reading
-            // it); only when some pool or application has its own rule is the ticket asked whose it is, once per bucket.
-            if (kind == RateLimitKeys.StatusReadsPerTicket && applicationId is null && !settings.Lifted && settings.HasOverrides(kind)
-                && Secrets.IsWellFormedId(subject))
-                applicationId = (await GrainFactory.GetGrain<ITicketGrain>(subject).GetStatusAsync()).Value?.AppId;
+            // A ticket's reads are counted here only for ids with no ticket behind them (ITicketGrain.LeaseReadsAsync keeps
+            // the bucket of a real ticket): the platform's rule, there being no application to ask.
             // Pool overrides need the application's pool: asked once per bucket, not per request.
             var poolId = applicationId is not null && settings.Pools.Count > 0 && !settings.Lifted
                 ? (await GrainFactory.GetGrain<IApplicationGrain>(applicationId).GetAsync())?.PoolId

@@ -24,6 +24,8 @@ public sealed class TicketGrain(
     IOptions<QrOptions> qrOptions,
     LogoLibrary logos,
     TimeProvider time,
+    IOptionsMonitor<RateLimitOptions> rateLimits,
+    RateLimitClock rateClock,
     ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     private const string ScanCodePurpose = "scan-code";
@@ -38,6 +40,9 @@ public sealed class TicketGrain(
     // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
     private IWeChatApi? _wechat;
     private IWeChatApi WeChat => _wechat ??= ServiceProvider.GetRequiredService<IWeChatApi>();
+
+    // The status-read bucket, made at the first lease: its rule is the ticket's application's (or pool's, or the platform's).
+    private RateLimits.TokenBucket? _reads;
 
     private TicketState? _ticket;
     private bool _loaded;
@@ -265,6 +270,24 @@ public sealed class TicketGrain(
         return moved.Succeeded ? grant : moved.Failure!;
     }
 
+    async ValueTask<RateLease> ITicketGrain.LeaseReadsAsync(int wanted)
+    {
+        await LoadAsync();
+        const string Kind = RateLimitKeys.StatusReadsPerTicket;
+        var id = this.GetPrimaryKeyString();
+        // Nothing stored (a guess, a typo, an erased ticket) keeps no activation, so no bucket either: the generic one.
+        if (!Exists) return await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Of(Kind, null, id)).LeaseAsync(wanted);
+        var settings = rateLimits.CurrentValue;
+        if (settings.RuleFor(Kind, Ticket.AppId, Ticket.PoolId) is not { Burst: > 0 } rule)
+            // "Unlimited" would make a front end skip the kind for every ticket; only this ticket's application has no rule.
+            return settings.RuleFor(Kind, null, null) is null && !settings.HasOverrides(Kind)
+                ? RateLease.None
+                : new RateLease(Math.Max(1, wanted), TimeSpan.Zero, TimeSpan.Zero, Unlimited: false);
+        var now = rateClock.Now;
+        var (granted, decision) = (_reads ??= new RateLimits.TokenBucket(rule.Burst, rule.PerMinute, now)).TryTake(now, Math.Min(wanted, settings.LeaseCap(rule)));
+        return new RateLease(granted, decision.RetryAfter, decision.Interval, Unlimited: false);
+    }
+
     async Task ITicketGrain.OnDeadlineAsync()
     {
         await LoadAsync();
@@ -352,9 +375,11 @@ public sealed class TicketGrain(
             if (!await store.WriteAsync(next, previous?.Version ?? 0, ForgetAt(next)))
             {
                 if (previous is null) return Taken();
-                // Another writer moved it (never expected while this activation is the only one): read again next time.
+                // Storage is ahead of this activation: a write whose reply was lost (Redis restarting between the two) or,
+                // never expected, another activation. Read again next time; the caller's retry then meets the stored move
+                // (every move is idempotent for its retry), so this is a 503 to retry, not a 500.
                 (_ticket, _loaded) = (null, false);
-                throw new InvalidOperationException($"Ticket {next.TicketId} changed in storage behind its activation.");
+                throw new StorageUnavailableException($"Ticket {next.TicketId} changed in storage behind its activation; try again.");
             }
             (_ticket, _loaded) = (next, true);
         }

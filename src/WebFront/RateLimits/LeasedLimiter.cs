@@ -65,7 +65,7 @@ public sealed class LeasedLimiter(IGrainFactory cluster, IOptionsMonitor<RateLim
             {
                 // The request that asked takes the first permit itself: every lease serves at least one request, however
                 // short LeaseTime is or slow this machine.
-                var own = await LeaseAsync(slot, key, kind, applicationId, wanted, settings, mine);
+                var own = await LeaseAsync(slot, key, kind, applicationId, subject, wanted, settings, mine);
                 if (own.Unlimited) return RateDecision.Unlimited;
                 if (own.Granted > 0) return new RateDecision(true, TimeSpan.Zero, own.Interval);
                 continue;
@@ -94,14 +94,18 @@ public sealed class LeasedLimiter(IGrainFactory cluster, IOptionsMonitor<RateLim
         return decision;
     }
 
-    private async Task<RateLease> LeaseAsync(Slot slot, string key, string kind, string? applicationId, int wanted, RateLimitOptions settings,
-        TaskCompletionSource<RateLease> done)
+    private async Task<RateLease> LeaseAsync(Slot slot, string key, string kind, string? applicationId, string subject, int wanted,
+        RateLimitOptions settings, TaskCompletionSource<RateLease> done)
     {
         RateLease lease;
         Interlocked.Increment(ref _calls);
         try
         {
-            lease = await cluster.GetGrain<IRateLimitGrain>(key).LeaseAsync(wanted).AsTask().WaitAsync(settings.CallTimeout);
+            // A ticket's reads are counted by the ticket grain itself, which a read activates anyway.
+            var leasing = kind == RateLimitKeys.StatusReadsPerTicket && applicationId is null
+                ? cluster.GetGrain<ITicketGrain>(subject).LeaseReadsAsync(wanted)
+                : cluster.GetGrain<IRateLimitGrain>(key).LeaseAsync(wanted);
+            lease = await leasing.AsTask().WaitAsync(settings.CallTimeout);
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or System.Net.Sockets.SocketException)
         {

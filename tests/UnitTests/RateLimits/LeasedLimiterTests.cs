@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using ScanLogin.Grains;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.Tickets;
 using ScanLogin.WebFront.RateLimits;
 using Xunit;
 
@@ -12,7 +15,8 @@ namespace ScanLogin.UnitTests.RateLimits;
 /// Leased permits against real limiter grains on an in-process cluster: two <see cref="LeasedLimiter"/>s play two front
 /// ends sharing the buckets, on one fake clock (the silo's buckets and the front ends' leases).
 /// </summary>
-public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster) : IClassFixture<LeasedLimiterTests.Cluster>
+[Collection(LimiterClusterCollection.Name)]
+public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster)
 {
     private static string Subject() => Secrets.NewId();
 
@@ -148,6 +152,42 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster) : ICl
         Assert.InRange(front.GrainCalls, admitted, 11);
     }
 
+
+    [Fact]
+    public async Task A_real_tickets_reads_are_counted_by_the_ticket_under_its_applications_rule_with_no_second_activation()
+    {
+        var (a, b) = (FrontEnd(), FrontEnd());
+        var slow = await cluster.StoredTicketAsync(SlowPollApp);
+        var plain = await cluster.StoredTicketAsync("app-" + Guid.NewGuid().ToString("N")[..8]);
+
+        // The application's own rule (a burst of 3), shared by both front ends; the refusal names its pace (30 a minute).
+        var admitted = 0;
+        for (var i = 0; i < 8; i++) if ((await (i % 2 == 0 ? a : b).TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, slow)).Allowed) admitted++;
+        Assert.Equal(3, admitted);
+        var refused = await b.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, slow);
+        Assert.Equal((false, TimeSpan.FromSeconds(2)), (refused.Allowed, refused.Interval));
+        // Another application's ticket: the platform's rule (a burst of 10).
+        admitted = 0;
+        for (var i = 0; i < 14; i++) if ((await a.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, plain)).Allowed) admitted++;
+        Assert.Equal(10, admitted);
+        cluster.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True((await a.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, slow)).Allowed);
+
+        // The ticket grain kept both buckets: no limiter grain was activated for either ticket, while an id with no
+        // ticket behind it is still limited by one.
+        Assert.False(await cluster.HasLimiterActivationAsync(slow));
+        Assert.False(await cluster.HasLimiterActivationAsync(plain));
+        var guessed = Subject();
+        Assert.True((await a.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, guessed)).Allowed);
+        Assert.True(await cluster.HasLimiterActivationAsync(guessed));
+    }
+
+    /// <summary>Its tickets' reads: a burst of 3, then 30 a minute.</summary>
+    public const string SlowPollApp = "slow-poll-app";
+
+    /// <summary>Its own rule turns status-read limits off for its tickets only.</summary>
+    public const string UnlimitedReadsApp = "unlimited-reads-app";
+
     /// <summary>One silo with the limiter grains on a fake clock.</summary>
     public sealed class Cluster : IAsyncLifetime
     {
@@ -172,12 +212,39 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster) : ICl
             await Host.DisposeAsync();
         }
 
+        /// <summary>A ticket stored as the ticket desk would store it, for <paramref name="appId"/>.</summary>
+        public async Task<string> StoredTicketAsync(string appId)
+        {
+            var id = Secrets.NewId();
+            var opening = new TicketOpening(appId, "wechat", new Requester("198.51.100.7", null, null), "hash");
+            var ticket = TicketLifecycle.Open(id, opening, "pool-x", "App", "WeChat", TimeSpan.FromMinutes(10), Time.GetUtcNow());
+            var store = ((InProcessSiloHandle)Host.Primary!).SiloHost.Services.GetRequiredService<ITicketStore>();
+            Assert.True(await store.WriteAsync(ticket, 0, ticket.ConfirmBy.AddMinutes(2)));
+            return id;
+        }
+
+        /// <summary>Whether a limiter grain is active for a key of <paramref name="subject"/>.</summary>
+        public async Task<bool> HasLimiterActivationAsync(string subject) =>
+            (await Host.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Any(s => s.GrainType.Contains("RateLimitGrain") && s.GrainId.Key.ToString()!.EndsWith("|" + subject, StringComparison.Ordinal));
+
         private sealed class Configurator : ISiloConfigurator
         {
             public void Configure(ISiloBuilder silo)
             {
-                silo.Services.AddOptions<RateLimitOptions>();
+                // The product's grains, for the ticket grain that keeps a real ticket's read bucket; one application with
+                // a read rule of its own.
+                var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()),
+                    [$"ScanLogin:RateLimits:Applications:{SlowPollApp}:StatusReadsPerTicket:Burst"] = "3",
+                    [$"ScanLogin:RateLimits:Applications:{SlowPollApp}:StatusReadsPerTicket:PerMinute"] = "30",
+                    [$"ScanLogin:RateLimits:Applications:{UnlimitedReadsApp}:StatusReadsPerTicket:Burst"] = "0",
+                }).Build();
+                silo.AddMemoryGrainStorage(StorageNames.Configuration);
                 silo.Services.AddSingleton(new RateLimitClock(s_time!));
+                silo.Services.AddSingleton(new TicketClock(s_time!));
+                silo.Services.AddScanLoginGrains(configuration);
             }
         }
     }
@@ -188,4 +255,11 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster) : ICl
         public RateLimitOptions Get(string? name) => value;
         public IDisposable? OnChange(Action<RateLimitOptions, string?> listener) => null;
     }
+}
+
+/// <summary>One limiter cluster for every class that uses it: the silo reads its clock from a static when it is built.</summary>
+[CollectionDefinition(Name)]
+public sealed class LimiterClusterCollection : ICollectionFixture<LeasedLimiterTests.Cluster>
+{
+    public const string Name = "limiter cluster";
 }
