@@ -173,7 +173,8 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
         var cancelled = scanned with { Status = TicketStatus.Cancelled, Version = 3, FinishedAt = fixture.Time.GetUtcNow() };
         Assert.True(await store.WriteAsync(cancelled, 2, fixture.Time.GetUtcNow().AddMinutes(2)));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => ticket.ConfirmAsync(new ConfirmRequest(token, null)));
+        // A retryable refusal (503 at a front end), not a server error.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => ticket.ConfirmAsync(new ConfirmRequest(token, null)));
         Assert.Equal(TicketStatus.Cancelled, (await store.ReadAsync(id))!.Status);
         // The activation forgot what it held and answers from the store again.
         var status = (await ticket.GetStatusAsync()).Value!;
