@@ -36,7 +36,9 @@ public sealed class PhoneSimulatorPage(IPage page)
         await page.Locator("#new-nickname").FillAsync(nickname);
         await page.Locator("#new-phone").FillAsync(phoneNumber);
         await page.Locator("#create-user").ClickAsync();
-        await page.Locator("#result.ok").WaitForAsync();
+        // Not just "#result.ok": reading the code left an ok result already, and scanning before the new user is listed
+        // and selected scans as whoever was selected before (a user another test made).
+        await Assertions.Expect(page.Locator("#result")).ToContainTextAsync($"Created {nickname}.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Scan", Exact = true }).ClickAsync();
         await page.Locator("#approve").WaitForAsync();
         return await page.Locator("#request").InnerTextAsync();
