@@ -16,21 +16,28 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
     private static TicketOpening Opening(string appId) =>
         new(appId, "wechat", new Requester("10.0.0.1", "test-agent", null), Secrets.HashBrowserSecret(BrowserSecret), new AppCredentials(appId, "app-secret"));
 
-    private IServiceProvider SiloServices => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services;
-
-    [Fact]
-    public async Task A_move_whose_write_fails_leaves_the_ticket_as_stored_and_can_be_retried()
+    /// <summary>A ticket of a fresh tenant, opened and scanned by a new WeChat user (version 2 stored).</summary>
+    private async Task<(string Id, ITicketGrain Ticket, string ScanToken)> ScannedTicketAsync()
     {
         var (_, appId) = await fixture.CreateTenantAsync();
         var id = Secrets.NewId();
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(id);
         Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
         var scan = await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(await fixture.Emulator.CreateUserAsync(phone: null)), null, null));
+        return (id, ticket, scan.Value!.ScanToken);
+    }
+
+    private IServiceProvider SiloServices => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services;
+
+    [Fact]
+    public async Task A_move_whose_write_fails_leaves_the_ticket_as_stored_and_can_be_retried()
+    {
+        var (id, ticket, scanToken) = await ScannedTicketAsync();
 
         FailingTicketStore.FailingWrites[id] = true;
         try
         {
-            await Assert.ThrowsAsync<IOException>(() => ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null)));
+            await Assert.ThrowsAsync<IOException>(() => ticket.ConfirmAsync(new ConfirmRequest(scanToken, null)));
             // Neither the activation nor the store claims a confirmation that was never stored.
             var status = (await ticket.GetStatusAsync()).Value!;
             Assert.Equal((TicketStatus.Scanned, 2, null), (status.Status, status.Version, status.ExchangeCode));
@@ -41,7 +48,7 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
             FailingTicketStore.FailingWrites.TryRemove(id, out _);
         }
 
-        var confirmed = await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
+        var confirmed = await ticket.ConfirmAsync(new ConfirmRequest(scanToken, null));
         Assert.Equal((TicketStatus.Confirmed, 3), (confirmed.Value!.Status, confirmed.Value.Version));
         Assert.Equal(3, (await SiloServices.GetRequiredService<ITicketStore>().ReadAsync(id))!.Version);
     }
@@ -49,17 +56,13 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
     [Fact]
     public async Task A_move_stored_whose_reply_was_lost_is_found_by_the_retry_and_never_answered_as_a_server_error()
     {
-        var (_, appId) = await fixture.CreateTenantAsync();
-        var id = Secrets.NewId();
-        var ticket = fixture.Grains.GetGrain<ITicketGrain>(id);
-        Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
-        var scan = await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(await fixture.Emulator.CreateUserAsync(phone: null)), null, null));
+        var (id, ticket, scanToken) = await ScannedTicketAsync();
         var store = SiloServices.GetRequiredService<ITicketStore>();
 
         FailingTicketStore.LostReplies[id] = true;
         try
         {
-            await Assert.ThrowsAsync<IOException>(() => ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null)));
+            await Assert.ThrowsAsync<IOException>(() => ticket.ConfirmAsync(new ConfirmRequest(scanToken, null)));
         }
         finally
         {
@@ -70,9 +73,9 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
 
         // The activation still holds version 2: its next move cannot be written over version 3. That is a retryable
         // storage answer (503 at a front end), and the activation reads the store again for the retry.
-        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null)));
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => ticket.ConfirmAsync(new ConfirmRequest(scanToken, null)));
         Assert.Contains(id, refused.Message);
-        var retried = await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null));
+        var retried = await ticket.ConfirmAsync(new ConfirmRequest(scanToken, null));
         Assert.Equal((TicketStatus.Confirmed, 3, stored.ExchangeCode), (retried.Value!.Status, retried.Value.Version, retried.Value.ExchangeCode));
         Assert.Equal(3, (await store.ReadAsync(id))!.Version);
     }
@@ -160,12 +163,7 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
     [Fact]
     public async Task A_ticket_moved_in_storage_behind_its_activation_is_read_again_and_never_overwritten()
     {
-        var (_, appId) = await fixture.CreateTenantAsync();
-        var id = Secrets.NewId();
-        var ticket = fixture.Grains.GetGrain<ITicketGrain>(id);
-        Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
-        var scan = await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(await fixture.Emulator.CreateUserAsync(phone: null)), null, null));
-        var token = scan.Value!.ScanToken;
+        var (id, ticket, scanToken) = await ScannedTicketAsync();
 
         // Another activation (a fail-over) applied the phone's cancel meanwhile: version 3 is stored, this activation holds 2.
         var store = SiloServices.GetRequiredService<ITicketStore>();
@@ -174,22 +172,19 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
         Assert.True(await store.WriteAsync(cancelled, 2, fixture.Time.GetUtcNow().AddMinutes(2)));
 
         // A retryable refusal (503 at a front end), not a server error.
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => ticket.ConfirmAsync(new ConfirmRequest(token, null)));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => ticket.ConfirmAsync(new ConfirmRequest(scanToken, null)));
         Assert.Equal(TicketStatus.Cancelled, (await store.ReadAsync(id))!.Status);
         // The activation forgot what it held and answers from the store again.
         var status = (await ticket.GetStatusAsync()).Value!;
         Assert.Equal((TicketStatus.Cancelled, 3, null), (status.Status, status.Version, status.ExchangeCode));
-        Assert.Equal(status, (await ticket.CancelAsync(token)).Value);
+        Assert.Equal(status, (await ticket.CancelAsync(scanToken)).Value);
     }
 
     [Fact]
     public async Task A_finished_ticket_nobody_asks_about_is_erased_and_its_activation_freed_when_its_retention_ends()
     {
-        var (_, appId) = await fixture.CreateTenantAsync();
-        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
-        Assert.True((await ticket.OpenAsync(Opening(appId))).Succeeded);
-        var scan = await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(await fixture.Emulator.CreateUserAsync(phone: null)), null, null));
-        var code = (await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Value!.ExchangeCode!;
+        var (_, ticket, scanToken) = await ScannedTicketAsync();
+        var code = (await ticket.ConfirmAsync(new ConfirmRequest(scanToken, null))).Value!.ExchangeCode!;
         // Exchanged at once: the retention (120 s) ends long before the exchange window (300 s) would have.
         Assert.True((await ticket.ExchangeAsync(new ExchangeRequest(code, BrowserSecret, null, null))).Succeeded);
         Assert.True(await IsActiveAsync(ticket.GetPrimaryKeyString()));
