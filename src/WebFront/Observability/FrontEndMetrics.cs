@@ -16,8 +16,11 @@ public static class FrontEndMetrics
         "Requests answered 429 by the abuse limits, by code and endpoint");
     private static readonly Counter<long> LimiterUnavailableCount = Meter.CreateCounter<long>("scanlogin.rate_limiter.unavailable", "{lease}",
         "Leases admitted without their bucket because it did not answer in time (its silo died), by kind");
-    private static readonly UpDownCounter<long> Waiting = Meter.CreateUpDownCounter<long>("scanlogin.browsers.waiting", "{browser}",
-        "Browsers waiting on a ticket right now (long-poll and server-sent events)");
+    // Observed, not added to: a meter provider counts only the measurements made after it started, so one that starts
+    // while browsers wait (a restarted exporter, a second host in the process) would go below zero as they leave.
+    private static long waiting;
+    private static readonly ObservableUpDownCounter<long> Waiting = Meter.CreateObservableUpDownCounter("scanlogin.browsers.waiting",
+        () => Volatile.Read(ref waiting), "{browser}", "Browsers waiting on a ticket right now (long-poll and server-sent events)");
     private static readonly Histogram<double> ConfirmToBrowser = Meter.CreateHistogram("scanlogin.confirm_to_browser.duration", "s",
         "From the ticket grain pushing a confirm to a waiting browser getting it",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
@@ -36,9 +39,9 @@ public static class FrontEndMetrics
 
     public static void LimiterUnavailable(string kind) => LimiterUnavailableCount.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
-    public static void BrowserWaits() => Waiting.Add(1);
+    public static void BrowserWaits() => Interlocked.Increment(ref waiting);
 
-    public static void BrowserLeaves() => Waiting.Add(-1);
+    public static void BrowserLeaves() => Interlocked.Decrement(ref waiting);
 
     /// <summary>A parked browser was woken with this status.</summary>
     public static void Heard(TicketSnapshot? snapshot, DateTimeOffset now)
