@@ -14,6 +14,12 @@ if [ -n "${SCANLOGIN_BENCH_TRACE:-}" ]; then
   export PATH="$PATH:$HOME/.dotnet/tools" SCANLOGIN_BENCH_KEEP=1
   command -v dotnet-trace >/dev/null || dotnet tool install -g dotnet-trace >/dev/null
 fi
+# SCANLOGIN_BENCH_PERF=front|silo: on-CPU samples of that process (Linux perf, JIT'd frames named through perf maps)
+# during the traced row: where its CPU goes, unlike the thread-time trace, which mostly shows threads waiting.
+if [ -n "${SCANLOGIN_BENCH_PERF:-}" ]; then
+  ensure_command perf linux-perf
+  export SCANLOGIN_BENCH_KEEP=1
+fi
 source deploy/bench-start.sh
 create_body='{"appId":"bench-app","identitySource":"wechat"}'
 # The seed runs once the silo is up; wait until a ticket can be made.
@@ -26,12 +32,15 @@ done
 qr=$(curl -s -X POST "$R/qr" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 
 echo "==> PostgreSQL :$pg_port, Redis :$redis_port, silo pid $silo_pid, front end pid $front_pid ($W), reference $R"
-echo "==> wrk -t$threads -c$connections -d${seconds}s for each row (after a 2 s warm-up of each); $(nproc) cores shared by everything"
+# Warm-up before each row: long enough for tiered compilation to finish the row's code (a profile of the front end
+# showed its tiering thread compiling for the first 2 s of a row after a 2 s warm-up: 16% of its CPU in that row).
+warmup=${SCANLOGIN_BENCH_WARMUP:-6}
+echo "==> wrk -t$threads -c$connections -d${seconds}s for each row (after a ${warmup} s warm-up of each); $(nproc) cores shared by everything"
 declare -A rps errors
 run_wrk() { # NAME URL [post BODY ORIGIN]
   local name=$1 url=$2 script=() out
   if [ "${3:-}" = post ]; then script=(-s deploy/wrk/post.lua); export WRK_BODY=$4 WRK_ORIGIN=$5; fi
-  wrk -t"$threads" -c"$connections" -d2s "${script[@]}" "$url" >/dev/null
+  wrk -t"$threads" -c"$connections" -d"${warmup}s" "${script[@]}" "$url" >/dev/null
   # SCANLOGIN_BENCH_TRACE=silo|front: a CPU sample trace (dotnet-trace) of that process during ScanLogin's create row
   # (SCANLOGIN_BENCH_TRACE_ROW=scanlogin-status-read, or any row's name, traces that row instead).
   local tracer=""
@@ -39,6 +48,11 @@ run_wrk() { # NAME URL [post BODY ORIGIN]
     local traced=$silo_pid; [ "$SCANLOGIN_BENCH_TRACE" = front ] && traced=$front_pid
     dotnet-trace collect -p "$traced" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$seconds")" \
       -o "$work/$name-$SCANLOGIN_BENCH_TRACE.nettrace" >"$work/trace.log" 2>&1 &
+    tracer=$!
+  fi
+  if [ "$name" = "${SCANLOGIN_BENCH_TRACE_ROW:-scanlogin-create}" ] && [ -n "${SCANLOGIN_BENCH_PERF:-}" ]; then
+    local sampled=$silo_pid; [ "$SCANLOGIN_BENCH_PERF" = front ] && sampled=$front_pid
+    perf record -F 999 -g -p "$sampled" -o "$work/$name-$SCANLOGIN_BENCH_PERF.perf" -- sleep "$seconds" >"$work/perf.log" 2>&1 &
     tracer=$!
   fi
   # CPU time each server process spends per request (user + system, from /proc): unlike rps, hardly moved by the
@@ -50,8 +64,15 @@ run_wrk() { # NAME URL [post BODY ORIGIN]
   echo "$out" >"$work/wrk-$name.txt"
   if [ -n "$tracer" ]; then
     wait "$tracer" || true
-    dotnet-trace report "$work/$name-$SCANLOGIN_BENCH_TRACE.nettrace" topN -n 40 --inclusive >"$work/$name-$SCANLOGIN_BENCH_TRACE-top.txt" 2>&1 || true
-    echo "   trace: $work/$name-$SCANLOGIN_BENCH_TRACE.nettrace (top methods: $work/$name-$SCANLOGIN_BENCH_TRACE-top.txt)"
+    if [ -n "${SCANLOGIN_BENCH_PERF:-}" ]; then
+      local report=$work/$name-$SCANLOGIN_BENCH_PERF
+      perf report -i "$report.perf" --no-children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 >"$report-self.txt" || true
+      perf report -i "$report.perf" --children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -150 >"$report-inclusive.txt" || true
+      echo "   perf: $report.perf (self: $report-self.txt, inclusive: $report-inclusive.txt)"
+    else
+      dotnet-trace report "$work/$name-$SCANLOGIN_BENCH_TRACE.nettrace" topN -n 40 --inclusive >"$work/$name-$SCANLOGIN_BENCH_TRACE-top.txt" 2>&1 || true
+      echo "   trace: $work/$name-$SCANLOGIN_BENCH_TRACE.nettrace (top methods: $work/$name-$SCANLOGIN_BENCH_TRACE-top.txt)"
+    fi
   fi
   rps[$name]=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
   errors[$name]=$(echo "$out" | awk '/Non-2xx/ { n = $NF } /Socket errors/ { s = $0 } END { print (n ? n : 0) (s ? " (" s ")" : "") }')

@@ -8,6 +8,11 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   stop_postgres "$work/postgres"; stop_redis "$work/redis"; forget_ports
+  # Profiled runs keep their perf maps beside the samples (copy one back to /tmp to run perf script again).
+  for pid in "${pids[@]}"; do
+    [ -n "${SCANLOGIN_BENCH_PERF:-}" ] && [ -f "/tmp/perf-$pid.map" ] && cp "/tmp/perf-$pid.map" "$work/"
+    rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"
+  done
   [ -n "${SCANLOGIN_BENCH_KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -16,6 +21,9 @@ echo "==> building (Release)"
 for project in src/Silo src/WebFront src/WeChatEmulator tests/Benchmarks tests/Benchmarks/RedisReference; do
   dotnet build "$project" -c Release -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 done
+
+# Profiled runs: JIT'd code named in /tmp/perf-PID.map, and mapped once (no W^X double mapping perf cannot follow).
+[ -n "${SCANLOGIN_BENCH_PERF:-}" ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 
 # Durable settings (fsync on), as in production.
 start_on_free_port pg_port start_postgres_at "$work/postgres" ${SCANLOGIN_BENCH_PG_OPTIONS:-}

@@ -80,6 +80,32 @@ public sealed class StorageTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task The_redis_store_creates_a_batch_of_tickets_at_once_refusing_only_the_taken_ids()
+    {
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(TicketState).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer<TicketState>>();
+        await using var store = new RedisTicketStore(SystemFixture.Redis, "scanlogin-tests", serializer);
+        var now = DateTimeOffset.UtcNow;
+        var opening = new TicketOpening("app", "wechat", new Requester("127.0.0.1", null, "https://a.example"), "hash");
+        TicketState Open(string name) => TicketLifecycle.Open(Guid.NewGuid().ToString("N"), opening, "pool", name, "WeChat", TimeSpan.FromMinutes(2), now);
+        var taken = Open("First");
+        Assert.True(await store.WriteAsync(taken, 0, now.AddMinutes(4)));
+        var (a, b) = (Open("A"), Open("B"));
+
+        var created = await store.CreateAsync([(a, now.AddMinutes(3)), (taken with { AppName = "Other" }, now.AddHours(1)), (b, now.AddMinutes(5))]);
+
+        Assert.Equal([true, false, true], created);
+        Assert.Equal(("A", "B", "First"), ((await store.ReadAsync(a.TicketId))!.AppName, (await store.ReadAsync(b.TicketId))!.AppName,
+            (await store.ReadAsync(taken.TicketId))!.AppName));
+        // Each ticket keeps its own expiry; the taken one keeps the one it had.
+        var db = Redis.Value.GetDatabase();
+        Assert.InRange((await db.KeyTimeToLiveAsync(KeyOf(a.TicketId)))!.Value, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3));
+        Assert.InRange((await db.KeyTimeToLiveAsync(KeyOf(b.TicketId)))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.InRange((await db.KeyTimeToLiveAsync(KeyOf(taken.TicketId)))!.Value, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(4));
+        Assert.Equal(1, await StoredVersionAsync(a.TicketId));
+    }
+
+    [Fact]
     public async Task Server_sent_events_resume_after_the_last_event_id()
     {
         var created = await Api.CreateTicketAsync(system.A, await system.CreateTenantAsync());

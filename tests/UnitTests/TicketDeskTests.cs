@@ -140,6 +140,32 @@ public sealed class TicketDeskTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Openings_in_one_call_are_answered_in_order_each_by_its_own_rules_and_stored_together()
+    {
+        var (_, appId) = await TenantAsync();
+        var (_, otherApp) = await TenantAsync();
+
+        var answers = await Desk.OpenManyAsync(
+        [
+            FromPage(appId), FromPage(appId, "https://evil.example"), FromPage(otherApp), FromServer(appId, null),
+            FromPage("app-none-" + Guid.NewGuid().ToString("N")[..6]), FromPage(appId),
+        ]);
+
+        Assert.Equal([null, FailureCodes.OriginNotAllowed, null, FailureCodes.AppCredentialsInvalid, FailureCodes.ApplicationNotFound, null],
+            answers.Select(a => a.Failure?.Code));
+        var opened = answers.Where(a => a.Succeeded).Select(a => a.Value!.Ticket).ToArray();
+        Assert.Equal([appId, otherApp, appId], opened.Select(t => t.AppId));
+        Assert.Equal(3, opened.Select(t => t.TicketId).Distinct().Count());
+        foreach (var ticket in opened)
+        {
+            var stored = (await Store.ReadAsync(ticket.TicketId))!;
+            Assert.Equal((TicketStatus.Pending, ticket.AppId), (stored.Status, stored.AppId));
+            Assert.False(await IsActiveAsync(ticket.TicketId));
+        }
+        Assert.Empty(await Desk.OpenManyAsync([]));
+    }
+
+    [Fact]
     public async Task A_taken_id_is_refused_without_touching_the_stored_ticket()
     {
         var (_, appId) = await TenantAsync();

@@ -14,29 +14,61 @@ public sealed class TicketDesk(ITicketStore store, CreationSettings settings, IG
     IOptions<TicketOptions> options, ILogger<TicketDesk> logger)
 {
     /// <param name="ticketId">Only for tests that need a given id; otherwise the desk picks it.</param>
-    public async Task<Outcome<OpenedTicket>> OpenAsync(TicketOpening opening, string? ticketId = null)
+    public async Task<Outcome<OpenedTicket>> OpenAsync(TicketOpening opening, string? ticketId = null) =>
+        (await OpenAsync([opening], ticketId))[0];
+
+    /// <summary>
+    /// Several openings (a busy front end's queue), answered in order: each is checked on its own, then every new ticket
+    /// of the call is written in one trip to the store, as a hand-written back end would pipeline them.
+    /// </summary>
+    public Task<Outcome<OpenedTicket>[]> OpenManyAsync(TicketOpening[] openings) => OpenAsync(openings, null);
+
+    private async Task<Outcome<OpenedTicket>[]> OpenAsync(TicketOpening[] openings, string? ticketId)
+    {
+        var prepared = await Task.WhenAll(openings.Select(o => PrepareAsync(o, ticketId)));
+        var fresh = prepared.Where(p => p.Ticket is not null).Select(p => (p.Ticket!, p.Ticket!.ConfirmBy + options.Value.Retention)).ToArray();
+        var written = fresh.Length == 0 ? [] : await store.CreateAsync(fresh);
+        var answers = new Outcome<OpenedTicket>[openings.Length];
+        for (int i = 0, w = 0; i < prepared.Length; i++)
+        {
+            if (prepared[i] is not { Ticket: { } ticket, Lifetime: var lifetime })
+            {
+                answers[i] = prepared[i].Refusal!;
+                continue;
+            }
+            if (!written[w++])
+            {
+                answers[i] = new Failure(FailureCodes.TicketExists, "A ticket with this id already exists.");
+                continue;
+            }
+            TicketMetrics.Moved(ticket.Status);
+            TicketLog.Moved(logger, ticket);
+            answers[i] = new OpenedTicket(ticket.ToSnapshot(), lifetime);
+        }
+        return answers;
+    }
+
+    /// <summary>The new ticket for <paramref name="opening"/>, or why there is none.</summary>
+    private async Task<(TicketState? Ticket, TimeSpan Lifetime, Failure? Refusal)> PrepareAsync(TicketOpening opening, string? ticketId)
     {
         var app = await settings.ApplicationAsync(opening.AppId);
-        if (app is null) return new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist.");
+        if (app is null) return Refused(new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist."));
         // A browser always says where the page came from and must be on one of the application's origins. A caller
         // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
         if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
-            return new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}.");
+            return Refused(new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}."));
         var fromServer = opening.Requester.Origin is not { Length: > 0 } && !opening.HostedLogin;
         if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(app, opening.App))
-            return new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials.");
+            return Refused(new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials."));
         var sourceKey = IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource);
         var source = await settings.IdentitySourceAsync(sourceKey);
-        if (IdentitySourceUsability.Check(source, opening.IdentitySource, app.AppId) is { } refused) return refused;
+        if (IdentitySourceUsability.Check(source, opening.IdentitySource, app.AppId) is { } refused) return Refused(refused);
 
         // A privately deployed source's code shows the ticket id as its scene: take an id whose code is already made.
         ticketId ??= source!.PrivateDeployment ? await grains.GetGrain<IMiniProgramCodePoolGrain>(sourceKey).TakeAsync() : Secrets.NewId();
-        var ticket = TicketLifecycle.Open(ticketId, opening, app.PoolId, app.Name, source!.DisplayName, source.TicketLifetime, clock.Now);
-        if (!await store.WriteAsync(ticket, 0, ticket.ConfirmBy + options.Value.Retention))
-            return new Failure(FailureCodes.TicketExists, "A ticket with this id already exists.");
-        TicketMetrics.Moved(ticket.Status);
-        TicketLog.Moved(logger, ticket);
-        return new OpenedTicket(ticket.ToSnapshot(), source.TicketLifetime);
+        return (TicketLifecycle.Open(ticketId, opening, app.PoolId, app.Name, source!.DisplayName, source.TicketLifetime, clock.Now), source.TicketLifetime, null);
+
+        static (TicketState?, TimeSpan, Failure?) Refused(Failure failure) => (null, default, failure);
     }
 
     private async Task<bool> IsTheApplicationAsync(ApplicationSettings app, AppCredentials? credentials) =>
@@ -53,6 +85,5 @@ public sealed class TicketDeskGrain(TicketDesk desk) : Grain, ITicketDeskGrain
 {
     Task<Outcome<OpenedTicket>> ITicketDeskGrain.OpenAsync(TicketOpening opening) => desk.OpenAsync(opening);
 
-    // Side by side: the store's writes of one batch travel to Redis together.
-    Task<Outcome<OpenedTicket>[]> ITicketDeskGrain.OpenManyAsync(TicketOpening[] openings) => Task.WhenAll(openings.Select(o => desk.OpenAsync(o)));
+    Task<Outcome<OpenedTicket>[]> ITicketDeskGrain.OpenManyAsync(TicketOpening[] openings) => desk.OpenManyAsync(openings);
 }

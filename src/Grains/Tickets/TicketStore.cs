@@ -19,6 +19,10 @@ public interface ITicketStore
     Task<bool> WriteAsync(TicketState next, int expectedVersion, DateTimeOffset forgetAt);
 
     Task DeleteAsync(string ticketId, int version);
+
+    /// <summary>Stores each new ticket unless its id is taken (then false at its place), each forgotten at its own time.</summary>
+    async Task<bool[]> CreateAsync(IReadOnlyList<(TicketState Ticket, DateTimeOffset ForgetAt)> tickets) =>
+        await Task.WhenAll(tickets.Select(t => WriteAsync(t.Ticket, 0, t.ForgetAt)));
 }
 
 /// <summary>
@@ -42,7 +46,14 @@ public sealed class RedisTicketStore(string connectionString, string serviceId, 
         return 0
         """;
 
-    private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectionMultiplexer.ConnectAsync(connectionString));
+    private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectAsync(connectionString));
+
+    private static Task<ConnectionMultiplexer> ConnectAsync(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.SocketManager = SocketManager.ThreadPool;
+        return ConnectionMultiplexer.ConnectAsync(options);
+    }
 
     /// <summary>"tickets", not the hash-per-ticket layout's "ticket": a silo of either layout never meets a key of the other's type.</summary>
     public RedisKey KeyOf(string ticketId) => $"{serviceId}/tickets/{ticketId}";
@@ -62,6 +73,19 @@ public sealed class RedisTicketStore(string connectionString, string serviceId, 
             return !(await db.ExecuteAsync("SET", KeyOf(next.TicketId), value, "NX", "PXAT", forgetAtMs)).IsNull;
         var written = await db.ScriptEvaluateAsync(WriteScript, [KeyOf(next.TicketId)], [VersionOf(expectedVersion), value, forgetAtMs]);
         return (long)written == 1;
+    }
+
+    /// <summary>One <c>SET NX PXAT</c> per ticket, sent together as one batch: one write to the socket for the lot.</summary>
+    public async Task<bool[]> CreateAsync(IReadOnlyList<(TicketState Ticket, DateTimeOffset ForgetAt)> tickets)
+    {
+        var batch = (await _redis.Value).GetDatabase().CreateBatch();
+        var sets = new Task<RedisResult>[tickets.Count];
+        for (var i = 0; i < sets.Length; i++)
+            sets[i] = batch.ExecuteAsync("SET", KeyOf(tickets[i].Ticket.TicketId), Encode(tickets[i].Ticket), "NX", "PXAT", tickets[i].ForgetAt.ToUnixTimeMilliseconds());
+        batch.Execute();
+        var created = new bool[sets.Length];
+        for (var i = 0; i < sets.Length; i++) created[i] = !(await sets[i]).IsNull;
+        return created;
     }
 
     public async Task DeleteAsync(string ticketId, int version) =>
