@@ -19,7 +19,8 @@ public sealed class TicketDeskClient(IClusterClient cluster, IConfiguration conf
     private List<Queued> _queue = [];
     private int _inFlight;
 
-    private ITicketDeskGrain Desk => cluster.GetGrain<ITicketDeskGrain>(0);
+    // One reference for the process: resolving it costs a type lookup per call (a stateless worker: any silo serves it).
+    private ITicketDeskGrain Desk => field ??= cluster.GetGrain<ITicketDeskGrain>(0);
 
     public Task<Outcome<OpenedTicket>> OpenAsync(TicketOpening opening)
     {

@@ -40,7 +40,11 @@ public static class FrontEndApp
         builder.Services.AddSingleton<IProblemDetailsWriter, ProblemsWhateverAccepted>();
         builder.Services.AddAbuseLimits(builder.Configuration);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerKeysInOpenApi>());
-        builder.Services.ConfigureHttpJsonOptions(o => AdminJson.Configure(o.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            AdminJson.Configure(o.SerializerOptions);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, TicketJson.Default);
+        });
         builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
