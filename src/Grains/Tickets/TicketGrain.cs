@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Utilities;
 using System.Text;
 using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.Observability;
@@ -34,7 +33,7 @@ public sealed class TicketGrain(
 
     private const int MaxImageVariants = 4;
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
-    private ObserverManager<ITicketWatcher>? _watchers;
+    private TicketWatchers? _watchers;
     private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
     // Resolved at the first phone action, not at activation: the WeChat client is a typed HttpClient (a new client,
     // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
@@ -66,7 +65,7 @@ public sealed class TicketGrain(
     async Task<Outcome<TicketSnapshot>> ITicketGrain.WatchAsync(ITicketWatcher watcher)
     {
         if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
-        if (!ticket.Status.IsTerminal()) (_watchers ??= new(options.Value.WatchLifetime, logger)).Subscribe(watcher, watcher);
+        if (!ticket.Status.IsTerminal()) (_watchers ??= new(options.Value.WatchLifetime)).Watch(watcher, time.GetUtcNow());
         return ticket.ToSnapshot();
     }
 
@@ -304,7 +303,7 @@ public sealed class TicketGrain(
             var stored = await loading;
             // A move may have been written meanwhile: it is newer than what was read. Nothing stored is not remembered:
             // the desk may create this id later without telling this activation, so the next need reads again.
-            if (!_loaded && stored is not null) (_ticket, _loaded) = (stored, true);
+            if (!_loaded && stored is not null) (_ticket, _loaded) = (SharedTicketStrings.Shared(stored), true);
         }
         finally
         {
@@ -393,7 +392,7 @@ public sealed class TicketGrain(
         {
             // Stamped with the wall clock so front ends can measure how long the news took to reach a browser.
             var news = snapshot with { ChangedAt = time.GetUtcNow() };
-            await _watchers.Notify(w => w.OnTicketChangedAsync(news));
+            await _watchers.NotifyAsync(w => w.OnTicketChangedAsync(news), news.ChangedAt!.Value, logger);
             if (next.Status.IsTerminal()) _watchers.Clear();
         }
         ArmDeadline(clock.Now);
