@@ -79,11 +79,13 @@ run_wrk() { # NAME URL [post BODY ORIGIN]
   printf '%-28s %10.0f req/s  p50 %8s  p99 %8s  non-2xx %s\n' "$name" "${rps[$name]}" \
     "$(echo "$out" | awk '$1 == "50%" { print $2 }')" "$(echo "$out" | awk '$1 == "99%" { print $2 }')" "${errors[$name]}"
   local requests; requests=$(echo "$out" | awk '/requests in/ { print $1 }')
-  printf '%-28s CPU per request: front end %s, silo %s, reference %s, Redis %s\n' "" \
+  printf '%-28s CPU per request: front end %s, silo %s, reference %s, Redis %s; threads: front end %s, silo %s, reference %s\n' "" \
     "$(cpu_per "${before[0]}" "${after[0]}" "$requests")" "$(cpu_per "${before[1]}" "${after[1]}" "$requests")" \
-    "$(cpu_per "${before[2]}" "${after[2]}" "$requests")" "$(cpu_per "${before[3]}" "${after[3]}" "$requests")"
+    "$(cpu_per "${before[2]}" "${after[2]}" "$requests")" "$(cpu_per "${before[3]}" "${after[3]}" "$requests")" \
+    "$(threads_of "$front_pid")" "$(threads_of "$silo_pid")" "$(threads_of "$reference_pid")"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+threads_of() { awk '/^Threads/ { print $2 }' "/proc/$1/status"; }
 cpu_per() { awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f us", (b - a) * 1e6 / hz / n }'; }
 run_wrk scanlogin-trivial "$W/healthz"
 run_wrk reference-trivial "$R/ping"

@@ -83,6 +83,9 @@ public sealed class ObservabilityTests(RateLimitFixture system)
         // front end is a process of its own: here other test hosts of this process stop at any moment, and disposing
         // their meter of the same name stops OpenTelemetry exporting it for every host (open-telemetry/opentelemetry-dotnet#6412).
         Assert.Contains("scanlogin_browsers_waiting", frontAfter);
+        // This login's creation went to the ticket desk in some call: at least one more creation call, one more ticket.
+        Assert.True(Sample(frontAfter, "scanlogin_ticket_creation_batch_size_count") >= Sample(frontBefore, "scanlogin_ticket_creation_batch_size_count") + 1);
+        Assert.True(Sample(frontAfter, "scanlogin_ticket_creation_batch_size_sum") >= Sample(frontBefore, "scanlogin_ticket_creation_batch_size_sum") + 1);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Observability;
 
 namespace ScanLogin.WebFront.Apis;
 
@@ -39,6 +40,7 @@ public sealed class TicketDeskClient(IClusterClient cluster, IConfiguration conf
 
     private async Task<Outcome<OpenedTicket>> SendOneAsync(TicketOpening opening)
     {
+        FrontEndMetrics.CreationCallSent(1);
         try
         {
             return await Desk.OpenAsync(opening);
@@ -82,6 +84,7 @@ public sealed class TicketDeskClient(IClusterClient cluster, IConfiguration conf
 
     private async Task SendBatchAsync(List<Queued> batch)
     {
+        FrontEndMetrics.CreationCallSent(batch.Count);
         try
         {
             var answers = await Desk.OpenManyAsync([.. batch.Select(q => q.Opening)]);

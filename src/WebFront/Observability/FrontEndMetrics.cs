@@ -25,10 +25,16 @@ public static class FrontEndMetrics
         "From the ticket grain pushing a confirm to a waiting browser getting it",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
 
+    private static readonly Histogram<int> CreationBatch = Meter.CreateHistogram<int>("scanlogin.ticket_creation.batch_size", "{ticket}",
+        "Tickets per creation call to the silos' ticket desk (openings that queued while the earlier calls were out travel together)",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
+
     private static readonly Counter<long> StatusReads = Meter.CreateCounter<long>("scanlogin.status_reads", "{read}",
         "Status reads, by where they were answered: memory (the front end's pushed state) or grain (a watch call)");
     private static readonly KeyValuePair<string, object?> FromMemory = new("answered_from", "memory");
     private static readonly KeyValuePair<string, object?> FromGrain = new("answered_from", "grain");
+
+    public static void CreationCallSent(int tickets) => CreationBatch.Record(tickets);
 
     public static void ReadFromFeed() => StatusReads.Add(1, FromMemory);
 
