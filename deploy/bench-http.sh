@@ -59,8 +59,10 @@ run_wrk() { # NAME URL [post BODY ORIGIN]
   # other load on a shared machine.
   local before=() after=() procs=("$front_pid" "$silo_pid" "$reference_pid" "$(cat "$work/redis/redis.pid")") i
   for i in "${procs[@]}"; do before+=("$(cpu_ticks "$i")"); done
+  local steal_before; steal_before=$(steal_ticks)
   out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "${script[@]}" "$url")
   for i in "${procs[@]}"; do after+=("$(cpu_ticks "$i")"); done
+  local steal=$(( ($(steal_ticks) - steal_before) * 1000 / $(getconf CLK_TCK) ))
   echo "$out" >"$work/wrk-$name.txt"
   if [ -n "$tracer" ]; then
     wait "$tracer" || true
@@ -79,13 +81,15 @@ run_wrk() { # NAME URL [post BODY ORIGIN]
   printf '%-28s %10.0f req/s  p50 %8s  p99 %8s  non-2xx %s\n' "$name" "${rps[$name]}" \
     "$(echo "$out" | awk '$1 == "50%" { print $2 }')" "$(echo "$out" | awk '$1 == "99%" { print $2 }')" "${errors[$name]}"
   local requests; requests=$(echo "$out" | awk '/requests in/ { print $1 }')
-  printf '%-28s CPU per request: front end %s, silo %s, reference %s, Redis %s; threads: front end %s, silo %s, reference %s\n' "" \
+  printf '%-28s CPU per request: front end %s, silo %s, reference %s, Redis %s; threads: front end %s, silo %s, reference %s; CPU stolen by the host %s ms\n' "" \
     "$(cpu_per "${before[0]}" "${after[0]}" "$requests")" "$(cpu_per "${before[1]}" "${after[1]}" "$requests")" \
     "$(cpu_per "${before[2]}" "${after[2]}" "$requests")" "$(cpu_per "${before[3]}" "${after[3]}" "$requests")" \
-    "$(threads_of "$front_pid")" "$(threads_of "$silo_pid")" "$(threads_of "$reference_pid")"
+    "$(threads_of "$front_pid")" "$(threads_of "$silo_pid")" "$(threads_of "$reference_pid")" "$steal"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 threads_of() { awk '/^Threads/ { print $2 }' "/proc/$1/status"; }
+# Time the hypervisor gave this machine's cores to someone else during a row (a slower row for every process alike).
+steal_ticks() { awk '/^cpu / { print $9 }' /proc/stat; }
 cpu_per() { awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f us", (b - a) * 1e6 / hz / n }'; }
 run_wrk scanlogin-trivial "$W/healthz"
 run_wrk reference-trivial "$R/ping"
