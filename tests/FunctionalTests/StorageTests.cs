@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,6 +104,53 @@ public sealed class StorageTests(SystemFixture system)
         Assert.InRange((await db.KeyTimeToLiveAsync(KeyOf(b.TicketId)))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
         Assert.InRange((await db.KeyTimeToLiveAsync(KeyOf(taken.TicketId)))!.Value, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(4));
         Assert.Equal(1, await StoredVersionAsync(a.TicketId));
+    }
+
+    [Fact]
+    public async Task Creations_during_a_redis_restart_wait_for_it_instead_of_failing()
+    {
+        // A Redis of its own, to restart without disturbing the other tests.
+        var port = RateLimitFixture.FreePort();
+        var dir = Directory.CreateTempSubdirectory("scanlogin-redis-restart-");
+        Process StartRedis() => Process.Start(new ProcessStartInfo("redis-server",
+            ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.FullName])
+            { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var redis = StartRedis();
+        try
+        {
+            var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(TicketState).Assembly))
+                .BuildServiceProvider().GetRequiredService<Serializer<TicketState>>();
+            await using var store = new RedisTicketStore($"127.0.0.1:{port},abortConnect=false", "scanlogin-tests", serializer);
+            var now = DateTimeOffset.UtcNow;
+            var opening = new TicketOpening("app", "wechat", new Requester("127.0.0.1", null, "https://a.example"), "hash");
+            TicketState Open() => TicketLifecycle.Open(Guid.NewGuid().ToString("N"), opening, "pool", "App", "WeChat", TimeSpan.FromMinutes(2), now);
+            bool[] first = [];
+            for (var i = 0; i < 100 && !(first.Length == 1 && first[0]); i++)
+            {
+                try { first = await store.CreateAsync([(Open(), now.AddMinutes(4))]); }
+                catch (RedisConnectionException) { await Task.Delay(50); } // still starting
+            }
+            Assert.Equal([true], first);
+
+            redis.Kill();
+            await redis.WaitForExitAsync();
+            await Task.Delay(500); // the client sees the closed socket at once on loopback
+            var during = Open();
+            var creating = store.CreateAsync([(during, now.AddMinutes(4))]);
+            await Task.Delay(500);
+            Assert.False(creating.IsCompleted); // waiting for Redis, not refused
+            redis = StartRedis();
+
+            var created = await creating.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal([true], created);
+            Assert.Equal("App", (await store.ReadAsync(during.TicketId))!.AppName);
+        }
+        finally
+        {
+            redis.Kill();
+            await redis.WaitForExitAsync();
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]

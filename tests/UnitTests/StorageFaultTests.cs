@@ -18,6 +18,9 @@ public sealed class StorageFaultTests(GrainClusterFixture fixture)
         var redisDown = new RedisConnectionException(ConnectionFailureType.SocketClosed, "SocketClosed");
         var thrown = await Assert.ThrowsAsync<StorageUnavailableException>(() => filter.Invoke(Context.Throwing(redisDown)));
         Assert.IsAssignableFrom<OrleansException>(thrown); // front ends answer OrleansException with 503
+        // The socket layer's own connection errors (not wrapped by the Redis client) are the same outage.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => filter.Invoke(Context.Throwing(new Pipelines.Sockets.Unofficial.ConnectionResetException("reset"))));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => filter.Invoke(Context.Throwing(new Pipelines.Sockets.Unofficial.ConnectionAbortedException("aborted"))));
         await Assert.ThrowsAsync<IOException>(() => filter.Invoke(Context.Throwing(new IOException("other"))));
 
         var serializer = fixture.SiloService<Serializer>();

@@ -16,7 +16,10 @@ public sealed class StorageFaultFilter(ILogger<StorageFaultFilter> logger) : IIn
         {
             await context.Invoke();
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        // The client's socket layer can also surface its own connection errors as they are (seen in a Redis restart under
+        // load: a move's script failing with a raw ConnectionResetException, a 500).
+        catch (Exception e) when (e is RedisException or RedisTimeoutException
+                                      or Pipelines.Sockets.Unofficial.ConnectionResetException or Pipelines.Sockets.Unofficial.ConnectionAbortedException)
         {
             logger.LogWarning(e, "Redis failed under {Method}", context.InterfaceMethod?.Name);
             throw new StorageUnavailableException("The ticket store is unavailable; try again.");

@@ -78,11 +78,14 @@ public sealed class RedisTicketStore(string connectionString, string serviceId, 
     /// <summary>One <c>SET NX PXAT</c> per ticket, sent together as one batch: one write to the socket for the lot.</summary>
     public async Task<bool[]> CreateAsync(IReadOnlyList<(TicketState Ticket, DateTimeOffset ForgetAt)> tickets)
     {
-        var batch = (await _redis.Value).GetDatabase().CreateBatch();
+        var redis = await _redis.Value;
+        // A batch is refused at once while the connection is down, where single commands wait in the client's backlog
+        // for the reconnect: during a Redis restart, creations then take a moment longer instead of failing.
+        IDatabaseAsync target = redis.IsConnected ? redis.GetDatabase().CreateBatch() : redis.GetDatabase();
         var sets = new Task<RedisResult>[tickets.Count];
         for (var i = 0; i < sets.Length; i++)
-            sets[i] = batch.ExecuteAsync("SET", KeyOf(tickets[i].Ticket.TicketId), Encode(tickets[i].Ticket), "NX", "PXAT", tickets[i].ForgetAt.ToUnixTimeMilliseconds());
-        batch.Execute();
+            sets[i] = target.ExecuteAsync("SET", KeyOf(tickets[i].Ticket.TicketId), Encode(tickets[i].Ticket), "NX", "PXAT", tickets[i].ForgetAt.ToUnixTimeMilliseconds());
+        (target as IBatch)?.Execute();
         var created = new bool[sets.Length];
         for (var i = 0; i < sets.Length; i++) created[i] = !(await sets[i]).IsNull;
         return created;
