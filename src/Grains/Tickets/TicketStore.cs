@@ -55,6 +55,9 @@ public sealed class RedisTicketStore(string connectionString, string serviceId, 
         return ConnectionMultiplexer.ConnectAsync(options);
     }
 
+    /// <summary>Whether the connection to Redis is up (false before the first use).</summary>
+    public bool IsConnected => _redis.IsValueCreated && _redis.Value.IsCompletedSuccessfully && _redis.Value.Result.IsConnected;
+
     /// <summary>"tickets", not the hash-per-ticket layout's "ticket": a silo of either layout never meets a key of the other's type.</summary>
     public RedisKey KeyOf(string ticketId) => $"{serviceId}/tickets/{ticketId}";
 
