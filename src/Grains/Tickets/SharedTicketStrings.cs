@@ -12,12 +12,19 @@ public static class SharedTicketStrings
 {
     private const int Capacity = 20_000;
     private static readonly ConcurrentDictionary<string, string> s_table = new(StringComparer.Ordinal);
+    // Counted here, not with the table's Count, which takes every lock of the table: a new value is the common miss
+    // (each browser's address), on every ticket activation.
+    private static int s_added;
 
     public static string? Share(string? value)
     {
         if (value is null) return null;
         if (s_table.TryGetValue(value, out var shared)) return shared;
-        if (s_table.Count >= Capacity) s_table.Clear();
+        if (Interlocked.Increment(ref s_added) > Capacity)
+        {
+            s_table.Clear();
+            Interlocked.Exchange(ref s_added, 1);
+        }
         return s_table.GetOrAdd(value, value);
     }
 
