@@ -23,6 +23,14 @@ public sealed class StorageTests(SystemFixture system)
         await Redis.Value.GetDatabase().StringGetAsync(KeyOf(ticketId)) is { IsNull: false } stored
             ? RedisTicketStore.StoredVersion(stored!) : null;
 
+    private static RedisTicketStore NewStore(string connectionString) => new(connectionString, "scanlogin-tests",
+        new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(TicketState).Assembly)).BuildServiceProvider()
+            .GetRequiredService<Serializer<TicketState>>());
+
+    /// <summary>A new pending ticket of application "App" (or <paramref name="appName"/>), as the desk makes one.</summary>
+    private static TicketState NewTicket(DateTimeOffset now, string appName = "App") => TicketLifecycle.Open(Guid.NewGuid().ToString("N"),
+        new TicketOpening("app", "wechat", new Requester("127.0.0.1", null, "https://a.example"), "hash"), "pool", appName, "WeChat", TimeSpan.FromMinutes(2), now);
+
     [Fact]
     public async Task A_ticket_in_redis_follows_every_change_expires_by_itself_and_is_deleted_after_its_retention()
     {
@@ -50,12 +58,9 @@ public sealed class StorageTests(SystemFixture system)
     [Fact]
     public async Task The_redis_store_writes_only_over_the_version_it_was_told_and_never_over_a_taken_id()
     {
-        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(TicketState).Assembly))
-            .BuildServiceProvider().GetRequiredService<Serializer<TicketState>>();
-        await using var store = new RedisTicketStore(SystemFixture.Redis, "scanlogin-tests", serializer);
+        await using var store = NewStore(SystemFixture.Redis);
         var now = DateTimeOffset.UtcNow;
-        var opening = new TicketOpening("app", "wechat", new Requester("127.0.0.1", null, "https://a.example"), "hash");
-        var first = TicketLifecycle.Open(Guid.NewGuid().ToString("N"), opening, "pool", "App", "WeChat", TimeSpan.FromMinutes(2), now);
+        var first = NewTicket(now);
         var forgetAt = now.AddMinutes(4);
 
         Assert.True(await store.WriteAsync(first, 0, forgetAt));
@@ -83,15 +88,11 @@ public sealed class StorageTests(SystemFixture system)
     [Fact]
     public async Task The_redis_store_creates_a_batch_of_tickets_at_once_refusing_only_the_taken_ids()
     {
-        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(TicketState).Assembly))
-            .BuildServiceProvider().GetRequiredService<Serializer<TicketState>>();
-        await using var store = new RedisTicketStore(SystemFixture.Redis, "scanlogin-tests", serializer);
+        await using var store = NewStore(SystemFixture.Redis);
         var now = DateTimeOffset.UtcNow;
-        var opening = new TicketOpening("app", "wechat", new Requester("127.0.0.1", null, "https://a.example"), "hash");
-        TicketState Open(string name) => TicketLifecycle.Open(Guid.NewGuid().ToString("N"), opening, "pool", name, "WeChat", TimeSpan.FromMinutes(2), now);
-        var taken = Open("First");
+        var taken = NewTicket(now, "First");
         Assert.True(await store.WriteAsync(taken, 0, now.AddMinutes(4)));
-        var (a, b) = (Open("A"), Open("B"));
+        var (a, b) = (NewTicket(now, "A"), NewTicket(now, "B"));
 
         var created = await store.CreateAsync([(a, now.AddMinutes(3)), (taken with { AppName = "Other" }, now.AddHours(1)), (b, now.AddMinutes(5))]);
 
@@ -118,16 +119,12 @@ public sealed class StorageTests(SystemFixture system)
         var redis = StartRedis();
         try
         {
-            var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(TicketState).Assembly))
-                .BuildServiceProvider().GetRequiredService<Serializer<TicketState>>();
-            await using var store = new RedisTicketStore($"127.0.0.1:{port},abortConnect=false", "scanlogin-tests", serializer);
+            await using var store = NewStore($"127.0.0.1:{port},abortConnect=false");
             var now = DateTimeOffset.UtcNow;
-            var opening = new TicketOpening("app", "wechat", new Requester("127.0.0.1", null, "https://a.example"), "hash");
-            TicketState Open() => TicketLifecycle.Open(Guid.NewGuid().ToString("N"), opening, "pool", "App", "WeChat", TimeSpan.FromMinutes(2), now);
             bool[] first = [];
             for (var i = 0; i < 100 && !(first.Length == 1 && first[0]); i++)
             {
-                try { first = await store.CreateAsync([(Open(), now.AddMinutes(4))]); }
+                try { first = await store.CreateAsync([(NewTicket(now), now.AddMinutes(4))]); }
                 catch (RedisConnectionException) { await Task.Delay(50); } // still starting
             }
             Assert.Equal([true], first);
@@ -136,7 +133,7 @@ public sealed class StorageTests(SystemFixture system)
             await redis.WaitForExitAsync();
             for (var i = 0; i < 250 && store.IsConnected; i++) await Task.Delay(20); // the client sees the closed socket
             Assert.False(store.IsConnected);
-            var during = Open();
+            var during = NewTicket(now);
             var creating = store.CreateAsync([(during, now.AddMinutes(4))]);
             await Task.Delay(500);
             Assert.False(creating.IsCompleted); // waiting for Redis, not refused
