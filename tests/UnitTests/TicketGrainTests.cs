@@ -104,7 +104,10 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
         var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
         var confirmed = (await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Value!;
 
-        foreach (var token in new[] { "", "guess", scan.Value.ScanToken + "x", scan.Value.ScanToken.ToUpperInvariant() })
+        // The same letters in another case: a random token without a lower-case letter would be unchanged, so one is forced in.
+        var otherCase = scan.Value.ScanToken.Any(char.IsAsciiLetterLower) ? scan.Value.ScanToken.ToUpperInvariant() : "a" + scan.Value.ScanToken[1..];
+        Assert.NotEqual(scan.Value.ScanToken, otherCase);
+        foreach (var token in new[] { "", "guess", scan.Value.ScanToken + "x", otherCase })
         {
             var other = await ticket.ConfirmAsync(new ConfirmRequest(token, null));
             Assert.Equal(FailureCodes.InvalidTransition, other.Failure?.Code);

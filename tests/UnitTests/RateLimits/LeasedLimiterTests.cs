@@ -130,13 +130,18 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster)
         var healthy = FrontEnd();
         for (var i = 0; i < 10; i++) Assert.True((await healthy.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
         Assert.False((await healthy.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
-        // A front end whose calls time out at once (as into a silo that died): logins go on, one lease at a time.
-        var cut = FrontEnd(new RateLimitOptions { CallTimeout = TimeSpan.Zero });
+        // A front end whose bucket never answers (as a silo that died before the cluster declared it dead): logins go on,
+        // one lease at a time. Not CallTimeout = 0 against the live bucket: on a busy machine its (refusing) answer could
+        // land before the zero timeout was even checked, and the test then saw a refusal.
+        var silent = new SilentBuckets(cluster.Host.Client);
+        var cut = new LeasedLimiter(silent.Factory, new Fixed(new RateLimitOptions { CallTimeout = TimeSpan.FromMilliseconds(50) }),
+            new RateLimitClock(cluster.Time));
         Assert.True((await cut.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
         Assert.Equal(1, cut.GrainCalls);
         cluster.Time.Advance(TimeSpan.FromSeconds(1.5));
         Assert.True((await cut.TakeAsync(RateLimitKeys.StatusReadsPerTicket, null, ticket)).Allowed);
         Assert.Equal(2, cut.GrainCalls);
+        Assert.Equal(2, silent.Asked);
     }
 
     [Fact]
@@ -247,6 +252,50 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster)
                 silo.Services.AddScanLoginGrains(configuration);
             }
         }
+    }
+
+    /// <summary>
+    /// The cluster as a front end sees it while the silo holding the buckets hangs: every lease call to a ticket or
+    /// limiter grain stays unanswered; everything else goes to the real cluster.
+    /// </summary>
+    private sealed class SilentBuckets(IGrainFactory real)
+    {
+        private int _asked;
+
+        public int Asked => Volatile.Read(ref _asked);
+
+        public IGrainFactory Factory => Proxy<IGrainFactory>((method, args) =>
+        {
+            var grain = method.Invoke(real, args);
+            return method.Name == nameof(IGrainFactory.GetGrain) && method.IsGenericMethod
+                && method.GetGenericArguments()[0] is var type && (type == typeof(ITicketGrain) || type == typeof(IRateLimitGrain))
+                ? type == typeof(ITicketGrain) ? Silent<ITicketGrain>(grain!) : Silent<IRateLimitGrain>(grain!)
+                : grain;
+        });
+
+        private T Silent<T>(object grain) where T : class => Proxy<T>((method, args) =>
+        {
+            if (method.Name is nameof(ITicketGrain.LeaseReadsAsync) or nameof(IRateLimitGrain.LeaseAsync))
+            {
+                Interlocked.Increment(ref _asked);
+                return new ValueTask<RateLease>(new TaskCompletionSource<RateLease>().Task);
+            }
+            return method.Invoke(grain, args);
+        });
+
+        private static T Proxy<T>(Func<System.Reflection.MethodInfo, object?[]?, object?> invoke) where T : class
+        {
+            var proxy = System.Reflection.DispatchProxy.Create<T, Forwarder>();
+            ((Forwarder)(object)proxy).Handler = invoke;
+            return proxy;
+        }
+    }
+
+    public class Forwarder : System.Reflection.DispatchProxy
+    {
+        public Func<System.Reflection.MethodInfo, object?[]?, object?> Handler { get; set; } = null!;
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) => Handler(targetMethod!, args);
     }
 
     private sealed class Fixed(RateLimitOptions value) : IOptionsMonitor<RateLimitOptions>
