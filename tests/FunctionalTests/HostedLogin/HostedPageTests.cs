@@ -200,7 +200,7 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         await page.GotoAsync(request.Url);
         await _driver.ScanAndConfirmAsync(await LoginDriver.ReadTicketAsync(page), "Mei New Phone");
         await LoginDriver.WaitForStateAsync(page, "binding-required");
-        await page.Locator("#binding").WaitForAsync();
+        await PageTrace.WaitAsync(page, "the binding form", () => page.Locator("#binding").WaitForAsync());
         Assert.True(await page.Locator("#bind-new").IsVisibleAsync());
         Assert.Equal("bind-account", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await BrowserFixture.ScreenshotAsync(page, "hosted-09-ask-binding");
@@ -210,7 +210,7 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("wrong password");
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("Attempts left");
+        await PageTrace.WaitAsync(page, "the wrong-password message", () => Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("Attempts left"));
         await BrowserFixture.ScreenshotAsync(page, "hosted-10-ask-binding-wrong-password");
 
         await page.Locator("#bind-password").FillAsync("correct horse battery");

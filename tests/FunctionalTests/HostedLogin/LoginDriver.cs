@@ -43,7 +43,9 @@ public sealed class LoginDriver(BrowserFixture fixture)
     /// <summary>What the QR picture on the page encodes, as a phone camera would read it.</summary>
     public static async Task<string> ReadQrAsync(IPage page)
     {
-        await page.WaitForFunctionAsync("() => { const i = document.getElementById('qr'); return i && i.complete && i.naturalWidth > 0; }");
+        await PageTrace.WaitAsync(page, "the QR picture loaded", () =>
+            page.WaitForFunctionAsync("() => { const i = document.getElementById('qr'); return i && i.complete && i.naturalWidth > 0; }",
+                null, new PageWaitForFunctionOptions { Timeout = BrowserFixture.WaitTimeout }));
         return QrDecoder.Decode(await page.Locator("#qr").ScreenshotAsync());
     }
 
@@ -71,13 +73,15 @@ public sealed class LoginDriver(BrowserFixture fixture)
     /// <summary>Waits for the browser to arrive at the client's callback (the sample site's /popup/callback page) and answers that URL.</summary>
     public async Task<Uri> WaitForCallbackAsync(IPage page)
     {
-        await page.WaitForURLAsync(url => url.StartsWith(fixture.PopupCallback, StringComparison.Ordinal),
-            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 15_000 });
+        await PageTrace.WaitAsync(page, $"the callback {fixture.PopupCallback}", () =>
+            page.WaitForURLAsync(url => url.StartsWith(fixture.PopupCallback, StringComparison.Ordinal),
+                new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = BrowserFixture.WaitTimeout }));
         return new Uri(page.Url);
     }
 
     public static Task WaitForStateAsync(IPage page, string state) =>
-        page.Locator($"#login[data-state='{state}']").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        PageTrace.WaitAsync(page, $"the login page in state '{state}'", () =>
+            page.Locator($"#login[data-state='{state}']").WaitForAsync(new LocatorWaitForOptions { Timeout = BrowserFixture.WaitTimeout }));
 
     public static string Challenge(string verifier) => Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 

@@ -13,7 +13,8 @@ public sealed class PhoneSimulatorPage(IPage page)
         var page = await phone.NewPageAsync();
         await page.GotoAsync(new Uri(emulator, "__emulator/phone").ToString());
         // Apps and then users load one after the other: wait for both, so nothing redraws under the test's clicks.
-        await page.Locator("body[data-ready=true]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await PageTrace.WaitAsync(page, "the phone simulator ready", () =>
+            page.Locator("body[data-ready=true]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached }));
         return new PhoneSimulatorPage(page);
     }
 
@@ -26,7 +27,7 @@ public sealed class PhoneSimulatorPage(IPage page)
         ScanAsync(async () =>
         {
             await page.Locator("#qr-file").SetInputFilesAsync(new FilePayload { Name = "qr.png", MimeType = "image/png", Buffer = png });
-            await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("Read the ticket");
+            await PageTrace.WaitAsync(page, "the simulator saying Read the ticket", () => Assertions.Expect(page.Locator("#result")).ToContainTextAsync("Read the ticket"));
         }, nickname, phoneNumber);
 
     private async Task<string> ScanAsync(Func<Task> pickCode, string nickname, string phoneNumber)
@@ -38,21 +39,21 @@ public sealed class PhoneSimulatorPage(IPage page)
         await page.Locator("#create-user").ClickAsync();
         // Not just "#result.ok": reading the code left an ok result already, and scanning before the new user is listed
         // and selected scans as whoever was selected before (a user another test made).
-        await Assertions.Expect(page.Locator("#result")).ToContainTextAsync($"Created {nickname}.");
+        await PageTrace.WaitAsync(page, $"the simulator saying Created {nickname}.", () => Assertions.Expect(page.Locator("#result")).ToContainTextAsync($"Created {nickname}."));
         await page.GetByRole(AriaRole.Button, new() { Name = "Scan", Exact = true }).ClickAsync();
-        await page.Locator("#approve").WaitForAsync();
+        await PageTrace.WaitAsync(page, "the simulator's approve screen", () => page.Locator("#approve").WaitForAsync());
         return await page.Locator("#request").InnerTextAsync();
     }
 
     public async Task ConfirmAsync()
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm login" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("confirmed");
+        await PageTrace.WaitAsync(page, "the simulator saying confirmed", () => Assertions.Expect(page.Locator("#result")).ToContainTextAsync("confirmed"));
     }
 
     public async Task CancelAsync()
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("cancelled");
+        await PageTrace.WaitAsync(page, "the simulator saying cancelled", () => Assertions.Expect(page.Locator("#result")).ToContainTextAsync("cancelled"));
     }
 }

@@ -38,7 +38,8 @@ public sealed class SampleSiteTests(BrowserFixture fixture)
         Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.__sameDocument"));
         await phone.ConfirmAsync();
 
-        await page.Locator("#signed-in").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        await PageTrace.WaitAsync(page, "the sample site signed in", () =>
+            page.Locator("#signed-in").WaitForAsync(new LocatorWaitForOptions { Timeout = BrowserFixture.WaitTimeout }));
         Assert.StartsWith(fixture.SampleSite.ToString(), page.Url);
         Assert.Equal("Mei Sample", await page.Locator("#user-name").InnerTextAsync());
         var subject = await page.Locator("[data-claim='sub']").InnerTextAsync();
@@ -66,12 +67,13 @@ public sealed class SampleSiteTests(BrowserFixture fixture)
         Assert.Equal("refresh", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await page.Keyboard.PressAsync("Enter");
         await LoginDriver.WaitForStateAsync(page, "pending");
-        await page.WaitForFunctionAsync("first => !document.getElementById('qr').src.includes(first)", first);
+        await PageTrace.WaitAsync(page, "a new QR picture", () => page.WaitForFunctionAsync("first => !document.getElementById('qr').src.includes(first)", first));
         var second = await LoginDriver.ReadTicketAsync(page);
         Assert.NotEqual(first, second);
 
         await _driver.ScanAndConfirmAsync(second, "Mei Renewed");
-        await page.Locator("#signed-in").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        await PageTrace.WaitAsync(page, "the sample site signed in", () =>
+            page.Locator("#signed-in").WaitForAsync(new LocatorWaitForOptions { Timeout = BrowserFixture.WaitTimeout }));
         Assert.Equal("Mei Renewed", await page.Locator("#user-name").InnerTextAsync());
     }
 
@@ -88,9 +90,9 @@ public sealed class SampleSiteTests(BrowserFixture fixture)
         popup.Close += (_, _) => closed.TrySetResult();
 
         await _driver.ScanAndConfirmAsync(await LoginDriver.ReadTicketAsync(popup), "Mei Popup");
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await PageTrace.WaitAsync(popup, "the pop-up closing itself", () => closed.Task.WaitAsync(TimeSpan.FromMilliseconds(BrowserFixture.WaitTimeout)));
         var result = page.Locator("#popup-result[data-state='signed-in']");
-        await result.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        await PageTrace.WaitAsync(page, "the opener signed in", () => result.WaitForAsync(new LocatorWaitForOptions { Timeout = BrowserFixture.WaitTimeout }));
         Assert.Contains("Mei Popup", await result.InnerTextAsync());
         await BrowserFixture.ScreenshotAsync(page, "popup-02-opener-signed-in");
     }
