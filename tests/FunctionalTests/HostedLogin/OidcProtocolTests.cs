@@ -77,7 +77,10 @@ public sealed partial class OidcProtocolTests(SystemFixture system)
         Assert.Equal("invalid_grant", await ErrorAsync(spent));
 
         var (second, secondVerifier) = await CodeAsync(tenant);
-        Assert.Equal("invalid_grant", await ErrorAsync(await TokenAsync(http, tenant, second, "x" + secondVerifier[1..], secret: null)));
+        // Another valid-looking verifier: its first character changed (always a different one, whatever the random verifier holds).
+        var wrongVerifier = (secondVerifier[0] == 'a' ? 'b' : 'a') + secondVerifier[1..];
+        Assert.NotEqual(secondVerifier, wrongVerifier);
+        Assert.Equal("invalid_grant", await ErrorAsync(await TokenAsync(http, tenant, second, wrongVerifier, secret: null)));
 
         var (third, thirdVerifier) = await CodeAsync(tenant);
         var publicClient = await TokenAsync(http, tenant, third, thirdVerifier, secret: null);
