@@ -32,6 +32,7 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public static readonly string BindingLimitedApp = "rl-binding-app-" + Run;
     public static readonly string TokenLimitedApp = "rl-token-app-" + Run;
     public static readonly string AuthorizeLimitedApp = "rl-authorize-app-" + Run;
+    public static readonly string PacedApp = "rl-paced-app-" + Run;
 
     private IHost _silo = null!;
     private readonly List<WebApplication> _frontEnds = [];
@@ -83,6 +84,9 @@ public sealed class RateLimitFixture : IAsyncLifetime
             [$"ScanLogin:RateLimits:Applications:{TokenLimitedApp}:TokenRequestsPerClientIp:PerMinute"] = "0.01",
             [$"ScanLogin:RateLimits:Applications:{AuthorizeLimitedApp}:TicketsPerClientIp:Burst"] = "1",
             [$"ScanLogin:RateLimits:Applications:{AuthorizeLimitedApp}:TicketsPerClientIp:PerMinute"] = "0.01",
+            // One ticket, then one every 60/7 s (8.571 s): a wait with a fraction, to see how it is rounded.
+            [$"ScanLogin:RateLimits:Applications:{PacedApp}:TicketsPerClientIp:Burst"] = "1",
+            [$"ScanLogin:RateLimits:Applications:{PacedApp}:TicketsPerClientIp:PerMinute"] = "7",
         };
         _silo = SiloBuilder.Create([], b =>
         {

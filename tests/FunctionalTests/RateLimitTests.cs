@@ -44,6 +44,38 @@ public sealed class RateLimitTests(RateLimitFixture system)
     }
 
     [Fact]
+    public async Task Retry_after_is_the_real_wait_for_the_next_permit_rounded_up_to_whole_seconds()
+    {
+        var paced = await system.CreateTenantAsync(RateLimitFixture.PacedApp);
+        var interval = TimeSpan.FromTicks(TimeSpan.TicksPerMinute / 7); // 8.571 s between permits
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.A, paced)).StatusCode);
+
+        // The next permit is a whole interval away on the limiters' clock: 8.571 s, told as 9 (not 8, not "at least 1").
+        var expected = (int)Math.Ceiling(interval.TotalSeconds);
+        Assert.Equal(9, expected);
+        Assert.Equal(expected, await RetryAfterAsync(await CreateAsync(system.B, paced)));
+        Assert.Equal(expected, await RetryAfterAsync(await CreateAsync(system.A, paced)));
+
+        // 2 s later the wait is 6.571 s: 7, from either front end (each remembers the refusal until the permit is due).
+        system.LimiterTime.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(7, await RetryAfterAsync(await CreateAsync(system.B, paced)));
+        Assert.Equal(7, await RetryAfterAsync(await CreateAsync(system.A, paced)));
+
+        // Once that wait has passed, the next ticket is created.
+        system.LimiterTime.Advance(interval - TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.B, paced)).StatusCode);
+    }
+
+    /// <summary>Retry-After of a 429, which the body's retryAfter must equal.</summary>
+    private static async Task<int> RetryAfterAsync(HttpResponseMessage response)
+    {
+        await TooManyAsync(response, "rate_limited");
+        var header = (int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        Assert.Equal(header, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["retryAfter"]!.GetValue<int>());
+        return header;
+    }
+
+    [Fact]
     public async Task A_pool_override_limits_each_of_its_applications()
     {
         var first = await system.CreateTenantAsync(poolId: RateLimitFixture.PoolLimitedPool);
