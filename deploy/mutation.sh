@@ -8,7 +8,14 @@
 #               TicketImageTests), per-test coverage, two runners: every mutant run starts a test cluster
 #   interfaces  ids, secrets, hashes, pool keys, secret-hiding records, statuses (src/Grains.Interfaces)
 #   webfront    admin authentication, authorization and input validation (src/WebFront/Admin)
-# Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront]   (default: all four)
+#   oidc        the hosted login's grain and the token issuer (src/Grains/Oidc, src/Grains/Tokens), against the grain
+#               tests and the OIDC tests over HTTP (FunctionalTests: OidcProtocolTests, TokenTests)
+#   hosted      the hosted login's endpoints and headers and the abuse limits (src/WebFront/Oidc but its translations,
+#               src/WebFront/RateLimits), against the unit tests of the page and the limiter and the HTTP and browser
+#               tests (OidcProtocolTests, TokenTests, RateLimit*Tests, HostedPageTests)
+#   The last two run from the source project (Stryker's multi-test-project mode) on a private PostgreSQL and Redis the
+#   script starts, as deploy/test.sh does; one runner, since every test run starts silos and front ends.
+# Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront] [oidc] [hosted]   (default: all six)
 # Reports: artifacts/mutation/<name>/reports/mutation-report.html (and .json). Runs at nice 10: it gives way to other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,15 +25,40 @@ dotnet tool restore >/dev/null
 
 root=$PWD
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(rules interfaces webfront grains)
+[ ${#configs[@]} -gt 0 ] || configs=(rules interfaces webfront grains oidc hosted)
 status=0
 scores=()
-cd tests/UnitTests
+
+# A configuration that names test projects runs from its source project, and its functional tests need PostgreSQL and Redis.
+uses_services() { grep -q '"test-projects"' "$root/tests/UnitTests/mutation/$1.json"; }
+services=""
+for name in "${configs[@]}"; do if uses_services "$name"; then services=yes; fi; done
+if [ -n "$services" ] && [ -z "${SCANLOGIN_TEST_POSTGRES:-}" ]; then
+  source deploy/lib.sh
+  ensure_tools
+  work=$(mktemp -d /tmp/scanlogin-mutation.XXXXXX)
+  chmod 755 "$work"
+  cleanup() { stop_postgres "$work/postgres"; stop_redis "$work/redis"; forget_ports; rm -rf "$work"; }
+  trap cleanup EXIT
+  start_on_free_port pg_port start_postgres_at "$work/postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+  create_database "$pg_port" scanlogin_test
+  start_on_free_port redis_port start_redis_at "$work/redis"
+  export SCANLOGIN_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=scanlogin_test;Maximum Pool Size=100"
+  export SCANLOGIN_TEST_REDIS="127.0.0.1:$redis_port"
+fi
+
 for name in "${configs[@]}"; do
+  config="$root/tests/UnitTests/mutation/$name.json"
   echo "==> mutation testing: $name (tests/UnitTests/mutation/$name.json)"
   mkdir -p "$root/artifacts/mutation"
   started=$SECONDS
-  nice -n 10 dotnet stryker -f "mutation/$name.json" -O "$root/artifacts/mutation/$name" --skip-version-check 2>&1 \
+  if uses_services "$name"; then
+    project=$(grep -o '"project": *"[^"]*"' "$config" | sed 's/.*"\([^"]*\)\.csproj"/\1/')
+    cd "$root/src/$project"
+  else
+    cd "$root/tests/UnitTests"
+  fi
+  nice -n 10 dotnet stryker -f "$config" -O "$root/artifacts/mutation/$name" --skip-version-check 2>&1 \
     | tee "$root/artifacts/mutation/$name.log" || status=$?
   scores+=("$name: $(grep -o 'final mutation score is [0-9.]* %' "$root/artifacts/mutation/$name.log" | tail -1 || true) in $(( (SECONDS - started) / 60 )) min")
 done
