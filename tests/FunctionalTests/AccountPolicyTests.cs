@@ -1,3 +1,4 @@
+using ScanLogin.Tests.Shared;
 using System.Net;
 using System.Net.Http.Json;
 using ScanLogin.FunctionalTests.Admin;
@@ -191,7 +192,8 @@ public sealed class AccountPolicyTests(SystemFixture system)
         system.Time.Advance(TimeSpan.FromSeconds(121)); // past the confirm window, not past the binding window
         Assert.Equal("binding_required", (await Api.StatusAsync(system.A, created.TicketId)).Status);
         system.Time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal("expired", (await waiting.WaitAsync(TimeSpan.FromSeconds(10)))!.Status);
+        Assert.Equal("expired", (await waiting.WithinAsync(TimeSpan.FromSeconds(10), "the long-poll hearing the binding deadline",
+            () => Api.StatusNowAsync(system.A, created.TicketId)))!.Status);
         await Api.ProblemAsync(await Logins.BindNewAsync(system.A, created, new { }), HttpStatusCode.Conflict, "invalid_transition");
     }
 }

@@ -26,6 +26,13 @@ public static class Api
         return (await response.Content.ReadFromJsonAsync<TicketCreated>())!;
     }
 
+    /// <summary>A ticket's status as a plain read on <paramref name="http"/> shows it now, for a wait that timed out to report.</summary>
+    public static async Task<string> StatusNowAsync(HttpClient http, string ticketId)
+    {
+        var response = await http.GetAsync($"/api/tickets/{ticketId}");
+        return $"GET /api/tickets/{ticketId} on {http.BaseAddress} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+    }
+
     public static async Task<TicketView> StatusAsync(HttpClient http, string ticketId) =>
         (await http.GetFromJsonAsync<TicketView>($"/api/tickets/{ticketId}"))!;
 

@@ -114,7 +114,7 @@ public sealed class LoginFlowTests(SystemFixture system)
         var waiting = system.A.GetFromJsonAsync<TicketView>($"/api/tickets/{created.TicketId}/wait?version=2&timeout=30");
         var cancel = await system.B.PostAsJsonAsync($"/api/mini-program/tickets/{created.TicketId}/cancel", new { scanToken = scan.ScanToken });
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
-        var heard = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var heard = await waiting.WithinAsync(TimeSpan.FromSeconds(10), "the long-poll hearing the cancel", () => Api.StatusNowAsync(system.B, created.TicketId));
         Assert.Equal("cancelled", heard!.Status);
 
         var confirm = await Api.ConfirmAsync(system.B, created.TicketId, scan.ScanToken);
@@ -132,10 +132,11 @@ public sealed class LoginFlowTests(SystemFixture system)
         var waiting = system.B.GetFromJsonAsync<TicketView>($"/api/tickets/{created.TicketId}/wait?version=1&timeout=60");
 
         system.Time.Advance(TimeSpan.FromSeconds(121));
-        var heard = await waiting.WaitAsync(TimeSpan.FromSeconds(30)); // pushed: well before the long-poll's own 60 s bound
+        // Pushed: well before the long-poll's own 60 s bound.
+        var heard = await waiting.WithinAsync(TimeSpan.FromSeconds(30), "the long-poll hearing the expiry", () => Api.StatusNowAsync(system.A, created.TicketId));
         Assert.Equal(("expired", 2), (heard!.Status, heard.Version));
         Assert.Equal("expired", (await events.WaitForAsync(e => e.Type == "status" && e.Id == "2")).Ticket.Status);
-        await events.Reading.WaitAsync(TimeSpan.FromSeconds(30)); // a terminal state ends the stream
+        await events.Reading.WithinAsync(TimeSpan.FromSeconds(30), "the stream ending after a terminal state", () => Task.FromResult(events.Describe()));
         var scan = await Api.ScanAsync(system.A, created.TicketId, await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()));
         await Api.ProblemAsync(scan, HttpStatusCode.Conflict, "invalid_transition");
     }
@@ -155,7 +156,7 @@ public sealed class LoginFlowTests(SystemFixture system)
         var confirm = await Api.ConfirmAsync(system.B, created.TicketId, scan.ScanToken);
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         // Front end A asks the grain again only at the long-poll's 60 s bound: an answer well before it was pushed.
-        var view = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        var view = await waiting.WithinAsync(TimeSpan.FromSeconds(30), "the long-poll on A hearing the confirm on B", () => Api.StatusNowAsync(system.B, created.TicketId));
         Assert.Equal(("confirmed", 3), (view!.Status, view.Version));
         Assert.NotNull(view.ExchangeCode);
         Assert.Equal(view.ExchangeCode, (await events.WaitForAsync(e => e.Type == "status" && e.Id == "3")).Ticket.ExchangeCode);
@@ -184,7 +185,7 @@ public sealed class LoginFlowTests(SystemFixture system)
         var confirmed = await events.WaitForAsync(e => e.Type == "status" && e.Id == "3");
         Assert.Equal(HttpStatusCode.OK, (await Api.ExchangeAsync(system.A, confirmed.Ticket.ExchangeCode!, created.BrowserSecret)).StatusCode);
 
-        await events.Reading.WaitAsync(TimeSpan.FromSeconds(30)); // the server closes the stream after "consumed"
+        await events.Reading.WithinAsync(TimeSpan.FromSeconds(30), "the server closing the stream after consumed", () => Task.FromResult(events.Describe()));
         var statuses = events.StatusEvents.Select(e => (e.Id, e.Ticket.Status, e.Ticket.Version)).ToList();
         Assert.Equal([("1", "pending", 1), ("2", "scanned", 2), ("3", "confirmed", 3), ("4", "consumed", 4)], statuses);
         Assert.Null(events.StatusEvents[^1].Ticket.ExchangeCode); // spent: not repeated on the wire

@@ -39,6 +39,10 @@ public sealed class SseReader : IAsyncDisposable
     /// <summary>The "status" events only (the heartbeat "ping" events repeat the current status and are left out).</summary>
     public IReadOnlyList<SseEvent> StatusEvents => Events.Where(e => e.Type == "status").ToList();
 
+    /// <summary>The events received so far and whether the stream is still open, for a wait that timed out to report.</summary>
+    public string Describe() =>
+        $"stream {(Reading.IsCompleted ? "ended" : "still open")}; received: {string.Join(" | ", Events.Select(e => $"{e.Type}#{e.Id} {e.Data}"))}";
+
     /// <summary>Waits until an event matching the condition has arrived; fails when the stream ends or the bound passes first.</summary>
     public async Task<SseEvent> WaitForAsync(Func<SseEvent, bool> condition, TimeSpan? bound = null)
     {

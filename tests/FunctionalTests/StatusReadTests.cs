@@ -1,3 +1,4 @@
+using ScanLogin.Tests.Shared;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
@@ -79,7 +80,8 @@ public sealed class StatusReadTests(FeedSystemFixture fixture)
         var waiting = System.A.GetFromJsonAsync<TicketView>($"/api/tickets/{created.TicketId}/wait?version=3&timeout=60");
         var code = (await Api.StatusAsync(System.B, created.TicketId)).ExchangeCode!;
         Assert.Equal(HttpStatusCode.OK, (await Api.ExchangeAsync(System.B, code, created.BrowserSecret)).StatusCode);
-        Assert.Equal("consumed", (await waiting.WaitAsync(TimeSpan.FromSeconds(30)))!.Status);
+        Assert.Equal("consumed", (await waiting.WithinAsync(TimeSpan.FromSeconds(30), "the long-poll on A hearing the exchange on B",
+            () => Api.StatusNowAsync(System.B, created.TicketId)))!.Status);
         Assert.Equal(("consumed", 4), await ReadAsync(System.A, created.TicketId));
     }
 

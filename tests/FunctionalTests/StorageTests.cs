@@ -1,3 +1,4 @@
+using ScanLogin.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -139,7 +140,8 @@ public sealed class StorageTests(SystemFixture system)
             Assert.False(creating.IsCompleted); // waiting for Redis, not refused
             redis = StartRedis();
 
-            var created = await creating.WaitAsync(TimeSpan.FromSeconds(30));
+            var created = await creating.WithinAsync(TimeSpan.FromSeconds(30), "the creation that waited for Redis, once Redis is back",
+                () => Task.FromResult($"store connected: {store.IsConnected}"));
             Assert.Equal([true], created);
             Assert.Equal("App", (await store.ReadAsync(during.TicketId))!.AppName);
         }
@@ -163,7 +165,7 @@ public sealed class StorageTests(SystemFixture system)
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         // Version 2 was already seen: the first event is a ping carrying the current status, not a repeat of it.
-        var first = await ReadEventAsync(reader).WaitAsync(TimeSpan.FromSeconds(20));
+        var first = await ReadEventAsync(reader).WithinAsync(TimeSpan.FromSeconds(20), "the stream's first event", () => Api.StatusNowAsync(system.B, created.TicketId));
         Assert.Equal("ping", first.Type);
         Assert.Contains("\"scanned\"", first.Data);
     }

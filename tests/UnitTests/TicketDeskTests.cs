@@ -1,3 +1,4 @@
+using ScanLogin.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -202,7 +203,8 @@ public sealed class TicketDeskTests(GrainClusterFixture fixture)
         Assert.Equal((TicketStatus.Scanned, "Test app", "10.0.0.1"), (scan.Value!.Ticket.Status, scan.Value.AppName, scan.Value.Requester.IpAddress));
         var confirmed = (await ticket.ConfirmAsync(new ConfirmRequest(scan.Value.ScanToken, null))).Value!;
         Assert.Equal((TicketStatus.Confirmed, 3), (confirmed.Status, confirmed.Version));
-        var heard = await watcher.Confirmed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var heard = await watcher.Confirmed.Task.WithinAsync(TimeSpan.FromSeconds(10), "the confirm pushed to the watcher",
+            async () => $"the grain's status: {(await ticket.GetStatusAsync()).Value?.Status}");
         Assert.Equal(confirmed.ExchangeCode, heard.ExchangeCode);
 
         var grant = await ticket.ExchangeAsync(new ExchangeRequest(confirmed.ExchangeCode!, BrowserSecret, null, null));
@@ -246,12 +248,14 @@ public sealed class TicketDeskTests(GrainClusterFixture fixture)
             for (var i = 0; i < 500 && await fixture.Emulator.HeldAsync(miniProgram) == 0; i++) await Task.Delay(10);
             Assert.Equal(1, await fixture.Emulator.HeldAsync(miniProgram));
 
-            var opened = await Desk.OpenAsync(FromPage(appId)).WaitAsync(TimeSpan.FromSeconds(5));
+            var opened = await Desk.OpenAsync(FromPage(appId)).WithinAsync(TimeSpan.FromSeconds(5), "a ticket from the code pool while WeChat hangs",
+                async () => $"codes ready: {await pool.CountReadyAsync()}, calls held by WeChat: {await fixture.Emulator.HeldAsync(miniProgram)}");
             var ticketId = opened.Value!.Ticket.TicketId;
             // WeChat made this code with scene = ticket id before it stopped answering.
             Assert.Contains(ticketId, await fixture.Emulator.ScenesAsync(miniProgram));
             Assert.True(await fixture.Emulator.HeldAsync(miniProgram) >= 1, "the refill was not stuck while the id was handed out");
-            Assert.True(Secrets.IsWellFormedId(await pool.TakeAsync().WaitAsync(TimeSpan.FromSeconds(5))));
+            Assert.True(Secrets.IsWellFormedId(await pool.TakeAsync().WithinAsync(TimeSpan.FromSeconds(5), "a code from the pool while its refill hangs",
+                async () => $"codes ready: {await pool.CountReadyAsync()}")));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using ScanLogin.Tests.Shared;
 using ScanLogin.Grains.Interfaces;
 using Xunit;
 
@@ -133,7 +134,10 @@ public sealed class TicketGrainMovesTests(GrainClusterFixture fixture)
                 _until = status;
                 if (_heard.Any(s => s.Status == status)) _done.TrySetResult();
             }
-            await _done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await _done.Task.WithinAsync(TimeSpan.FromSeconds(10), $"a pushed {status}", () =>
+            {
+                lock (_heard) return Task.FromResult("pushed so far: " + string.Join(", ", _heard.Select(s => $"{s.Status} v{s.Version}")));
+            });
             lock (_heard) return [.. _heard];
         }
     }

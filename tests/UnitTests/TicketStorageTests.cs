@@ -1,3 +1,4 @@
+using ScanLogin.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using ScanLogin.Grains.Interfaces;
@@ -127,7 +128,8 @@ public sealed class TicketStorageTests(GrainClusterFixture fixture)
         Assert.True(deadlines.Count >= 1);
 
         fixture.Time.Advance(IdentitySourceSettings.DefaultTicketLifetime);
-        var pushed = await watcher.Expired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var pushed = await watcher.Expired.Task.WithinAsync(TimeSpan.FromSeconds(10), "the expiry pushed to the watcher",
+            async () => $"the grain's status: {(await ticket.GetStatusAsync()).Value?.Status}, deadlines queued: {deadlines.Count}");
         Assert.Equal((TicketStatus.Expired, 2), (pushed.Status, pushed.Version));
     }
 
