@@ -1,0 +1,65 @@
+// @ts-check
+// ScanLogin's HTTP API as the pages use it: every call answers { status, data } and never throws; status 0 means no
+// answer came back (offline, timeout, a domain the admin console does not list).
+const config = require('../config.js');
+
+/**
+ * @param {string} url
+ * @param {object} body
+ * @returns {Promise<import('./types').HttpAnswer>}
+ */
+function post(url, body) {
+  return new Promise(resolve => {
+    wx.request({
+      url,
+      method: 'POST',
+      data: body,
+      header: { 'content-type': 'application/json' },
+      dataType: 'json',
+      timeout: 15000,
+      success: res => resolve({ status: res.statusCode, data: res.data }),
+      fail: () => resolve({ status: 0, data: null }),
+    });
+  });
+}
+
+/** @param {string} path */
+function scanLogin(path) {
+  return config.baseUrl.replace(/\/+$/, '') + path;
+}
+
+/**
+ * A one-time login code: from wx.login, or in development from the WeChat emulator (config.devEmulator).
+ * @returns {Promise<string | null>}
+ */
+function loginCode() {
+  const dev = config.devEmulator;
+  if (dev) {
+    return post(dev.url.replace(/\/+$/, '') + '/__emulator/login-code', { appId: dev.appId, openId: dev.openId })
+      .then(answer => (answer.status === 200 && answer.data && answer.data.code) || null);
+  }
+  return new Promise(resolve => {
+    wx.login({
+      success: res => resolve(res.code || null),
+      fail: () => resolve(null),
+    });
+  });
+}
+
+/** @param {string} ticketId */
+function ticketPath(ticketId) {
+  return '/api/mini-program/tickets/' + encodeURIComponent(ticketId);
+}
+
+module.exports = {
+  loginCode,
+  /** @param {string} ticketId @param {string} loginCode */
+  scan: (ticketId, loginCode) => post(scanLogin(ticketPath(ticketId) + '/scan'), { loginCode }),
+  /** @param {string} ticketId @param {string} scanToken @param {string | null} phoneCode */
+  confirm: (ticketId, scanToken, phoneCode) =>
+    post(scanLogin(ticketPath(ticketId) + '/confirm'), phoneCode ? { scanToken, phoneCode } : { scanToken }),
+  /** @param {string} ticketId @param {string} scanToken */
+  cancel: (ticketId, scanToken) => post(scanLogin(ticketPath(ticketId) + '/cancel'), { scanToken }),
+  /** @param {{ poolId: string, identitySource: string, appId: string, loginCode: string, phoneCode?: string }} body */
+  login: body => post(scanLogin('/api/mini-program/login'), body),
+};
