@@ -28,8 +28,9 @@ const ticket = (status, extra = {}) => ({ status: 200, data: Object.assign({ tic
 const problem = (status, code, extra = {}) => ({ status, data: Object.assign({ status, code, title: 'x', detail: 'x' }, extra) });
 
 /** Routes for a page whose scan succeeds and whose confirm / cancel answer as given. */
-function routes({ scan = () => scanAnswer(), confirm = () => ticket('confirmed'), cancel = () => ticket('cancelled') } = {}) {
+function routes({ scan = () => scanAnswer(), confirm = () => ticket('confirmed'), cancel = () => ticket('cancelled'), status = () => ticket('scanned') } = {}) {
   return (method, path, body) => {
+    if (method === 'GET' && path === `/api/tickets/${TICKET}`) return status();
     if (method !== 'POST') return undefined;
     if (path === `${BASE}/scan`) return scan(body);
     if (path === `${BASE}/confirm`) return confirm(body);
@@ -225,13 +226,27 @@ describe('after', () => {
     await settled(page, 'expired');
   });
 
-  test.each([
-    ['ticket_already_scanned', 409],
-    ['invalid_transition', 409],
-  ])('a code already used (%s): already used, with what to do if it was not you', async (code, status) => {
-    const { page } = await open({ ticket: TICKET }, { routes: routes({ scan: () => problem(status, code) }) });
+  test('a code another WeChat user scanned first (409 ticket_already_scanned): already used, with what to do if it was not you', async () => {
+    const { page } = await open({ ticket: TICKET }, { routes: routes({ scan: () => problem(409, 'ticket_already_scanned') }) });
     expect(page.data.state).toBe('used');
     expect(text(page, '#used')).toContain('This code has already been used.');
+  });
+
+  test.each([
+    ['expired', 'expired'],
+    ['consumed', 'used'],
+    ['cancelled', 'cancelled'],
+  ])('a scan refused as invalid_transition asks the ticket status: %s shows %s', async (status, view) => {
+    const { wx, page } = await open({ ticket: TICKET }, { routes: routes({ scan: () => problem(409, 'invalid_transition'), status: () => ticket(status) }) });
+    expect(page.data.state).toBe(view);
+    expect(wx.calls.map(c => `${c.method} ${c.path}`)).toEqual([`POST ${BASE}/scan`, `GET /api/tickets/${TICKET}`]);
+  });
+
+  test('a confirm refused as invalid_transition because the ticket expired meanwhile shows expired, not used', async () => {
+    const { page } = await open({ ticket: TICKET }, { routes: routes({ confirm: () => problem(409, 'invalid_transition'), status: () => ticket('expired') }) });
+    tap(page, 'confirm');
+    await settled(page, 'expired');
+    expect(text(page, '#expired')).toContain('Refresh the code on your computer');
   });
 
   test('binding required: the binding code is shown large with "type this code on your computer"; Cancel still works', async () => {

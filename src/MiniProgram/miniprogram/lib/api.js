@@ -5,16 +5,16 @@ const config = require('../config.js');
 
 /**
  * @param {string} url
- * @param {object} body
+ * @param {object} [body] a JSON body (POST), or none (GET)
  * @returns {Promise<import('./types').HttpAnswer>}
  */
-function post(url, body) {
+function call(url, body) {
   return new Promise(resolve => {
     wx.request({
       url,
-      method: 'POST',
+      method: body ? 'POST' : 'GET',
       data: body,
-      header: { 'content-type': 'application/json' },
+      header: body ? { 'content-type': 'application/json' } : {},
       dataType: 'json',
       timeout: 15000,
       success: res => resolve({ status: res.statusCode, data: res.data }),
@@ -35,7 +35,7 @@ function scanLogin(path) {
 function loginCode() {
   const dev = config.devEmulator;
   if (dev) {
-    return post(dev.url.replace(/\/+$/, '') + '/__emulator/login-code', { appId: dev.appId, openId: dev.openId })
+    return call(dev.url.replace(/\/+$/, '') + '/__emulator/login-code', { appId: dev.appId, openId: dev.openId })
       .then(answer => (answer.status === 200 && answer.data && answer.data.code) || null);
   }
   return new Promise(resolve => {
@@ -54,12 +54,14 @@ function ticketPath(ticketId) {
 module.exports = {
   loginCode,
   /** @param {string} ticketId @param {string} loginCode */
-  scan: (ticketId, loginCode) => post(scanLogin(ticketPath(ticketId) + '/scan'), { loginCode }),
+  scan: (ticketId, loginCode) => call(scanLogin(ticketPath(ticketId) + '/scan'), { loginCode }),
   /** @param {string} ticketId @param {string} scanToken @param {string | null} phoneCode */
   confirm: (ticketId, scanToken, phoneCode) =>
-    post(scanLogin(ticketPath(ticketId) + '/confirm'), phoneCode ? { scanToken, phoneCode } : { scanToken }),
+    call(scanLogin(ticketPath(ticketId) + '/confirm'), phoneCode ? { scanToken, phoneCode } : { scanToken }),
   /** @param {string} ticketId @param {string} scanToken */
-  cancel: (ticketId, scanToken) => post(scanLogin(ticketPath(ticketId) + '/cancel'), { scanToken }),
+  cancel: (ticketId, scanToken) => call(scanLogin(ticketPath(ticketId) + '/cancel'), { scanToken }),
+  /** The ticket's status as anyone holding its id sees it (GET /api/tickets/{id}). @param {string} ticketId */
+  status: ticketId => call(scanLogin('/api/tickets/' + encodeURIComponent(ticketId))),
   /** @param {{ poolId: string, identitySource: string, appId: string, loginCode: string, phoneCode?: string }} body */
-  login: body => post(scanLogin('/api/mini-program/login'), body),
+  login: body => call(scanLogin('/api/mini-program/login'), body),
 };

@@ -91,4 +91,17 @@ function fromTicket(ticket) {
   }
 }
 
-module.exports = { fromFailure, fromTicket };
+/**
+ * After a refusal that only says the move does not fit the ticket's state (invalid_transition), the ticket's status
+ * tells why: it expired (the usual case: an old code, or a question left open), or it is finished some other way.
+ * @param {import('./types').HttpAnswer} status the answer of GET /api/tickets/{id}
+ * @returns {Outcome}
+ */
+function fromStatusAfterRefusal(status) {
+  const current = status.status === 200 && status.data ? status.data.status : null;
+  if (current === 'expired' || status.status === 404) return { view: 'expired' };
+  if (current === 'cancelled') return { view: 'cancelled' };
+  return { view: 'used' };
+}
+
+module.exports = { fromFailure, fromTicket, fromStatusAfterRefusal };

@@ -5,7 +5,7 @@
 const api = require('../../lib/api.js');
 const config = require('../../config.js');
 const { texts, language, format, formatWhen } = require('../../lib/i18n.js');
-const { fromFailure, fromTicket } = require('../../lib/outcomes.js');
+const { fromFailure, fromTicket, fromStatusAfterRefusal } = require('../../lib/outcomes.js');
 const { ticketIdFromQuery, ticketIdFromScan } = require('../../lib/ticketLink.js');
 const { describeUserAgent } = require('../../lib/userAgent.js');
 
@@ -67,7 +67,7 @@ Component({
       }
       const answer = await api.scan(this.data.ticketId, code);
       if (answer.status !== 200 || !answer.data || !answer.data.scanToken) {
-        this.showOutcome(fromFailure(answer, 'scan'));
+        this.showOutcome(await this.explain(answer, 'scan'));
         return;
       }
       /** @type {import('../../lib/types').ScanAnswer} */
@@ -121,7 +121,18 @@ Component({
       this.setData({ state: 'working' });
       const { ticketId, scanToken } = this.data;
       const answer = action === 'confirm' ? await api.confirm(ticketId, scanToken, phoneCode) : await api.cancel(ticketId, scanToken);
-      this.showOutcome(answer.status === 200 && answer.data && answer.data.status ? fromTicket(answer.data) : fromFailure(answer, 'move'));
+      this.showOutcome(answer.status === 200 && answer.data && answer.data.status ? fromTicket(answer.data) : await this.explain(answer, 'move'));
+    },
+
+    /**
+     * The view for a refused scan, confirm or cancel. "invalid_transition" says only that the ticket is no longer in a
+     * state for it: its status tells whether it expired or was used.
+     * @param {import('../../lib/types').HttpAnswer} answer
+     * @param {'scan' | 'move'} stage
+     */
+    async explain(answer, stage) {
+      if (answer.data && answer.data.code === 'invalid_transition') return fromStatusAfterRefusal(await api.status(this.data.ticketId));
+      return fromFailure(answer, stage);
     },
 
     onRetry() {
