@@ -59,7 +59,7 @@ test('binding required where registration needs the phone: the phone button logs
   const { wx, page } = await open([binding(true, false), signedIn()]);
   tap(page, 'login');
   await settled(page, 'binding');
-  expect(text(page, '#message')).toContain('Share your phone number to find or create your account');
+  expect(text(page, '#message')).toContain('or share your phone number so the site can find your account');
   page.querySelector('#login-phone').dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: 'phone-code-1' } });
   await settled(page, 'signed_in');
   expect(wx.calls[1].body).toEqual(Object.assign({}, config.login, { loginCode: 'login-code-1', phoneCode: 'phone-code-1' }));

@@ -62,7 +62,7 @@ const en = {
     signedIn: 'Signed in as {0}',
     signOut: 'Sign out',
     binding: 'Your WeChat is not linked to an account yet. Log in once on the website by scanning its code to link it.',
-    bindingRegister: 'Your WeChat is not linked to an account yet. Share your phone number to find or create your account, or link it on the website.',
+    bindingRegister: 'Your WeChat is not linked to an account yet. Log in once on the website by scanning its code to link it, or share your phone number so the site can find your account.',
   },
 };
 
@@ -128,7 +128,7 @@ const zh = {
     signedIn: '已登录：{0}',
     signOut: '退出登录',
     binding: '你的微信尚未关联账号。请先在网站上扫码登录一次以完成关联。',
-    bindingRegister: '你的微信尚未关联账号。共享手机号以找到或创建你的账号，或在网站上完成关联。',
+    bindingRegister: '你的微信尚未关联账号。请先在网站上扫码登录一次以完成关联，或共享手机号以便网站找到你的账号。',
   },
 };
 
