@@ -28,9 +28,11 @@ const ticket = (status, extra = {}) => ({ status: 200, data: Object.assign({ tic
 const problem = (status, code, extra = {}) => ({ status, data: Object.assign({ status, code, title: 'x', detail: 'x' }, extra) });
 
 /** Routes for a page whose scan succeeds and whose confirm / cancel answer as given. */
-function routes({ scan = () => scanAnswer(), confirm = () => ticket('confirmed'), cancel = () => ticket('cancelled'), status = () => ticket('scanned') } = {}) {
+function routes({ scan = () => scanAnswer(), confirm = () => ticket('confirmed'), cancel = () => ticket('cancelled'), status = () => ticket('scanned'),
+  wait = () => ticket('binding_required') } = {}) {
   return (method, path, body) => {
     if (method === 'GET' && path === `/api/tickets/${TICKET}`) return status();
+    if (method === 'GET' && path === `/api/tickets/${TICKET}/wait`) return wait();
     if (method !== 'POST') return undefined;
     if (path === `${BASE}/scan`) return scan(body);
     if (path === `${BASE}/confirm`) return confirm(body);
@@ -255,9 +257,39 @@ describe('after', () => {
     await settled(page, 'binding');
     expect(text(page, '#binding-code')).toBe('042917');
     expect(text(page, '#binding')).toContain('Type this code on your computer to link your WeChat');
+    expect(text(page, '#binding')).toContain('This page moves on by itself when your computer is done.');
     tap(page, 'cancel');
     await settled(page, 'cancelled');
-    expect(wx.calls[2]).toEqual({ method: 'POST', path: `${BASE}/cancel`, body: { scanToken: SCAN_TOKEN } });
+    expect(wx.calls.filter(c => c.method === 'POST').slice(1)).toEqual([
+      { method: 'POST', path: `${BASE}/confirm`, body: { scanToken: SCAN_TOKEN } },
+      { method: 'POST', path: `${BASE}/cancel`, body: { scanToken: SCAN_TOKEN } },
+    ]);
+  });
+
+  test.each([
+    ['confirmed', 'signed_in'],
+    ['expired', 'expired'],
+    ['cancelled', 'cancelled'],
+  ])('while the computer binds the page follows the ticket: %s shows %s', async (status, view) => {
+    let waits = 0;
+    const { wx, page } = await open({ ticket: TICKET }, { routes: routes({
+      confirm: () => ticket('binding_required', { bindingCode: '042917' }),
+      wait: () => (++waits < 2 ? ticket('binding_required') : ticket(status, { version: 4 })),
+    }) });
+    tap(page, 'confirm');
+    await settled(page, view);
+    expect(wx.calls.filter(c => c.path === `/api/tickets/${TICKET}/wait`)).toHaveLength(2);
+  });
+
+  test('leaving the page while the computer binds stops following the ticket', async () => {
+    const { wx, page } = await open({ ticket: TICKET }, { routes: routes({ confirm: () => ticket('binding_required', { bindingCode: '042917' }) }) });
+    tap(page, 'confirm');
+    await settled(page, 'binding');
+    await until(page, () => wx.calls.some(c => c.path.endsWith('/wait')), 'a first wait');
+    page.instance.onUnload();
+    const waits = wx.calls.length;
+    for (let i = 0; i < 20; i++) await new Promise(resolve => setTimeout(resolve, 0));
+    expect(wx.calls.length).toBeLessThanOrEqual(waits + 1);
   });
 
   test.each([

@@ -6,9 +6,10 @@ const config = require('../config.js');
 /**
  * @param {string} url
  * @param {object} [body] a JSON body (POST), or none (GET)
+ * @param {number} [timeout] milliseconds
  * @returns {Promise<import('./types').HttpAnswer>}
  */
-function call(url, body) {
+function call(url, body, timeout = 15000) {
   return new Promise(resolve => {
     wx.request({
       url,
@@ -16,7 +17,7 @@ function call(url, body) {
       data: body,
       header: body ? { 'content-type': 'application/json' } : {},
       dataType: 'json',
-      timeout: 15000,
+      timeout,
       success: res => resolve({ status: res.statusCode, data: res.data }),
       fail: () => resolve({ status: 0, data: null }),
     });
@@ -62,6 +63,12 @@ module.exports = {
   cancel: (ticketId, scanToken) => call(scanLogin(ticketPath(ticketId) + '/cancel'), { scanToken }),
   /** The ticket's status as anyone holding its id sees it (GET /api/tickets/{id}). @param {string} ticketId */
   status: ticketId => call(scanLogin('/api/tickets/' + encodeURIComponent(ticketId))),
+  /**
+   * The status once its version passes `version`, or unchanged after 25 s (long-poll).
+   * @param {string} ticketId @param {number} version
+   */
+  wait: (ticketId, version) =>
+    call(scanLogin('/api/tickets/' + encodeURIComponent(ticketId) + '/wait?version=' + version + '&timeout=25'), undefined, 35000),
   /** @param {{ poolId: string, identitySource: string, appId: string, loginCode: string, phoneCode?: string }} body */
   login: body => call(scanLogin('/api/mini-program/login'), body),
 };

@@ -11,6 +11,8 @@ const { describeUserAgent } = require('../../lib/userAgent.js');
 
 /** @type {WeakMap<object, number>} the pending "expired while open" timer of each page instance */
 const expiryTimers = new WeakMap();
+/** @type {WeakSet<object>} page instances that have been left: their binding watch stops */
+const left = new WeakSet();
 
 Component({
   data: {
@@ -54,6 +56,7 @@ Component({
 
     onUnload() {
       this.stopExpiryTimer();
+      left.add(this);
     },
 
     /** wx.login, then the scan: marks the ticket scanned by this WeChat user and learns who is asking. */
@@ -121,7 +124,30 @@ Component({
       this.setData({ state: 'working' });
       const { ticketId, scanToken } = this.data;
       const answer = action === 'confirm' ? await api.confirm(ticketId, scanToken, phoneCode) : await api.cancel(ticketId, scanToken);
-      this.showOutcome(answer.status === 200 && answer.data && answer.data.status ? fromTicket(answer.data) : await this.explain(answer, 'move'));
+      const moved = answer.status === 200 && answer.data && answer.data.status;
+      this.showOutcome(moved ? fromTicket(answer.data) : await this.explain(answer, 'move'));
+      if (moved && answer.data.status === 'binding_required') this.watchBinding(answer.data.version);
+    },
+
+    /**
+     * While the computer binds, follows the ticket (long-poll) so the page can say when it is done: signed in, or
+     * expired, or cancelled. Stops when the page is left or shows something else; three failed reads in a row stop it.
+     * @param {number} version
+     */
+    async watchBinding(version) {
+      let failures = 0;
+      while (this.data.state === 'binding' && !left.has(this) && failures < 3) {
+        const answer = await api.wait(this.data.ticketId, version);
+        if (this.data.state !== 'binding' || left.has(this)) return;
+        if (answer.status !== 200 || !answer.data || !answer.data.status) {
+          failures++;
+          await new Promise(resolve => setTimeout(resolve, 2000));
+          continue;
+        }
+        failures = 0;
+        version = answer.data.version;
+        if (answer.data.status !== 'binding_required') this.showOutcome(fromTicket(answer.data));
+      }
     },
 
     /**
