@@ -40,7 +40,7 @@ async function advance(seconds) {
 run(`the confirm page, ${scenario}, against the running system`, async () => {
   require(path.join(root, 'config.js')).baseUrl = env('SCANLOGIN_URL');
   global.wx = realWx({ emulatorUrl: env('EMULATOR_URL'), wechatAppId: env('WECHAT_APP_ID'), openId: env('OPEN_ID') });
-  const page = simulate.render(simulate.load(path.join(root, 'pages/confirm/confirm'), { rootPath: root, compiler: 'simulate' }));
+  const page = simulate.render(simulate.load(path.join(root, 'pages/confirm/confirm'), { rootPath: root, compiler: 'official' }));
   page.attach(document.createElement('parent-wrapper'));
 
   // Opened as WeChat opens it from the platform's ordinary QR code: the whole link, URL-encoded, in q.

@@ -1,4 +1,5 @@
-// Loads a page of src/MiniProgram with miniprogram-simulate and replaces wx.* with test doubles that record calls.
+// Loads a page of src/MiniProgram with miniprogram-simulate (its WXML compiled by WeChat's own wcc, from
+// miniprogram-compiler, so a template DevTools would refuse fails here too) and replaces wx.* with test doubles.
 const path = require('path');
 const simulate = require('miniprogram-simulate');
 
@@ -43,7 +44,7 @@ const loaded = {};
 
 /** Loads (once) and renders a page; the caller then runs its onLoad with a query. */
 function render(page) {
-  const id = loaded[page] || (loaded[page] = simulate.load(path.join(root, 'pages', page, page), { rootPath: root, compiler: 'simulate' }));
+  const id = loaded[page] || (loaded[page] = simulate.load(path.join(root, 'pages', page, page), { rootPath: root, compiler: 'official' }));
   const comp = simulate.render(id);
   comp.attach(document.createElement('parent-wrapper'));
   return comp;
