@@ -55,35 +55,41 @@ test('an expired session is not offered again', () => {
   expect(session.current()).toBeNull();
 });
 
-test('binding required where registration needs the phone: the phone button logs in again with the phone code', async () => {
-  const { wx, page } = await open([binding(true, false), signedIn()]);
-  tap(page, 'login');
-  await settled(page, 'binding');
-  expect(text(page, '#message')).toContain('or share your phone number so the site can find your account');
+test('the phone-number button logs in with the phone code (a source matching accounts by phone finds the account by it)', async () => {
+  const { wx, page } = await open([signedIn({ user: { id: 'user-2', poolId: 'demo', nickname: null, phone: '+8613800138000' } })]);
   page.querySelector('#login-phone').dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: 'phone-code-1' } });
   await settled(page, 'signed_in');
-  expect(wx.calls[1].body).toEqual(Object.assign({}, config.login, { loginCode: 'login-code-1', phoneCode: 'phone-code-1' }));
-  expect(wx.login).toHaveBeenCalledTimes(2);
+  expect(wx.calls[0].body).toEqual(Object.assign({}, config.login, { loginCode: 'login-code-1', phoneCode: 'phone-code-1' }));
+  expect(text(page, '#who')).toBe('Signed in as +8613800138000');
 });
 
 test.each([
   ['the user denies', { errMsg: 'getPhoneNumber:fail user deny' }],
   ['the quota is used up (errno 1400001)', { errMsg: 'getPhoneNumber:fail no permission', errno: 1400001 }],
-])('binding: when WeChat refuses the number (%s) nothing is sent and the page stays', async (_, detail) => {
-  const { wx, page } = await open([binding(true, false)]);
-  tap(page, 'login');
-  await settled(page, 'binding');
-  await page.instance.onPhoneNumber({ detail });
-  expect(page.data.state).toBe('binding');
-  expect(wx.calls).toHaveLength(1);
+  ['the mini program may not use it', { errMsg: 'getPhoneNumber:fail no permission' }],
+])('when WeChat refuses the number (%s) the login goes on without it', async (_, detail) => {
+  const { wx, page } = await open([signedIn()]);
+  page.querySelector('#login-phone').dispatchEvent('getphonenumber', { detail });
+  await settled(page, 'signed_in');
+  expect(wx.calls[0].body).toEqual(Object.assign({}, config.login, { loginCode: 'login-code-1' }));
 });
 
-test('binding required with the phone already shared: link on the website, no phone button', async () => {
-  const { page } = await open([binding(false, true)]);
+test('a mini program that cannot offer the phone number shows only the WeChat button', async () => {
+  config.offerPhoneNumber = false;
+  const { page } = await open([]);
+  expect(page.querySelector('#login-phone')).toBeUndefined();
+  expect(page.querySelector('#login')).toBeDefined();
+});
+
+test.each([
+  [true, 'link it to your account or create one there'],
+  [false, 'and link it to your account there.'],
+])('binding required (canRegister %s): link the WeChat by a login on the website', async (canRegister, words) => {
+  const { page } = await open([binding(canRegister, false)]);
   tap(page, 'login');
   await settled(page, 'binding');
-  expect(text(page, '#message')).toContain('Log in once on the website by scanning its code');
-  expect(page.querySelector('#login-phone')).toBeUndefined();
+  expect(text(page, '#message')).toContain(words);
+  expect(session.current()).toBeNull();
 });
 
 test.each([

@@ -62,8 +62,8 @@ const en = {
     withPhone: 'Log in with my phone number',
     signedIn: 'Signed in as {0}',
     signOut: 'Sign out',
-    binding: 'Your WeChat is not linked to an account yet. Log in once on the website by scanning its code to link it.',
-    bindingRegister: 'Your WeChat is not linked to an account yet. Log in once on the website by scanning its code to link it, or share your phone number so the site can find your account.',
+    binding: 'Your WeChat is not linked to an account on this site yet. Log in once on the website by scanning its code, and link it to your account there.',
+    bindingRegister: 'Your WeChat is not linked to an account on this site yet. Log in once on the website by scanning its code, and link it to your account or create one there.',
   },
 };
 
@@ -129,8 +129,8 @@ const zh = {
     withPhone: '使用手机号登录',
     signedIn: '已登录：{0}',
     signOut: '退出登录',
-    binding: '你的微信尚未关联账号。请先在网站上扫码登录一次以完成关联。',
-    bindingRegister: '你的微信尚未关联账号。请先在网站上扫码登录一次以完成关联，或共享手机号以便网站找到你的账号。',
+    binding: '你的微信尚未关联此网站的账号。请先在网站上扫码登录一次，并在那里关联你的账号。',
+    bindingRegister: '你的微信尚未关联此网站的账号。请先在网站上扫码登录一次，并在那里关联已有账号或创建新账号。',
   },
 };
 

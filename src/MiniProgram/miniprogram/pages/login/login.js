@@ -13,6 +13,7 @@ Component({
     lang: 'en',
     /** ready, working, signed_in, binding, refused, failed */
     state: 'ready',
+    offerPhone: false,
     who: '',
     canRegister: false,
     phoneShared: false,
@@ -25,7 +26,7 @@ Component({
     onLoad() {
       const lang = language();
       const t = texts(lang);
-      this.setData({ lang, t });
+      this.setData({ lang, t, offerPhone: config.offerPhoneNumber });
       wx.setNavigationBarTitle({ title: t.login.title });
       const current = session.current();
       if (current) this.showSignedIn(current.user);
@@ -36,13 +37,13 @@ Component({
     },
 
     /**
-     * Shares the phone number to find or create the account (binding asked for it, or registration needs it); when
-     * WeChat refuses it nothing is sent and the page stays as it was.
+     * Logs in sharing the phone number (a source matching accounts by phone finds the account by it; a new account gets
+     * it). When WeChat refuses the number (denied, errno 1400001, not allowed) the login goes on without it.
      * @param {{ detail: { code?: string, errMsg?: string, errno?: number } }} event
      */
     onPhoneNumber(event) {
       const detail = (event && event.detail) || {};
-      return detail.code ? this.login(detail.code) : Promise.resolve();
+      return this.login(detail.code || null);
     },
 
     onRetry() {
