@@ -355,6 +355,28 @@ describe('after', () => {
     expect(wx.calls.map(c => c.path)).toEqual([`${BASE}/scan`, `${BASE}/confirm`, `${BASE}/confirm`]);
   });
 
+  test('back at the question after a failed confirm, the ticket can still expire while the page is open', async () => {
+    jest.useFakeTimers();
+    const expiresAt = new Date(Date.now() + 60000).toISOString();
+    const wx = fakeWx({ routes: routes({
+      scan: () => scanAnswer({ ticket: { ticketId: TICKET, status: 'scanned', version: 2, expiresAt } }),
+      confirm: () => problem(503, 'wechat_unavailable'),
+    }) });
+    const page = render('confirm');
+    const loading = page.instance.onLoad({ ticket: TICKET });
+    await jest.advanceTimersByTimeAsync(10);
+    await loading;
+    tap(page, 'confirm');
+    await jest.advanceTimersByTimeAsync(10);
+    expect(page.data.state).toBe('failed');
+    tap(page, 'retry');
+    await jest.advanceTimersByTimeAsync(10);
+    expect(page.data.state).toBe('ask');
+    await jest.advanceTimersByTimeAsync(60000);
+    expect(page.data.state).toBe('expired');
+    expect(wx.calls.map(c => c.path)).toEqual([`${BASE}/scan`, `${BASE}/confirm`]);
+  });
+
   test('WeChat gives no login code: the page says so and can try again', async () => {
     const { wx, page } = await open({ ticket: TICKET }, { loginCode: null });
     expect(page.data.state).toBe('failed');

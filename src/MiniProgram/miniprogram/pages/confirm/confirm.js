@@ -22,6 +22,7 @@ Component({
     state: 'loading',
     ticketId: '',
     scanToken: '',
+    expiresAt: '',
     appName: '',
     appLogoUrl: '',
     sourceName: '',
@@ -90,8 +91,9 @@ Component({
         ip: scan.requesterIp || '',
         when: formatWhen(scan.requestedAt, new Date()),
         offerPhone: config.offerPhoneNumber,
+        expiresAt: (scan.ticket && scan.ticket.expiresAt) || '',
       });
-      this.startExpiryTimer(scan.ticket && scan.ticket.expiresAt);
+      this.startExpiryTimer(this.data.expiresAt);
     },
 
     onConfirm() {
@@ -163,7 +165,8 @@ Component({
 
     onRetry() {
       if (this.data.retry === 'ask' && this.data.scanToken) {
-        this.setData({ state: 'ask', message: '', retry: '' });
+        this.setData({ state: 'ask', message: '', retry: '', phoneSkipped: false });
+        this.startExpiryTimer(this.data.expiresAt);
         return Promise.resolve();
       }
       if (this.data.retry) return this.begin();
