@@ -28,12 +28,20 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # The official Authing JS SDK, exactly as locked, for tests/FunctionalTests/Authing/AuthingSdkTests.cs.
 npm ci --prefix tests/AuthingSdk --no-audit --no-fund --loglevel=error
+# The mini program's type check, page tests and end-to-end run (tests/FunctionalTests/MiniProgram), exactly as locked.
+npm ci --prefix tests/MiniProgram --no-audit --no-fund --loglevel=error
 dotnet build ScanLogin.sln -c Release -nologo -v q
 status=0
 dotnet test ScanLogin.sln -c Release --no-build --nologo 2>&1 | tee "$work/test.log" || status=$?
 
+# The mini program: tsc --noEmit over src/MiniProgram, then its page tests (jest, miniprogram-simulate, wx.* mocked).
+(cd tests/MiniProgram && npx tsc --noEmit -p tsconfig.json && echo "tsc: type check passed" && npx jest --selectProjects pages --ci) 2>&1 \
+  | tee "$work/miniprogram.log" || status=1
+jest_count() { grep -E "^Tests:" "$work/miniprogram.log" | grep -Eo "[0-9]+ $1" | awk '{ s += $1 } END { print s + 0 }'; }
+echo "Mini program: $(jest_count passed) passed, $(jest_count failed) failed"
+
 # One plain closing line, summed over the test projects.
 count() { grep -Eo "$1: +[0-9]+" "$work/test.log" | awk '{ s += $2 } END { print s + 0 }'; }
 echo "Browser test screenshots: $PWD/tests/FunctionalTests/bin/Release/net10.0/browser-artifacts"
-echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
+echo "$(( $(count Passed) + $(jest_count passed) )) passed, $(( $(count Failed) + $(jest_count failed) )) failed, $(count Skipped) skipped"
 exit $status

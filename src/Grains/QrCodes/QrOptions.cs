@@ -11,8 +11,8 @@ public sealed class QrOptions
     /// </summary>
     public string MiniProgramLinkPrefix { get; set; } = "https://mp.scanlogin.example/s/";
 
-    /// <summary>The page a privately deployed mini program opens (no leading '/').</summary>
-    public string MiniProgramPage { get; set; } = "pages/scan/index";
+    /// <summary>The page a privately deployed mini program opens (no leading '/'): src/MiniProgram's confirm page.</summary>
+    public string MiniProgramPage { get; set; } = "pages/confirm/confirm";
 
     /// <summary>release, trial or develop.</summary>
     public string EnvVersion { get; set; } = "release";

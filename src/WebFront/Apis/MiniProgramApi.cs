@@ -26,8 +26,17 @@ public static class MiniProgramApi
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ScanAsync(new ScanRequest(request.LoginCode!, request.Nickname, request.AvatarUrl));
         if (outcome.Value is not { } view) return ApiProblems.From(outcome.Failure!);
         return TypedResults.Ok(new ScanResponse(TicketView.From(view.Ticket), view.ScanToken, view.AppName, view.IdentitySourceName,
-            view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt, view.Requester.Origin));
+            view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt, view.Requester.Origin)
+        {
+            AppLogoUrl = await AppLogoUrlAsync(view.Ticket.AppId, cluster),
+        });
     }
+
+    /// <summary>The application's logo (its admin-set <c>logoUrl</c>) for the phone to show, or null when it has none.</summary>
+    private static async Task<string?> AppLogoUrlAsync(string? appId, IClusterClient cluster) =>
+        appId is null ? null
+        : (await cluster.GetGrain<IApplicationGrain>(appId).GetAsync())?.LogoUrl is { } url
+            && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? url : null;
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> ConfirmAsync(string ticketId, ConfirmTicketRequest request, IClusterClient cluster)
     {

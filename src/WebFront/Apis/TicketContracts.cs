@@ -60,6 +60,9 @@ public sealed record ScanResponse(TicketView Ticket, string ScanToken, string Ap
     string? RequesterIp, string? RequesterUserAgent, DateTimeOffset RequestedAt, string? RequesterOrigin)
 {
     public override string ToString() => $"ScanResponse {{ Ticket = {Ticket}, AppName = {AppName}, RequesterOrigin = {RequesterOrigin} }}";
+
+    /// <summary>The application's logo (an absolute URL, from its <c>logoUrl</c>), or null when it has none.</summary>
+    public string? AppLogoUrl { get; init; }
 }
 
 /// <summary>The phone approves; the phone code comes from the mini program's phone-number button.</summary>

@@ -1,0 +1,8 @@
+// pages: the page tests with wx.* mocked (deploy/test.sh runs them); e2e: the confirm page against the running system,
+// started by tests/FunctionalTests/MiniProgram/MiniProgramPageTests.cs with the system's addresses in the environment.
+module.exports = {
+  projects: [
+    { displayName: 'pages', testEnvironment: 'jsdom', testMatch: ['<rootDir>/pages/**/*.test.js'] },
+    { displayName: 'e2e', testEnvironment: 'jsdom', testMatch: ['<rootDir>/e2e/**/*.test.js'] },
+  ],
+};
