@@ -68,6 +68,7 @@ public sealed class RateLimitRules
     public RateLimitRule? AdminAuthFailuresPerClientIp { get; set; }
     public RateLimitRule? BindingAttemptsPerClientIp { get; set; }
     public RateLimitRule? TokenRequestsPerClientIp { get; set; }
+    public RateLimitRule? ScanAttemptsPerTicket { get; set; }
 
     /// <summary>
     /// Sized for people, not scripts: a PC page makes a ticket every minute or two, polls about once a second, a
@@ -86,6 +87,9 @@ public sealed class RateLimitRules
         BindingAttemptsPerClientIp = new() { Burst = 20, PerMinute = 10 },
         // Token requests come from a site's backend, one address for all its users: sized for a busy site.
         TokenRequestsPerClientIp = new() { Burst = 1000, PerMinute = 60000 },
+        // Login codes sent to WeChat for one ticket: a person scans once or twice; junk codes must not spend the
+        // tenant's WeChat quota (jscode2session), so this is counted by the ticket before WeChat is asked.
+        ScanAttemptsPerTicket = new() { Burst = 5, PerMinute = 5 },
     };
 
     public RateLimitRule? Of(string kind) => kind switch
@@ -98,6 +102,7 @@ public sealed class RateLimitRules
         RateLimitKeys.AdminAuthFailuresPerClientIp => AdminAuthFailuresPerClientIp,
         RateLimitKeys.BindingAttemptsPerClientIp => BindingAttemptsPerClientIp,
         RateLimitKeys.TokenRequestsPerClientIp => TokenRequestsPerClientIp,
+        RateLimitKeys.ScanAttemptsPerTicket => ScanAttemptsPerTicket,
         _ => null,
     };
 }

@@ -42,6 +42,8 @@ public sealed class TicketGrain(
 
     // The status-read bucket, made at the first lease: its rule is the ticket's application's (or pool's, or the platform's).
     private RateLimits.TokenBucket? _reads;
+    // Login codes this ticket sent to WeChat: counted before jscode2session, so junk codes cannot spend the tenant's quota.
+    private RateLimits.TokenBucket? _scanAttempts;
 
     private TicketState? _ticket;
     private bool _loaded;
@@ -120,6 +122,8 @@ public sealed class TicketGrain(
         if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == scanCodeHash)
             return ToScanView(ScanTokenFor(request.LoginCode));
         if (TicketLifecycle.CheckScannable(Ticket, clock.Now) is { } notScannable) return notScannable;
+        if (ScanAttempts.Take(ref _scanAttempts, rateLimits.CurrentValue, Ticket.AppId, Ticket.PoolId, rateClock.Now) is { } tooManyOnTicket)
+            return tooManyOnTicket;
 
         var runtime = await GetRuntimeAsync();
         if (runtime.Failure is { } unusable) return unusable;
