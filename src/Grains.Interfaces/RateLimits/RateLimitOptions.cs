@@ -69,6 +69,7 @@ public sealed class RateLimitRules
     public RateLimitRule? BindingAttemptsPerClientIp { get; set; }
     public RateLimitRule? TokenRequestsPerClientIp { get; set; }
     public RateLimitRule? ScanAttemptsPerTicket { get; set; }
+    public RateLimitRule? QrImagesPerClientIp { get; set; }
 
     /// <summary>
     /// Sized for people, not scripts: a PC page makes a ticket every minute or two, polls about once a second, a
@@ -90,6 +91,8 @@ public sealed class RateLimitRules
         // Login codes sent to WeChat for one ticket: a person scans once or twice; junk codes must not spend the
         // tenant's WeChat quota (jscode2session), so this is counted by the ticket before WeChat is asked.
         ScanAttemptsPerTicket = new() { Burst = 5, PerMinute = 5 },
+        // QR pictures (PNG, SVG, data URL) per address: a login page shows one per ticket, a new ticket every minute or two.
+        QrImagesPerClientIp = new() { Burst = 60, PerMinute = 60 },
     };
 
     public RateLimitRule? Of(string kind) => kind switch
@@ -103,6 +106,7 @@ public sealed class RateLimitRules
         RateLimitKeys.BindingAttemptsPerClientIp => BindingAttemptsPerClientIp,
         RateLimitKeys.TokenRequestsPerClientIp => TokenRequestsPerClientIp,
         RateLimitKeys.ScanAttemptsPerTicket => ScanAttemptsPerTicket,
+        RateLimitKeys.QrImagesPerClientIp => QrImagesPerClientIp,
         _ => null,
     };
 }

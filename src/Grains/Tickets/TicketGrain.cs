@@ -31,7 +31,6 @@ public sealed class TicketGrain(
     private const string ScanTokenPurpose = "scan-token";
     private const string IdempotencyPurpose = "exchange-idempotency";
 
-    private const int MaxImageVariants = 4;
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private TicketWatchers? _watchers;
     private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
@@ -76,10 +75,11 @@ public sealed class TicketGrain(
         if (await ReadAsync() is null) return NotFound(this.GetPrimaryKeyString());
         if (request.Size is < QrRenderer.MinSize or > QrRenderer.MaxSize)
             return new Failure(FailureCodes.ImageSizeInvalid, $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels.");
+        // Drawn only at a few sizes (the nearest answers), each kept: cycling sizes never draws again.
+        request = request with { Size = QrImageSizes.Snap(request.Size) };
         // Concurrent requests for the same picture share one rendering; a failed one is tried again next time.
         _images ??= [];
         if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return await cached;
-        if (_images.Count >= MaxImageVariants) _images.Clear();
         return await (_images[request] = RenderImageAsync(request));
     }
 
@@ -110,7 +110,7 @@ public sealed class TicketGrain(
         }
         var etag = "\"" + Secrets.Hash("qr-image", $"{Ticket.TicketId}|{request}|{settings?.LogoHash}|{isPrivate}|{qrOptions.Value.MiniProgramLinkPrefix}")[..22] + "\"";
         return new QrImage(content, request.Format == QrFormat.Png ? "image/png" : "image/svg+xml", etag, Ticket.Deadline, app?.AllowedOrigins ?? [],
-            clock.Now); // the deadline's clock: front ends compare the two to bound how long the picture is cached
+            clock.Now, request.Size); // the deadline's clock: front ends compare the two to bound how long the picture is cached
     }
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)

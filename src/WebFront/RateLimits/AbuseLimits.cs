@@ -68,6 +68,11 @@ public static class AbuseLimits
         await Limiter(http).TakeAsync(RateLimitKeys.PhoneAttemptsPerClientIp, null, ClientKey(http)) is { Allowed: false } d
             ? new(RateLimited, "Too many mini-program requests from this address.", d) : null;
 
+    /// <summary>A QR picture of a ticket asked from this address (any application: the ticket is not read before this).</summary>
+    public static async ValueTask<LimitRefusal?> QrImageAsync(HttpContext http) =>
+        await Limiter(http).TakeAsync(RateLimitKeys.QrImagesPerClientIp, null, ClientKey(http)) is { Allowed: false } d
+            ? new(RateLimited, "Too many QR images from this address.", d) : null;
+
     /// <summary>A binding attempt (a password or a new account) from this address, for a ticket of <paramref name="appId"/>.</summary>
     public static async ValueTask<LimitRefusal?> BindingAttemptAsync(HttpContext http, string appId) =>
         await Limiter(http).TakeAsync(RateLimitKeys.BindingAttemptsPerClientIp, appId, ClientKey(http)) is { Allowed: false } d

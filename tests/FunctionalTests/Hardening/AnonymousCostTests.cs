@@ -31,4 +31,37 @@ public sealed class AnonymousCostTests(RateLimitFixture system)
         var scanned = await Api.ScanOkAsync(system.B, ticket.TicketId, await system.Emulator.LoginCodeAsync(openId));
         Assert.Equal("scanned", scanned.Ticket.Status);
     }
+
+    [Fact]
+    public async Task Qr_images_come_in_a_few_sizes_and_are_limited_per_address()
+    {
+        var tenant = await system.CreateTenantAsync();
+        var ticket = await Api.CreateTicketAsync(system.A, tenant);
+        // Forty different sizes are answered with at most seven different pictures.
+        var etags = new HashSet<string>();
+        for (var size = 160; size < 160 + 40 * 28; size += 28)
+        {
+            var response = await system.A.GetAsync($"/api/tickets/{ticket.TicketId}/qr.png?size={size}");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) break; // another test of this cluster spent the address's permits
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            etags.Add(response.Headers.ETag!.Tag);
+        }
+        Assert.InRange(etags.Count, 1, 7);
+
+        // The address runs out of pictures (60 at once by default), on either front end, for any ticket.
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 200 && refused is null; i++)
+        {
+            var response = await (i % 2 == 0 ? system.A : system.B).GetAsync($"/api/tickets/{ticket.TicketId}/qr.svg");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) refused = response;
+            else Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.NotNull(refused);
+        await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.NotNull(refused.Headers.RetryAfter);
+        var other = await Api.CreateTicketAsync(system.B, tenant);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await system.B.GetAsync($"/api/tickets/{other.TicketId}/qr?format=png")).StatusCode);
+        system.LimiterTime.Advance(TimeSpan.FromSeconds(2.1));
+        Assert.Equal(HttpStatusCode.OK, (await system.B.GetAsync($"/api/tickets/{other.TicketId}/qr.png")).StatusCode);
+    }
 }
