@@ -32,6 +32,7 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public static readonly string BindingLimitedApp = "rl-binding-app-" + Run;
     public static readonly string TokenLimitedApp = "rl-token-app-" + Run;
     public static readonly string AuthorizeLimitedApp = "rl-authorize-app-" + Run;
+    public const int MaxWaitsPerClientIp = 4;
 
     private IHost _silo = null!;
     private readonly List<WebApplication> _frontEnds = [];
@@ -83,6 +84,8 @@ public sealed class RateLimitFixture : IAsyncLifetime
             [$"ScanLogin:RateLimits:Applications:{TokenLimitedApp}:TokenRequestsPerClientIp:PerMinute"] = "0.01",
             [$"ScanLogin:RateLimits:Applications:{AuthorizeLimitedApp}:TicketsPerClientIp:Burst"] = "1",
             [$"ScanLogin:RateLimits:Applications:{AuthorizeLimitedApp}:TicketsPerClientIp:PerMinute"] = "0.01",
+            // Open long-polls and event streams per address and front end (default 50).
+            ["ScanLogin:Feed:MaxWaitsPerClientIp"] = MaxWaitsPerClientIp.ToString(),
         };
         _silo = SiloBuilder.Create([], b =>
         {

@@ -64,4 +64,47 @@ public sealed class AnonymousCostTests(RateLimitFixture system)
         system.LimiterTime.Advance(TimeSpan.FromSeconds(2.1));
         Assert.Equal(HttpStatusCode.OK, (await system.B.GetAsync($"/api/tickets/{other.TicketId}/qr.png")).StatusCode);
     }
+
+    [Fact]
+    public async Task Open_waits_per_address_are_capped_per_front_end_with_a_clear_429()
+    {
+        var tenant = await system.CreateTenantAsync();
+        var ticket = await Api.CreateTicketAsync(system.A, tenant);
+        var events = $"/api/tickets/{ticket.TicketId}/events";
+        var streams = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < RateLimitFixture.MaxWaitsPerClientIp; i++)
+            {
+                var stream = await system.A.GetAsync(events, HttpCompletionOption.ResponseHeadersRead);
+                streams.Add(stream);
+                Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+            }
+            var refused = await system.A.GetAsync(events, HttpCompletionOption.ResponseHeadersRead);
+            var problem = await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "too_many_waits");
+            Assert.Contains("open waits", problem.Detail);
+            Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+            // A long-poll takes a slot the same way; the other front end counts its own.
+            await Api.ProblemAsync(await system.A.GetAsync($"/api/tickets/{ticket.TicketId}/wait?version=0&timeout=0"),
+                HttpStatusCode.TooManyRequests, "too_many_waits");
+            Assert.Equal(HttpStatusCode.OK, (await system.B.GetAsync($"/api/tickets/{ticket.TicketId}/wait?version=0&timeout=0")).StatusCode);
+
+            // Closing a stream gives its slot back.
+            streams[0].Dispose();
+            var seen = new List<string>();
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                system.LimiterTime.Advance(TimeSpan.FromSeconds(1.01)); // status reads of the ticket refill one a second
+                var again = await system.A.GetAsync(events, HttpCompletionOption.ResponseHeadersRead);
+                if (again.StatusCode == HttpStatusCode.OK) { streams[0] = again; seen.Clear(); break; }
+                seen.Add($"{(int)again.StatusCode} {await again.Content.ReadAsStringAsync()}");
+                await Task.Delay(100);
+            }
+            Assert.True(seen.Count == 0, "no slot came back after closing a stream: " + string.Join(" | ", seen.TakeLast(3)));
+        }
+        finally
+        {
+            foreach (var stream in streams) stream.Dispose();
+        }
+    }
 }
