@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using ScanLogin.Grains.Interfaces;
 using Xunit;
 
 namespace ScanLogin.FunctionalTests.Hardening;
@@ -106,5 +108,41 @@ public sealed class AnonymousCostTests(RateLimitFixture system)
         {
             foreach (var stream in streams) stream.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Unknown_ticket_and_application_ids_are_answered_from_memory_and_limited_per_address()
+    {
+        system.LimiterTime.Advance(TimeSpan.FromMinutes(5)); // whatever this address missed before has refilled and been forgotten
+        var tenant = await system.CreateTenantAsync();
+        var real = await Api.CreateTicketAsync(system.A, tenant);
+
+        // One unknown id asked again and again: answered from memory, never a bucket of its own that would say slow_down.
+        var invented = Secrets.NewId();
+        for (var i = 0; i < 30; i++)
+            await Api.ProblemAsync(await (i % 2 == 0 ? system.A : system.B).GetAsync($"/api/tickets/{invented}"), HttpStatusCode.NotFound, "ticket_not_found");
+
+        // Many different unknown ids from one address: refused once it has spent its permits (20 at once by default) ...
+        HttpResponseMessage? refused = null;
+        var asked = 0;
+        for (; asked < 100 && refused is null; asked++)
+        {
+            var response = await system.A.GetAsync($"/api/tickets/{Secrets.NewId()}");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) refused = response;
+            else await Api.ProblemAsync(response, HttpStatusCode.NotFound, "ticket_not_found");
+        }
+        Assert.NotNull(refused);
+        Assert.True(asked is >= 15 and <= 25, $"refused after {asked} unknown ids: {await refused.Content.ReadAsStringAsync()}");
+        await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.NotNull(refused.Headers.RetryAfter);
+        // ... before any lookup: an invented application id on ticket creation too.
+        var create = new HttpRequestMessage(HttpMethod.Post, "/api/tickets")
+            { Content = JsonContent.Create(new { appId = "no-such-app-" + Guid.NewGuid().ToString("N")[..8], identitySource = Tenant.Source }) };
+        create.Headers.Add("Origin", "https://site.example");
+        await Api.ProblemAsync(await system.A.SendAsync(create), HttpStatusCode.TooManyRequests, "rate_limited");
+
+        // Once permits are back, real ids are served as ever.
+        system.LimiterTime.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync($"/api/tickets/{real.TicketId}")).StatusCode);
     }
 }
