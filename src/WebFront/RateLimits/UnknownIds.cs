@@ -17,6 +17,7 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
 {
     public const string Ticket = "ticket";
     public const string Application = "application";
+    public const string Pool = "pool";
     private const int MaxRemembered = 100_000;
 
     private readonly ConcurrentDictionary<(string Kind, string Id), DateTimeOffset> _unknown = new();
@@ -50,13 +51,45 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
             ? new LimitRefusal(AbuseLimits.RateLimited, "Too many requests for ids that do not exist from this address.", refused) : null;
 
     /// <summary>The answer the cluster gave for an unknown id, given again.</summary>
-    public static ProblemHttpResult NotFound(string kind, string id) => kind == Ticket
-        ? ApiProblems.From(new Failure(FailureCodes.TicketNotFound, $"Ticket {id} does not exist."))
-        : ApiProblems.From(new Failure(FailureCodes.ApplicationNotFound, $"Application {id} does not exist."));
+    public static ProblemHttpResult NotFound(string kind, string id) => kind switch
+    {
+        Ticket => ApiProblems.From(new Failure(FailureCodes.TicketNotFound, $"Ticket {id} does not exist.")),
+        Pool => ApiProblems.Problem(StatusCodes.Status404NotFound, FailureCodes.UserPoolNotFound, "No such user pool."),
+        _ => ApiProblems.From(new Failure(FailureCodes.ApplicationNotFound, $"Application {id} does not exist.")),
+    };
 
     /// <summary>Whether an endpoint's answer says the id it named does not exist.</summary>
     public static bool SaysNotFound(object? result, string kind) =>
         (result is INestedHttpResult nested ? nested.Result : result) is ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } problem
         && problem.ProblemDetails.Extensions.TryGetValue("code", out var code)
-        && (code as string) == (kind == Ticket ? FailureCodes.TicketNotFound : FailureCodes.ApplicationNotFound);
+        && (code as string) == kind switch
+        {
+            Ticket => FailureCodes.TicketNotFound,
+            Pool => FailureCodes.UserPoolNotFound,
+            _ => FailureCodes.ApplicationNotFound,
+        };
+}
+
+/// <summary>The unknown-id checks as endpoint filters, for APIs whose routes name the id.</summary>
+public static class UnknownIdFilters
+{
+    /// <summary>
+    /// Pool ids for every endpoint of <paramref name="group"/>, whose route names one (<c>{poolId}</c>): a pool the cluster
+    /// lately did not know is answered 404 from memory, new unknown pools count against the address.
+    /// </summary>
+    public static RouteGroupBuilder WithUnknownPoolIds(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (http.Request.RouteValues["poolId"] is not string poolId) return await next(context);
+            var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
+            if (UnknownIds.RefusalOf(http) is { } refused) return refused.ToProblem(http);
+            if (unknown.IsKnownUnknown(UnknownIds.Pool, poolId)) return UnknownIds.NotFound(UnknownIds.Pool, poolId);
+            var result = await next(context);
+            if (UnknownIds.SaysNotFound(result, UnknownIds.Pool)) await unknown.RememberAsync(http, UnknownIds.Pool, poolId);
+            return result;
+        });
+        return group;
+    }
 }

@@ -145,4 +145,29 @@ public sealed class AnonymousCostTests(RateLimitFixture system)
         system.LimiterTime.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync($"/api/tickets/{real.TicketId}")).StatusCode);
     }
+
+    [Fact]
+    public async Task Unknown_pool_ids_on_discovery_are_answered_from_memory_and_limited_per_address()
+    {
+        system.LimiterTime.Advance(TimeSpan.FromMinutes(5));
+        var tenant = await system.CreateTenantAsync();
+        var invented = "no-pool-" + Guid.NewGuid().ToString("N")[..12];
+        for (var i = 0; i < 5; i++)
+            await Api.ProblemAsync(await system.A.GetAsync($"/oidc/{invented}/.well-known/openid-configuration"), HttpStatusCode.NotFound, "user_pool_not_found");
+
+        HttpResponseMessage? refused = null;
+        var asked = 0;
+        for (; asked < 100 && refused is null; asked++)
+        {
+            var response = await system.B.GetAsync($"/oidc/no-pool-{Guid.NewGuid():N}/jwks");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) refused = response;
+            else await Api.ProblemAsync(response, HttpStatusCode.NotFound, "user_pool_not_found");
+        }
+        Assert.NotNull(refused);
+        Assert.True(asked is >= 15 and <= 25, $"refused after {asked} unknown pools: {await refused.Content.ReadAsStringAsync()}");
+        await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
+
+        system.LimiterTime.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.OK, (await system.B.GetAsync($"/oidc/{tenant.PoolId}/jwks")).StatusCode);
+    }
 }
