@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains.Oidc;
 using StackExchange.Redis;
 using Xunit;
 
@@ -60,6 +63,38 @@ public sealed partial class AuthorizationStorageTests(SystemFixture system)
             await Task.Delay(50);
         }
         Assert.True(seen.Length == 0, $"activations still held for the login after 5 s: {string.Join(", ", seen)}");
+    }
+
+    [Fact]
+    public async Task A_stored_login_changes_only_from_the_version_it_was_read_at_and_expires_at_its_deadline()
+    {
+        var store = new RedisAuthorizationStore(SystemFixture.Redis, "scanlogin-tests",
+            new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(AuthorizationState).Assembly)).BuildServiceProvider()
+                .GetRequiredService<Serializer<AuthorizationState>>());
+        await using var _ = store;
+        var requestId = Secrets.NewId();
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
+        var login = new AuthorizationState
+        {
+            Request = new AuthorizationRequest("pool", "app", Callback, ["openid"], "st", "n", null, "wechat", "en", false, null, "hash"),
+            TicketId = "ticket-1", ExpiresAt = deadline, Version = 1,
+        };
+        Assert.True(await store.WriteAsync(requestId, login, 0, deadline));
+        Assert.False(await store.WriteAsync(requestId, login, 0, deadline)); // an id is started once
+
+        var read = (await store.ReadAsync(requestId))!;
+        Assert.Equal(("ticket-1", 1), (read.TicketId, read.Version));
+        read.TicketId = "ticket-2";
+        read.Version = 2;
+        Assert.True(await store.WriteAsync(requestId, read, 1, deadline));
+        // A second writer that read version 1 (the code used twice at once) loses.
+        login.CodeUsed = true;
+        login.Version = 2;
+        Assert.False(await store.WriteAsync(requestId, login, 1, deadline));
+        Assert.Equal(("ticket-2", false), ((await store.ReadAsync(requestId))!.TicketId, (await store.ReadAsync(requestId))!.CodeUsed));
+
+        var ttl = await Redis.Value.GetDatabase().KeyTimeToLiveAsync(store.KeyOf(requestId));
+        Assert.True(ttl is { } left && left > TimeSpan.FromMinutes(2) && left <= TimeSpan.FromMinutes(3), $"TTL {ttl}");
     }
 
     [GeneratedRegex("/login/([A-Za-z0-9_-]{22})")]
