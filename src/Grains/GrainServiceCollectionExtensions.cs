@@ -49,6 +49,12 @@ public static class GrainServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<Serializer<TicketState>>()));
         else
             services.AddSingleton<ITicketStore, MemoryTicketStore>();
+        // Hosted logins live where tickets live, each key expiring at the login's deadline.
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } authorizationRedis)
+            services.AddSingleton<Oidc.IAuthorizationStore>(sp => new Oidc.RedisAuthorizationStore(authorizationRedis,
+                sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<Serializer<Oidc.AuthorizationState>>()));
+        else
+            services.AddSingleton<Oidc.IAuthorizationStore, Oidc.MemoryAuthorizationStore>();
         Observability.MeteredWeChatApi.Decorate(services);
 
         if (configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName) is { Length: > 0 } connectionString)

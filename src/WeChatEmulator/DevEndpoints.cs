@@ -31,6 +31,7 @@ public static class DevEndpoints
                 "GET /__emulator/mini-programs, GET /__emulator/users?appId=",
                 "GET /__emulator/phone  (the phone simulator page: scan, confirm or cancel a ticket in a browser)",
                 "GET /__emulator/token-requests?appId=  (access-token requests so far, answered or refused)",
+                "GET /__emulator/session-requests?appId=  (jscode2session calls so far, answered or refused)",
                 "POST /__emulator/faults {api, errCode, times?}  (the next calls of an API answer errCode: -1 busy, 40029, 40163, 40226 high-risk, 45011 rate limit, ...)",
                 "DELETE /__emulator/faults",
                 "POST /__emulator/holds {appId}  (that mini program's code-image calls hang until DELETE /__emulator/holds?appId=; GET tells how many wait)",
@@ -55,6 +56,7 @@ public static class DevEndpoints
 
         dev.MapGet("/codes", (EmulatorState state, string appId) => Results.Json(new { appId, scenes = state.ScenesOf(appId) }));
         dev.MapGet("/token-requests", (EmulatorState state, string appId) => Results.Json(new { appId, count = state.TokenRequestsOf(appId) }));
+        dev.MapGet("/session-requests", (EmulatorState state, string appId) => Results.Json(new { appId, count = state.SessionRequestsOf(appId) }));
 
         dev.MapPost("/faults", (EmulatorState state, FaultBody body) =>
         {

@@ -28,6 +28,7 @@ public sealed class EmulatorState(TimeProvider time)
     private readonly Dictionary<string, int> _held = [];
     private readonly Dictionary<string, Queue<int>> _faults = [];
     private readonly Dictionary<string, int> _tokenRequests = [];
+    private readonly Dictionary<string, int> _sessionRequests = [];
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -50,6 +51,17 @@ public sealed class EmulatorState(TimeProvider time)
     public int TokenRequestsOf(string appId)
     {
         lock (_gate) return _tokenRequests.GetValueOrDefault(appId);
+    }
+
+    /// <summary>Counts a jscode2session call for an AppID, answered or refused (how much of a tenant's quota a server spends).</summary>
+    public void CountSessionRequest(string? appId)
+    {
+        lock (_gate) _sessionRequests[appId ?? ""] = _sessionRequests.GetValueOrDefault(appId ?? "") + 1;
+    }
+
+    public int SessionRequestsOf(string appId)
+    {
+        lock (_gate) return _sessionRequests.GetValueOrDefault(appId);
     }
 
     /// <summary>0 when the app and secret are right, else WeChat's errcode for what is wrong.</summary>

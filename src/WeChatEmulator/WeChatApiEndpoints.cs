@@ -15,6 +15,7 @@ public static class WeChatApiEndpoints
     {
         app.MapGet("/sns/jscode2session", (EmulatorState state, string? appid, string? secret, string? js_code, string? grant_type) =>
         {
+            state.CountSessionRequest(appid);
             if (state.CheckApp(appid, secret) is not 0 and var appError) return Error(appError);
             if (grant_type != "authorization_code") return Error(40002, "invalid grant_type");
             if (state.TakeFault("jscode2session") is { } fault) return Error(fault);

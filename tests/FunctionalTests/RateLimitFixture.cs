@@ -33,6 +33,7 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public static readonly string TokenLimitedApp = "rl-token-app-" + Run;
     public static readonly string AuthorizeLimitedApp = "rl-authorize-app-" + Run;
     public static readonly string PacedApp = "rl-paced-app-" + Run;
+    public const int MaxWaitsPerClientIp = 4;
 
     private IHost _silo = null!;
     private readonly List<WebApplication> _frontEnds = [];
@@ -87,6 +88,8 @@ public sealed class RateLimitFixture : IAsyncLifetime
             // One ticket, then one every 60/7 s (8.571 s): a wait with a fraction, to see how it is rounded.
             [$"ScanLogin:RateLimits:Applications:{PacedApp}:TicketsPerClientIp:Burst"] = "1",
             [$"ScanLogin:RateLimits:Applications:{PacedApp}:TicketsPerClientIp:PerMinute"] = "7",
+            // Open long-polls and event streams per address and front end (default 50).
+            ["ScanLogin:Feed:MaxWaitsPerClientIp"] = MaxWaitsPerClientIp.ToString(),
         };
         _silo = SiloBuilder.Create([], b =>
         {

@@ -80,6 +80,10 @@ public sealed class EmulatorHost : IAsyncDisposable
     public async Task<int> TokenRequestsAsync(string appId) =>
         (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"__emulator/token-requests?appId={Uri.EscapeDataString(appId)}"))!["count"]!.GetValue<int>();
 
+    /// <summary>How many jscode2session calls (answered or refused) WeChat got for an AppID.</summary>
+    public async Task<int> SessionRequestsAsync(string appId = AppId) =>
+        (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"__emulator/session-requests?appId={Uri.EscapeDataString(appId)}"))!["count"]!.GetValue<int>();
+
     private async Task<string> CodeAsync(string kind, string openId, string appId)
     {
         var response = await Http.PostAsJsonAsync($"__emulator/{kind}", new { appId, openId });

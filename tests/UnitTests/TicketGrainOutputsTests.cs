@@ -43,11 +43,11 @@ public sealed class TicketGrainOutputsTests(GrainClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_picture_is_served_from_the_cache_while_time_passes_and_a_fifth_kind_drops_the_four_kept()
+    public async Task A_picture_is_served_from_the_cache_while_time_passes_and_a_fifth_kind_drops_none_of_the_four_kept()
     {
         var (_, appId) = await fixture.CreateTenantAsync();
         var ticket = await _driver.OpenAsync(appId);
-        QrImageRequest[] kinds = [new(QrFormat.Png, 240), new(QrFormat.Svg, 240), new(QrFormat.Png, 480), new(QrFormat.Svg, 480)];
+        QrImageRequest[] kinds = [new(QrFormat.Png, 240), new(QrFormat.Svg, 240), new(QrFormat.Png, 512), new(QrFormat.Svg, 512)];
         var first = new List<QrImage>();
         foreach (var kind in kinds)
         {
@@ -60,14 +60,13 @@ public sealed class TicketGrainOutputsTests(GrainClusterFixture fixture)
         foreach (var (kind, image) in kinds.Zip(first))
             Assert.Equal((image.RenderedAt, image.ETag), ((await ticket.GetImageAsync(kind)).Value!.RenderedAt, (await ticket.GetImageAsync(kind)).Value!.ETag));
 
-        // A ticket keeps at most four pictures: a fifth kind drops them, and the first is rendered anew when asked again.
+        // Sizes come in a few steps, so a ticket keeps every picture it drew: a fifth kind is drawn, the first is not drawn again.
         fixture.Time.Advance(TimeSpan.FromSeconds(1));
         var fifth = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 160))).Value!;
         Assert.Equal(fixture.Time.GetUtcNow(), fifth.RenderedAt);
         fixture.Time.Advance(TimeSpan.FromSeconds(1));
         var again = (await ticket.GetImageAsync(kinds[0])).Value!;
-        Assert.Equal(fixture.Time.GetUtcNow(), again.RenderedAt);
-        Assert.Equal(first[0].ETag, again.ETag); // the same picture, so the same entity tag
+        Assert.Equal((first[0].RenderedAt, first[0].ETag), (again.RenderedAt, again.ETag));
     }
 
     [Fact]

@@ -63,12 +63,16 @@ public static class RateLimitKeys
     public const string AdminAuthFailuresPerClientIp = "AdminAuthFailuresPerClientIp";
     public const string BindingAttemptsPerClientIp = "BindingAttemptsPerClientIp";
     public const string TokenRequestsPerClientIp = "TokenRequestsPerClientIp";
+    public const string ScanAttemptsPerTicket = "ScanAttemptsPerTicket";
+    public const string QrImagesPerClientIp = "QrImagesPerClientIp";
+    public const string UnknownIdsPerClientIp = "UnknownIdsPerClientIp";
 
     /// <summary>Every kind: the one list configuration, documentation and benchmarks go by.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         TicketsPerClientIp, TicketsPerApplication, StatusReadsPerTicket, PhoneAttemptsPerClientIp, PhoneAttemptsPerWeChatUser,
-        AdminAuthFailuresPerClientIp, BindingAttemptsPerClientIp, TokenRequestsPerClientIp,
+        AdminAuthFailuresPerClientIp, BindingAttemptsPerClientIp, TokenRequestsPerClientIp, ScanAttemptsPerTicket,
+        QrImagesPerClientIp, UnknownIdsPerClientIp,
     ];
 
     public static string Of(string kind, string? applicationId, string subject) => $"{kind}|{applicationId}|{subject}";

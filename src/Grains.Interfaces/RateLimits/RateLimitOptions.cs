@@ -33,6 +33,9 @@ public sealed class RateLimitOptions
     /// <summary>How long a front end trusts that a kind and application have no rule (no call at all meanwhile).</summary>
     public TimeSpan RuleCacheTime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a front end answers an id the cluster did not know (a ticket, an application) from memory.</summary>
+    public TimeSpan UnknownIdCacheTime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The configuration that lifts every abuse limit: the one switch benchmarks and test fixtures use (deploy/lib.sh has its twin).</summary>
     public static IReadOnlyDictionary<string, string?> LiftedSettings { get; } = new Dictionary<string, string?> { [$"{Section}:{nameof(Lifted)}"] = "true" };
 
@@ -68,6 +71,9 @@ public sealed class RateLimitRules
     public RateLimitRule? AdminAuthFailuresPerClientIp { get; set; }
     public RateLimitRule? BindingAttemptsPerClientIp { get; set; }
     public RateLimitRule? TokenRequestsPerClientIp { get; set; }
+    public RateLimitRule? ScanAttemptsPerTicket { get; set; }
+    public RateLimitRule? QrImagesPerClientIp { get; set; }
+    public RateLimitRule? UnknownIdsPerClientIp { get; set; }
 
     /// <summary>
     /// Sized for people, not scripts: a PC page makes a ticket every minute or two, polls about once a second, a
@@ -86,6 +92,13 @@ public sealed class RateLimitRules
         BindingAttemptsPerClientIp = new() { Burst = 20, PerMinute = 10 },
         // Token requests come from a site's backend, one address for all its users: sized for a busy site.
         TokenRequestsPerClientIp = new() { Burst = 1000, PerMinute = 60000 },
+        // Login codes sent to WeChat for one ticket: a person scans once or twice; junk codes must not spend the
+        // tenant's WeChat quota (jscode2session), so this is counted by the ticket before WeChat is asked.
+        ScanAttemptsPerTicket = new() { Burst = 5, PerMinute = 5 },
+        // QR pictures (PNG, SVG, data URL) per address: a login page shows one per ticket, a new ticket every minute or two.
+        QrImagesPerClientIp = new() { Burst = 60, PerMinute = 60 },
+        // Ticket and application ids that turned out not to exist: a typo or an expired ticket now and then, not a scan of ids.
+        UnknownIdsPerClientIp = new() { Burst = 20, PerMinute = 20 },
     };
 
     public RateLimitRule? Of(string kind) => kind switch
@@ -98,6 +111,9 @@ public sealed class RateLimitRules
         RateLimitKeys.AdminAuthFailuresPerClientIp => AdminAuthFailuresPerClientIp,
         RateLimitKeys.BindingAttemptsPerClientIp => BindingAttemptsPerClientIp,
         RateLimitKeys.TokenRequestsPerClientIp => TokenRequestsPerClientIp,
+        RateLimitKeys.ScanAttemptsPerTicket => ScanAttemptsPerTicket,
+        RateLimitKeys.QrImagesPerClientIp => QrImagesPerClientIp,
+        RateLimitKeys.UnknownIdsPerClientIp => UnknownIdsPerClientIp,
         _ => null,
     };
 }

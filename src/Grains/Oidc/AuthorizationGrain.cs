@@ -8,53 +8,51 @@ namespace ScanLogin.Grains.Oidc;
 /// <summary>
 /// One hosted login: the validated OpenID Connect request, the QR ticket shown for it and its one-use code.
 /// The code is "{request id}.{secret}" so the token endpoint finds this grain; only the secret's hash is stored.
+/// The login lives in <see cref="IAuthorizationStore"/> (Redis, beside the tickets), which forgets it at its deadline; the
+/// activation keeps nothing between calls and leaves as soon as it is idle, so an abandoned /authorize costs one
+/// expiring key and no memory, timer or database row.
 /// </summary>
-public sealed class AuthorizationGrain(
-    [PersistentState("authorization", StorageNames.Configuration)] IPersistentState<AuthorizationState> state,
-    TicketClock clock,
-    IOptions<HostedLoginOptions> options) : Grain, IAuthorizationGrain
+public sealed class AuthorizationGrain(IAuthorizationStore store, TicketClock clock, IOptions<HostedLoginOptions> options) : Grain, IAuthorizationGrain
 {
     private const string CodePurpose = "authorization-code";
-    private ITimer? _deadlineTimer;
 
-    private AuthorizationState Login => state.State;
     private string RequestId => this.GetPrimaryKeyString();
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (state.RecordExists) await OnClockAsync();
-    }
 
     async Task<Outcome<AuthorizationView>> IAuthorizationGrain.StartAsync(AuthorizationRequest request, string ticketId)
     {
-        if (state.RecordExists) return new Failure(AuthorizationFailures.AlreadyCompleted, "This authorization request already exists.");
-        state.State = new AuthorizationState { Request = request, TicketId = ticketId, ExpiresAt = clock.Now + options.Value.RequestLifetime };
-        await state.WriteStateAsync();
-        ArmTimer();
-        return View();
+        DeactivateOnIdle();
+        var login = new AuthorizationState { Request = request, TicketId = ticketId, ExpiresAt = clock.Now + options.Value.RequestLifetime, Version = 1 };
+        if (!await store.WriteAsync(RequestId, login, 0, login.Deadline))
+            return new Failure(AuthorizationFailures.AlreadyCompleted, "This authorization request already exists.");
+        return View(login);
     }
 
     async Task<Outcome<AuthorizationView>> IAuthorizationGrain.GetAsync(string browserSecret)
     {
-        if (await CheckBrowserAsync(browserSecret) is { } refused) return refused;
-        return View();
+        DeactivateOnIdle();
+        var (login, refused) = await LoadForBrowserAsync(browserSecret);
+        return refused ?? (Outcome<AuthorizationView>)View(login!);
     }
 
     async Task<Outcome<AuthorizationView>> IAuthorizationGrain.RenewAsync(string browserSecret, string ticketId)
     {
-        if (await CheckBrowserAsync(browserSecret) is { } refused) return refused;
-        if (Login.CodeHash is not null) return new Failure(AuthorizationFailures.AlreadyCompleted, "This login has already finished.");
-        Login.TicketId = ticketId;
-        await state.WriteStateAsync();
-        return View();
+        DeactivateOnIdle();
+        var (login, refused) = await LoadForBrowserAsync(browserSecret);
+        if (refused is not null) return refused;
+        if (login!.CodeHash is not null) return new Failure(AuthorizationFailures.AlreadyCompleted, "This login has already finished.");
+        login.TicketId = ticketId;
+        if (!await SaveAsync(login)) return new Failure(AuthorizationFailures.AlreadyCompleted, "This login changed meanwhile; reload the page.");
+        return View(login);
     }
 
     async Task<Outcome<AuthorizationCompletion>> IAuthorizationGrain.CompleteAsync(string browserSecret)
     {
-        if (await CheckBrowserAsync(browserSecret) is { } refused) return refused;
-        if (Login.CodeHash is not null) return new Failure(AuthorizationFailures.AlreadyCompleted, "This login has already finished.");
+        DeactivateOnIdle();
+        var (login, refused) = await LoadForBrowserAsync(browserSecret);
+        if (refused is not null) return refused;
+        if (login!.CodeHash is not null) return new Failure(AuthorizationFailures.AlreadyCompleted, "This login has already finished.");
 
-        var ticket = GrainFactory.GetGrain<ITicketGrain>(Login.TicketId);
+        var ticket = GrainFactory.GetGrain<ITicketGrain>(login.TicketId);
         var status = await ticket.GetStatusAsync();
         if (status.Value is not { Status: TicketStatus.Confirmed, ExchangeCode: { } exchangeCode })
             return new Failure(AuthorizationFailures.NotConfirmed, "The phone has not confirmed this login.");
@@ -64,42 +62,39 @@ public sealed class AuthorizationGrain(
 
         var code = $"{RequestId}.{Secrets.NewSecret()}";
         var now = clock.Now;
-        Login.User = exchanged.User;
-        Login.AuthTime = now;
-        Login.CodeHash = Secrets.Hash(CodePurpose, code);
-        Login.CodeExpiresAt = now + options.Value.CodeLifetime;
-        await state.WriteStateAsync();
-        ArmTimer();
-        return new AuthorizationCompletion(Login.Request.RedirectUri, code, Login.Request.State, Login.Request.Popup, Login.Request.FormPost);
+        login.User = exchanged.User;
+        login.AuthTime = now;
+        login.CodeHash = Secrets.Hash(CodePurpose, code);
+        login.CodeExpiresAt = now + options.Value.CodeLifetime;
+        if (!await SaveAsync(login)) return new Failure(AuthorizationFailures.AlreadyCompleted, "This login has already finished.");
+        return new AuthorizationCompletion(login.Request.RedirectUri, code, login.Request.State, login.Request.Popup, login.Request.FormPost);
     }
 
     async Task<Outcome<AuthorizationGrant>> IAuthorizationGrain.RedeemAsync(CodeRedemption redemption)
     {
+        DeactivateOnIdle();
         var invalid = new Failure(AuthorizationFailures.InvalidGrant, "The authorization code is invalid, expired or already used.");
-        if (!state.RecordExists) return invalid;
-        await OnClockAsync();
-        if (!state.RecordExists || Login.CodeHash is not { } hash || !Secrets.FixedTimeEquals(hash, Secrets.Hash(CodePurpose, redemption.Code)))
+        if (await LoadAsync() is not { } login || login.CodeHash is not { } hash || !Secrets.FixedTimeEquals(hash, Secrets.Hash(CodePurpose, redemption.Code)))
             return invalid;
-        if (Login.CodeUsed || clock.Now >= Login.CodeExpiresAt) return invalid;
+        if (login.CodeUsed || clock.Now >= login.CodeExpiresAt) return invalid;
 
-        var request = Login.Request;
+        var request = login.Request;
         var refusal = redemption.ClientId != request.ClientId
             ? new Failure(AuthorizationFailures.InvalidGrant, "The code was issued to another client.")
             : redemption.RedirectUri != request.RedirectUri
                 ? new Failure(AuthorizationFailures.InvalidGrant, "redirect_uri differs from the authorization request's.")
                 : CheckPkce(request.CodeChallenge, redemption);
-        // Any attempt with the right code uses it up, so a wrong verifier cannot be retried until it fits.
-        Login.CodeUsed = true;
-        await state.WriteStateAsync();
+        // Any attempt with the right code uses it up, so a wrong verifier cannot be retried until it fits; of two racing
+        // redemptions only the one whose write wins is answered.
+        login.CodeUsed = true;
+        if (!await SaveAsync(login)) return invalid;
         if (refusal is not null) return refusal;
-        return new AuthorizationGrant(Login.User!, request.PoolId, request.ClientId, request.Scopes, request.Nonce, Login.AuthTime!.Value,
+        return new AuthorizationGrant(login.User!, request.PoolId, request.ClientId, request.Scopes, request.Nonce, login.AuthTime!.Value,
             request.IdentitySource);
     }
 
-    async Task IAuthorizationGrain.OnDeadlineAsync()
-    {
-        if (state.RecordExists) await OnClockAsync();
-    }
+    /// <summary>Nothing to do: the store forgets a login at its deadline by itself (kept for callers of the interface).</summary>
+    Task IAuthorizationGrain.OnDeadlineAsync() => Task.CompletedTask;
 
     /// <summary>RFC 7636 S256; a code issued without a challenge needs the client's secret instead.</summary>
     private static Failure? CheckPkce(string? challenge, CodeRedemption redemption)
@@ -113,34 +108,23 @@ public sealed class AuthorizationGrain(
         return Secrets.FixedTimeEquals(computed, challenge) ? null : new Failure(AuthorizationFailures.InvalidGrant, "code_verifier does not match the code_challenge.");
     }
 
-    private async Task<Failure?> CheckBrowserAsync(string browserSecret)
+    /// <summary>The stored login, unless past its deadline (the store's expiry is the same instant, this only spares a race).</summary>
+    private async Task<AuthorizationState?> LoadAsync() =>
+        await store.ReadAsync(RequestId) is { } login && clock.Now < login.Deadline ? login : null;
+
+    private async Task<(AuthorizationState? Login, Failure? Refused)> LoadForBrowserAsync(string browserSecret)
     {
-        if (state.RecordExists) await OnClockAsync();
-        if (!state.RecordExists) return new Failure(AuthorizationFailures.RequestNotFound, "This login has timed out or does not exist.");
-        return Secrets.FixedTimeEquals(Login.Request.BrowserSecretHash, Secrets.HashBrowserSecret(browserSecret)) ? null
-            : new Failure(AuthorizationFailures.OtherBrowser, "This login was started in another browser.");
+        if (await LoadAsync() is not { } login) return (null, new Failure(AuthorizationFailures.RequestNotFound, "This login has timed out or does not exist."));
+        return Secrets.FixedTimeEquals(login.Request.BrowserSecretHash, Secrets.HashBrowserSecret(browserSecret)) ? (login, null)
+            : (null, new Failure(AuthorizationFailures.OtherBrowser, "This login was started in another browser."));
     }
 
-    private AuthorizationView View() => new(RequestId, Login.Request, Login.TicketId, Login.ExpiresAt, Login.CodeHash is not null);
-
-    private DateTimeOffset Deadline => Login.CodeExpiresAt is { } code && code > Login.ExpiresAt ? code : Login.ExpiresAt;
-
-    /// <summary>Erases the login once past its deadline (a used code is kept until then, so a replay is recognised).</summary>
-    private async Task OnClockAsync()
+    private Task<bool> SaveAsync(AuthorizationState login)
     {
-        if (clock.Now < Deadline) { ArmTimer(); return; }
-        _deadlineTimer?.Dispose();
-        await state.ClearStateAsync();
-        DeactivateOnIdle();
+        var expected = login.Version++;
+        return store.WriteAsync(RequestId, login, expected, login.Deadline);
     }
 
-    private void ArmTimer()
-    {
-        var delay = Deadline - clock.Now;
-        if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
-        DelayDeactivation(delay + TimeSpan.FromSeconds(5));
-        var self = this.AsReference<IAuthorizationGrain>();
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = clock.Time.CreateTimer(static s => ((IAuthorizationGrain)s!).OnDeadlineAsync(), self, delay, Timeout.InfiniteTimeSpan);
-    }
+    private AuthorizationView View(AuthorizationState login) =>
+        new(RequestId, login.Request, login.TicketId, login.ExpiresAt, login.CodeHash is not null);
 }

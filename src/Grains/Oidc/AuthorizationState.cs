@@ -1,6 +1,6 @@
 namespace ScanLogin.Grains.Oidc;
 
-/// <summary>Everything one hosted login remembers; erased at its deadline.</summary>
+/// <summary>Everything one hosted login remembers; kept in <see cref="IAuthorizationStore"/>, which forgets it at its deadline.</summary>
 [GenerateSerializer, Alias("ScanLogin.AuthorizationState")]
 public sealed class AuthorizationState
 {
@@ -14,4 +14,10 @@ public sealed class AuthorizationState
     [Id(6)] public DateTimeOffset? AuthTime { get; set; }
     /// <summary>True once a token request used the code (or tried it with a wrong verifier): every later use is a replay.</summary>
     [Id(7)] public bool CodeUsed { get; set; }
+    /// <summary>The store's compare-and-set version: 1 once started, one more per stored change.</summary>
+    [Id(8)] public int Version { get; set; }
+
+    /// <summary>When the store may forget the login: its request's lifetime, or a code's if that ends later (a used code
+    /// is kept until then, so a replay is recognised).</summary>
+    public DateTimeOffset Deadline => CodeExpiresAt is { } code && code > ExpiresAt ? code : ExpiresAt;
 }

@@ -31,7 +31,6 @@ public sealed class TicketGrain(
     private const string ScanTokenPurpose = "scan-token";
     private const string IdempotencyPurpose = "exchange-idempotency";
 
-    private const int MaxImageVariants = 4;
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private TicketWatchers? _watchers;
     private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
@@ -42,6 +41,8 @@ public sealed class TicketGrain(
 
     // The status-read bucket, made at the first lease: its rule is the ticket's application's (or pool's, or the platform's).
     private RateLimits.TokenBucket? _reads;
+    // Login codes this ticket sent to WeChat: counted before jscode2session, so junk codes cannot spend the tenant's quota.
+    private RateLimits.TokenBucket? _scanAttempts;
 
     private TicketState? _ticket;
     private bool _loaded;
@@ -74,10 +75,11 @@ public sealed class TicketGrain(
         if (await ReadAsync() is null) return NotFound(this.GetPrimaryKeyString());
         if (request.Size is < QrRenderer.MinSize or > QrRenderer.MaxSize)
             return new Failure(FailureCodes.ImageSizeInvalid, $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels.");
+        // Drawn only at a few sizes (the nearest answers), each kept: cycling sizes never draws again.
+        request = request with { Size = QrImageSizes.Snap(request.Size) };
         // Concurrent requests for the same picture share one rendering; a failed one is tried again next time.
         _images ??= [];
         if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return await cached;
-        if (_images.Count >= MaxImageVariants) _images.Clear();
         return await (_images[request] = RenderImageAsync(request));
     }
 
@@ -108,7 +110,7 @@ public sealed class TicketGrain(
         }
         var etag = "\"" + Secrets.Hash("qr-image", $"{Ticket.TicketId}|{request}|{settings?.LogoHash}|{isPrivate}|{qrOptions.Value.MiniProgramLinkPrefix}")[..22] + "\"";
         return new QrImage(content, request.Format == QrFormat.Png ? "image/png" : "image/svg+xml", etag, Ticket.Deadline, app?.AllowedOrigins ?? [],
-            clock.Now); // the deadline's clock: front ends compare the two to bound how long the picture is cached
+            clock.Now, request.Size); // the deadline's clock: front ends compare the two to bound how long the picture is cached
     }
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
@@ -120,6 +122,8 @@ public sealed class TicketGrain(
         if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == scanCodeHash)
             return ToScanView(ScanTokenFor(request.LoginCode));
         if (TicketLifecycle.CheckScannable(Ticket, clock.Now) is { } notScannable) return notScannable;
+        if (ScanAttempts.Take(ref _scanAttempts, rateLimits.CurrentValue, Ticket.AppId, Ticket.PoolId, rateClock.Now) is { } tooManyOnTicket)
+            return tooManyOnTicket;
 
         var runtime = await GetRuntimeAsync();
         if (runtime.Failure is { } unusable) return unusable;

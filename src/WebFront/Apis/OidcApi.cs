@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Apis;
 
@@ -23,7 +24,7 @@ public static class OidcApi
     public static IEndpointRouteBuilder MapOidcApi(this IEndpointRouteBuilder app)
     {
         var oidc = app.MapGroup("/oidc/{poolId}").WithTags("OpenID Connect")
-            .RequireCors(cors => cors.AllowAnyOrigin().WithMethods("GET").WithExposedHeaders("ETag"));
+            .RequireCors(cors => cors.AllowAnyOrigin().WithMethods("GET").WithExposedHeaders("ETag")).WithUnknownPoolIds();
         oidc.MapGet("/.well-known/openid-configuration", DiscoveryAsync).WithName("OpenIdConfiguration")
             .WithSummary("The pool's OpenID Connect discovery document: issuer, jwks_uri, algorithms, scopes and claims")
             .Produces<JsonObject>(contentType: "application/json");

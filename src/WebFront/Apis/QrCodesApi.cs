@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Apis;
 
@@ -16,7 +17,7 @@ public static class QrCodesApi
         var api = app.MapGroup("/api/tickets/{ticketId}").WithTags("QR codes");
         api.MapGet("/qr.png", (string ticketId, HttpContext http, IClusterClient cluster, TimeProvider time, int size = DefaultSize) =>
                 ImageAsync(ticketId, QrFormat.Png, size, http, cluster, time))
-            .WithName("GetTicketQrPng").WithSummary("The ticket's code as a PNG, `size` 160 to 1280 px (default 240), logo in the centre")
+            .WithName("GetTicketQrPng").WithSummary("The ticket's code as a PNG, `size` 160 to 1280 px (default 240; drawn at the nearest of 160, 240, 320, 512, 640, 960, 1280), logo in the centre")
             .Produces(StatusCodes.Status200OK, contentType: "image/png");
         api.MapGet("/qr.svg", (string ticketId, HttpContext http, IClusterClient cluster, TimeProvider time, int size = DefaultSize) =>
                 ImageAsync(ticketId, QrFormat.Svg, size, http, cluster, time))
@@ -32,6 +33,7 @@ public static class QrCodesApi
 
     private static async Task<IResult> ImageAsync(string ticketId, QrFormat format, int size, HttpContext http, IClusterClient cluster, TimeProvider time)
     {
+        if (await LimitAsync(ticketId, http) is { } tooMany) return tooMany;
         var rendered = await RenderAsync(ticketId, format, size, http, cluster);
         if (rendered.Value is not { } image) return rendered.Failure is { } f ? ApiProblems.From(f) : TicketsApi.MalformedId();
         var headers = http.Response.GetTypedHeaders();
@@ -52,10 +54,15 @@ public static class QrCodesApi
     {
         QrFormat? parsed = format switch { "png" => QrFormat.Png, "svg" => QrFormat.Svg, _ => null };
         if (parsed is null) return ApiProblems.Invalid("format", "png or svg.");
+        if (await LimitAsync(ticketId, http) is { } tooMany) return tooMany;
         var rendered = await RenderAsync(ticketId, parsed.Value, size, http, cluster);
         if (rendered.Value is not { } image) return rendered.Failure is { } f ? ApiProblems.From(f) : TicketsApi.MalformedId();
-        return TypedResults.Ok(new QrDataUrl($"data:{image.ContentType};base64,{Convert.ToBase64String(image.Content)}", image.ContentType, size));
+        return TypedResults.Ok(new QrDataUrl($"data:{image.ContentType};base64,{Convert.ToBase64String(image.Content)}", image.ContentType, image.Size));
     }
+
+    /// <summary>Pictures per client address, counted before the ticket is asked (a malformed id is refused without a permit).</summary>
+    private static async Task<ProblemHttpResult?> LimitAsync(string ticketId, HttpContext http) =>
+        Secrets.IsWellFormedId(ticketId) && await AbuseLimits.QrImageAsync(http) is { } refusal ? refusal.ToProblem(http) : null;
 
     /// <summary>Null failure means a malformed id. Adds CORS headers when the request comes from an allowed origin.</summary>
     private static async Task<Outcome<QrImage>> RenderAsync(string ticketId, QrFormat format, int size, HttpContext http, IClusterClient cluster)

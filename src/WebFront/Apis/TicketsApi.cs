@@ -94,12 +94,14 @@ public static class TicketsApi
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> WaitForTicketAsync(
-        string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, CancellationToken ct, int version = 0, double? timeout = null)
+        string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, OpenWaits waits, CancellationToken ct, int version = 0, double? timeout = null)
     {
         if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
         if (version < 0) return ApiProblems.Invalid("version", "Must be zero or more.");
         // Written so that NaN fails too: every comparison with NaN is false.
         if (timeout is { } seconds && !(seconds >= 0 && seconds <= MaxWait.TotalSeconds)) return ApiProblems.Invalid("timeout", "Seconds, from 0 to 60.");
+        using var slot = waits.TryOpen(http);
+        if (slot is null) return waits.Refusal(http);
         var outcome = await feed.WaitAsync(ticketId, version, timeout is { } t ? TimeSpan.FromSeconds(t) : DefaultWait, ct);
         if (outcome.Value is not { } s) return ApiProblems.From(outcome.Failure!);
         await cors.AllowForAsync(http, s.AppId);
@@ -107,20 +109,33 @@ public static class TicketsApi
     }
 
     private static async Task<Results<ServerSentEventsResult<TicketView>, ProblemHttpResult>> StreamTicketAsync(
-        string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, CancellationToken ct,
+        string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, OpenWaits waits, CancellationToken ct,
         [FromHeader(Name = "Last-Event-ID")] int? lastEventId = null)
     {
         if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
-        // Answer 404 before the stream starts, while a status code can still be sent.
-        var first = await feed.WaitAsync(ticketId, -1, TimeSpan.Zero, ct);
-        if (first.Value is not { } current) return ApiProblems.From(first.Failure!);
-        await cors.AllowForAsync(http, current.AppId);
-        return TypedResults.ServerSentEvents(StreamAsync(feed, current, lastEventId ?? 0, ct));
+        // The stream's slot is held until the stream ends (released by the stream, or here if it never starts).
+        var slot = waits.TryOpen(http);
+        if (slot is null) return waits.Refusal(http);
+        try
+        {
+            // Answer 404 before the stream starts, while a status code can still be sent.
+            var first = await feed.WaitAsync(ticketId, -1, TimeSpan.Zero, ct);
+            if (first.Value is not { } current) { slot.Dispose(); return ApiProblems.From(first.Failure!); }
+            await cors.AllowForAsync(http, current.AppId);
+            http.Response.RegisterForDispose(slot);
+            return TypedResults.ServerSentEvents(StreamAsync(feed, current, lastEventId ?? 0, slot, ct));
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
     }
 
-    private static async IAsyncEnumerable<SseItem<TicketView>> StreamAsync(TicketFeed feed, TicketSnapshot current, int lastSeen,
+    private static async IAsyncEnumerable<SseItem<TicketView>> StreamAsync(TicketFeed feed, TicketSnapshot current, int lastSeen, IDisposable slot,
         [EnumeratorCancellation] CancellationToken ct)
     {
+        using var _ = slot;
         var sent = lastSeen;
         while (!ct.IsCancellationRequested)
         {

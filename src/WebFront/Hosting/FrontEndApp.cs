@@ -50,6 +50,7 @@ public static class FrontEndApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(new FeedClock(TimeProvider.System));
         builder.Services.AddSingleton<TicketFeed>();
+        builder.Services.AddSingleton<OpenWaits>();
         builder.Services.AddSingleton<BrowserOrigins>();
         builder.Services.AddSingleton<TicketDeskClient>();
         builder.Services.AddSingleton<AuthingSources>();

@@ -218,6 +218,12 @@ public sealed class FeedOptions
     /// grain's watch lifetime (2 minutes).
     /// </summary>
     public TimeSpan ReadFreshness { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Long-polls and event streams one client address may hold open at once on one front end (see <see cref="OpenWaits"/>);
+    /// one more is answered 429 <c>too_many_waits</c>. A login page holds one.
+    /// </summary>
+    public int MaxWaitsPerClientIp { get; set; } = 50;
 }
 
 /// <summary>The clock of the feed's bounds (read freshness, waits, sweeps); tests replace it to move them without sleeping.</summary>

@@ -29,7 +29,22 @@ public static class AbuseLimits
     private static async ValueTask<object?> LimitAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var refusal = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName switch
+        var name = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+        // Ids a caller may invent: an id the cluster lately did not know is answered from memory (no grain, no fresh bucket),
+        // and an address that asked for too many of them is refused before any lookup.
+        var (kind, id) = name switch
+        {
+            "CreateTicket" => (UnknownIds.Application, context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId),
+            "GetTicket" or "WaitForTicket" or "StreamTicket" => (UnknownIds.Ticket, http.Request.RouteValues["ticketId"] as string),
+            _ => (null, null),
+        };
+        var unknown = kind is not null && id is not null ? http.RequestServices.GetRequiredService<UnknownIds>() : null;
+        if (unknown is not null)
+        {
+            if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return tooManyUnknown.ToProblem(http);
+            if (unknown.IsKnownUnknown(kind!, id!)) return UnknownIds.NotFound(kind!, id!);
+        }
+        var refusal = name switch
         {
             // Malformed requests are the handler's to refuse; only a plausible application id names a bucket.
             "CreateTicket" => context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId is { } appId
@@ -39,7 +54,10 @@ public static class AbuseLimits
             "ScanTicket" or "ConfirmTicket" or "CancelTicket" => await PhoneAttemptAsync(http),
             _ => null,
         };
-        return refusal is null ? await next(context) : refusal.ToProblem(http);
+        if (refusal is not null) return refusal.ToProblem(http);
+        var result = await next(context);
+        if (unknown is not null && UnknownIds.SaysNotFound(result, kind!)) await unknown.RememberAsync(http, kind!, id!);
+        return result;
     }
 
     /// <summary>A ticket about to be created for <paramref name="appId"/> (any API): per client address and per application.</summary>
@@ -67,6 +85,11 @@ public static class AbuseLimits
     public static async ValueTask<LimitRefusal?> PhoneAttemptAsync(HttpContext http) =>
         await Limiter(http).TakeAsync(RateLimitKeys.PhoneAttemptsPerClientIp, null, ClientKey(http)) is { Allowed: false } d
             ? new(RateLimited, "Too many mini-program requests from this address.", d) : null;
+
+    /// <summary>A QR picture of a ticket asked from this address (any application: the ticket is not read before this).</summary>
+    public static async ValueTask<LimitRefusal?> QrImageAsync(HttpContext http) =>
+        await Limiter(http).TakeAsync(RateLimitKeys.QrImagesPerClientIp, null, ClientKey(http)) is { Allowed: false } d
+            ? new(RateLimited, "Too many QR images from this address.", d) : null;
 
     /// <summary>A binding attempt (a password or a new account) from this address, for a ticket of <paramref name="appId"/>.</summary>
     public static async ValueTask<LimitRefusal?> BindingAttemptAsync(HttpContext http, string appId) =>
@@ -146,6 +169,7 @@ public static class AbuseLimitServices
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         services.TryAddSingleton(sp => new RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LeasedLimiter>();
+        services.AddSingleton<UnknownIds>();
 
         // Refusals decided on a silo (a WeChat user's phone attempts) arrive as a failure with retryAfter; the header follows it.
         services.PostConfigure<ProblemDetailsOptions>(o =>

@@ -75,6 +75,13 @@ public sealed class LeasedLimiter(IGrainFactory cluster, IOptionsMonitor<RateLim
         }
     }
 
+    /// <summary>The refusal this front end remembers for the key, if any: no cluster call (null: nothing refused lately).</summary>
+    public RateDecision? Remembered(string kind, string? applicationId, string subject)
+    {
+        if (!_slots.TryGetValue(RateLimitKeys.Of(kind, applicationId, subject), out var slot)) return null;
+        lock (slot) return slot.Peek(clock.Now) is { Allowed: false } refused ? refused : null;
+    }
+
     /// <summary>Whether the key's bucket has a permit, taking none (admin authentication: only failures take).</summary>
     public async ValueTask<RateDecision> PeekAsync(string kind, string? applicationId, string subject)
     {

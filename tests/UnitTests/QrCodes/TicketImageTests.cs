@@ -58,6 +58,30 @@ public sealed class TicketImageTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Cycling_sizes_draws_each_step_once_and_answers_the_nearest_step()
+    {
+        var (_, appId) = await fixture.CreateTenantAsync();
+        var ticket = await OpenAsync(appId);
+        var drawn = new Dictionary<(QrFormat, int), DateTimeOffset>();
+        for (var round = 0; round < 2; round++)
+            foreach (var format in new[] { QrFormat.Png, QrFormat.Svg })
+                for (var size = 160; size <= 1280; size += 41)
+                {
+                    var image = (await ticket.GetImageAsync(new QrImageRequest(format, size))).Value!;
+                    Assert.Equal(Grains.QrCodes.QrImageSizes.Snap(size), image.Size);
+                    Assert.Contains(image.Size, Grains.QrCodes.QrImageSizes.Steps);
+                    // Each step is drawn once, however many sizes round to it and however often they come back.
+                    if (drawn.TryGetValue((format, image.Size), out var renderedAt)) Assert.Equal(renderedAt, image.RenderedAt);
+                    else drawn[(format, image.Size)] = image.RenderedAt;
+                    fixture.Time.Advance(TimeSpan.FromMilliseconds(10));
+                }
+        Assert.Equal(Grains.QrCodes.QrImageSizes.MaxVariants, drawn.Count);
+        Assert.Equal((512, 1280, 160), (Grains.QrCodes.QrImageSizes.Snap(500), Grains.QrCodes.QrImageSizes.Snap(1200), Grains.QrCodes.QrImageSizes.Snap(199)));
+        using var bitmap = SKBitmap.Decode((await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 1000))).Value!.Content);
+        Assert.Equal((960, 960), (bitmap.Width, bitmap.Height));
+    }
+
+    [Fact]
     public async Task Sizes_outside_160_to_1280_are_refused()
     {
         var (_, appId) = await fixture.CreateTenantAsync();
@@ -88,10 +112,10 @@ public sealed class TicketImageTests(GrainClusterFixture fixture)
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(ticketId);
         Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester(null, null, null), "h", new AppCredentials(appId, "app-secret")))).Succeeded);
 
-        var image = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 400))).Value!;
+        var image = (await ticket.GetImageAsync(new QrImageRequest(QrFormat.Png, 512))).Value!;
         using var bitmap = SKBitmap.Decode(image.Content);
-        Assert.Equal((400, 400), (bitmap.Width, bitmap.Height));
-        var centre = bitmap.GetPixel(200, 200);
+        Assert.Equal((512, 512), (bitmap.Width, bitmap.Height));
+        var centre = bitmap.GetPixel(256, 256);
         Assert.False(centre.Red == centre.Green && centre.Green == centre.Blue, "no logo over the WeChat code");
         var scenes = await fixture.Emulator.ScenesAsync(miniProgram);
         Assert.Single(scenes, s => s == ticketId); // served from the pool, not generated again

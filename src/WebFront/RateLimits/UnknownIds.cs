@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Apis;
+
+namespace ScanLogin.WebFront.RateLimits;
+
+/// <summary>
+/// Ids a caller invents (a random ticket id, an application id that does not exist) would each cost a grain activation,
+/// a storage read and a fresh rate-limit bucket. This front end remembers ids the cluster answered "not found" for
+/// <see cref="RateLimitOptions.UnknownIdCacheTime"/> and answers them again from memory, and counts each new unknown id
+/// against the asking address (<see cref="RateLimitKeys.UnknownIdsPerClientIp"/>): an address out of permits is refused
+/// before any lookup, which is decided from this front end's memory (no cluster call for addresses that ask for real ids).
+/// </summary>
+public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLimitClock clock)
+{
+    public const string Ticket = "ticket";
+    public const string Application = "application";
+    public const string Pool = "pool";
+    private const int MaxRemembered = 100_000;
+
+    private readonly ConcurrentDictionary<(string Kind, string Id), DateTimeOffset> _unknown = new();
+
+    /// <summary>Ids remembered as unknown (tests, metrics).</summary>
+    public int Count => _unknown.Count;
+
+    /// <summary>Whether the cluster said, lately, that nothing has this id.</summary>
+    public bool IsKnownUnknown(string kind, string id) =>
+        options.CurrentValue.Enabled && _unknown.TryGetValue((kind, id), out var until) && until > clock.Now;
+
+    /// <summary>Remembers an id the cluster answered "not found" for, and takes a permit of the asking address.</summary>
+    public async ValueTask RememberAsync(HttpContext http, string kind, string id)
+    {
+        var settings = options.CurrentValue;
+        if (!settings.Enabled) return;
+        var now = clock.Now;
+        if (_unknown.Count >= MaxRemembered)
+        {
+            foreach (var (key, until) in _unknown)
+                if (until <= now) _unknown.TryRemove(new(key, until));
+            if (_unknown.Count >= MaxRemembered) _unknown.Clear();
+        }
+        _unknown[(kind, id)] = now + settings.UnknownIdCacheTime;
+        await AbuseLimits.Limiter(http).TakeAsync(RateLimitKeys.UnknownIdsPerClientIp, null, AbuseLimits.ClientKey(http));
+    }
+
+    /// <summary>The refusal of an address that asked for too many unknown ids, from this front end's memory only.</summary>
+    public static LimitRefusal? RefusalOf(HttpContext http) =>
+        AbuseLimits.Limiter(http).Remembered(RateLimitKeys.UnknownIdsPerClientIp, null, AbuseLimits.ClientKey(http)) is { } refused
+            ? new LimitRefusal(AbuseLimits.RateLimited, "Too many requests for ids that do not exist from this address.", refused) : null;
+
+    /// <summary>The answer the cluster gave for an unknown id, given again.</summary>
+    public static ProblemHttpResult NotFound(string kind, string id) => kind switch
+    {
+        Ticket => ApiProblems.From(new Failure(FailureCodes.TicketNotFound, $"Ticket {id} does not exist.")),
+        Pool => ApiProblems.Problem(StatusCodes.Status404NotFound, FailureCodes.UserPoolNotFound, "No such user pool."),
+        _ => ApiProblems.From(new Failure(FailureCodes.ApplicationNotFound, $"Application {id} does not exist.")),
+    };
+
+    /// <summary>Whether an endpoint's answer says the id it named does not exist.</summary>
+    public static bool SaysNotFound(object? result, string kind) =>
+        (result is INestedHttpResult nested ? nested.Result : result) is ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } problem
+        && problem.ProblemDetails.Extensions.TryGetValue("code", out var code)
+        && (code as string) == kind switch
+        {
+            Ticket => FailureCodes.TicketNotFound,
+            Pool => FailureCodes.UserPoolNotFound,
+            _ => FailureCodes.ApplicationNotFound,
+        };
+}
+
+/// <summary>The unknown-id checks as endpoint filters, for APIs whose routes name the id.</summary>
+public static class UnknownIdFilters
+{
+    /// <summary>
+    /// Pool ids for every endpoint of <paramref name="group"/>, whose route names one (<c>{poolId}</c>): a pool the cluster
+    /// lately did not know is answered 404 from memory, new unknown pools count against the address.
+    /// </summary>
+    public static RouteGroupBuilder WithUnknownPoolIds(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (http.Request.RouteValues["poolId"] is not string poolId) return await next(context);
+            var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
+            if (UnknownIds.RefusalOf(http) is { } refused) return refused.ToProblem(http);
+            if (unknown.IsKnownUnknown(UnknownIds.Pool, poolId)) return UnknownIds.NotFound(UnknownIds.Pool, poolId);
+            var result = await next(context);
+            if (UnknownIds.SaysNotFound(result, UnknownIds.Pool)) await unknown.RememberAsync(http, UnknownIds.Pool, poolId);
+            return result;
+        });
+        return group;
+    }
+}
