@@ -40,6 +40,8 @@ public sealed record TicketState
     [Id(42)] public int BindingFailures { get; init; }
     /// <summary>The binding signed in to an existing account with its password: the tokens' amr says so.</summary>
     [Id(43)] public bool PasswordProven { get; init; }
+    /// <summary>The 6-digit code the phone shows while the ticket waits for binding: the PC types it to prove it is with that phone.</summary>
+    [Id(44)] public string? BindingCode { get; init; }
 
     /// <summary>The instant the current phase ends: the next move the clock can force.</summary>
     public DateTimeOffset? Deadline => Status switch

@@ -36,7 +36,7 @@ public static class ApiProblems
             or FailureCodes.AlreadyExchanged or FailureCodes.WeChatCodeUsed or FailureCodes.PhoneInUse
             or FailureCodes.UsernameInUse or FailureCodes.EmailInUse or FailureCodes.IdentityAlreadyBound => StatusCodes.Status409Conflict,
         FailureCodes.UserNotFound => StatusCodes.Status404NotFound,
-        FailureCodes.InvalidCredentials => StatusCodes.Status401Unauthorized,
+        FailureCodes.InvalidCredentials or FailureCodes.BindingCodeInvalid => StatusCodes.Status401Unauthorized,
         FailureCodes.AccountLocked or FailureCodes.TooManyAttempts => StatusCodes.Status429TooManyRequests,
         FailureCodes.AccountsUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCodes.AccountNotFound or FailureCodes.UserBlocked or FailureCodes.RegistrationDisabled => StatusCodes.Status403Forbidden,

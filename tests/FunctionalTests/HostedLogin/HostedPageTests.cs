@@ -198,19 +198,28 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         var page = await context.NewPageAsync();
         var request = _driver.Authorize(identitySource: BrowserFixture.AskBindingSource);
         await page.GotoAsync(request.Url);
-        await _driver.ScanAndConfirmAsync(await LoginDriver.ReadTicketAsync(page), "Mei New Phone");
+        var bindingCode = await _driver.ScanAndConfirmForBindingAsync(await LoginDriver.ReadTicketAsync(page), "Mei New Phone");
         await LoginDriver.WaitForStateAsync(page, "binding-required");
         await page.Locator("#binding").WaitForAsync();
         Assert.True(await page.Locator("#bind-new").IsVisibleAsync());
-        Assert.Equal("bind-account", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.Equal("bind-code", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await BrowserFixture.ScreenshotAsync(page, "hosted-09-ask-binding");
 
-        // Keyboard only: type, Tab, type, Enter.
+        // Keyboard only: the code the phone shows (a wrong one first), Tab, type, Tab, type, Enter.
+        var wrongCode = bindingCode == "000000" ? "000001" : "000000";
+        await page.Keyboard.TypeAsync(wrongCode);
+        await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(username);
         await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync("wrong password");
+        await page.Keyboard.TypeAsync("correct horse battery");
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("Attempts left");
+        await Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("not the code your phone shows");
+        Assert.Equal("bind-code", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+
+        await page.Locator("#bind-code").FillAsync(bindingCode);
+        await page.Locator("#bind-password").FillAsync("wrong password");
+        await page.Locator("#bind-password").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("Attempts left: 3");
         await BrowserFixture.ScreenshotAsync(page, "hosted-10-ask-binding-wrong-password");
 
         await page.Locator("#bind-password").FillAsync("correct horse battery");
