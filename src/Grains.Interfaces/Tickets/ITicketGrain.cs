@@ -44,6 +44,13 @@ public interface ITicketGrain : IGrainWithStringKey
     Task<Outcome<TicketSnapshot>> BindNewAccountAsync(TicketHolder holder, string bindingCode, NewAccount account);
 
     /// <summary>
+    /// The hosted login's completion from <paramref name="address"/>: refused (<c>address_changed</c>) when the ticket's
+    /// application asks for the same address and this is not the one that opened the ticket; true otherwise.
+    /// </summary>
+    [AlwaysInterleave, Alias("CheckCompletingAddress")]
+    Task<Outcome<bool>> CheckCompletingAddressAsync(string? address);
+
+    /// <summary>
     /// Leases permits of this ticket's status-read bucket (<see cref="RateLimitKeys.StatusReadsPerTicket"/>), as
     /// <see cref="IRateLimitGrain.LeaseAsync"/> does for other keys: the ticket keeps its own bucket, under its application's
     /// and pool's rule, so a polled ticket costs no second activation. An id with no ticket behind it is limited by the

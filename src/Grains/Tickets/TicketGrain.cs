@@ -248,6 +248,17 @@ public sealed class TicketGrain(
         return null;
     }
 
+    async Task<Outcome<bool>> ITicketGrain.CheckCompletingAddressAsync(string? address)
+    {
+        if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
+        var app = await GrainFactory.GetGrain<IApplicationGrain>(ticket.AppId).GetAsync();
+        if (app?.HostedLoginSameAddress != true || !ticket.HostedLogin) return true;
+        // Compared as sent: a missing address on either side is a mismatch, never a pass.
+        if (address is { Length: > 0 } && ticket.Requester.IpAddress is { Length: > 0 } opener && string.Equals(address, opener, StringComparison.Ordinal))
+            return true;
+        return new Failure(FailureCodes.AddressChanged, "This login was opened from another network address; the application asks to finish it from the same one.");
+    }
+
     private string NewExchangeCode() => $"{Ticket.TicketId}.{Secrets.NewSecret()}";
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.CancelAsync(string scanToken)
@@ -466,7 +477,7 @@ public sealed class TicketGrain(
     }
 
     private ScanView ToScanView(string scanToken) =>
-        new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt);
+        new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt) { RequestedVia = Ticket.RequestedVia };
 
     /// <summary>
     /// The scan token is derived from the login code (which only the phone and this server saw), so a retried

@@ -22,6 +22,7 @@ public static class TicketLifecycle
         ConfirmBy = now + lifetime,
         BrowserSecretHash = opening.BrowserSecretHash,
         Nonce = opening.Nonce,
+        HostedLogin = opening.HostedLogin,
     };
 
     /// <summary>Pending -> scanned. A rescan by the same WeChat user refreshes its scan token without a new version.</summary>

@@ -42,7 +42,7 @@ public static class ApiProblems
         FailureCodes.AccountNotFound or FailureCodes.UserBlocked or FailureCodes.RegistrationDisabled => StatusCodes.Status403Forbidden,
         FailureCodes.TicketExpired => StatusCodes.Status410Gone,
         FailureCodes.AppCredentialsInvalid => StatusCodes.Status401Unauthorized,
-        FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.IdentitySourceDisabled
+        FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.AddressChanged or FailureCodes.IdentitySourceDisabled
             or FailureCodes.IdentitySourceNotEnabledForApp or FailureCodes.AccountCreationDisabled
             or FailureCodes.WeChatUserBlocked or FailureCodes.BindingRequired or FailureCodes.OriginNotAllowed => StatusCodes.Status403Forbidden,
         FailureCodes.ExchangeCodeInvalid or FailureCodes.WeChatCodeInvalid or FailureCodes.PhoneMismatch

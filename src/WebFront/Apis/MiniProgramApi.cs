@@ -26,7 +26,7 @@ public static class MiniProgramApi
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ScanAsync(new ScanRequest(request.LoginCode!, request.Nickname, request.AvatarUrl));
         if (outcome.Value is not { } view) return ApiProblems.From(outcome.Failure!);
         return TypedResults.Ok(new ScanResponse(TicketView.From(view.Ticket), view.ScanToken, view.AppName, view.IdentitySourceName,
-            view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt, view.Requester.Origin));
+            view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt, view.Requester.Origin) { RequestedVia = view.RequestedVia });
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> ConfirmAsync(string ticketId, ConfirmTicketRequest request, IClusterClient cluster)

@@ -64,6 +64,12 @@ public sealed record ScanResponse(TicketView Ticket, string ScanToken, string Ap
     string? RequesterIp, string? RequesterUserAgent, DateTimeOffset RequestedAt, string? RequesterOrigin)
 {
     public override string ToString() => $"ScanResponse {{ Ticket = {Ticket}, AppName = {AppName}, RequesterOrigin = {RequesterOrigin} }}";
+
+    /// <summary>
+    /// <c>web</c> (a page on <c>requesterOrigin</c>), <c>server</c> (the application's backend: IP and user agent are its
+    /// server's) or <c>hosted_login</c> (the pool's hosted login page: IP and user agent are the browser's that opened it).
+    /// </summary>
+    public string? RequestedVia { get; init; }
 }
 
 /// <summary>The phone approves; the phone code comes from the mini program's phone-number button.</summary>

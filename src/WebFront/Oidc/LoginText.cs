@@ -47,6 +47,7 @@ public sealed class LoginText
     public required string BindingCodeHint { get; init; }
     public required string BindingCodeWrong { get; init; }
     public required string SelfDeclared { get; init; }
+    public required string AddressChanged { get; init; }
 
     public static readonly LoginText En = new()
     {
@@ -91,6 +92,7 @@ public sealed class LoginText
         BindingCodeHint = "Your phone shows a 6-digit code after you confirm. Type it here: only the phone that scanned can link its WeChat to an account. If your phone shows no code, someone else scanned this QR code: do not sign in here.",
         BindingCodeWrong = "That is not the code your phone shows. Attempts left: {0}.",
         SelfDeclared = "“{0}” (self-declared name)",
+        AddressChanged = "This sign-in was started from another network address, and this site asks to finish it where it started. Start again from the site.",
     };
 
     public static readonly LoginText Zh = new()
@@ -136,6 +138,7 @@ public sealed class LoginText
         BindingCodeHint = "确认登录后，手机上会显示 6 位验证码。请在此输入：只有扫码的手机才能把它的微信绑定到账号。如果你的手机没有显示验证码，说明是别人扫了这个二维码，请不要在此登录。",
         BindingCodeWrong = "验证码与手机上显示的不一致。剩余尝试次数：{0}。",
         SelfDeclared = "自称“{0}”（昵称未经验证）",
+        AddressChanged = "本次登录是从另一个网络地址发起的，该网站要求在发起处完成登录。请返回网站重新开始。",
     };
 
     /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>
