@@ -33,9 +33,15 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         Assert.Contains(BrowserFixture.SourceName, shown);
         Assert.Contains("HeadlessChrome", shown);
         Assert.Contains("127.0.0.1", shown);
+        Assert.Contains("the hosted login page", shown); // requestedVia: hosted_login
         await BrowserFixture.ScreenshotAsync(phone.Page, "simulator-01-scanned");
         await LoginDriver.WaitForStateAsync(page, "scanned");
-        Assert.Contains("Mei Browser", await page.Locator("#status").InnerTextAsync());
+        // The nickname is whatever the phone sent: shown, but never as verified, and no avatar.
+        var status = await page.Locator("#status").InnerTextAsync();
+        Assert.Contains("Mei Browser", status);
+        Assert.Contains("self-declared", status);
+        Assert.Contains("self-declared", await page.Locator("#nickname").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#scanner img").CountAsync());
         Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.__sameDocument"));
         await BrowserFixture.ScreenshotAsync(page, "hosted-02-scanned");
 
@@ -182,6 +188,42 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         // No third-party asset: every script, style and image the page loaded came from ScanLogin itself.
         var origins = await page.EvaluateAsync<string[]>("() => performance.getEntriesByType('resource').map(e => new URL(e.name).origin)");
         Assert.All(origins, origin => Assert.Equal(fixture.ScanLogin.GetLeftPart(UriPartial.Authority), origin));
+    }
+
+    [Fact]
+    public async Task Ask_binding_through_the_phone_simulator_shows_the_code_the_page_needs_to_create_the_account()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var request = _driver.Authorize(identitySource: BrowserFixture.AskBindingSource);
+        await page.GotoAsync(request.Url);
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        var picture = await page.Locator("#qr").ScreenshotAsync();
+
+        await using var phoneContext = await fixture.NewContextAsync(width: 400);
+        var phone = await PhoneSimulatorPage.OpenAsync(phoneContext, fixture.System.Emulator.BaseAddress);
+        await phone.ScanPictureAsync(picture, "Mei Linking", "139" + Random.Shared.Next(10000000, 99999999));
+        var code = await phone.ConfirmForBindingAsync();
+        Assert.Matches("^[0-9]{6}$", code);
+        await BrowserFixture.ScreenshotAsync(phone.Page, "simulator-03-binding-code");
+
+        await LoginDriver.WaitForStateAsync(page, "binding-required");
+        await page.Locator("#bind-new").WaitForAsync();
+        await page.Locator("#bind-code").FillAsync(code);
+        await page.Locator("#new-username").FillAsync("linked" + Guid.NewGuid().ToString("N")[..8]);
+        await page.Locator("#bind-new button").ClickAsync();
+        Uri arrived;
+        try
+        {
+            arrived = await _driver.WaitForCallbackAsync(page);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"No callback; the page is in state {await page.Locator("#login").GetAttributeAsync("data-state")} and says " +
+                $"\"{await page.Locator("#binding-error").InnerTextAsync()}\"");
+            throw;
+        }
+        Assert.False(string.IsNullOrEmpty(QueryHelpers.ParseQuery(arrived.Query)["code"]));
     }
 
     [Fact]
