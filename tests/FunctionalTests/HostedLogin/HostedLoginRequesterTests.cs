@@ -59,6 +59,8 @@ public sealed partial class HostedLoginRequesterTests(SystemFixture system)
 
         Assert.True((await admin.OkAsync(HttpMethod.Patch, path, new { hostedLoginSameAddress = true }))["hostedLoginSameAddress"]!.GetValue<bool>());
         Assert.True((await admin.OkAsync(HttpMethod.Get, path))["hostedLoginSameAddress"]!.GetValue<bool>());
+        var openApi = System.Text.Json.Nodes.JsonNode.Parse(await system.A.GetStringAsync("/openapi/v1.json"))!;
+        Assert.NotNull(openApi["components"]!["schemas"]!["ApplicationRequest"]!["properties"]!["hostedLoginSameAddress"]);
 
         // On: the other address gets a page, no code; the address that opened it still finishes the login.
         var cookies = new CookieContainer();
