@@ -24,7 +24,7 @@ public sealed record TicketSnapshot(
     [Id(9)] public string? BindingCode { get; init; }
 }
 
-/// <summary>The nickname and avatar the phone chose to show the PC once it scanned.</summary>
+/// <summary>The nickname and avatar the phone chose to show the PC once it scanned: self-declared, never verified (pages must say so).</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScannerProfile")]
 public sealed record ScannerProfile(
     [property: Id(0)] string? Nickname,
