@@ -39,6 +39,8 @@ public static class FailureCodes
     public const string InvalidCredentials = "invalid_credentials";
     public const string AccountLocked = "account_locked";
     public const string TooManyAttempts = "too_many_attempts";
+    public const string BindingCodeInvalid = "binding_code_invalid";
+    public const string AddressChanged = "address_changed";
     public const string RegistrationDisabled = "registration_disabled";
     public const string IdentityAlreadyBound = "identity_already_bound";
     public const string UsernameInUse = "username_in_use";

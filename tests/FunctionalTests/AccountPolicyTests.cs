@@ -130,7 +130,7 @@ public sealed class AccountPolicyTests(SystemFixture system)
         var (created, _) = await Logins.ScanAndConfirmAsync(system, tenant, openId, sharePhone: true);
 
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{created.TicketId}/binding/new")
-            { Content = JsonContent.Create(new { username = "newbie", password = "long enough 1" }) };
+            { Content = JsonContent.Create(new { username = "newbie", password = "long enough 1", bindingCode = Logins.BindingCodeOf(created.TicketId) }) };
         var registered = await system.B.SendAsync(Logins.WithApp(request, tenant)); // the application's backend may do it too
         Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
         var user = await Logins.ExchangeAsync(system, created);
@@ -149,12 +149,13 @@ public sealed class AccountPolicyTests(SystemFixture system)
         var (created, _) = await Logins.ScanAndConfirmAsync(system, tenant, await system.Emulator.CreateUserAsync(phone: null));
         var offer = (await (await Logins.OfferAsync(system.A, created)).Content.ReadFromJsonAsync<BindingOfferView>())!;
         Assert.False(offer.Register);
-        await Api.ProblemAsync(await Logins.BindNewAsync(system.A, created, new { username = "sneaky" }), HttpStatusCode.Forbidden, "registration_disabled");
+        await Api.ProblemAsync(await Logins.BindNewAsync(system.A, created, new { username = "sneaky", bindingCode = Logins.BindingCodeOf(created.TicketId) }),
+            HttpStatusCode.Forbidden, "registration_disabled");
         Assert.Equal(0, await Logins.CountAsync(system, "SELECT count(*) FROM scanlogin_users WHERE pool_id = $1", tenant.PoolId));
     }
 
     [Fact]
-    public async Task Wrong_passwords_are_limited_per_ticket_and_per_account()
+    public async Task Wrong_passwords_are_limited_per_ticket_and_per_account_and_identity_so_a_stranger_cannot_lock_out_the_owner()
     {
         var tenant = await system.CreateTenantAsync(association: AccountAssociation.AskBinding);
         await CreateUserAsync(tenant, new { username = "target", password = "the right one" });
@@ -169,16 +170,67 @@ public sealed class AccountPolicyTests(SystemFixture system)
         Assert.Equal(("rejected", "too_many_attempts"), (status.Status, status.Reason));
         await Api.ProblemAsync(await Logins.BindExistingAsync(system.A, ticket, "other", "the right one"), HttpStatusCode.Conflict, "invalid_transition");
 
-        // Per account: five wrong passwords from different tickets lock it, even against the right password.
+        // A stranger with one WeChat account, ticket after ticket: five wrong passwords lock out that WeChat account only,
+        // and the lock answers exactly as a wrong password (or an unknown account) does.
+        var stranger = await system.Emulator.CreateUserAsync(phone: null);
         for (var i = 0; i < 5; i++)
         {
-            var (t, _) = await Logins.ScanAndConfirmAsync(system, tenant, await system.Emulator.CreateUserAsync(phone: null));
-            var answer = await Logins.BindExistingAsync(system.A, t, "target", "wrong " + i);
-            Assert.Equal(i < 4 ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, answer.StatusCode);
+            var (t, _) = await Logins.ScanAndConfirmAsync(system, tenant, stranger);
+            await Api.ProblemAsync(await Logins.BindExistingAsync(system.A, t, "target", "wrong " + i), HttpStatusCode.Unauthorized, "invalid_credentials");
         }
-        var (last, _) = await Logins.ScanAndConfirmAsync(system, tenant, await system.Emulator.CreateUserAsync(phone: null));
-        await Api.ProblemAsync(await Logins.BindExistingAsync(system.A, last, "target", "the right one"), HttpStatusCode.TooManyRequests, "account_locked");
-        Assert.Equal("binding_required", (await Api.StatusAsync(system.A, last.TicketId)).Status);
+        var (locked, _) = await Logins.ScanAndConfirmAsync(system, tenant, stranger);
+        var lockedAnswer = await Logins.BindExistingAsync(system.A, locked, "target", "the right one");
+        var unknownAnswer = await Logins.BindExistingAsync(system.A, locked, "nobody-at-all", "the right one");
+        Assert.Equal(HttpStatusCode.Unauthorized, lockedAnswer.StatusCode);
+        Assert.Equal(await ProblemBodyAsync(unknownAnswer), await ProblemBodyAsync(lockedAnswer));
+        Assert.Equal("binding_required", (await Api.StatusAsync(system.A, locked.TicketId)).Status);
+
+        // The owner, with their own WeChat, is not locked out.
+        var (owners, _) = await Logins.ScanAndConfirmAsync(system, tenant, await system.Emulator.CreateUserAsync(phone: null));
+        Assert.Equal(HttpStatusCode.OK, (await Logins.BindExistingAsync(system.B, owners, "target", "the right one")).StatusCode);
+    }
+
+    /// <summary>A problem answer without what differs between any two requests (the trace id).</summary>
+    private static async Task<string> ProblemBodyAsync(HttpResponseMessage response)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        node.Remove("traceId");
+        node.Remove("instance");
+        return node.ToJsonString();
+    }
+
+    [Fact]
+    public async Task Ask_binding_needs_the_code_the_phone_was_shown_so_whoever_scanned_first_cannot_take_over_the_account()
+    {
+        var tenant = await system.CreateTenantAsync(association: AccountAssociation.AskBinding);
+        var victim = await CreateUserAsync(tenant, new { username = "victim", password = "victim's password" });
+        // The attacker scans the victim's displayed code first and approves on their own phone.
+        var attacker = await system.Emulator.CreateUserAsync(phone: null);
+        var (created, confirm) = await Logins.ScanAndConfirmAsync(system, tenant, attacker);
+        var answer = System.Text.Json.JsonDocument.Parse(await confirm.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("binding_required", answer.GetProperty("status").GetString());
+        var code = answer.GetProperty("bindingCode").GetString()!;
+        Assert.Matches("^[0-9]{6}$", code);
+        // The page (and anyone with the ticket id) never reads the code: only the phone that approved has it.
+        Assert.DoesNotContain("bindingCode", await system.A.GetStringAsync($"/api/tickets/{created.TicketId}"));
+        Assert.DoesNotContain(code, await (await Logins.OfferAsync(system.A, created)).Content.ReadAsStringAsync());
+
+        // The victim types the account password but cannot know the attacker's code: nothing is bound.
+        var noCode = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{created.TicketId}/binding/existing")
+            { Content = JsonContent.Create(new { account = "victim", password = "victim's password" }) };
+        noCode.Headers.Add("X-Browser-Secret", created.BrowserSecret);
+        await Api.ProblemAsync(await system.A.SendAsync(noCode), HttpStatusCode.BadRequest, "validation_failed");
+        var guess = code == "000000" ? "000001" : "000000";
+        await Api.ProblemAsync(await Logins.BindExistingAsync(system.A, created, "victim", "victim's password", bindingCode: guess),
+            HttpStatusCode.Unauthorized, "binding_code_invalid");
+        await Api.ProblemAsync(await Logins.BindNewAsync(system.A, created, new { bindingCode = guess }), HttpStatusCode.Unauthorized, "binding_code_invalid");
+        Assert.Equal(0, await Logins.CountAsync(system, "SELECT count(*) FROM scanlogin_user_identities WHERE pool_id = $1 AND openid = $2", tenant.PoolId, attacker));
+        var offer = (await (await Logins.OfferAsync(system.A, created)).Content.ReadFromJsonAsync<BindingOfferView>())!;
+        Assert.Equal(3, offer.AttemptsLeft); // each wrong code counted as a failed attempt
+
+        // With the code from the phone that approved, binding goes through.
+        Assert.Equal(HttpStatusCode.OK, (await Logins.BindExistingAsync(system.A, created, "victim", "victim's password", bindingCode: code)).StatusCode);
+        Assert.Equal(victim, (await Logins.ExchangeAsync(system, created)).Id);
     }
 
     [Fact]
@@ -194,6 +246,7 @@ public sealed class AccountPolicyTests(SystemFixture system)
         system.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal("expired", (await waiting.WithinAsync(TimeSpan.FromSeconds(10), "the long-poll hearing the binding deadline",
             () => Api.StatusNowAsync(system.A, created.TicketId)))!.Status);
-        await Api.ProblemAsync(await Logins.BindNewAsync(system.A, created, new { }), HttpStatusCode.Conflict, "invalid_transition");
+        await Api.ProblemAsync(await Logins.BindNewAsync(system.A, created, new { bindingCode = Logins.BindingCodeOf(created.TicketId) }), HttpStatusCode.Conflict,
+            "invalid_transition");
     }
 }

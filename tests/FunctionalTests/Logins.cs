@@ -18,8 +18,24 @@ public static class Logins
         var created = await Api.CreateTicketAsync(system.A, tenant);
         var scan = await Api.ScanOkAsync(system.B, created.TicketId, await system.Emulator.LoginCodeAsync(openId));
         var confirm = await Api.ConfirmAsync(system.B, created.TicketId, scan.ScanToken, sharePhone ? await system.Emulator.PhoneCodeAsync(openId) : null);
+        await RememberBindingCodeAsync(created.TicketId, confirm);
         return (created, confirm);
     }
+
+    // The code each phone was shown, read from its confirm answer, as the person at the PC reads it off the phone.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> BindingCodes = new();
+
+    /// <summary>Keeps the binding code a confirm answer carries (a ticket waiting for binding), for the PC's binding calls.</summary>
+    public static async Task RememberBindingCodeAsync(string ticketId, HttpResponseMessage confirm)
+    {
+        if (!confirm.IsSuccessStatusCode) return;
+        var body = System.Text.Json.JsonDocument.Parse(await confirm.Content.ReadAsStringAsync()).RootElement;
+        if (body.TryGetProperty("bindingCode", out var code) && code.GetString() is { } value) BindingCodes[ticketId] = value;
+    }
+
+    /// <summary>The code the phone that confirmed this ticket was shown.</summary>
+    public static string BindingCodeOf(string ticketId) =>
+        BindingCodes.TryGetValue(ticketId, out var code) ? code : throw new InvalidOperationException($"No confirm answer of ticket {ticketId} carried a binding code.");
 
     /// <summary>A whole login that must succeed: the user the browser gets.</summary>
     public static async Task<UserView> LoginAsync(SystemFixture system, Tenant tenant, string openId, bool sharePhone = false)
@@ -43,10 +59,12 @@ public static class Logins
     public static Task<HttpResponseMessage> OfferAsync(HttpClient http, TicketCreated created) =>
         http.SendAsync(WithSecret(new HttpRequestMessage(HttpMethod.Get, $"/api/tickets/{created.TicketId}/binding"), created.BrowserSecret));
 
-    public static Task<HttpResponseMessage> BindExistingAsync(HttpClient http, TicketCreated created, string account, string password, string? secret = null) =>
+    public static Task<HttpResponseMessage> BindExistingAsync(HttpClient http, TicketCreated created, string account, string password, string? secret = null,
+        string? bindingCode = null) =>
         http.SendAsync(WithSecret(new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{created.TicketId}/binding/existing")
-            { Content = JsonContent.Create(new { account, password }) }, secret ?? created.BrowserSecret));
+            { Content = JsonContent.Create(new { account, password, bindingCode = bindingCode ?? BindingCodeOf(created.TicketId) }) }, secret ?? created.BrowserSecret));
 
+    /// <summary>Creates an account; the body must carry the binding code (<see cref="BindingCodeOf"/>).</summary>
     public static Task<HttpResponseMessage> BindNewAsync(HttpClient http, TicketCreated created, object body) =>
         http.SendAsync(WithSecret(new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{created.TicketId}/binding/new")
             { Content = JsonContent.Create(body) }, created.BrowserSecret));

@@ -77,7 +77,7 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
         HttpRequestMessage Bind(TicketCreated ticket)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{ticket.TicketId}/binding/existing")
-                { Content = JsonContent.Create(new { account = "someone", password = "a guess" }) };
+                { Content = JsonContent.Create(new { account = "someone", password = "a guess", bindingCode = "123456" }) };
             request.Headers.Add("X-Browser-Secret", ticket.BrowserSecret);
             return request;
         }
@@ -89,7 +89,7 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
         // A third attempt from the address, on any ticket of the application and either front end, is refused first.
         await TooManyAsync(await system.A.SendAsync(Bind(second)), "rate_limited");
         var fresh = await Api.CreateTicketAsync(system.A, tenant);
-        var newAccount = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{fresh.TicketId}/binding/new") { Content = JsonContent.Create(new { username = "newbie" }) };
+        var newAccount = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{fresh.TicketId}/binding/new") { Content = JsonContent.Create(new { username = "newbie", bindingCode = "123456" }) };
         newAccount.Headers.Add("X-Browser-Secret", fresh.BrowserSecret);
         await TooManyAsync(await system.B.SendAsync(newAccount), "rate_limited");
     }

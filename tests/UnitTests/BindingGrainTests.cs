@@ -20,7 +20,7 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
     private IUserStore Store => fixture.SiloService<IUserStore>();
 
     /// <summary>A pool asking new WeChat identities to bind, with one account that has a password; a ticket waiting for binding.</summary>
-    private async Task<(string PoolId, string AppId, UserRecord Account, ITicketGrain Ticket, string OpenId)> WaitingTicketAsync(
+    private async Task<(string PoolId, string AppId, UserRecord Account, ITicketGrain Ticket, string OpenId, string Code)> WaitingTicketAsync(
         LoginMode mode = LoginMode.LoginAndRegister, bool withPhone = false)
     {
         var (poolId, appId) = await fixture.CreateTenantAsync(mode, AccountAssociation.AskBinding);
@@ -32,7 +32,7 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
         var ticket = await _driver.OpenAsync(appId);
         var asked = await _driver.ScanAndConfirmAsync(ticket, openId, withPhone);
         Assert.Equal(TicketStatus.BindingRequired, asked.Value!.Status);
-        return (poolId, appId, account, ticket, openId);
+        return (poolId, appId, account, ticket, openId, asked.Value.BindingCode!);
     }
 
     private async Task<string?> UserOfSubjectAsync(string poolId, string openId)
@@ -51,11 +51,11 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
     [Fact]
     public async Task The_offer_says_what_the_page_may_do()
     {
-        var (_, _, _, ticket, _) = await WaitingTicketAsync(withPhone: true);
+        var (_, _, _, ticket, _, _) = await WaitingTicketAsync(withPhone: true);
         var offer = (await ticket.GetBindingAsync(Browser)).Value!;
         Assert.Equal((TicketStatus.BindingRequired, true, true, 5), (offer.Ticket.Status, offer.CanRegister, offer.PhoneShared, offer.AttemptsLeft));
 
-        var (_, _, _, loginOnly, _) = await WaitingTicketAsync(LoginMode.LoginOnly);
+        var (_, _, _, loginOnly, _, _) = await WaitingTicketAsync(LoginMode.LoginOnly);
         var narrow = (await loginOnly.GetBindingAsync(Browser)).Value!;
         Assert.Equal((false, false), (narrow.CanRegister, narrow.PhoneShared));
 
@@ -64,22 +64,22 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
         Assert.Equal(FailureCodes.InvalidTransition, (await pending.GetBindingAsync(Browser)).Failure?.Code);
         var missing = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
         Assert.Equal(FailureCodes.TicketNotFound, (await missing.GetBindingAsync(Browser)).Failure?.Code);
-        Assert.Equal(FailureCodes.TicketNotFound, (await missing.BindExistingAccountAsync(Browser, "x", "y")).Failure?.Code);
-        Assert.Equal(FailureCodes.TicketNotFound, (await missing.BindNewAccountAsync(Browser, new NewAccount("x", null, null, null, null, null))).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketNotFound, (await missing.BindExistingAccountAsync(Browser, "123456", "x", "y")).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketNotFound, (await missing.BindNewAccountAsync(Browser, "123456", new NewAccount("x", null, null, null, null, null))).Failure?.Code);
     }
 
     [Fact]
     public async Task Signing_in_binds_the_identity_to_the_account_and_the_tokens_say_a_password_was_proven()
     {
-        var (poolId, appId, account, ticket, openId) = await WaitingTicketAsync();
+        var (poolId, appId, account, ticket, openId, code) = await WaitingTicketAsync();
 
-        var wrong = await ticket.BindExistingAccountAsync(Browser, account.Email!, "wrong password");
+        var wrong = await ticket.BindExistingAccountAsync(Browser, code, account.Email!, "wrong password");
         Assert.Equal(FailureCodes.InvalidCredentials, wrong.Failure?.Code);
         Assert.Equal(4, (await ticket.GetBindingAsync(Browser)).Value!.AttemptsLeft);
         Assert.Null(await UserOfSubjectAsync(poolId, openId));
 
         // The account is named as people type it: case and surrounding spaces do not matter.
-        var bound = await ticket.BindExistingAccountAsync(Browser, $"  {account.Email!.ToUpperInvariant()} ", Password);
+        var bound = await ticket.BindExistingAccountAsync(Browser, code, $"  {account.Email!.ToUpperInvariant()} ", Password);
         Assert.Equal(TicketStatus.Confirmed, bound.Value?.Status);
         Assert.NotNull(bound.Value!.ExchangeCode);
         Assert.Equal(account.Id, await UserOfSubjectAsync(poolId, openId));
@@ -94,64 +94,121 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Too_many_wrong_passwords_end_the_ticket_and_lock_the_account()
+    public async Task Too_many_wrong_passwords_end_the_ticket_and_lock_out_only_the_identity_that_tried_them()
     {
-        var (poolId, _, account, ticket, openId) = await WaitingTicketAsync();
+        var (poolId, _, account, ticket, openId, code) = await WaitingTicketAsync();
         for (var i = 1; i < 5; i++)
-            Assert.Equal(FailureCodes.InvalidCredentials, (await ticket.BindExistingAccountAsync(Browser, account.Username!, "wrong " + i)).Failure?.Code);
+            Assert.Equal(FailureCodes.InvalidCredentials, (await ticket.BindExistingAccountAsync(Browser, code, account.Username!, "wrong " + i)).Failure?.Code);
         Assert.Equal(1, (await ticket.GetBindingAsync(Browser)).Value!.AttemptsLeft);
 
-        Assert.Equal(FailureCodes.TooManyAttempts, (await ticket.BindExistingAccountAsync(Browser, account.Username!, "wrong 5")).Failure?.Code);
+        Assert.Equal(FailureCodes.TooManyAttempts, (await ticket.BindExistingAccountAsync(Browser, code, account.Username!, "wrong 5")).Failure?.Code);
         var status = (await ticket.GetStatusAsync()).Value!;
         Assert.Equal((TicketStatus.Rejected, FailureCodes.TooManyAttempts), (status.Status, status.Reason));
         Assert.Null(await UserOfSubjectAsync(poolId, openId));
 
-        // Five wrong passwords also locked the account: the right password on a fresh ticket is refused for a while.
-        var next = await NewWaitingTicketInAsync(poolId);
-        Assert.Equal(FailureCodes.AccountLocked, (await next.BindExistingAccountAsync(Browser, account.Username!, Password)).Failure?.Code);
-        Assert.Equal(TicketStatus.BindingRequired, (await next.GetStatusAsync()).Value!.Status);
+        // The same WeChat identity on a fresh ticket is refused for this account for a while, even with the right password,
+        // and hears the same answer as for a wrong one.
+        var (again, againCode) = await NewWaitingTicketInAsync(poolId, openId);
+        Assert.Equal(FailureCodes.InvalidCredentials, (await again.BindExistingAccountAsync(Browser, againCode, account.Username!, Password)).Failure?.Code);
+        Assert.Null(await UserOfSubjectAsync(poolId, openId));
+
+        // Anyone else is not: the stranger's wrong passwords did not lock the account for its owner.
+        var ownerOpenId = await fixture.Emulator.CreateUserAsync(phone: null);
+        var (owners, ownersCode) = await NewWaitingTicketInAsync(poolId, ownerOpenId);
+        Assert.Equal(TicketStatus.Confirmed, (await owners.BindExistingAccountAsync(Browser, ownersCode, account.Username!, Password)).Value?.Status);
+        Assert.Equal(account.Id, await UserOfSubjectAsync(poolId, ownerOpenId));
     }
 
     [Fact]
-    public async Task The_wrong_password_that_reaches_the_limit_is_answered_as_a_lock_not_as_a_wrong_password()
+    public async Task Unknown_account_wrong_password_and_locked_out_identity_get_the_same_answer_after_the_same_hashing()
     {
         var (poolId, _) = await fixture.CreateTenantAsync(LoginMode.LoginAndRegister, AccountAssociation.AskBinding);
         var pool = fixture.Grains.GetGrain<IUserPoolGrain>(poolId);
         var name = "mei" + Guid.NewGuid().ToString("N")[..6];
         Assert.NotNull((await pool.CreateUsersAsync([new NewAccount(name, null, null, "Mei", null, Password)], Actor.Platform)).Value![0].User);
-        var login = new WeChatLogin("wechat", ScanLogin.Tests.Shared.EmulatorHost.AppId, "openid-" + Guid.NewGuid().ToString("N")[..8], null, null, "Mei", null,
+        WeChatLogin Identity() => new("wechat", ScanLogin.Tests.Shared.EmulatorHost.AppId, "openid-" + Guid.NewGuid().ToString("N")[..8], null, null, "Mei", null,
             LoginMode.LoginAndRegister, AccountAssociation.AskBinding);
+        var stranger = Identity();
+        var hashing = fixture.SiloService<PasswordHashing>();
 
-        for (var i = 1; i < 5; i++)
-            Assert.Equal(FailureCodes.InvalidCredentials, (await pool.BindWithPasswordAsync(login, name, "wrong " + i)).Refusal?.Code);
-        // The page hears at once that the account is now locked, not merely that this password was wrong.
-        Assert.Equal(FailureCodes.AccountLocked, (await pool.BindWithPasswordAsync(login, name, "wrong 5")).Refusal?.Code);
-        Assert.Equal(FailureCodes.AccountLocked, (await pool.BindWithPasswordAsync(login, name, Password)).Refusal?.Code);
+        async Task<string?> RefusalWithOneHashAsync(WeChatLogin login, string account, string password)
+        {
+            var before = hashing.Verifications;
+            var answer = await pool.BindWithPasswordAsync(login, account, password);
+            Assert.Equal(before + 1, hashing.Verifications);
+            return answer.Refusal?.Code;
+        }
+
+        Assert.Equal(FailureCodes.InvalidCredentials, await RefusalWithOneHashAsync(stranger, "nobody-" + Guid.NewGuid().ToString("N")[..8], Password));
+        for (var i = 1; i <= 5; i++) Assert.Equal(FailureCodes.InvalidCredentials, await RefusalWithOneHashAsync(stranger, name, "wrong " + i));
+        // Locked out (for this identity only): the right password gets the same answer, after the same work.
+        Assert.Equal(FailureCodes.InvalidCredentials, await RefusalWithOneHashAsync(stranger, name, Password));
+        Assert.NotNull((await pool.BindWithPasswordAsync(Identity(), name, Password)).User);
     }
 
-    /// <summary>Another ticket of the pool's application, waiting for binding.</summary>
-    private async Task<ITicketGrain> NewWaitingTicketInAsync(string poolId)
+    /// <summary>Another ticket of the pool's application, waiting for binding, and the code its phone shows.</summary>
+    private async Task<(ITicketGrain Ticket, string Code)> NewWaitingTicketInAsync(string poolId, string? openId = null)
     {
         var appId = (await fixture.Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, "wechat")).GetAsync())!.ApplicationIds[0];
         var ticket = await _driver.OpenAsync(appId);
-        Assert.Equal(TicketStatus.BindingRequired, (await _driver.ScanAndConfirmAsync(ticket, await fixture.Emulator.CreateUserAsync(phone: null))).Value!.Status);
-        return ticket;
+        var asked = (await _driver.ScanAndConfirmAsync(ticket, openId ?? await fixture.Emulator.CreateUserAsync(phone: null))).Value!;
+        Assert.Equal(TicketStatus.BindingRequired, asked.Status);
+        return (ticket, asked.BindingCode!);
+    }
+
+    [Fact]
+    public async Task The_phones_confirm_answer_alone_carries_the_binding_code_and_a_retry_gets_the_same_one()
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync(LoginMode.LoginAndRegister, AccountAssociation.AskBinding);
+        var ticket = await _driver.OpenAsync(appId);
+        var openId = await fixture.Emulator.CreateUserAsync(phone: null);
+        var token = (await ticket.ScanAsync(new ScanRequest(await fixture.Emulator.LoginCodeAsync(openId), "Mei", null))).Value!.ScanToken;
+        var first = (await ticket.ConfirmAsync(new ConfirmRequest(token, null))).Value!;
+        Assert.Equal(TicketStatus.BindingRequired, first.Status);
+        Assert.Matches("^[0-9]{6}$", first.BindingCode);
+        Assert.Equal(first.BindingCode, (await ticket.ConfirmAsync(new ConfirmRequest(token, null))).Value!.BindingCode);
+        // Whoever holds only the ticket id (or even the browser secret) never reads it.
+        Assert.Null((await ticket.GetStatusAsync()).Value!.BindingCode);
+        Assert.Null((await ticket.GetBindingAsync(Browser)).Value!.Ticket.BindingCode);
+        // Codes differ from ticket to ticket (made by the CSPRNG, not derived from anything the PC knows).
+        var codes = new HashSet<string>();
+        for (var i = 0; i < 4; i++) codes.Add((await NewWaitingTicketInAsync(poolId)).Code);
+        Assert.True(codes.Count >= 3, $"Codes of four tickets: {string.Join(", ", codes)}");
+    }
+
+    [Fact]
+    public async Task A_wrong_binding_code_binds_nothing_and_counts_as_a_failed_attempt()
+    {
+        var (poolId, _, account, ticket, openId, code) = await WaitingTicketAsync();
+        var wrongCode = ((int.Parse(code) + 1) % 1_000_000).ToString("D6");
+        // The right password with the wrong code: the scanner's WeChat is not bound to the account the PC signs in to.
+        Assert.Equal(FailureCodes.BindingCodeInvalid, (await ticket.BindExistingAccountAsync(Browser, wrongCode, account.Username!, Password)).Failure?.Code);
+        Assert.Equal(FailureCodes.BindingCodeInvalid, (await ticket.BindNewAccountAsync(Browser, wrongCode, new NewAccount(null, null, null, null, null, null))).Failure?.Code);
+        Assert.Equal(3, (await ticket.GetBindingAsync(Browser)).Value!.AttemptsLeft);
+        Assert.Null(await UserOfSubjectAsync(poolId, openId));
+        // The application's backend needs the code as well.
+        var backend = new TicketHolder(null, new AppCredentials((await ticket.GetStatusAsync()).Value!.AppId!, "app-secret"));
+        Assert.Equal(FailureCodes.BindingCodeInvalid, (await ticket.BindExistingAccountAsync(backend, "", account.Username!, Password)).Failure?.Code);
+        Assert.Equal(FailureCodes.BindingCodeInvalid, (await ticket.BindExistingAccountAsync(Browser, wrongCode, account.Username!, Password)).Failure?.Code);
+        Assert.Equal(FailureCodes.TooManyAttempts, (await ticket.BindExistingAccountAsync(Browser, wrongCode, account.Username!, Password)).Failure?.Code);
+        Assert.Equal(TicketStatus.Rejected, (await ticket.GetStatusAsync()).Value!.Status);
+        Assert.Null(await UserOfSubjectAsync(poolId, openId));
     }
 
     [Fact]
     public async Task An_unknown_account_is_a_wrong_password_and_counts_against_the_ticket()
     {
-        var (_, _, _, ticket, _) = await WaitingTicketAsync();
-        Assert.Equal(FailureCodes.InvalidCredentials, (await ticket.BindExistingAccountAsync(Browser, "nobody-" + Guid.NewGuid().ToString("N"), Password)).Failure?.Code);
+        var (_, _, _, ticket, _, code) = await WaitingTicketAsync();
+        Assert.Equal(FailureCodes.InvalidCredentials, (await ticket.BindExistingAccountAsync(Browser, code, "nobody-" + Guid.NewGuid().ToString("N"), Password)).Failure?.Code);
         Assert.Equal(4, (await ticket.GetBindingAsync(Browser)).Value!.AttemptsLeft);
     }
 
     [Fact]
     public async Task Registering_creates_one_account_for_the_identity_where_the_source_allows_it()
     {
-        var (poolId, _, _, ticket, openId) = await WaitingTicketAsync();
+        var (poolId, _, _, ticket, openId, code) = await WaitingTicketAsync();
         var name = "Lei" + Guid.NewGuid().ToString("N")[..6];
-        var bound = await ticket.BindNewAccountAsync(Browser, new NewAccount(name, null, null, "Lei", null, "another good password"));
+        var bound = await ticket.BindNewAccountAsync(Browser, code, new NewAccount(name, null, null, "Lei", null, "another good password"));
         Assert.Equal(TicketStatus.Confirmed, bound.Value?.Status);
         var userId = await UserOfSubjectAsync(poolId, openId);
         Assert.NotNull(userId);
@@ -164,8 +221,8 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
         Assert.Equal(["wechat_scan"], AuthenticationMethodsOf(grant.IdToken));
 
         // A login-only source never creates accounts, not even through binding.
-        var (loginOnlyPool, _, _, loginOnly, loginOnlyOpenId) = await WaitingTicketAsync(LoginMode.LoginOnly);
-        var refused = await loginOnly.BindNewAccountAsync(Browser, new NewAccount("x" + name, null, null, null, null, null));
+        var (loginOnlyPool, _, _, loginOnly, loginOnlyOpenId, loginOnlyCode) = await WaitingTicketAsync(LoginMode.LoginOnly);
+        var refused = await loginOnly.BindNewAccountAsync(Browser, loginOnlyCode, new NewAccount("x" + name, null, null, null, null, null));
         Assert.Equal(FailureCodes.RegistrationDisabled, refused.Failure?.Code);
         Assert.Null(await UserOfSubjectAsync(loginOnlyPool, loginOnlyOpenId));
         Assert.Equal(TicketStatus.BindingRequired, (await loginOnly.GetStatusAsync()).Value!.Status);
@@ -174,7 +231,7 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
     [Fact]
     public async Task Only_the_browser_that_created_the_ticket_or_the_applications_backend_may_bind()
     {
-        var (poolId, appId, account, ticket, openId) = await WaitingTicketAsync();
+        var (poolId, appId, account, ticket, openId, code) = await WaitingTicketAsync();
         var pool = fixture.Grains.GetGrain<IUserPoolGrain>(poolId);
         foreach (var stranger in new[]
                  {
@@ -183,7 +240,7 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
                  })
         {
             Assert.Equal(FailureCodes.ExchangeForbidden, (await ticket.GetBindingAsync(stranger)).Failure?.Code);
-            Assert.Equal(FailureCodes.ExchangeForbidden, (await ticket.BindExistingAccountAsync(stranger, account.Username!, Password)).Failure?.Code);
+            Assert.Equal(FailureCodes.ExchangeForbidden, (await ticket.BindExistingAccountAsync(stranger, code, account.Username!, Password)).Failure?.Code);
         }
         Assert.Equal(5, (await ticket.GetBindingAsync(Browser)).Value!.AttemptsLeft); // strangers' tries cost nothing
 
@@ -192,7 +249,7 @@ public sealed class BindingGrainTests(GrainClusterFixture fixture)
         Assert.Equal(FailureCodes.ExchangeForbidden, (await ticket.GetBindingAsync(Browser)).Failure?.Code);
         Assert.True((await ticket.GetBindingAsync(Browser with { HostedLogin = true })).Succeeded);
         var backend = new TicketHolder(null, new AppCredentials(appId, "app-secret"));
-        Assert.Equal(TicketStatus.Confirmed, (await ticket.BindExistingAccountAsync(backend, account.Username!, Password)).Value?.Status);
+        Assert.Equal(TicketStatus.Confirmed, (await ticket.BindExistingAccountAsync(backend, code, account.Username!, Password)).Value?.Status);
         Assert.Equal(account.Id, await UserOfSubjectAsync(poolId, openId));
     }
 }

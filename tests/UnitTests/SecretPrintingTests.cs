@@ -67,6 +67,7 @@ public sealed class SecretPrintingTests
             "TicketState.ExchangeCode", "IdentitySourceRuntime.MiniProgramAppSecret", "NewAccount.Password", "IssuedTokens.AccessToken",
             "CreatedApplication.AppSecret", "CreatedApiKey.Value", "CodeRedemption.Code", "CodeRedemption.CodeVerifier",
             "TicketCreated.BrowserSecret", "BindExistingRequest.Password", "ExchangeResponse.IdToken", "UserRequest.PasswordHash",
+            "TicketState.BindingCode", "TicketSnapshot.BindingCode", "BindExistingRequest.BindingCode", "BindNewRequest.BindingCode",
         }, checkedMembers);
 
         // The filled-in values do reach ToString where nothing hides them: the sweep would see a leak.

@@ -18,7 +18,7 @@ public sealed class TicketBindingLifecycleTests
         new TicketOpening("app", "wechat", new Requester(null, null, null), "secret-hash"), "pool", "App", "WeChat", TimeSpan.FromSeconds(120), T0),
         Mei, T0.AddSeconds(1)).Value!;
 
-    private static TicketState Waiting() => TicketLifecycle.RequireBinding(Scanned(), Mei.ScanTokenHash, Login, Window, T0.AddSeconds(2)).Value!;
+    private static TicketState Waiting() => TicketLifecycle.RequireBinding(Scanned(), Mei.ScanTokenHash, Login, "246810", Window, T0.AddSeconds(2)).Value!;
 
     [Fact]
     public void Binding_required_is_live_with_its_own_deadline_and_keeps_the_login()
@@ -36,8 +36,8 @@ public sealed class TicketBindingLifecycleTests
     [Fact]
     public void Only_the_scanner_moves_a_scanned_ticket_to_binding_required()
     {
-        Assert.Equal(FailureCodes.ScanTokenInvalid, TicketLifecycle.RequireBinding(Scanned(), "other", Login, Window, T0.AddSeconds(2)).Failure!.Code);
-        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.RequireBinding(Waiting(), Mei.ScanTokenHash, Login, Window, T0.AddSeconds(3)).Failure!.Code);
+        Assert.Equal(FailureCodes.ScanTokenInvalid, TicketLifecycle.RequireBinding(Scanned(), "other", Login, "246810", Window, T0.AddSeconds(2)).Failure!.Code);
+        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.RequireBinding(Waiting(), Mei.ScanTokenHash, Login, "246810", Window, T0.AddSeconds(3)).Failure!.Code);
     }
 
     [Fact]
@@ -52,6 +52,23 @@ public sealed class TicketBindingLifecycleTests
             TicketLifecycle.CompleteBinding(confirmed, User, "ticket-1.y", TimeSpan.FromMinutes(5), T0.AddSeconds(11)).Failure!.Code);
         Assert.Equal(FailureCodes.InvalidTransition,
             TicketLifecycle.CompleteBinding(Scanned(), User, "ticket-1.y", TimeSpan.FromMinutes(5), T0.AddSeconds(11)).Failure!.Code);
+    }
+
+    [Fact]
+    public void Only_the_binding_code_the_phone_got_proves_the_pc_is_with_it_and_the_code_is_dropped_when_the_ticket_moves_on()
+    {
+        var waiting = Waiting();
+        Assert.Equal("246810", waiting.BindingCode);
+        Assert.Null(TicketLifecycle.CheckBindingCode(waiting, "246810"));
+        foreach (var wrong in new[] { "246811", "", "2468100", "024681" })
+            Assert.Equal(FailureCodes.BindingCodeInvalid, TicketLifecycle.CheckBindingCode(waiting, wrong)!.Code);
+        // A ticket stored before codes existed has none: nothing matches it.
+        Assert.Equal(FailureCodes.BindingCodeInvalid, TicketLifecycle.CheckBindingCode(waiting with { BindingCode = null }, "")!.Code);
+        Assert.Null(waiting.ToSnapshot().BindingCode);
+        Assert.DoesNotContain("246810", waiting.ToString());
+
+        Assert.Null(TicketLifecycle.CompleteBinding(waiting, User, "ticket-1.x", Window, T0.AddSeconds(10)).Value!.BindingCode);
+        Assert.Null(TicketLifecycle.Expire(waiting, waiting.Deadline!.Value).Value!.BindingCode);
     }
 
     [Fact]

@@ -46,7 +46,11 @@ public interface IUserPoolGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("ResolveWeChatLogin")]
     Task<AccountResolution> ResolveWeChatLoginAsync(WeChatLogin login);
 
-    /// <summary>Ask-binding, existing account: checks the password of the account named by username, email or phone, then binds the identity to it.</summary>
+    /// <summary>
+    /// Ask-binding, existing account: checks the password of the account named by username, email or phone, then binds the
+    /// identity to it. Unknown account, wrong password and an identity locked out of the account (too many wrong passwords
+    /// from that identity) all answer <c>invalid_credentials</c> after the same hashing work.
+    /// </summary>
     [AlwaysInterleave, Alias("BindWithPassword")]
     Task<AccountResolution> BindWithPasswordAsync(WeChatLogin login, string account, string password);
 

@@ -12,14 +12,19 @@ public sealed record PoolView(string Id, string Name, bool BrowserExchange, int 
         (int)v.Value.TokenLifetime.TotalSeconds, v.Revision, v.CreatedAt, v.UpdatedAt);
 }
 
-/// <summary><c>authingBrowserExchange</c>: whether the Authing JS SDK's browser may exchange QR tickets itself (default false).</summary>
+/// <summary>
+/// <c>authingBrowserExchange</c>: whether the Authing JS SDK's browser may exchange QR tickets itself (default false).
+/// <c>hostedLoginSameAddress</c>: the hosted login completes only from the address that opened its code (default false).
+/// </summary>
 public sealed record ApplicationView(string AppId, string PoolId, string Name, string? LogoUrl, string[] AllowedOrigins,
     string[] CallbackUrls, bool AuthingBrowserExchange, bool AppSecretSet, DateTimeOffset? AppSecretChangedAt, int Revision, DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    public bool HostedLoginSameAddress { get; init; }
+
     public static ApplicationView From(Versioned<ApplicationSettings> v) => new(v.Value.AppId, v.Value.PoolId, v.Value.Name, v.Value.LogoUrl,
         v.Value.AllowedOrigins, v.Value.CallbackUrls, v.Value.AuthingBrowserExchange, v.SecretChangedAt is not null, v.SecretChangedAt, v.Revision,
-        v.CreatedAt, v.UpdatedAt);
+        v.CreatedAt, v.UpdatedAt) { HostedLoginSameAddress = v.Value.HostedLoginSameAddress };
 }
 
 public sealed record LogoView(bool Set, string? Hash);

@@ -32,13 +32,23 @@ public interface ITicketGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetBinding")]
     Task<Outcome<BindingOffer>> GetBindingAsync(TicketHolder holder);
 
-    /// <summary>Ask-binding: binds the approved WeChat identity to the existing account the PC side signs in to.</summary>
+    /// <summary>
+    /// Ask-binding: binds the approved WeChat identity to the existing account the PC side signs in to. The binding code
+    /// (shown on the phone that approved) proves the PC is with that phone; a wrong one counts as a failed attempt.
+    /// </summary>
     [Alias("BindExisting")]
-    Task<Outcome<TicketSnapshot>> BindExistingAccountAsync(TicketHolder holder, string account, string password);
+    Task<Outcome<TicketSnapshot>> BindExistingAccountAsync(TicketHolder holder, string bindingCode, string account, string password);
 
-    /// <summary>Ask-binding: creates a new account for the approved WeChat identity, where the source allows registration.</summary>
+    /// <summary>Ask-binding: creates a new account for the approved WeChat identity, where the source allows registration; needs the binding code as well.</summary>
     [Alias("BindNew")]
-    Task<Outcome<TicketSnapshot>> BindNewAccountAsync(TicketHolder holder, NewAccount account);
+    Task<Outcome<TicketSnapshot>> BindNewAccountAsync(TicketHolder holder, string bindingCode, NewAccount account);
+
+    /// <summary>
+    /// The hosted login's completion from <paramref name="address"/>: refused (<c>address_changed</c>) when the ticket's
+    /// application asks for the same address and this is not the one that opened the ticket; true otherwise.
+    /// </summary>
+    [AlwaysInterleave, Alias("CheckCompletingAddress")]
+    Task<Outcome<bool>> CheckCompletingAddressAsync(string? address);
 
     /// <summary>
     /// Leases permits of this ticket's status-read bucket (<see cref="RateLimitKeys.StatusReadsPerTicket"/>), as

@@ -11,6 +11,9 @@ public sealed record ScanView(
     [property: Id(5)] DateTimeOffset RequestedAt)
 {
     public override string ToString() => $"ScanView {{ Ticket = {Ticket}, AppName = {AppName}, Requester = {Requester} }}";
+
+    /// <summary><c>web</c>, <c>server</c> or <c>hosted_login</c> (the requester is then the browser on the pool's hosted page). Id 20: clear of other new members.</summary>
+    [Id(20)] public string RequestedVia { get; init; } = "server";
 }
 
 /// <summary>The PC side's reward for a confirmed ticket: the user, an ID token and an access token signed by the pool's key.</summary>

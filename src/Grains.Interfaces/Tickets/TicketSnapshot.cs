@@ -19,9 +19,12 @@ public sealed record TicketSnapshot(
 
     /// <summary>When the ticket grain sent this change to watching front ends (wall clock); only on pushed changes.</summary>
     [Id(8)] public DateTimeOffset? ChangedAt { get; init; }
+
+    /// <summary>Only in the phone's confirm answer of a ticket waiting for binding: the code the PC must type. Never pushed or read by status.</summary>
+    [Id(9)] public string? BindingCode { get; init; }
 }
 
-/// <summary>The nickname and avatar the phone chose to show the PC once it scanned.</summary>
+/// <summary>The nickname and avatar the phone chose to show the PC once it scanned: self-declared, never verified (pages must say so).</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScannerProfile")]
 public sealed record ScannerProfile(
     [property: Id(0)] string? Nickname,

@@ -7,10 +7,10 @@ public sealed class AccountOptions
 {
     public const string Section = "ScanLogin:Accounts";
 
-    /// <summary>Wrong passwords in a row before an account is locked.</summary>
+    /// <summary>Wrong binding passwords from one WeChat identity for one account before that identity is refused for it (others are not).</summary>
     public int FailuresBeforeLock { get; set; } = 5;
 
-    /// <summary>How long a locked account refuses every password.</summary>
+    /// <summary>How long such an identity is refused for that account.</summary>
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Most requests one account batch decides together; the rest wait for the next one.</summary>
@@ -25,11 +25,16 @@ public sealed class PasswordHashing
 {
     private static readonly PasswordHasher<StoredUser> Hasher = new();
     private readonly string _decoy = Hasher.HashPassword(null!, Secrets.NewSecret());
+    private long _verifications;
+
+    /// <summary>How many passwords were checked (each one a full hash), so tests can see that every answer did the same work.</summary>
+    public long Verifications => Interlocked.Read(ref _verifications);
 
     public string Hash(string password) => Hasher.HashPassword(null!, password);
 
     public bool Verify(string? hash, string password)
     {
+        Interlocked.Increment(ref _verifications);
         var result = Hasher.VerifyHashedPassword(null!, hash is not null && IsWellFormed(hash) ? hash : _decoy, password);
         return hash is not null && result != PasswordVerificationResult.Failed;
     }

@@ -12,6 +12,8 @@ public sealed partial class UserPoolGrain
 {
     private readonly List<(AccountRequest Request, TaskCompletionSource<AccountDecision> Done)> _waiting = [];
     private bool _deciding;
+    private PasswordAttempts? _passwordAttempts;
+    private PasswordAttempts Attempts => _passwordAttempts ??= new(_accountOptions.FailuresBeforeLock, _accountOptions.LockDuration);
 
     async Task<AccountResolution> IUserPoolGrain.ResolveWeChatLoginAsync(WeChatLogin login)
     {
@@ -22,25 +24,23 @@ public sealed partial class UserPoolGrain
     async Task<AccountResolution> IUserPoolGrain.BindWithPasswordAsync(WeChatLogin login, string account, string password)
     {
         if (Pool.Value is null) return Refused(FailureCodes.UserPoolNotFound, $"User pool {PoolId} does not exist.");
-        var user = await _users.FindByAccountAsync(PoolId, account.Trim().ToLowerInvariant());
-        var now = _time.GetUtcNow();
-        if (user?.LockedUntil > now)
-            return Refused(FailureCodes.AccountLocked, "Too many wrong passwords: this account is locked for a while.");
-        // The hash is slow on purpose: run it off the grain's turn.
+        var typed = account.Trim().ToLowerInvariant();
+        var user = await _users.FindByAccountAsync(PoolId, typed);
+        // Counted per (account, WeChat identity): a stranger's wrong passwords lock only the stranger. An unknown account is
+        // counted by what was typed, so it behaves exactly like a known one.
+        var (accountKey, identity) = (user?.Id ?? "typed:" + typed, $"{login.MiniProgramAppId}:{login.OpenId}");
+        // The hash is slow on purpose: run it off the grain's turn. Always run, locked or unknown, so the time tells nothing.
         var valid = await Task.Run(() => _passwords.Verify(user?.PasswordHash, password));
-        if (!valid)
+        var now = _time.GetUtcNow();
+        if (Attempts.IsLocked(accountKey, identity, now) || !valid)
         {
-            if (user is not null)
-            {
-                var counted = await _users.RecordPasswordFailureAsync(PoolId, user.Id, _accountOptions.FailuresBeforeLock, _accountOptions.LockDuration, now);
-                if (counted?.LockedUntil > now)
-                {
-                    _logger.LogWarning("Locked user {UserId} of pool {PoolId} after repeated wrong passwords", user.Id, PoolId);
-                    return Refused(FailureCodes.AccountLocked, "Too many wrong passwords: this account is locked for a while.");
-                }
-            }
+            if (!valid) Attempts.Fail(accountKey, identity, now);
+            if (Attempts.IsLocked(accountKey, identity, now))
+                _logger.LogInformation("Binding sign-in of pool {PoolId} refused for an identity after repeated wrong passwords", PoolId);
+            // Unknown, wrong and locked answer alike: the page cannot tell which accounts exist or are being guessed.
             return Refused(FailureCodes.InvalidCredentials, "The account or the password is wrong.");
         }
+        Attempts.Forget(accountKey, identity);
         if (user!.FailedPasswords > 0) await _users.ResetPasswordFailuresAsync(PoolId, user.Id);
         return (await DecideAsync(new AccountRequest.Bind(login, user.Id))).Resolution;
     }

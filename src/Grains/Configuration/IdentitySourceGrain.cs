@@ -120,7 +120,30 @@ public sealed class IdentitySourceGrain(
         foreach (var appId in settings.ApplicationIds.Distinct())
             if (await GrainFactory.GetGrain<IApplicationGrain>(appId).GetAsync() is not { } app || app.PoolId != settings.PoolId)
                 return new Failure(AdminFailureCodes.ValidationFailed, $"applicationIds: {appId} is not an application of pool {settings.PoolId}.");
+        if (await VerifyMiniProgramSecretAsync(settings, secret) is { } rejected) return rejected;
         return await ClaimMiniProgramAsync(settings);
+    }
+
+    /// <summary>
+    /// An AppID is public: a pool (key) claims one only with a secret WeChat accepts for it (asked through the mini
+    /// program's access-token grain, which also keeps WeChat from being asked again and again with a refused secret).
+    /// Only operators' creates and updates come here; seeding from configuration is trusted.
+    /// </summary>
+    private async Task<Failure?> VerifyMiniProgramSecretAsync(IdentitySourceSettings settings, string? secret)
+    {
+        if (PrivateAppIdOf(settings) is not { } appId || appId == platform.Value.DefaultMiniProgramAppId) return null;
+        // An update that keeps the secret proves the stored one still works for this AppID (the AppID may be new).
+        var appSecret = secret ?? (state.State.ProtectedAppSecret is { } stored ? await protector.UnprotectAsync(stored) : null);
+        if (appSecret is null) return null; // refused by CheckPrivateDeployment already
+        var token = await GrainFactory.GetGrain<IWeChatAccessTokenGrain>(appId).GetTokenAsync(appSecret);
+        return token.Failure switch
+        {
+            null => null,
+            { Code: FailureCodes.WeChatMisconfigured } refused => new Failure(AdminFailureCodes.ValidationFailed,
+                $"miniProgramAppId, miniProgramAppSecret: WeChat did not accept this AppSecret for this AppID ({refused.Message}); nothing was claimed or saved."),
+            // WeChat busy or limiting: nothing is claimed, and the operator may simply try again.
+            var unavailable => unavailable,
+        };
     }
 
     /// <summary>

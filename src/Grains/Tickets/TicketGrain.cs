@@ -147,7 +147,7 @@ public sealed class TicketGrain(
         // A retried confirm (or a retry after the policy refused) gets the answer the first one got.
         if (Ticket.Status is TicketStatus.Confirmed or TicketStatus.Rejected or TicketStatus.Consumed or TicketStatus.BindingRequired
             && Ticket.Scanner is { } scanned && Secrets.FixedTimeEquals(scanned.ScanTokenHash, scanTokenHash))
-            return Ticket.ToSnapshot();
+            return WithBindingCode(Ticket.ToSnapshot());
         if (TicketLifecycle.CheckScanner(Ticket, scanTokenHash, clock.Now, "confirm") is { } notConfirmable) return notConfirmable;
 
         var runtime = await GetRuntimeAsync();
@@ -173,13 +173,23 @@ public sealed class TicketGrain(
         var now = clock.Now;
         // A store outage is not the policy's answer: the ticket stays scanned and the phone may confirm again.
         if (resolution.Refusal is { Code: FailureCodes.AccountsUnavailable } unavailable) return unavailable;
-        return await CommitAsync(resolution switch
+        var moved = await CommitAsync(resolution switch
         {
             { User: { } user } => TicketLifecycle.Confirm(Ticket, scanTokenHash, user, NewExchangeCode(), options.Value.ExchangeWindow, now),
-            { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, options.Value.BindingWindow, now),
+            { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, NewBindingCode(),
+                options.Value.BindingWindow, now),
             _ => TicketLifecycle.Reject(Ticket, scanTokenHash, resolution.Refusal?.Code ?? FailureCodes.AccountNotFound, now),
         });
+        return moved.Value is { } snapshot ? WithBindingCode(snapshot) : moved;
     }
+
+    /// <summary>The phone's answer carries the binding code while the ticket waits for binding (only the phone's: never pushed or read by status).</summary>
+    private TicketSnapshot WithBindingCode(TicketSnapshot snapshot) =>
+        snapshot.Status == TicketStatus.BindingRequired && Exists ? snapshot with { BindingCode = Ticket.BindingCode } : snapshot;
+
+    /// <summary>Six random digits from the CSPRNG: short enough to type, and a wrong one ends the ticket after a few tries.</summary>
+    private static string NewBindingCode() =>
+        System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     async Task<Outcome<BindingOffer>> ITicketGrain.GetBindingAsync(TicketHolder holder)
     {
@@ -192,30 +202,36 @@ public sealed class TicketGrain(
             options.Value.BindingAttempts - Ticket.BindingFailures);
     }
 
-    async Task<Outcome<TicketSnapshot>> ITicketGrain.BindExistingAccountAsync(TicketHolder holder, string account, string password)
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.BindExistingAccountAsync(TicketHolder holder, string bindingCode, string account, string password)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
         if (await CheckHolderAsync(holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
+        // The code first: without it no password is even checked, so a stranger's page learns nothing about the account.
+        if (TicketLifecycle.CheckBindingCode(Ticket, bindingCode) is { } wrongCode) return await CountFailureAsync(wrongCode);
 
         var resolution = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).BindWithPasswordAsync(Ticket.PendingLogin!, account, password);
-        if (resolution.Refusal is { Code: FailureCodes.InvalidCredentials or FailureCodes.AccountLocked } wrong)
-        {
-            // Counted per ticket as well as per account: one ticket cannot try passwords on many accounts.
-            var counted = await CommitAsync(TicketLifecycle.FailBinding(Ticket, options.Value.BindingAttempts, clock.Now));
-            if (counted.Value is { Status: TicketStatus.Rejected })
-                return new Failure(FailureCodes.TooManyAttempts, "Too many wrong passwords for this login; scan a new code.");
-            return wrong;
-        }
+        // Counted per ticket as well as per account and identity: one ticket cannot try passwords on many accounts.
+        if (resolution.Refusal is { Code: FailureCodes.InvalidCredentials or FailureCodes.AccountLocked } wrong) return await CountFailureAsync(wrong);
         return await CompleteBindingAsync(resolution, passwordProven: true);
     }
 
-    async Task<Outcome<TicketSnapshot>> ITicketGrain.BindNewAccountAsync(TicketHolder holder, NewAccount account)
+    async Task<Outcome<TicketSnapshot>> ITicketGrain.BindNewAccountAsync(TicketHolder holder, string bindingCode, NewAccount account)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
         if (await CheckHolderAsync(holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
+        if (TicketLifecycle.CheckBindingCode(Ticket, bindingCode) is { } wrongCode) return await CountFailureAsync(wrongCode);
         return await CompleteBindingAsync(await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).RegisterForBindingAsync(Ticket.PendingLogin!, account));
+    }
+
+    /// <summary>A failed binding attempt (wrong code or password): counted on the ticket, which ends at the limit.</summary>
+    private async Task<Outcome<TicketSnapshot>> CountFailureAsync(Failure wrong)
+    {
+        var counted = await CommitAsync(TicketLifecycle.FailBinding(Ticket, options.Value.BindingAttempts, clock.Now));
+        if (counted.Value is { Status: TicketStatus.Rejected })
+            return new Failure(FailureCodes.TooManyAttempts, "Too many failed binding attempts for this login; scan a new code.");
+        return counted.Failure ?? wrong;
     }
 
     private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution, bool passwordProven = false)
@@ -234,6 +250,17 @@ public sealed class TicketGrain(
         if (holder.BrowserSecret is not null && !holder.HostedLogin && pool?.BrowserExchangeDisabled == true)
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend act on tickets (with its app secret).");
         return null;
+    }
+
+    async Task<Outcome<bool>> ITicketGrain.CheckCompletingAddressAsync(string? address)
+    {
+        if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
+        var app = await GrainFactory.GetGrain<IApplicationGrain>(ticket.AppId).GetAsync();
+        if (app?.HostedLoginSameAddress != true || !ticket.HostedLogin) return true;
+        // Compared as sent: a missing address on either side is a mismatch, never a pass.
+        if (address is { Length: > 0 } && ticket.Requester.IpAddress is { Length: > 0 } opener && string.Equals(address, opener, StringComparison.Ordinal))
+            return true;
+        return new Failure(FailureCodes.AddressChanged, "This login was opened from another network address; the application asks to finish it from the same one.");
     }
 
     private string NewExchangeCode() => $"{Ticket.TicketId}.{Secrets.NewSecret()}";
@@ -454,7 +481,7 @@ public sealed class TicketGrain(
     }
 
     private ScanView ToScanView(string scanToken) =>
-        new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt);
+        new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt) { RequestedVia = Ticket.RequestedVia };
 
     /// <summary>
     /// The scan token is derived from the login code (which only the phone and this server saw), so a retried

@@ -22,6 +22,7 @@ public static class TicketLifecycle
         ConfirmBy = now + lifetime,
         BrowserSecretHash = opening.BrowserSecretHash,
         Nonce = opening.Nonce,
+        HostedLogin = opening.HostedLogin,
     };
 
     /// <summary>Pending -> scanned. A rescan by the same WeChat user refreshes its scan token without a new version.</summary>
@@ -61,11 +62,19 @@ public static class TicketLifecycle
         return Finish(s, TicketStatus.Cancelled, null, now);
     }
 
-    /// <summary>Scanned -> binding required (ask-binding, new identity): keeps the approved login for the PC side to bind, until <paramref name="window"/> ends.</summary>
-    public static Outcome<TicketState> RequireBinding(TicketState s, string scanTokenHash, WeChatLogin login, TimeSpan window, DateTimeOffset now)
+    /// <summary>
+    /// Scanned -> binding required (ask-binding, new identity): keeps the approved login for the PC side to bind, until
+    /// <paramref name="window"/> ends, and the code the phone shows, which the PC must type to bind.
+    /// </summary>
+    public static Outcome<TicketState> RequireBinding(TicketState s, string scanTokenHash, WeChatLogin login, string bindingCode, TimeSpan window,
+        DateTimeOffset now)
     {
         if (CheckScanner(s, scanTokenHash, now, "confirm") is { } failure) return failure;
-        return s with { Status = TicketStatus.BindingRequired, Version = s.Version + 1, PendingLogin = login, BindBy = now + window, BindingFailures = 0 };
+        return s with
+        {
+            Status = TicketStatus.BindingRequired, Version = s.Version + 1, PendingLogin = login, BindBy = now + window, BindingFailures = 0,
+            BindingCode = bindingCode,
+        };
     }
 
     /// <summary>Why the PC side cannot bind now, or null if it can.</summary>
@@ -74,6 +83,15 @@ public static class TicketLifecycle
         if (IsPastDeadline(s, now)) return Expired(s);
         return s.Status == TicketStatus.BindingRequired ? null : Illegal(s, "bind");
     }
+
+    /// <summary>
+    /// Why this binding code does not prove the PC is with the phone that approved, or null if it does (compared in fixed
+    /// time). Whoever scanned first must not bind their WeChat to the account the PC signs in to without the PC knowing.
+    /// </summary>
+    public static Failure? CheckBindingCode(TicketState s, string bindingCode) =>
+        s.BindingCode is { } code && Secrets.FixedTimeEquals(code, bindingCode)
+            ? null
+            : new Failure(FailureCodes.BindingCodeInvalid, "The binding code is not the one the phone shows.");
 
     /// <summary>
     /// A wrong password while binding: counted on the ticket (no new version, nothing the watchers need); the
@@ -103,6 +121,7 @@ public static class TicketLifecycle
             ConfirmedAt = now,
             PasswordProven = passwordProven,
             PendingLogin = null,
+            BindingCode = null,
         };
     }
 
@@ -149,7 +168,7 @@ public static class TicketLifecycle
     private static TicketState Finish(TicketState s, TicketStatus status, string? reason, DateTimeOffset now) =>
         s with
         {
-            Status = status, Version = s.Version + 1, Reason = reason, FinishedAt = now, PendingLogin = null,
+            Status = status, Version = s.Version + 1, Reason = reason, FinishedAt = now, PendingLogin = null, BindingCode = null,
             ExchangeCode = status == TicketStatus.Consumed ? s.ExchangeCode : null,
         };
 

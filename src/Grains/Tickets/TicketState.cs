@@ -40,6 +40,13 @@ public sealed record TicketState
     [Id(42)] public int BindingFailures { get; init; }
     /// <summary>The binding signed in to an existing account with its password: the tokens' amr says so.</summary>
     [Id(43)] public bool PasswordProven { get; init; }
+    /// <summary>The 6-digit code the phone shows while the ticket waits for binding: the PC types it to prove it is with that phone.</summary>
+    [Id(44)] public string? BindingCode { get; init; }
+    /// <summary>Opened by the pool's hosted login page (the requester is the browser that opened it), not by the application.</summary>
+    [Id(45)] public bool HostedLogin { get; init; }
+
+    /// <summary>How the ticket was asked for, as the phone is told: <c>hosted_login</c>, <c>web</c> (a page on the origin) or <c>server</c>.</summary>
+    public string RequestedVia => HostedLogin ? "hosted_login" : Requester.Origin is { Length: > 0 } ? "web" : "server";
 
     /// <summary>The instant the current phase ends: the next move the clock can force.</summary>
     public DateTimeOffset? Deadline => Status switch

@@ -36,13 +36,13 @@ public static class ApiProblems
             or FailureCodes.AlreadyExchanged or FailureCodes.WeChatCodeUsed or FailureCodes.PhoneInUse
             or FailureCodes.UsernameInUse or FailureCodes.EmailInUse or FailureCodes.IdentityAlreadyBound => StatusCodes.Status409Conflict,
         FailureCodes.UserNotFound => StatusCodes.Status404NotFound,
-        FailureCodes.InvalidCredentials => StatusCodes.Status401Unauthorized,
+        FailureCodes.InvalidCredentials or FailureCodes.BindingCodeInvalid => StatusCodes.Status401Unauthorized,
         FailureCodes.AccountLocked or FailureCodes.TooManyAttempts => StatusCodes.Status429TooManyRequests,
         FailureCodes.AccountsUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCodes.AccountNotFound or FailureCodes.UserBlocked or FailureCodes.RegistrationDisabled => StatusCodes.Status403Forbidden,
         FailureCodes.TicketExpired => StatusCodes.Status410Gone,
         FailureCodes.AppCredentialsInvalid => StatusCodes.Status401Unauthorized,
-        FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.IdentitySourceDisabled
+        FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.AddressChanged or FailureCodes.IdentitySourceDisabled
             or FailureCodes.IdentitySourceNotEnabledForApp or FailureCodes.AccountCreationDisabled
             or FailureCodes.WeChatUserBlocked or FailureCodes.BindingRequired or FailureCodes.OriginNotAllowed => StatusCodes.Status403Forbidden,
         FailureCodes.ExchangeCodeInvalid or FailureCodes.WeChatCodeInvalid or FailureCodes.PhoneMismatch

@@ -20,10 +20,13 @@ public static partial class BindingApi
             .WithSummary("What the PC side may do with a ticket in `binding_required`: sign in, and whether it may register");
         api.MapPost("/existing", BindExistingAsync).WithName("BindExistingAccount")
             .WithSummary("Sign in to an existing account of the pool (username, email or phone + password) and bind the WeChat identity to it")
-            .WithDescription("Prove the right to the ticket as for an exchange: `X-Browser-Secret`, or `Authorization: Basic base64(appId:appSecret)`. " +
-                             "Wrong passwords are limited per account (it locks for a while) and per ticket (it ends `rejected`, `too_many_attempts`).");
+            .WithDescription("Prove the right to the ticket as for an exchange: `X-Browser-Secret`, or `Authorization: Basic base64(appId:appSecret)`, " +
+                             "and that the computer is with the phone that approved: `bindingCode`, the 6 digits the phone's confirm answer carries. " +
+                             "Wrong codes and passwords are limited per ticket (it ends `rejected`, `too_many_attempts`); wrong passwords also per account " +
+                             "and WeChat identity. An unknown account, a wrong password and a locked one get the same answer, `invalid_credentials`.");
         api.MapPost("/new", BindNewAsync).WithName("BindNewAccount")
-            .WithSummary("Create a new account with the WeChat identity (and its shared phone), where the identity source allows registration");
+            .WithSummary("Create a new account with the WeChat identity (and its shared phone), where the identity source allows registration")
+            .WithDescription("Needs `bindingCode`, the 6 digits the phone shows, as signing in does.");
         return app;
     }
 
@@ -42,8 +45,9 @@ public static partial class BindingApi
         if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
             return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
         if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
+        if (CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
         if (await LimitAsync(ticketId, holder!, http, cluster) is { } tooMany) return tooMany;
-        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindExistingAccountAsync(holder!, account, password);
+        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindExistingAccountAsync(holder!, request.BindingCode!, account, password);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
@@ -59,9 +63,10 @@ public static partial class BindingApi
             return ApiProblems.Invalid("username", "A password needs a username or an email to sign in with.");
         if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
             return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
+        if (CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
         var account = new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password);
         if (await LimitAsync(ticketId, holder!, http, cluster) is { } tooMany) return tooMany;
-        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindNewAccountAsync(holder!, account);
+        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindNewAccountAsync(holder!, request.BindingCode!, account);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
@@ -89,6 +94,12 @@ public static partial class BindingApi
         return null;
     }
 
+    /// <summary>The binding code the phone shows: exactly six digits (a wrong one is counted by the ticket).</summary>
+    internal static ProblemHttpResult? CheckBindingCode(string? code) =>
+        code is { Length: 6 } && code.All(char.IsAsciiDigit)
+            ? null
+            : ApiProblems.Invalid("bindingCode", "Required: the 6-digit code the phone shows after approving (it proves this computer is with that phone).");
+
     internal static bool IsEmail(string value) =>
         value.Length <= 254 && !value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) && value.IndexOf('@') is > 0 and var at && at < value.Length - 3
         && value.IndexOf('.', at) > at + 1 && value.Count(c => c == '@') == 1;
@@ -100,14 +111,20 @@ public static partial class BindingApi
 /// <summary>What the PC side may do: sign in to an existing account always; register only where the identity source allows it.</summary>
 public sealed record BindingOfferView(TicketView Ticket, bool SignIn, bool Register, bool PhoneShared, int AttemptsLeft);
 
-/// <summary>An existing account: its username, email or phone number (with country code, like +8613800138000), and its password.</summary>
-public sealed record BindExistingRequest(string? Account, string? Password)
+/// <summary>
+/// An existing account: its username, email or phone number (with country code, like +8613800138000), its password, and the
+/// 6-digit binding code the phone shows.
+/// </summary>
+public sealed record BindExistingRequest(string? Account, string? Password, string? BindingCode = null)
 {
     public override string ToString() => $"BindExistingRequest {{ Account = {Account} }}";
 }
 
-/// <summary>A new account. All optional: without a username or email it is a WeChat-only account (with the phone WeChat shared).</summary>
-public sealed record BindNewRequest(string? Username, string? Email, string? Password, string? Nickname)
+/// <summary>
+/// A new account. All optional but the binding code the phone shows: without a username or email it is a WeChat-only account
+/// (with the phone WeChat shared).
+/// </summary>
+public sealed record BindNewRequest(string? Username, string? Email, string? Password, string? Nickname, string? BindingCode = null)
 {
     public override string ToString() => $"BindNewRequest {{ Username = {Username}, Email = {Email}, Nickname = {Nickname} }}";
 }

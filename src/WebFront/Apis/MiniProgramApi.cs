@@ -29,6 +29,7 @@ public static class MiniProgramApi
             view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt, view.Requester.Origin)
         {
             AppLogoUrl = await AppLogoUrlAsync(view.Ticket.AppId, cluster),
+            RequestedVia = view.RequestedVia,
         });
     }
 

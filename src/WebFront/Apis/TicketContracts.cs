@@ -21,8 +21,12 @@ public sealed record TicketView(string TicketId, string Status, int Version, Dat
 {
     public override string ToString() => $"TicketView {{ {TicketId}, {Status}, Version = {Version}, ExpiresAt = {ExpiresAt:O}, Reason = {Reason} }}";
 
+    /// <summary>Only in the phone's confirm answer of a ticket waiting for binding: the 6 digits the user types on the computer.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? BindingCode { get; init; }
+
     public static TicketView From(TicketSnapshot s) =>
-        new(s.TicketId, s.Status.ToWireName(), s.Version, s.ExpiresAt, s.Scanner, s.ExchangeCode, s.Reason);
+        new(s.TicketId, s.Status.ToWireName(), s.Version, s.ExpiresAt, s.Scanner, s.ExchangeCode, s.Reason) { BindingCode = s.BindingCode };
 }
 
 /// <summary>Trades the one-time exchange code (from a confirmed ticket's status) for the user and a token.</summary>
@@ -63,6 +67,12 @@ public sealed record ScanResponse(TicketView Ticket, string ScanToken, string Ap
 
     /// <summary>The application's logo (an absolute URL, from its <c>logoUrl</c>), or null when it has none.</summary>
     public string? AppLogoUrl { get; init; }
+
+    /// <summary>
+    /// <c>web</c> (a page on <c>requesterOrigin</c>), <c>server</c> (the application's backend: IP and user agent are its
+    /// server's) or <c>hosted_login</c> (the pool's hosted login page: IP and user agent are the browser's that opened it).
+    /// </summary>
+    public string? RequestedVia { get; init; }
 }
 
 /// <summary>The phone approves; the phone code comes from the mini program's phone-number button.</summary>

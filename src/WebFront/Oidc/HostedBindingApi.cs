@@ -35,8 +35,9 @@ public static class HostedBindingApi
         if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
             return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
         if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
+        if (BindingApi.CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
         if (await AbuseLimits.BindingAttemptAsync(http, appId!) is { } tooMany) return tooMany.ToProblem(http);
-        var outcome = await ticket!.BindExistingAccountAsync(holder!, account, password);
+        var outcome = await ticket!.BindExistingAccountAsync(holder!, request.BindingCode!, account, password);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
@@ -52,8 +53,9 @@ public static class HostedBindingApi
             return ApiProblems.Invalid("username", "A password needs a username or an email to sign in with.");
         if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
             return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
+        if (BindingApi.CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
         if (await AbuseLimits.BindingAttemptAsync(http, appId!) is { } tooMany) return tooMany.ToProblem(http);
-        var outcome = await ticket!.BindNewAccountAsync(holder!, new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password));
+        var outcome = await ticket!.BindNewAccountAsync(holder!, request.BindingCode!, new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password));
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 

@@ -173,6 +173,9 @@ public static partial class HostedLoginApi
         var (view, app, error) = await LoadAsync(poolId, requestId, http, cluster);
         if (error is not null) return error;
         var text = LoginText.For(view!.Request.Locale);
+        // The application may ask that the browser finishing the login be at the address that opened its code.
+        var sameAddress = await cluster.GetGrain<ITicketGrain>(view.TicketId).CheckCompletingAddressAsync(TicketsApi.RequesterOf(http, null).IpAddress);
+        if (sameAddress.Failure is { Code: FailureCodes.AddressChanged } moved) return ErrorPage(text, 403, text.AddressChanged, moved.Code);
         var completed = await cluster.GetGrain<IAuthorizationGrain>(requestId).CompleteAsync(Cookie(http, requestId)!);
         if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return Results.Redirect(BasePath(poolId, requestId));
         if (completed.Value is not { } done) return ErrorPage(text, 409, text.TimedOut, completed.Failure!.Code);

@@ -24,6 +24,7 @@ public static class LoginPages
             {
                 t.Pending, t.Scanned, t.ScannedBy, t.Confirmed, t.Expired, t.Cancelled, t.AccountNotFound, t.Blocked,
                 t.BindingRequired, t.Refused, t.Failed, t.TimedOut, t.BindingWrong, t.BindingLocked, t.BindingTaken, t.BindingInvalid,
+                t.BindingCodeWrong, t.SelfDeclared,
             },
         }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Default });
         var body = new StringBuilder();
@@ -41,13 +42,15 @@ public static class LoginPages
                 </div>
               </div>
               <div class="scanner" id="scanner" hidden>
-                <img id="avatar" alt="" width="40" height="40" hidden>
                 <span id="nickname"></span>
               </div>
               <p id="status" class="status" role="status" aria-live="polite">{Html.Encode(t.Pending)}</p>
               <section id="binding" class="binding" hidden aria-labelledby="binding-title">
                 <h2 id="binding-title">{Html.Encode(t.BindingTitle)}</h2>
                 <p>{Html.Encode(t.BindingIntro)}</p>
+                <label for="bind-code">{Html.Encode(t.BindingCode)}</label>
+                <input id="bind-code" name="bindingCode" inputmode="numeric" maxlength="6" autocomplete="one-time-code" aria-describedby="bind-code-hint">
+                <p id="bind-code-hint" class="hint">{Html.Encode(t.BindingCodeHint)}</p>
                 <form id="bind-existing" aria-labelledby="bind-existing-title">
                   <h3 id="bind-existing-title">{Html.Encode(t.BindingExistingTitle)}</h3>
                   <label for="bind-account">{Html.Encode(t.BindingAccount)}</label>

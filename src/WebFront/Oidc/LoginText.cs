@@ -43,6 +43,11 @@ public sealed class LoginText
     public required string BindingLocked { get; init; }
     public required string BindingTaken { get; init; }
     public required string BindingInvalid { get; init; }
+    public required string BindingCode { get; init; }
+    public required string BindingCodeHint { get; init; }
+    public required string BindingCodeWrong { get; init; }
+    public required string SelfDeclared { get; init; }
+    public required string AddressChanged { get; init; }
 
     public static readonly LoginText En = new()
     {
@@ -52,7 +57,7 @@ public sealed class LoginText
         QrAlt = "QR code: scan it with WeChat to sign in",
         Pending = "Open WeChat and scan the code to sign in.",
         Scanned = "Scanned. Confirm the login on your phone.",
-        ScannedBy = "Scanned by {0}. Confirm the login on your phone.",
+        ScannedBy = "Scanned by a WeChat user who calls themselves “{0}” (self-declared, not verified). Confirm the login on your phone.",
         Confirmed = "Confirmed. Signing you in…",
         Expired = "This code has expired.",
         Refresh = "Get a new code",
@@ -83,6 +88,11 @@ public sealed class LoginText
         BindingLocked = "This account is locked for a while after too many wrong passwords.",
         BindingTaken = "That username or email is already taken.",
         BindingInvalid = "Please check the form: {0}",
+        BindingCode = "Code shown on your phone",
+        BindingCodeHint = "Your phone shows a 6-digit code after you confirm. Type it here: only the phone that scanned can link its WeChat to an account. If your phone shows no code, someone else scanned this QR code: do not sign in here.",
+        BindingCodeWrong = "That is not the code your phone shows. Attempts left: {0}.",
+        SelfDeclared = "“{0}” (self-declared name)",
+        AddressChanged = "This sign-in was started from another network address, and this site asks to finish it where it started. Start again from the site.",
     };
 
     public static readonly LoginText Zh = new()
@@ -93,7 +103,7 @@ public sealed class LoginText
         QrAlt = "二维码：请用微信扫码登录",
         Pending = "请打开微信，扫描二维码登录。",
         Scanned = "已扫码，请在手机上确认登录。",
-        ScannedBy = "{0} 已扫码，请在手机上确认登录。",
+        ScannedBy = "自称“{0}”的微信用户已扫码（昵称未经验证），请在手机上确认登录。",
         Confirmed = "已确认，正在登录…",
         Expired = "二维码已过期。",
         Refresh = "刷新二维码",
@@ -124,6 +134,11 @@ public sealed class LoginText
         BindingLocked = "密码错误次数过多，该账号已被暂时锁定。",
         BindingTaken = "该用户名或邮箱已被使用。",
         BindingInvalid = "请检查填写内容：{0}",
+        BindingCode = "手机上显示的验证码",
+        BindingCodeHint = "确认登录后，手机上会显示 6 位验证码。请在此输入：只有扫码的手机才能把它的微信绑定到账号。如果你的手机没有显示验证码，说明是别人扫了这个二维码，请不要在此登录。",
+        BindingCodeWrong = "验证码与手机上显示的不一致。剩余尝试次数：{0}。",
+        SelfDeclared = "自称“{0}”（昵称未经验证）",
+        AddressChanged = "本次登录是从另一个网络地址发起的，该网站要求在发起处完成登录。请返回网站重新开始。",
     };
 
     /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>

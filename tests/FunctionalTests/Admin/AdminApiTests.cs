@@ -335,7 +335,11 @@ public sealed class AdminApiTests(SystemFixture system)
 
         var source = system.Grains.GetGrain<ScanLogin.Grains.Interfaces.IIdentitySourceGrain>($"{poolId}/rot");
         Assert.Equal(wxSecret, (await source.GetRuntimeAsync())!.MiniProgramAppSecret); // made under the old key, still readable
-        await platform.OkAsync(Patch, $"/admin/v1/pools/{poolId}/identity-sources/rot", new { miniProgramAppSecret = "00112233445566778899aabbccddeeff" });
+        // A secret written under the new key (for another mini program: ScanLogin checks a new secret with WeChat first).
+        var nextWxAppId = "wx" + Guid.NewGuid().ToString("N")[..16];
+        await system.Emulator.RegisterMiniProgramAsync(nextWxAppId, "00112233445566778899aabbccddeeff");
+        await platform.OkAsync(Patch, $"/admin/v1/pools/{poolId}/identity-sources/rot",
+            new { miniProgramAppId = nextWxAppId, miniProgramAppSecret = "00112233445566778899aabbccddeeff" });
         Assert.Equal("00112233445566778899aabbccddeeff", (await source.GetRuntimeAsync())!.MiniProgramAppSecret);
 
         var key = (await platform.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{poolId}/api-keys", new { name = "ops" }, HttpStatusCode.Created))["key"]!.GetValue<string>();

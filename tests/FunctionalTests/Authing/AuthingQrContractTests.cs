@@ -226,6 +226,24 @@ public sealed class AuthingQrContractTests(SystemFixture system)
         Assert.Equal(result["errmsg"]!.GetValue<string>(), result["message"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task The_phone_confirm_carries_the_binding_code_when_the_login_waits_for_binding_and_only_then()
+    {
+        var asking = await system.CreateTenantAsync(association: AccountAssociation.AskBinding, allowedOrigins: [Origin]);
+        var random = await GeneAsync(asking);
+        var scanToken = await ScanAsync(random, await Emulator.CreateUserAsync(phone: null));
+        var confirmed = await PhoneAsync("confirm", new { random = random[..22], scanToken });
+        var code = confirmed["bindingCode"]!.GetValue<string>();
+        Assert.Matches("^[0-9]{6}$", code);
+        Assert.Equal(code, (await PhoneAsync("confirm", new { random = random[..22], scanToken }))["bindingCode"]!.GetValue<string>());
+        Assert.DoesNotContain(code, (await CheckAsync(asking, random)).ToJsonString());
+
+        var plain = await TenantAsync();
+        var other = await GeneAsync(plain);
+        var signedIn = await PhoneAsync("confirm", new { random = other[..22], scanToken = await ScanAsync(other, await Emulator.CreateUserAsync(phone: null)) });
+        Assert.Null(signedIn["bindingCode"]);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("?random=")]

@@ -46,6 +46,42 @@ public sealed class MiniProgramOwnershipTests(SystemFixture system)
         return (await response.Content.ReadFromJsonAsync<TicketCreated>())!;
     }
 
+    /// <summary>A private source saved as the system saves seeded ones: no WeChat check of its secret.</summary>
+    private async Task SaveWithoutCheckingAsync(Pool pool, string identifier, string wxAppId, string secret) =>
+        await system.Grains.GetGrain<ScanLogin.Grains.Interfaces.IIdentitySourceGrain>($"{pool.PoolId}/{identifier}").SaveAsync(
+            new ScanLogin.Grains.Interfaces.IdentitySourceSettings(pool.PoolId, identifier, "WeChat", null, true, true, wxAppId,
+                ScanLogin.Grains.Interfaces.LoginMode.LoginAndRegister, ScanLogin.Grains.Interfaces.AccountAssociation.Off,
+                ScanLogin.Grains.Interfaces.IdentitySourceSettings.DefaultTicketLifetime, [pool.AppId]), secret);
+
+    [Fact]
+    public async Task A_pool_key_cannot_claim_a_public_AppID_with_a_secret_WeChat_refuses()
+    {
+        var wxAppId = "wx" + Guid.NewGuid().ToString("N")[..16];
+        await system.Emulator.RegisterMiniProgramAsync(wxAppId, Secret);
+        var squatter = await PoolAsync();
+        var key = (await squatter.Admin.OkAsync(HttpMethod.Post, $"/admin/v1/pools/{squatter.PoolId}/api-keys", new { name = "ops" }, HttpStatusCode.Created))["key"]!
+            .GetValue<string>();
+        using var poolKey = new AdminClient(system.Operator(key));
+        var tokenRequests = await system.Emulator.TokenRequestsAsync(wxAppId);
+
+        // Any 32 hex characters look like a secret; WeChat (the emulator's stable_token) says this one is not.
+        var refused = await poolKey.ProblemAsync(HttpMethod.Post, squatter.Sources, PrivateSource("scan", squatter.AppId, wxAppId, WrongSecret),
+            HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(refused["errors"]!["miniProgramAppSecret"]);
+        Assert.True(await system.Emulator.TokenRequestsAsync(wxAppId) > tokenRequests, "WeChat was never asked about the secret");
+        await poolKey.OkAsync(HttpMethod.Get, $"{squatter.Sources}/scan", expected: HttpStatusCode.NotFound);
+        // Nor by switching an existing source over.
+        await poolKey.OkAsync(HttpMethod.Post, squatter.Sources, new { identifier = "plain", displayName = "WeChat", applicationIds = new[] { squatter.AppId } },
+            HttpStatusCode.Created);
+        await poolKey.ProblemAsync(HttpMethod.Patch, $"{squatter.Sources}/plain",
+            new { privateDeployment = true, miniProgramAppId = wxAppId, miniProgramAppSecret = WrongSecret }, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.False((await poolKey.OkAsync(HttpMethod.Get, $"{squatter.Sources}/plain"))["privateDeployment"]!.GetValue<bool>());
+
+        // Nothing was claimed: the real owner, with the secret WeChat accepts, configures its mini program.
+        var owner = await PoolAsync();
+        await owner.Admin.OkAsync(HttpMethod.Post, owner.Sources, PrivateSource("scan", owner.AppId, wxAppId, Secret), HttpStatusCode.Created);
+    }
+
     [Fact]
     public async Task A_mini_program_belongs_to_the_first_pool_that_configures_it()
     {
@@ -56,13 +92,13 @@ public sealed class MiniProgramOwnershipTests(SystemFixture system)
 
         await owner.Admin.OkAsync(HttpMethod.Post, owner.Sources, PrivateSource("scan", owner.AppId, wxAppId, Secret), HttpStatusCode.Created);
         await owner.Admin.OkAsync(HttpMethod.Post, owner.Sources, PrivateSource("scan-2", owner.AppId, wxAppId, Secret), HttpStatusCode.Created);
-        await other.Admin.ProblemAsync(HttpMethod.Post, other.Sources, PrivateSource("scan", other.AppId, wxAppId, WrongSecret),
+        await other.Admin.ProblemAsync(HttpMethod.Post, other.Sources, PrivateSource("scan", other.AppId, wxAppId, Secret),
             HttpStatusCode.Conflict, "mini_program_in_use");
         // Not by switching an existing source over either.
         await other.Admin.OkAsync(HttpMethod.Post, other.Sources, new { identifier = "plain", displayName = "WeChat", applicationIds = new[] { other.AppId } },
             HttpStatusCode.Created);
         await other.Admin.ProblemAsync(HttpMethod.Patch, $"{other.Sources}/plain",
-            new { privateDeployment = true, miniProgramAppId = wxAppId, miniProgramAppSecret = WrongSecret }, HttpStatusCode.Conflict, "mini_program_in_use");
+            new { privateDeployment = true, miniProgramAppId = wxAppId, miniProgramAppSecret = Secret }, HttpStatusCode.Conflict, "mini_program_in_use");
         // The platform's own mini program serves every pool, but only through sources without private deployment.
         var platformApp = await other.Admin.ProblemAsync(HttpMethod.Post, other.Sources, PrivateSource("mine", other.AppId, EmulatorHost.AppId, WrongSecret),
             HttpStatusCode.BadRequest, "validation_failed");
@@ -83,7 +119,11 @@ public sealed class MiniProgramOwnershipTests(SystemFixture system)
         var owner = await PoolAsync();
         var borrower = await PoolAsync();
         await owner.Admin.OkAsync(HttpMethod.Post, owner.Sources, PrivateSource("scan", owner.AppId, wxAppId, Secret), HttpStatusCode.Created);
-        await borrower.Admin.OkAsync(HttpMethod.Post, borrower.Sources, PrivateSource("scan", borrower.AppId, wxAppId, WrongSecret), HttpStatusCode.Created);
+        // Through the admin API a wrong secret is refused outright; a source whose secret went wrong later (here written by
+        // the system, as seeding does) must still not borrow the owner's token.
+        await borrower.Admin.ProblemAsync(HttpMethod.Post, borrower.Sources, PrivateSource("scan", borrower.AppId, wxAppId, WrongSecret),
+            HttpStatusCode.BadRequest, "validation_failed");
+        await SaveWithoutCheckingAsync(borrower, "scan", wxAppId, WrongSecret);
 
         var owned = await TicketAsync(owner, "scan");
         Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync($"/api/tickets/{owned.TicketId}/qr.png")).StatusCode); // the token is cached now
@@ -98,7 +138,7 @@ public sealed class MiniProgramOwnershipTests(SystemFixture system)
         var wxAppId = "wx" + Guid.NewGuid().ToString("N")[..16];
         await system.Emulator.RegisterMiniProgramAsync(wxAppId, Secret);
         var pool = await PoolAsync();
-        await pool.Admin.OkAsync(HttpMethod.Post, pool.Sources, PrivateSource("scan", pool.AppId, wxAppId, WrongSecret), HttpStatusCode.Created);
+        await SaveWithoutCheckingAsync(pool, "scan", wxAppId, WrongSecret); // a secret that was right once, then rotated at WeChat
         await TicketAsync(pool, "scan"); // wakes the source's pool of pre-generated codes, which keeps asking WeChat
 
         JsonNode? health = null;

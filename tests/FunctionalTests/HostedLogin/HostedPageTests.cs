@@ -33,9 +33,15 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         Assert.Contains(BrowserFixture.SourceName, shown);
         Assert.Contains("HeadlessChrome", shown);
         Assert.Contains("127.0.0.1", shown);
+        Assert.Contains("the hosted login page", shown); // requestedVia: hosted_login
         await BrowserFixture.ScreenshotAsync(phone.Page, "simulator-01-scanned");
         await LoginDriver.WaitForStateAsync(page, "scanned");
-        Assert.Contains("Mei Browser", await page.Locator("#status").InnerTextAsync());
+        // The nickname is whatever the phone sent: shown, but never as verified, and no avatar.
+        var status = await page.Locator("#status").InnerTextAsync();
+        Assert.Contains("Mei Browser", status);
+        Assert.Contains("self-declared", status);
+        Assert.Contains("self-declared", await page.Locator("#nickname").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#scanner img").CountAsync());
         Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.__sameDocument"));
         await BrowserFixture.ScreenshotAsync(page, "hosted-02-scanned");
 
@@ -185,6 +191,42 @@ public sealed class HostedPageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Ask_binding_through_the_phone_simulator_shows_the_code_the_page_needs_to_create_the_account()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var request = _driver.Authorize(identitySource: BrowserFixture.AskBindingSource);
+        await page.GotoAsync(request.Url);
+        await LoginDriver.WaitForStateAsync(page, "pending");
+        var picture = await page.Locator("#qr").ScreenshotAsync();
+
+        await using var phoneContext = await fixture.NewContextAsync(width: 400);
+        var phone = await PhoneSimulatorPage.OpenAsync(phoneContext, fixture.System.Emulator.BaseAddress);
+        await phone.ScanPictureAsync(picture, "Mei Linking", "139" + Random.Shared.Next(10000000, 99999999));
+        var code = await phone.ConfirmForBindingAsync();
+        Assert.Matches("^[0-9]{6}$", code);
+        await BrowserFixture.ScreenshotAsync(phone.Page, "simulator-03-binding-code");
+
+        await LoginDriver.WaitForStateAsync(page, "binding-required");
+        await page.Locator("#bind-new").WaitForAsync();
+        await page.Locator("#bind-code").FillAsync(code);
+        await page.Locator("#new-username").FillAsync("linked" + Guid.NewGuid().ToString("N")[..8]);
+        await page.Locator("#bind-new button").ClickAsync();
+        Uri arrived;
+        try
+        {
+            arrived = await _driver.WaitForCallbackAsync(page);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"No callback; the page is in state {await page.Locator("#login").GetAttributeAsync("data-state")} and says " +
+                $"\"{await page.Locator("#binding-error").InnerTextAsync()}\"");
+            throw;
+        }
+        Assert.False(string.IsNullOrEmpty(QueryHelpers.ParseQuery(arrived.Query)["code"]));
+    }
+
+    [Fact]
     public async Task Ask_binding_links_the_new_WeChat_identity_to_an_existing_account_after_one_wrong_password()
     {
         using var admin = fixture.System.Operator(fixture.System.PlatformKey);
@@ -198,19 +240,28 @@ public sealed class HostedPageTests(BrowserFixture fixture)
         var page = await context.NewPageAsync();
         var request = _driver.Authorize(identitySource: BrowserFixture.AskBindingSource);
         await page.GotoAsync(request.Url);
-        await _driver.ScanAndConfirmAsync(await LoginDriver.ReadTicketAsync(page), "Mei New Phone");
+        var bindingCode = await _driver.ScanAndConfirmForBindingAsync(await LoginDriver.ReadTicketAsync(page), "Mei New Phone");
         await LoginDriver.WaitForStateAsync(page, "binding-required");
         await PageTrace.WaitAsync(page, "the binding form", () => page.Locator("#binding").WaitForAsync());
         Assert.True(await page.Locator("#bind-new").IsVisibleAsync());
-        Assert.Equal("bind-account", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.Equal("bind-code", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await BrowserFixture.ScreenshotAsync(page, "hosted-09-ask-binding");
 
-        // Keyboard only: type, Tab, type, Enter.
+        // Keyboard only: the code the phone shows (a wrong one first), Tab, type, Tab, type, Enter.
+        var wrongCode = bindingCode == "000000" ? "000001" : "000000";
+        await page.Keyboard.TypeAsync(wrongCode);
+        await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(username);
         await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync("wrong password");
+        await page.Keyboard.TypeAsync("correct horse battery");
         await page.Keyboard.PressAsync("Enter");
-        await PageTrace.WaitAsync(page, "the wrong-password message", () => Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("Attempts left"));
+        await PageTrace.WaitAsync(page, "the wrong-code message", () => Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("not the code your phone shows"));
+        Assert.Equal("bind-code", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+
+        await page.Locator("#bind-code").FillAsync(bindingCode);
+        await page.Locator("#bind-password").FillAsync("wrong password");
+        await page.Locator("#bind-password").PressAsync("Enter");
+        await PageTrace.WaitAsync(page, "the wrong-password message", () => Assertions.Expect(page.Locator("#binding-error")).ToContainTextAsync("Attempts left: 3"));
         await BrowserFixture.ScreenshotAsync(page, "hosted-10-ask-binding-wrong-password");
 
         await page.Locator("#bind-password").FillAsync("correct horse battery");

@@ -67,6 +67,17 @@ public sealed class LoginDriver(BrowserFixture fixture)
         return user;
     }
 
+    /// <summary>Scans and confirms for a ticket that will wait for binding: answers the code the phone was shown.</summary>
+    public async Task<string> ScanAndConfirmForBindingAsync(string ticketId, string nickname = "Mei")
+    {
+        var (user, token) = await ScanAsync(ticketId, nickname);
+        var confirmed = await Api.ConfirmAsync(fixture.System.B, ticketId, token, await fixture.System.Emulator.PhoneCodeAsync(user));
+        confirmed.EnsureSuccessStatusCode();
+        var answer = (await confirmed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>());
+        Assert.Equal("binding_required", answer.GetProperty("status").GetString());
+        return answer.GetProperty("bindingCode").GetString()!;
+    }
+
     public async Task CancelAsync(string ticketId, string scanToken) =>
         (await fixture.System.B.PostAsJsonAsync($"/api/mini-program/tickets/{ticketId}/cancel", new { scanToken })).EnsureSuccessStatusCode();
 

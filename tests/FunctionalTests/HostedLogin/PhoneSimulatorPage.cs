@@ -51,6 +51,15 @@ public sealed class PhoneSimulatorPage(IPage page)
         await PageTrace.WaitAsync(page, "the simulator saying confirmed", () => Assertions.Expect(page.Locator("#result")).ToContainTextAsync("confirmed"));
     }
 
+    /// <summary>Confirms a login that will wait for binding: answers the code the phone shows for the computer.</summary>
+    public async Task<string> ConfirmForBindingAsync()
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm login" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("Type this code on your computer to link your WeChat");
+        await page.Locator("#binding-box").WaitForAsync();
+        return (await page.Locator("#binding-code").InnerTextAsync()).Trim();
+    }
+
     public async Task CancelAsync()
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();

@@ -89,7 +89,14 @@ public sealed record AuthingPhoneRequest(string? Random, string? LoginCode, stri
 }
 
 /// <summary>The ticket after a phone move, with the check's status numbers.</summary>
-public sealed record AuthingPhoneResult(string Random, int Status, string Description);
+public sealed record AuthingPhoneResult(string Random, int Status, string Description)
+{
+    public override string ToString() => $"AuthingPhoneResult {{ Random = {Random}, Status = {Status}, Description = {Description} }}";
+
+    /// <summary>As in the native confirm answer: the 6 digits to type on the computer while the ticket waits for binding.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? BindingCode { get; init; }
+}
 
 /// <summary>After a scan: what the phone shows before the user approves, and the token its next move needs.</summary>
 public sealed record AuthingScanResult(string Random, int Status, string Description, string ScanToken, string AppName,

@@ -169,7 +169,8 @@ public static class AuthingQrApi
         var moved = await cluster.GetGrain<ITicketGrain>(request.Random!).ConfirmAsync(new ConfirmRequest(confirm.ScanToken!, confirm.PhoneCode));
         if (moved.Value is not { } ticket) return TypedResults.Ok(Refused(moved.Failure!));
         var description = ticket.Status == TicketStatus.Rejected ? RefusalOf(ticket.Reason ?? FailureCodes.AccountNotFound).Message : "Login authorized.";
-        return TypedResults.Ok(Ok(new AuthingPhoneResult(request.Random!, StatusOf(ticket.Status), description), "QR code confirmed."));
+        return TypedResults.Ok(Ok(new AuthingPhoneResult(request.Random!, StatusOf(ticket.Status), description) { BindingCode = ticket.BindingCode },
+            "QR code confirmed."));
     }
 
     private static async Task<Results<Ok<AuthingEnvelope<AuthingPhoneResult>>, Ok<AuthingEnvelope<AuthingError>>>> CancelAsync(

@@ -70,6 +70,8 @@
       });
       scanToken = scanned.scanToken;
       $('req-app').textContent = scanned.appName;
+      $('req-via').textContent = viaText(scanned);
+      $('binding-box').hidden = true;
       $('req-source').textContent = scanned.identitySourceName;
       $('req-ip').textContent = scanned.requesterIp || 'unknown';
       $('req-browser').textContent = scanned.requesterUserAgent || 'unknown';
@@ -80,6 +82,16 @@
     } catch (e) { say(e.message, true); }
   });
 
+  // Who made the ticket: a page of the application's site, its backend, or the pool's hosted login page (contract 2).
+  function viaText(scanned) {
+    switch (scanned.requestedVia) {
+      case 'web': return 'a web page of ' + (scanned.requesterOrigin || 'an unknown site');
+      case 'server': return "the application's server (the browser is not known)";
+      case 'hosted_login': return 'the hosted login page, in the browser below';
+      default: return scanned.requesterOrigin ? 'a web page of ' + scanned.requesterOrigin : 'unknown';
+    }
+  }
+
   async function finish(action) {
     try {
       const body = action === 'confirm'
@@ -87,6 +99,12 @@
         : { ticket: $('ticket').value, scanToken };
       const ticket = await call('POST', '/__emulator/phone/' + action, body);
       $('approve').hidden = true;
+      if (ticket.bindingCode) {
+        $('binding-code').textContent = ticket.bindingCode;
+        $('binding-box').hidden = false;
+        say('Type this code on your computer to link your WeChat: ' + ticket.bindingCode + '.');
+        return;
+      }
       say(ticket.status === 'rejected' ? `Refused by the user pool: ${ticket.reason}.` : `Done: the ticket is ${ticket.status}.`,
         ticket.status === 'rejected');
     } catch (e) { say(e.message, true); }

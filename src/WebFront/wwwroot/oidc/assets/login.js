@@ -10,8 +10,8 @@
   const veil = document.getElementById('veil');
   const refresh = document.getElementById('refresh');
   const scanner = document.getElementById('scanner');
-  const avatar = document.getElementById('avatar');
   const nickname = document.getElementById('nickname');
+  const bindCode = document.getElementById('bind-code');
   const qrBox = document.getElementById('qr-box');
   const binding = document.getElementById('binding');
   const bindError = document.getElementById('binding-error');
@@ -20,8 +20,8 @@
   let version = 0;
   let follower = null;   // stops the current stream or poll loop
   let finished = false;
-
-  avatar.addEventListener('error', () => { avatar.hidden = true; });
+  // What the phone says its user is called: self-declared, never shown as verified (anyone can scan a displayed code).
+  let declaredName = '';
 
   function show(state, message, offerRefresh) {
     page.dataset.state = state;
@@ -51,8 +51,8 @@
         break;
       case 'scanned': {
         const who = ticket.scanner && ticket.scanner.nickname;
-        nickname.textContent = who || '';
-        if (ticket.scanner && ticket.scanner.avatarUrl) { avatar.src = ticket.scanner.avatarUrl; avatar.hidden = false; }
+        declaredName = who || '';
+        nickname.textContent = who ? text.selfDeclared.replace('{0}', who) : '';
         scanner.hidden = !who;
         show('scanned', who ? text.scannedBy.replace('{0}', who) : text.scanned, false);
         break;
@@ -139,7 +139,7 @@
       if (!response.ok) return;
       const offer = await response.json();
       document.getElementById('bind-new').hidden = !offer.register;
-      if (binding.hidden) { binding.hidden = false; document.getElementById('bind-account').focus(); }
+      if (binding.hidden) { binding.hidden = false; bindCode.focus(); }
     } catch (e) { /* the stream will bring the next state */ }
   }
 
@@ -148,6 +148,7 @@
     const button = form.querySelector('button');
     button.disabled = true;
     try {
+      body.bindingCode = bindCode.value.trim();
       const response = await fetch(data.bindingUrl + path, {
         method: 'POST', cache: 'no-store',
         headers: { 'X-Requested-With': 'scanlogin', 'content-type': 'application/json' }, body: JSON.stringify(body),
@@ -155,10 +156,11 @@
       const answer = await response.json().catch(() => ({}));
       if (response.ok) { apply(answer); return; }
       switch (answer.code) {
-        case 'invalid_credentials': {
+        case 'invalid_credentials': case 'binding_code_invalid': {
           const offer = await fetch(data.bindingUrl, { headers: { 'X-Requested-With': 'scanlogin' }, cache: 'no-store' });
           const left = offer.ok ? (await offer.json()).attemptsLeft : '?';
-          bindError.textContent = text.bindingWrong.replace('{0}', left);
+          bindError.textContent = (answer.code === 'binding_code_invalid' ? text.bindingCodeWrong : text.bindingWrong).replace('{0}', left);
+          if (answer.code === 'binding_code_invalid') bindCode.focus();
           break;
         }
         case 'account_locked': bindError.textContent = text.bindingLocked; break;
@@ -181,7 +183,7 @@
     e.preventDefault();
     const username = e.target.username.value.trim();
     const password = e.target.password.value;
-    bind('/new', { username: username || null, password: password || null, nickname: nickname.textContent || null }, e.target);
+    bind('/new', { username: username || null, password: password || null, nickname: declaredName || null }, e.target);
   });
 
   refresh.addEventListener('click', async () => {
