@@ -32,6 +32,8 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public static readonly string BindingLimitedApp = "rl-binding-app-" + Run;
     public static readonly string TokenLimitedApp = "rl-token-app-" + Run;
     public static readonly string AuthorizeLimitedApp = "rl-authorize-app-" + Run;
+    public static readonly string MiniLoginIpLimitedApp = "rl-mini-ip-app-" + Run;
+    public static readonly string MiniLoginAppLimitedApp = "rl-mini-app-app-" + Run;
 
     private IHost _silo = null!;
     private readonly List<WebApplication> _frontEnds = [];
@@ -83,6 +85,10 @@ public sealed class RateLimitFixture : IAsyncLifetime
             [$"ScanLogin:RateLimits:Applications:{TokenLimitedApp}:TokenRequestsPerClientIp:PerMinute"] = "0.01",
             [$"ScanLogin:RateLimits:Applications:{AuthorizeLimitedApp}:TicketsPerClientIp:Burst"] = "1",
             [$"ScanLogin:RateLimits:Applications:{AuthorizeLimitedApp}:TicketsPerClientIp:PerMinute"] = "0.01",
+            [$"ScanLogin:RateLimits:Applications:{MiniLoginIpLimitedApp}:MiniProgramLoginsPerClientIp:Burst"] = "2",
+            [$"ScanLogin:RateLimits:Applications:{MiniLoginIpLimitedApp}:MiniProgramLoginsPerClientIp:PerMinute"] = "0.01",
+            [$"ScanLogin:RateLimits:Applications:{MiniLoginAppLimitedApp}:MiniProgramLoginsPerApplication:Burst"] = "3",
+            [$"ScanLogin:RateLimits:Applications:{MiniLoginAppLimitedApp}:MiniProgramLoginsPerApplication:PerMinute"] = "0.01",
         };
         _silo = SiloBuilder.Create([], b =>
         {

@@ -63,12 +63,15 @@ public static class RateLimitKeys
     public const string AdminAuthFailuresPerClientIp = "AdminAuthFailuresPerClientIp";
     public const string BindingAttemptsPerClientIp = "BindingAttemptsPerClientIp";
     public const string TokenRequestsPerClientIp = "TokenRequestsPerClientIp";
+    public const string MiniProgramLoginsPerClientIp = "MiniProgramLoginsPerClientIp";
+    public const string MiniProgramLoginsPerApplication = "MiniProgramLoginsPerApplication";
 
     /// <summary>Every kind: the one list configuration, documentation and benchmarks go by.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         TicketsPerClientIp, TicketsPerApplication, StatusReadsPerTicket, PhoneAttemptsPerClientIp, PhoneAttemptsPerWeChatUser,
         AdminAuthFailuresPerClientIp, BindingAttemptsPerClientIp, TokenRequestsPerClientIp,
+        MiniProgramLoginsPerClientIp, MiniProgramLoginsPerApplication,
     ];
 
     public static string Of(string kind, string? applicationId, string subject) => $"{kind}|{applicationId}|{subject}";

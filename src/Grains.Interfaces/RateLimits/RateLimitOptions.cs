@@ -68,6 +68,8 @@ public sealed class RateLimitRules
     public RateLimitRule? AdminAuthFailuresPerClientIp { get; set; }
     public RateLimitRule? BindingAttemptsPerClientIp { get; set; }
     public RateLimitRule? TokenRequestsPerClientIp { get; set; }
+    public RateLimitRule? MiniProgramLoginsPerClientIp { get; set; }
+    public RateLimitRule? MiniProgramLoginsPerApplication { get; set; }
 
     /// <summary>
     /// Sized for people, not scripts: a PC page makes a ticket every minute or two, polls about once a second, a
@@ -86,6 +88,9 @@ public sealed class RateLimitRules
         BindingAttemptsPerClientIp = new() { Burst = 20, PerMinute = 10 },
         // Token requests come from a site's backend, one address for all its users: sized for a busy site.
         TokenRequestsPerClientIp = new() { Burst = 1000, PerMinute = 60000 },
+        // Logins inside the mini program: a person opens it a few times a day, but carrier NAT puts many behind one address.
+        MiniProgramLoginsPerClientIp = new() { Burst = 60, PerMinute = 120 },
+        MiniProgramLoginsPerApplication = new() { Burst = 5000, PerMinute = 60000 },
     };
 
     public RateLimitRule? Of(string kind) => kind switch
@@ -98,6 +103,8 @@ public sealed class RateLimitRules
         RateLimitKeys.AdminAuthFailuresPerClientIp => AdminAuthFailuresPerClientIp,
         RateLimitKeys.BindingAttemptsPerClientIp => BindingAttemptsPerClientIp,
         RateLimitKeys.TokenRequestsPerClientIp => TokenRequestsPerClientIp,
+        RateLimitKeys.MiniProgramLoginsPerClientIp => MiniProgramLoginsPerClientIp,
+        RateLimitKeys.MiniProgramLoginsPerApplication => MiniProgramLoginsPerApplication,
         _ => null,
     };
 }

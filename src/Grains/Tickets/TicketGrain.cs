@@ -423,14 +423,8 @@ public sealed class TicketGrain(
     }
 
     /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
-    private async Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId)
-    {
-        var info = await WeChatCalls.WithAccessTokenAsync(GrainFactory, source, token => WeChat.GetUserPhoneNumberAsync(token, phoneCode, openId), logger);
-        if (info.Value is not { } phone) return info.Failure!;
-        if (phone.WatermarkAppId != source.MiniProgramAppId)
-            return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");
-        return $"+{phone.CountryCode}{phone.PurePhoneNumber}";
-    }
+    private Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId) =>
+        WeChatPhoneNumbers.GetAsync(GrainFactory, WeChat, source, phoneCode, openId, logger);
 
     private async Task<bool> IsTicketHolderAsync(string? browserSecret, AppCredentials? app) => (browserSecret, app) switch
     {

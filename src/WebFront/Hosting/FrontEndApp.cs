@@ -75,6 +75,7 @@ public static class FrontEndApp
         app.MapHealthApi();
         app.MapGroup("").WithAbuseLimits().MapTicketsApi().MapMiniProgramApi();
         app.MapBindingApi();
+        app.MapMiniProgramLoginApi();
         app.MapQrCodesApi();
         app.MapAuthingQrApi();
         app.MapOidcApi();
