@@ -34,6 +34,7 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public static readonly string AuthorizeLimitedApp = "rl-authorize-app-" + Run;
     public static readonly string MiniLoginIpLimitedApp = "rl-mini-ip-app-" + Run;
     public static readonly string MiniLoginAppLimitedApp = "rl-mini-app-app-" + Run;
+    public static readonly string WeChatLinkLimitedApp = "rl-link-app-" + Run;
 
     private IHost _silo = null!;
     private readonly List<WebApplication> _frontEnds = [];
@@ -89,6 +90,11 @@ public sealed class RateLimitFixture : IAsyncLifetime
             [$"ScanLogin:RateLimits:Applications:{MiniLoginIpLimitedApp}:MiniProgramLoginsPerClientIp:PerMinute"] = "0.01",
             [$"ScanLogin:RateLimits:Applications:{MiniLoginAppLimitedApp}:MiniProgramLoginsPerApplication:Burst"] = "3",
             [$"ScanLogin:RateLimits:Applications:{MiniLoginAppLimitedApp}:MiniProgramLoginsPerApplication:PerMinute"] = "0.01",
+            // "Open in WeChat" links: per address (no application is known before the ticket is read), and per application.
+            ["ScanLogin:RateLimits:Defaults:WeChatLinksPerClientIp:Burst"] = "3",
+            ["ScanLogin:RateLimits:Defaults:WeChatLinksPerClientIp:PerMinute"] = "0.01",
+            [$"ScanLogin:RateLimits:Applications:{WeChatLinkLimitedApp}:WeChatLinksPerApplication:Burst"] = "1",
+            [$"ScanLogin:RateLimits:Applications:{WeChatLinkLimitedApp}:WeChatLinksPerApplication:PerMinute"] = "0.01",
         };
         _silo = SiloBuilder.Create([], b =>
         {

@@ -65,13 +65,15 @@ public static class RateLimitKeys
     public const string TokenRequestsPerClientIp = "TokenRequestsPerClientIp";
     public const string MiniProgramLoginsPerClientIp = "MiniProgramLoginsPerClientIp";
     public const string MiniProgramLoginsPerApplication = "MiniProgramLoginsPerApplication";
+    public const string WeChatLinksPerClientIp = "WeChatLinksPerClientIp";
+    public const string WeChatLinksPerApplication = "WeChatLinksPerApplication";
 
     /// <summary>Every kind: the one list configuration, documentation and benchmarks go by.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         TicketsPerClientIp, TicketsPerApplication, StatusReadsPerTicket, PhoneAttemptsPerClientIp, PhoneAttemptsPerWeChatUser,
         AdminAuthFailuresPerClientIp, BindingAttemptsPerClientIp, TokenRequestsPerClientIp,
-        MiniProgramLoginsPerClientIp, MiniProgramLoginsPerApplication,
+        MiniProgramLoginsPerClientIp, MiniProgramLoginsPerApplication, WeChatLinksPerClientIp, WeChatLinksPerApplication,
     ];
 
     public static string Of(string kind, string? applicationId, string subject) => $"{kind}|{applicationId}|{subject}";

@@ -70,6 +70,8 @@ public sealed class RateLimitRules
     public RateLimitRule? TokenRequestsPerClientIp { get; set; }
     public RateLimitRule? MiniProgramLoginsPerClientIp { get; set; }
     public RateLimitRule? MiniProgramLoginsPerApplication { get; set; }
+    public RateLimitRule? WeChatLinksPerClientIp { get; set; }
+    public RateLimitRule? WeChatLinksPerApplication { get; set; }
 
     /// <summary>
     /// Sized for people, not scripts: a PC page makes a ticket every minute or two, polls about once a second, a
@@ -91,6 +93,9 @@ public sealed class RateLimitRules
         // Logins inside the mini program: a person opens it a few times a day, but carrier NAT puts many behind one address.
         MiniProgramLoginsPerClientIp = new() { Burst = 60, PerMinute = 120 },
         MiniProgramLoginsPerApplication = new() { Burst = 5000, PerMinute = 60000 },
+        // "Open in WeChat" links: WeChat makes at most 500,000 a day per mini program; 300 a minute stays under it.
+        WeChatLinksPerClientIp = new() { Burst = 20, PerMinute = 10 },
+        WeChatLinksPerApplication = new() { Burst = 500, PerMinute = 300 },
     };
 
     public RateLimitRule? Of(string kind) => kind switch
@@ -105,6 +110,8 @@ public sealed class RateLimitRules
         RateLimitKeys.TokenRequestsPerClientIp => TokenRequestsPerClientIp,
         RateLimitKeys.MiniProgramLoginsPerClientIp => MiniProgramLoginsPerClientIp,
         RateLimitKeys.MiniProgramLoginsPerApplication => MiniProgramLoginsPerApplication,
+        RateLimitKeys.WeChatLinksPerClientIp => WeChatLinksPerClientIp,
+        RateLimitKeys.WeChatLinksPerApplication => WeChatLinksPerApplication,
         _ => null,
     };
 }

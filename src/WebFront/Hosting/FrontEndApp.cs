@@ -76,6 +76,7 @@ public static class FrontEndApp
         app.MapGroup("").WithAbuseLimits().MapTicketsApi().MapMiniProgramApi();
         app.MapBindingApi();
         app.MapMiniProgramLoginApi();
+        app.MapOpenInWeChatApi();
         app.MapQrCodesApi();
         app.MapAuthingQrApi();
         app.MapOidcApi();

@@ -43,6 +43,8 @@ public sealed class LoginText
     public required string BindingLocked { get; init; }
     public required string BindingTaken { get; init; }
     public required string BindingInvalid { get; init; }
+    public required string OpenInWeChat { get; init; }
+    public required string OpenInWeChatHint { get; init; }
 
     public static readonly LoginText En = new()
     {
@@ -83,6 +85,8 @@ public sealed class LoginText
         BindingLocked = "This account is locked for a while after too many wrong passwords.",
         BindingTaken = "That username or email is already taken.",
         BindingInvalid = "Please check the form: {0}",
+        OpenInWeChat = "Open in WeChat",
+        OpenInWeChatHint = "On this phone? Confirm in WeChat, then come back here.",
     };
 
     public static readonly LoginText Zh = new()
@@ -124,6 +128,8 @@ public sealed class LoginText
         BindingLocked = "密码错误次数过多，该账号已被暂时锁定。",
         BindingTaken = "该用户名或邮箱已被使用。",
         BindingInvalid = "请检查填写内容：{0}",
+        OpenInWeChat = "在微信中打开",
+        OpenInWeChatHint = "正在用这部手机？在微信中确认后回到这里。",
     };
 
     /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>

@@ -50,3 +50,25 @@ public sealed class MiniProgramLoginLimitTests(RateLimitFixture system)
         Assert.Equal(HttpStatusCode.OK, (await LoginAsync(system.B, tenant, await system.Emulator.CreateUserAsync())).StatusCode);
     }
 }
+
+/// <summary>The limits of GET /api/tickets/{id}/open-in-wechat: per address at the front end, per application before WeChat is asked.</summary>
+[Collection(ProductionCollection.Name)]
+public sealed class OpenInWeChatLimitTests(RateLimitFixture system)
+{
+    [Fact]
+    public async Task WeChat_links_are_limited_per_application_before_wechat_is_asked_and_per_address()
+    {
+        var tenant = await system.CreateTenantAsync(RateLimitFixture.WeChatLinkLimitedApp);
+        var first = await Api.CreateTicketAsync(system.A, tenant);
+        var second = await Api.CreateTicketAsync(system.A, tenant);
+        Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync($"/api/tickets/{first.TicketId}/open-in-wechat")).StatusCode);
+        var perApplication = await system.B.GetAsync($"/api/tickets/{second.TicketId}/open-in-wechat");
+        Assert.Contains("application", (await Api.ProblemAsync(perApplication, HttpStatusCode.TooManyRequests, "rate_limited")).Detail);
+        Assert.True(perApplication.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After {perApplication.Headers.RetryAfter}");
+        // The ticket's own link costs WeChat nothing more, but the address still spends a permit.
+        Assert.Equal(HttpStatusCode.OK, (await system.A.GetAsync($"/api/tickets/{first.TicketId}/open-in-wechat")).StatusCode);
+        var perAddress = await system.A.GetAsync($"/api/tickets/{first.TicketId}/open-in-wechat");
+        Assert.Contains("address", (await Api.ProblemAsync(perAddress, HttpStatusCode.TooManyRequests, "rate_limited")).Detail);
+        Assert.True(perAddress.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After {perAddress.Headers.RetryAfter}");
+    }
+}
