@@ -55,7 +55,7 @@ public sealed class OpenInWeChatTests(SystemFixture system)
     [Fact]
     public async Task Unknown_malformed_and_expired_tickets_get_no_link()
     {
-        await Api.ProblemAsync(await system.A.GetAsync("/api/tickets/not-a-ticket/open-in-wechat"), HttpStatusCode.BadRequest, "malformed_request");
+        await Api.ProblemAsync(await system.A.GetAsync("/api/tickets/not-a-ticket/open-in-wechat"), HttpStatusCode.BadRequest, "malformed_ticket_id");
         await Api.ProblemAsync(await system.A.GetAsync($"/api/tickets/{new string('A', 22)}/open-in-wechat"), HttpStatusCode.NotFound, "ticket_not_found");
 
         var tenant = await system.CreateTenantAsync();
