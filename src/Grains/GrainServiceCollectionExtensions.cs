@@ -27,6 +27,7 @@ public static class GrainServiceCollectionExtensions
         services.Configure<ScanLogin.Grains.Oidc.HostedLoginOptions>(configuration.GetSection(ScanLogin.Grains.Oidc.HostedLoginOptions.Section));
         services.Configure<WeChatPlatformOptions>(configuration.GetSection(WeChatPlatformOptions.Section));
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
+        services.Configure<ScanLogin.Grains.WeChat.MiniProgramOptions>(configuration.GetSection(ScanLogin.Grains.WeChat.MiniProgramOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         services.Configure<AccountOptions>(configuration.GetSection(AccountOptions.Section));
         services.AddSingleton<PasswordHashing>();

@@ -13,7 +13,7 @@ public static class DevEndpoints
     public sealed record AppBody(string? AppId);
 
     /// <summary>The APIs a fault can be injected into.</summary>
-    public static readonly string[] FaultableApis = ["jscode2session", "stable_token", "getuserphonenumber", "getwxacodeunlimit"];
+    public static readonly string[] FaultableApis = ["jscode2session", "stable_token", "getuserphonenumber", "getwxacodeunlimit", "generate_urllink", "generatescheme"];
 
     public static IEndpointRouteBuilder MapEmulatorDevApi(this IEndpointRouteBuilder app)
     {
@@ -22,7 +22,8 @@ public static class DevEndpoints
         {
             emulator = "WeChat server API emulator (ScanLogin dev tool)",
             wechatEndpoints = new[] { "GET /sns/jscode2session", "POST /cgi-bin/stable_token", "GET /cgi-bin/token",
-                "POST /wxa/business/getuserphonenumber", "POST /wxa/getwxacodeunlimit" },
+                "POST /wxa/business/getuserphonenumber", "POST /wxa/getwxacodeunlimit", "POST /wxa/generate_urllink", "POST /wxa/generatescheme",
+                "POST /wxa/query_urllink", "POST /wxa/queryscheme" },
             devEndpoints = new[] { "POST /__emulator/mini-programs {appId, appSecret}",
                 "POST /__emulator/users {appId, nickname?, phoneNumber?, countryCode?, unionId?, withUnionId?}",
                 "POST /__emulator/login-code {appId, openId}  (what wx.login returns)",
@@ -35,7 +36,8 @@ public static class DevEndpoints
                 "POST /__emulator/faults {api, errCode, times?}  (the next calls of an API answer errCode: -1 busy, 40029, 40163, 40226 high-risk, 45011 rate limit, ...)",
                 "DELETE /__emulator/faults",
                 "POST /__emulator/holds {appId}  (that mini program's code-image calls hang until DELETE /__emulator/holds?appId=; GET tells how many wait)",
-                "POST /__emulator/expire-tokens {appId}  (access tokens expire now: 42001 until refreshed)" },
+                "POST /__emulator/expire-tokens {appId}  (access tokens expire now: 42001 until refreshed)",
+                "GET /__emulator/links?appId=  (URL Links and Schemes made so far), GET /__emulator/links/open?url=  (a user opens one: where it lands, 410 once expired)" },
         }));
 
         dev.MapPost("/mini-programs", (EmulatorState state, MiniProgramBody body) =>

@@ -24,12 +24,14 @@ public static class WeChatEmulatorApp
             return state;
         });
 
+        builder.Services.AddSingleton<EmulatedLinks>();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton(new PhoneSimulatorTarget(new Uri(builder.Configuration["Emulator:ScanLoginBaseAddress"] ?? "http://127.0.0.1:5000/")));
 
         var webApp = builder.Build();
         webApp.UseStaticFiles();
         webApp.MapWeChatApi();
+        webApp.MapMiniProgramLinks();
         webApp.MapEmulatorDevApi();
         webApp.MapPhoneSimulator();
         return webApp;

@@ -34,6 +34,9 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public static readonly string AuthorizeLimitedApp = "rl-authorize-app-" + Run;
     public static readonly string PacedApp = "rl-paced-app-" + Run;
     public const int MaxWaitsPerClientIp = 4;
+    public static readonly string MiniLoginIpLimitedApp = "rl-mini-ip-app-" + Run;
+    public static readonly string MiniLoginAppLimitedApp = "rl-mini-app-app-" + Run;
+    public static readonly string WeChatLinkLimitedApp = "rl-link-app-" + Run;
 
     private IHost _silo = null!;
     private readonly List<WebApplication> _frontEnds = [];
@@ -90,6 +93,15 @@ public sealed class RateLimitFixture : IAsyncLifetime
             [$"ScanLogin:RateLimits:Applications:{PacedApp}:TicketsPerClientIp:PerMinute"] = "7",
             // Open long-polls and event streams per address and front end (default 50).
             ["ScanLogin:Feed:MaxWaitsPerClientIp"] = MaxWaitsPerClientIp.ToString(),
+            [$"ScanLogin:RateLimits:Applications:{MiniLoginIpLimitedApp}:MiniProgramLoginsPerClientIp:Burst"] = "2",
+            [$"ScanLogin:RateLimits:Applications:{MiniLoginIpLimitedApp}:MiniProgramLoginsPerClientIp:PerMinute"] = "0.01",
+            [$"ScanLogin:RateLimits:Applications:{MiniLoginAppLimitedApp}:MiniProgramLoginsPerApplication:Burst"] = "3",
+            [$"ScanLogin:RateLimits:Applications:{MiniLoginAppLimitedApp}:MiniProgramLoginsPerApplication:PerMinute"] = "0.01",
+            // "Open in WeChat" links: per address (no application is known before the ticket is read), and per application.
+            ["ScanLogin:RateLimits:Defaults:WeChatLinksPerClientIp:Burst"] = "3",
+            ["ScanLogin:RateLimits:Defaults:WeChatLinksPerClientIp:PerMinute"] = "0.01",
+            [$"ScanLogin:RateLimits:Applications:{WeChatLinkLimitedApp}:WeChatLinksPerApplication:Burst"] = "1",
+            [$"ScanLogin:RateLimits:Applications:{WeChatLinkLimitedApp}:WeChatLinksPerApplication:PerMinute"] = "0.01",
         };
         _silo = SiloBuilder.Create([], b =>
         {

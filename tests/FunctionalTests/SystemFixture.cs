@@ -61,6 +61,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public const string PublicBaseUrl = "https://login.scanlogin.test";
 
+    public const string VerificationFileName = "zUzFRdrlzT.txt";
+    public const string VerificationFileContent = "5d1e0c1f2b7a9e3c4d6f8a0b1c2d3e4f";
+
     public static readonly TimeSpan KeyPropagationDelay = TimeSpan.FromMinutes(10);
 
     /// <summary>Settings that replace the defaults; set before <see cref="InitializeAsync"/>.</summary>
@@ -101,6 +104,9 @@ public sealed class SystemFixture : IAsyncLifetime
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
             ["ScanLogin:Admin:AllowedOrigins:0"] = AdminConsoleOrigin,
             ["ScanLogin:WeChat:SharedMiniProgramAppIds:0"] = SharedMiniProgramAppId,
+            // WeChat's domain verification files (one of WeChat's shape, one not).
+            [$"ScanLogin:MiniProgram:VerificationFiles:{VerificationFileName}"] = VerificationFileContent,
+            ["ScanLogin:MiniProgram:VerificationFiles:robots.html"] = "not a verification file",
         };
         // These tests play crowds from one address and one WeChat user on purpose; RateLimitTests covers the limits.
         foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;

@@ -66,6 +66,10 @@ public static class RateLimitKeys
     public const string ScanAttemptsPerTicket = "ScanAttemptsPerTicket";
     public const string QrImagesPerClientIp = "QrImagesPerClientIp";
     public const string UnknownIdsPerClientIp = "UnknownIdsPerClientIp";
+    public const string MiniProgramLoginsPerClientIp = "MiniProgramLoginsPerClientIp";
+    public const string MiniProgramLoginsPerApplication = "MiniProgramLoginsPerApplication";
+    public const string WeChatLinksPerClientIp = "WeChatLinksPerClientIp";
+    public const string WeChatLinksPerApplication = "WeChatLinksPerApplication";
 
     /// <summary>Every kind: the one list configuration, documentation and benchmarks go by.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -73,6 +77,7 @@ public static class RateLimitKeys
         TicketsPerClientIp, TicketsPerApplication, StatusReadsPerTicket, PhoneAttemptsPerClientIp, PhoneAttemptsPerWeChatUser,
         AdminAuthFailuresPerClientIp, BindingAttemptsPerClientIp, TokenRequestsPerClientIp, ScanAttemptsPerTicket,
         QrImagesPerClientIp, UnknownIdsPerClientIp,
+        MiniProgramLoginsPerClientIp, MiniProgramLoginsPerApplication, WeChatLinksPerClientIp, WeChatLinksPerApplication,
     ];
 
     public static string Of(string kind, string? applicationId, string subject) => $"{kind}|{applicationId}|{subject}";

@@ -74,6 +74,10 @@ public sealed class RateLimitRules
     public RateLimitRule? ScanAttemptsPerTicket { get; set; }
     public RateLimitRule? QrImagesPerClientIp { get; set; }
     public RateLimitRule? UnknownIdsPerClientIp { get; set; }
+    public RateLimitRule? MiniProgramLoginsPerClientIp { get; set; }
+    public RateLimitRule? MiniProgramLoginsPerApplication { get; set; }
+    public RateLimitRule? WeChatLinksPerClientIp { get; set; }
+    public RateLimitRule? WeChatLinksPerApplication { get; set; }
 
     /// <summary>
     /// Sized for people, not scripts: a PC page makes a ticket every minute or two, polls about once a second, a
@@ -99,6 +103,12 @@ public sealed class RateLimitRules
         QrImagesPerClientIp = new() { Burst = 60, PerMinute = 60 },
         // Ticket and application ids that turned out not to exist: a typo or an expired ticket now and then, not a scan of ids.
         UnknownIdsPerClientIp = new() { Burst = 20, PerMinute = 20 },
+        // Logins inside the mini program: a person opens it a few times a day, but carrier NAT puts many behind one address.
+        MiniProgramLoginsPerClientIp = new() { Burst = 60, PerMinute = 120 },
+        MiniProgramLoginsPerApplication = new() { Burst = 5000, PerMinute = 60000 },
+        // "Open in WeChat" links: WeChat makes at most 500,000 a day per mini program; 300 a minute stays under it.
+        WeChatLinksPerClientIp = new() { Burst = 20, PerMinute = 10 },
+        WeChatLinksPerApplication = new() { Burst = 500, PerMinute = 300 },
     };
 
     public RateLimitRule? Of(string kind) => kind switch
@@ -114,6 +124,10 @@ public sealed class RateLimitRules
         RateLimitKeys.ScanAttemptsPerTicket => ScanAttemptsPerTicket,
         RateLimitKeys.QrImagesPerClientIp => QrImagesPerClientIp,
         RateLimitKeys.UnknownIdsPerClientIp => UnknownIdsPerClientIp,
+        RateLimitKeys.MiniProgramLoginsPerClientIp => MiniProgramLoginsPerClientIp,
+        RateLimitKeys.MiniProgramLoginsPerApplication => MiniProgramLoginsPerApplication,
+        RateLimitKeys.WeChatLinksPerClientIp => WeChatLinksPerClientIp,
+        RateLimitKeys.WeChatLinksPerApplication => WeChatLinksPerApplication,
         _ => null,
     };
 }

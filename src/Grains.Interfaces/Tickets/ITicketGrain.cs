@@ -16,6 +16,10 @@ public interface ITicketGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetImage")]
     Task<Outcome<QrImage>> GetImageAsync(QrImageRequest request);
 
+    /// <summary>The link that opens the mini program's confirm page for this live ticket (same-phone login), made once per ticket.</summary>
+    [AlwaysInterleave, Alias("GetOpenInWeChatLink")]
+    Task<Outcome<OpenInWeChatLink>> GetOpenInWeChatLinkAsync();
+
     [Alias("Scan")]
     Task<Outcome<ScanView>> ScanAsync(ScanRequest request);
 

@@ -27,6 +27,12 @@ public sealed class MeteredWeChatApi(IWeChatApi inner) : IWeChatApi
     public Task<WeChatCodeImage> GetUnlimitedCodeAsync(string accessToken, WeChatCodeRequest request, CancellationToken ct = default) =>
         CountAsync("getwxacodeunlimit", () => inner.GetUnlimitedCodeAsync(accessToken, request, ct));
 
+    public Task<string> GenerateUrlLinkAsync(string accessToken, WeChatLinkRequest request, CancellationToken ct = default) =>
+        CountAsync("generate_urllink", () => inner.GenerateUrlLinkAsync(accessToken, request, ct));
+
+    public Task<string> GenerateSchemeAsync(string accessToken, WeChatLinkRequest request, CancellationToken ct = default) =>
+        CountAsync("generatescheme", () => inner.GenerateSchemeAsync(accessToken, request, ct));
+
     private static async Task<T> CountAsync<T>(string api, Func<Task<T>> call)
     {
         var outcome = "unreachable";

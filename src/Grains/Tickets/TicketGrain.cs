@@ -34,6 +34,7 @@ public sealed class TicketGrain(
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private TicketWatchers? _watchers;
     private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
+    private Task<Outcome<OpenInWeChatLink>>? _openLink;
     // Resolved at the first phone action, not at activation: the WeChat client is a typed HttpClient (a new client,
     // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
     private IWeChatApi? _wechat;
@@ -111,6 +112,19 @@ public sealed class TicketGrain(
         var etag = "\"" + Secrets.Hash("qr-image", $"{Ticket.TicketId}|{request}|{settings?.LogoHash}|{isPrivate}|{qrOptions.Value.MiniProgramLinkPrefix}")[..22] + "\"";
         return new QrImage(content, request.Format == QrFormat.Png ? "image/png" : "image/svg+xml", etag, Ticket.Deadline, app?.AllowedOrigins ?? [],
             clock.Now, request.Size); // the deadline's clock: front ends compare the two to bound how long the picture is cached
+    }
+
+    async Task<Outcome<OpenInWeChatLink>> ITicketGrain.GetOpenInWeChatLinkAsync()
+    {
+        if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
+        if (ticket.Status == TicketStatus.Expired) return new Failure(FailureCodes.TicketExpired, "The ticket has expired; get a new code.");
+        if (ticket.Status is not (TicketStatus.Pending or TicketStatus.Scanned))
+            return new Failure(FailureCodes.InvalidTransition, "The ticket no longer waits for a phone.");
+        // One link per ticket, so WeChat's daily quota is not spent per request; a failed attempt is made again next time.
+        if (_openLink is null || _openLink.IsCompleted && !_openLink.Result.Succeeded)
+            _openLink = WeChatOpenLinks.MakeAsync(GrainFactory, WeChat, ServiceProvider.GetRequiredService<IOptions<MiniProgramOptions>>().Value,
+                ticket.PoolId, ticket.IdentitySource, ticket.AppId, ticket.TicketId, clock.Now, logger);
+        return await _openLink;
     }
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
@@ -454,14 +468,8 @@ public sealed class TicketGrain(
     }
 
     /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
-    private async Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId)
-    {
-        var info = await WeChatCalls.WithAccessTokenAsync(GrainFactory, source, token => WeChat.GetUserPhoneNumberAsync(token, phoneCode, openId), logger);
-        if (info.Value is not { } phone) return info.Failure!;
-        if (phone.WatermarkAppId != source.MiniProgramAppId)
-            return new Failure(FailureCodes.PhoneMismatch, "The phone number was issued for another mini program.");
-        return $"+{phone.CountryCode}{phone.PurePhoneNumber}";
-    }
+    private Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId) =>
+        WeChatPhoneNumbers.GetAsync(GrainFactory, WeChat, source, phoneCode, openId, logger);
 
     private async Task<bool> IsTicketHolderAsync(string? browserSecret, AppCredentials? app) => (browserSecret, app) switch
     {

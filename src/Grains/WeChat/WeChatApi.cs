@@ -14,6 +14,12 @@ public interface IWeChatApi
 
     /// <summary>POST /wxa/getwxacodeunlimit: a mini-program code image for a scene.</summary>
     Task<WeChatCodeImage> GetUnlimitedCodeAsync(string accessToken, WeChatCodeRequest request, CancellationToken ct = default);
+
+    /// <summary>POST /wxa/generate_urllink: an https://wxaurl.cn/... URL Link that opens a page of the mini program (also from a phone browser).</summary>
+    Task<string> GenerateUrlLinkAsync(string accessToken, WeChatLinkRequest request, CancellationToken ct = default);
+
+    /// <summary>POST /wxa/generatescheme: a weixin://dl/business/?t=... URL Scheme that opens a page of the mini program from a phone browser.</summary>
+    Task<string> GenerateSchemeAsync(string accessToken, WeChatLinkRequest request, CancellationToken ct = default);
 }
 
 public sealed record WeChatAppCredentials(string AppId, string AppSecret)
@@ -37,6 +43,12 @@ public sealed record WeChatPhoneInfo(string PhoneNumber, string PurePhoneNumber,
 public sealed record WeChatCodeImage(byte[] Bytes, string ContentType);
 
 public sealed record WeChatCodeRequest(string Scene, string? Page, int Width, string EnvVersion, bool CheckPath);
+
+/// <summary>Where a URL Link or Scheme lands (a published page, no leading '/', and its query) and for how many days (1 to 30) it works.</summary>
+public sealed record WeChatLinkRequest(string Path, string Query, string EnvVersion, int ExpireIntervalDays)
+{
+    public override string ToString() => $"WeChatLinkRequest {{ Path = {Path}, EnvVersion = {EnvVersion} }}";
+}
 
 /// <summary>WeChat answered with a non-zero errcode (or could not be understood: -1).</summary>
 public sealed class WeChatApiException(int errCode, string errMsg) : Exception($"WeChat error {errCode}: {errMsg}")
@@ -64,4 +76,9 @@ public static class WeChatErrorCodes
     public const int QuotaReached = 45009;
     public const int RateLimited = 45011;
     public const int DataFormatError = 47001;
+    public const int LinkPathInvalid = 40165;
+    public const int LinkQueryInvalid = 40212;
+    public const int LinkExpireTimeInvalid = 85401;
+    public const int LinkExpireIntervalInvalid = 85402;
+    public const int LinksTooFast = 44990;
 }

@@ -56,6 +56,26 @@ public sealed class WeChatApiClient(HttpClient http) : IWeChatApi
         throw new WeChatApiException(WeChatErrorCodes.Busy, $"getwxacodeunlimit answered {contentType} without an image");
     }
 
+    public async Task<string> GenerateUrlLinkAsync(string accessToken, WeChatLinkRequest request, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync("wxa/generate_urllink?access_token=" + Uri.EscapeDataString(accessToken),
+            new UrlLinkRequest(request.Path, request.Query, request.EnvVersion, ExpireType: 1, request.ExpireIntervalDays), Json, ct);
+        var body = await ReadAsync<UrlLinkAnswer>(response, ct);
+        if (body.UrlLink is not { Length: > 0 } link || !link.StartsWith("https://", StringComparison.Ordinal))
+            throw new WeChatApiException(WeChatErrorCodes.Busy, "generate_urllink answered without an https url_link");
+        return link;
+    }
+
+    public async Task<string> GenerateSchemeAsync(string accessToken, WeChatLinkRequest request, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync("wxa/generatescheme?access_token=" + Uri.EscapeDataString(accessToken),
+            new SchemeRequest(new JumpWxa(request.Path, request.Query, request.EnvVersion), ExpireType: 1, request.ExpireIntervalDays), Json, ct);
+        var body = await ReadAsync<SchemeAnswer>(response, ct);
+        if (body.OpenLink is not { Length: > 0 } link || !link.StartsWith("weixin://", StringComparison.Ordinal))
+            throw new WeChatApiException(WeChatErrorCodes.Busy, "generatescheme answered without a weixin:// openlink");
+        return link;
+    }
+
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct) where T : Answer
     {
         if ((int)response.StatusCode >= 500) throw new WeChatApiException(WeChatErrorCodes.Busy, $"HTTP {(int)response.StatusCode}");
@@ -128,6 +148,33 @@ public sealed class WeChatApiClient(HttpClient http) : IWeChatApi
         [property: JsonPropertyName("openid")] string? OpenId)
     {
         public override string ToString() => $"PhoneRequest {{ OpenId = {OpenId} }}";
+    }
+
+    private sealed record UrlLinkRequest(
+        [property: JsonPropertyName("path")] string Path,
+        [property: JsonPropertyName("query")] string Query,
+        [property: JsonPropertyName("env_version")] string EnvVersion,
+        [property: JsonPropertyName("expire_type")] int ExpireType,
+        [property: JsonPropertyName("expire_interval")] int ExpireInterval);
+
+    private sealed record JumpWxa(
+        [property: JsonPropertyName("path")] string Path,
+        [property: JsonPropertyName("query")] string Query,
+        [property: JsonPropertyName("env_version")] string EnvVersion);
+
+    private sealed record SchemeRequest(
+        [property: JsonPropertyName("jump_wxa")] JumpWxa JumpWxa,
+        [property: JsonPropertyName("expire_type")] int ExpireType,
+        [property: JsonPropertyName("expire_interval")] int ExpireInterval);
+
+    private sealed record UrlLinkAnswer : Answer
+    {
+        [JsonPropertyName("url_link")] public string? UrlLink { get; init; }
+    }
+
+    private sealed record SchemeAnswer : Answer
+    {
+        [JsonPropertyName("openlink")] public string? OpenLink { get; init; }
     }
 
     private sealed record CodeRequest(

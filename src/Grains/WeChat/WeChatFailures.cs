@@ -65,6 +65,9 @@ public static class WeChatFailures
         WeChatErrorCodes.RateLimited => new(FailureCodes.WeChatRateLimited, "WeChat is limiting this user's requests; try again in a minute."),
         WeChatErrorCodes.HighRiskUser => new(FailureCodes.WeChatUserBlocked, "WeChat blocked this user as high-risk."),
         WeChatErrorCodes.Busy => new(FailureCodes.WeChatUnavailable, "WeChat is busy; try again."),
+        // Link generation: more than 100 a second, or the mini program's daily quota is used up; both pass with time.
+        WeChatErrorCodes.LinksTooFast => new(FailureCodes.WeChatRateLimited, "WeChat is limiting how fast links are made; try again in a moment."),
+        WeChatErrorCodes.QuotaReached => new(FailureCodes.WeChatRateLimited, "The mini program has used up today's WeChat quota for this call."),
         _ => new(FailureCodes.WeChatMisconfigured, $"WeChat refused the mini program's credentials or request ({e.ErrCode})."),
     };
 }

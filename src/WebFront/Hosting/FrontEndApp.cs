@@ -47,6 +47,7 @@ public static class FrontEndApp
         });
         builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection(FeedOptions.Section));
+        builder.Services.Configure<MiniProgramSiteOptions>(builder.Configuration.GetSection(MiniProgramSiteOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(new FeedClock(TimeProvider.System));
         builder.Services.AddSingleton<TicketFeed>();
@@ -76,6 +77,9 @@ public static class FrontEndApp
         app.MapHealthApi();
         app.MapGroup("").WithAbuseLimits().MapTicketsApi().MapMiniProgramApi();
         app.MapBindingApi();
+        app.MapMiniProgramLoginApi();
+        app.MapOpenInWeChatApi();
+        app.MapVerificationFilesApi();
         app.MapQrCodesApi();
         app.MapAuthingQrApi();
         app.MapOidcApi();

@@ -41,6 +41,7 @@ public static class LoginPages
                   <button id="refresh" type="button">{Html.Encode(t.Refresh)}</button>
                 </div>
               </div>
+              {(m.OnPhone ? $"<p class=\"same-phone\" id=\"same-phone\" hidden><a id=\"open-in-wechat\" class=\"button\" href=\"#\" data-link=\"{Html.Encode(SameDeviceLogin.LinkPath(m.TicketId))}\">{Html.Encode(t.OpenInWeChat)}</a><span class=\"hint\">{Html.Encode(t.OpenInWeChatHint)}</span></p>" : "")}
               <div class="scanner" id="scanner" hidden>
                 <span id="nickname"></span>
               </div>
@@ -134,4 +135,5 @@ public static class LoginPages
 }
 
 /// <summary>What the QR page shows.</summary>
-public sealed record LoginPageModel(string BasePath, string AppName, string? AppLogoUrl, string IdentitySourceName, string TicketId, string Transport);
+public sealed record LoginPageModel(string BasePath, string AppName, string? AppLogoUrl, string IdentitySourceName, string TicketId, string Transport,
+    bool OnPhone = false);

@@ -48,6 +48,8 @@ public sealed class LoginText
     public required string BindingCodeWrong { get; init; }
     public required string SelfDeclared { get; init; }
     public required string AddressChanged { get; init; }
+    public required string OpenInWeChat { get; init; }
+    public required string OpenInWeChatHint { get; init; }
 
     public static readonly LoginText En = new()
     {
@@ -93,6 +95,8 @@ public sealed class LoginText
         BindingCodeWrong = "That is not the code your phone shows. Attempts left: {0}.",
         SelfDeclared = "“{0}” (self-declared name)",
         AddressChanged = "This sign-in was started from another network address, and this site asks to finish it where it started. Start again from the site.",
+        OpenInWeChat = "Open in WeChat",
+        OpenInWeChatHint = "On this phone? Confirm in WeChat, then come back here.",
     };
 
     public static readonly LoginText Zh = new()
@@ -139,6 +143,8 @@ public sealed class LoginText
         BindingCodeWrong = "验证码与手机上显示的不一致。剩余尝试次数：{0}。",
         SelfDeclared = "自称“{0}”（昵称未经验证）",
         AddressChanged = "本次登录是从另一个网络地址发起的，该网站要求在发起处完成登录。请返回网站重新开始。",
+        OpenInWeChat = "在微信中打开",
+        OpenInWeChatHint = "正在用这部手机？在微信中确认后回到这里。",
     };
 
     /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>

@@ -193,6 +193,7 @@
       if (!response.ok) { show('failed', response.status === 404 || response.status === 403 ? text.timedOut : text.failed, false); return; }
       const renewed = await response.json();
       ticketId = renewed.ticketId;
+      offerWeChatLink(ticketId);
       version = 0;
       qr.src = renewed.qrImageUrl;
       scanner.hidden = true;
@@ -206,5 +207,24 @@
     }
   });
 
+  // Same phone: a code cannot be scanned by the phone showing it, so a WeChat link opens the mini program's confirm page
+  // for this ticket instead. The page keeps following the ticket; back from WeChat, it picks the stream up again (a phone
+  // browser may have dropped it while the page was hidden).
+  const samePhone = document.getElementById('same-phone');
+  async function offerWeChatLink(id) {
+    if (!samePhone) return;
+    samePhone.hidden = true;
+    try {
+      const response = await fetch('/api/tickets/' + encodeURIComponent(id) + '/open-in-wechat', { cache: 'no-store' });
+      if (!response.ok || id !== ticketId) return;
+      document.getElementById('open-in-wechat').href = (await response.json()).url;
+      samePhone.hidden = false;
+    } catch (e) { /* the code is still there to scan */ }
+  }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && !finished && ['pending', 'scanned', 'binding-required'].includes(page.dataset.state)) follow();
+  });
+
+  offerWeChatLink(ticketId);
   follow();
 })();
