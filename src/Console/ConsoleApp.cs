@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace ScanLogin.OperatorConsole;
@@ -33,6 +34,9 @@ public static class ConsoleApp
             client.Timeout = TimeSpan.FromSeconds(30);
         });
         builder.Services.AddScoped<ConsoleText>();
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("ScanLogin.Console");
+        if (builder.Configuration[ConsoleOptions.Section + ":DataProtectionKeysPath"] is { Length: > 0 } keys)
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<ConsoleOptions>>((o, console) =>

@@ -10,4 +10,7 @@ public sealed class ConsoleOptions
 
     /// <summary>A session ends after this long without a request (sliding); the operator signs in again.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Where Data Protection keeps the keys that encrypt session cookies (else ASP.NET Core's default place); share it between instances.</summary>
+    public string? DataProtectionKeysPath { get; set; }
 }

@@ -28,7 +28,7 @@ public static class TryLoginApi
         var tries = admin.MapGroup("/pools/{poolId}/applications/{appId}/try-login").WithTags("Admin: applications");
         tries.MapPost("/", OpenAsync).WithName("OpenTryLogin").Produces<TryLoginOpened>(201)
             .WithSummary("Open a try login: a real hosted login of this application that comes back to ScanLogin itself; open authorizeUrl in a browser");
-        tries.MapGet("/{tryLoginId}", GetAsync).WithName("GetTryLogin").Produces<TryLoginView>()
+        tries.MapGet("/{tryLoginId}", GetAsync).WithName("GetTryLogin")
             .WithSummary("How the try login went: pending, signed_in (the user and the ID token's claims) or failed");
         return admin;
     }

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using ScanLogin.FunctionalTests.HostedLogin;
@@ -26,6 +29,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public Uri Console { get; private set; } = null!;
 
+    /// <summary>The console's clock for its sessions (idle expiry); everything else keeps real time.</summary>
+    public FakeTimeProvider ConsoleTime { get; } = new(DateTimeOffset.UtcNow);
+
     /// <summary>Front end A: the admin API the console calls and the hosted login page the Try login pop-up shows.</summary>
     public Uri ScanLogin => System.A.BaseAddress!;
 
@@ -45,6 +51,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         {
             builder.WebHost.UseUrls(Console.ToString());
             builder.Logging.AddProvider(System.Logs);
+            builder.Services.PostConfigureAll<CookieAuthenticationOptions>(o => o.TimeProvider = ConsoleTime);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ScanLogin:Console:AdminApiBaseUrl"] = ScanLogin.ToString(),

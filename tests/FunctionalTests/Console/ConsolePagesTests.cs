@@ -241,6 +241,23 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_session_ends_after_the_idle_timeout_and_each_request_extends_it()
+    {
+        var page = await fixture.SignInAsync(fixture.System.PlatformKey);
+        fixture.ConsoleTime.Advance(TimeSpan.FromMinutes(20));
+        await page.GotoAsync(fixture.Url("/"));
+        await Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
+        fixture.ConsoleTime.Advance(TimeSpan.FromMinutes(20));
+        await page.GotoAsync(fixture.Url("/"));
+        await Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
+        fixture.ConsoleTime.Advance(TimeSpan.FromMinutes(31));
+        await page.GotoAsync(fixture.Url("/"));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
     private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
