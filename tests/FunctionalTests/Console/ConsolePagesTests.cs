@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -256,6 +257,23 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture)
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
         await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Pages_allow_only_their_own_script_files_and_a_form_without_its_antiforgery_token_is_refused()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Console };
+        var signIn = await http.GetAsync("/signin");
+        var csp = string.Join(";", signIn.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.DoesNotContain("<script>", await signIn.Content.ReadAsStringAsync());
+
+        var forged = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = fixture.System.PlatformKey }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.False(forged.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("console_session", StringComparison.Ordinal)),
+            "a session cookie was set without the antiforgery token");
     }
 
     private static string RepoRoot()
