@@ -222,6 +222,9 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture)
         await Expect(page.Locator("#users")).ToContainTextAsync("blocked");
 
         await page.Locator("summary", new() { HasText = "Import users" }).ClickAsync();
+        await page.Locator("#import-json").FillAsync("""[{"username":"lei"},{"username":"bad","phone":"123"}]""");
+        await page.Locator("#import-users").ClickAsync();
+        await Expect(page.Locator("#err-import-rows")).ToContainTextAsync("users[1].phone");
         await page.Locator("#import-json").FillAsync("""[{"username":"lei","nickname":"Lei"},{"username":"mei"}]""");
         await page.Locator("#import-users").ClickAsync();
         await Expect(page.Locator(".notice")).ToHaveTextAsync("1 created, 1 refused.");
