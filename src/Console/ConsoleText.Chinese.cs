@@ -142,6 +142,8 @@ public sealed partial class ConsoleText
         ["Delete this identity source? New tickets stop at once."] = "删除此身份源？将立即停止生成新的二维码。",
         ["Delete identity source"] = "删除身份源",
         ["Not found"] = "未找到",
+        ["Open the login in a new window"] = "在新窗口中打开登录",
+        ["Show the result"] = "查看结果",
         ["There is nothing here, or the key you signed in with does not reach it."] = "这里没有内容，或者你登录所用的密钥无权访问。",
         ["Back to the start"] = "返回首页",
         ["Find users"] = "查找用户",

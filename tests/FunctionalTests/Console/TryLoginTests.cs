@@ -56,6 +56,24 @@ public sealed class TryLoginTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task Without_script_Try_login_offers_links_to_the_login_and_its_result()
+    {
+        var (poolId, appId) = await CreateTenantAsync();
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(fixture.Url("/signin"));
+        await page.Locator("#key").FillAsync(fixture.System.PlatformKey);
+        await page.Locator("#sign-in").ClickAsync();
+        await page.GotoAsync(fixture.Url($"/pools/{poolId}/applications/{appId}"));
+        await page.Locator("#try-login-button").ClickAsync();
+        var login = page.Locator("#try-links a").First;
+        await Assertions.Expect(login).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"/oidc/{poolId}/authorize\\?.*try-login%2Fcallback"));
+        await page.Locator("#try-links a").Nth(1).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("\"status\":\"pending\"");
+        await context.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_try_login_callback_is_accepted_only_for_the_one_authorization_the_admin_API_opened()
     {
         var (poolId, appId) = await CreateTenantAsync();

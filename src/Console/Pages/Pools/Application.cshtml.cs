@@ -15,6 +15,10 @@ public sealed class ApplicationModel(AdminClient admin, ConsoleText text) : Cons
 
     public string? RotatedSecret { get; private set; }
 
+    public string? TryAuthorizeUrl { get; private set; }
+
+    public string? TryStatusUrl { get; private set; }
+
     public string Issuer { get; private set; } = "";
 
     /// <summary>Identity sources of the pool that are enabled and switched on for this application.</summary>
@@ -51,13 +55,15 @@ public sealed class ApplicationModel(AdminClient admin, ConsoleText text) : Cons
         var body = new JsonObject();
         if (Form("identitySource") is { } source) body["identitySource"] = source;
         var opened = await Admin.PostAsync(Base + "/try-login", body);
-        if (!opened.Ok) return new JsonResult(opened.Json) { StatusCode = opened.Status };
         var id = Str(opened.Json?["tryLoginId"]);
-        return new JsonResult(new
-        {
-            authorizeUrl = Str(opened.Json?["authorizeUrl"]),
-            statusUrl = $"/pools/{Uri.EscapeDataString(PoolId)}/applications/{Uri.EscapeDataString(AppId)}/try-login/{Uri.EscapeDataString(id)}",
-        });
+        var statusUrl = $"/pools/{Uri.EscapeDataString(PoolId)}/applications/{Uri.EscapeDataString(AppId)}/try-login/{Uri.EscapeDataString(id)}";
+        if (Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
+            return opened.Ok
+                ? new JsonResult(new { authorizeUrl = Str(opened.Json?["authorizeUrl"]), statusUrl })
+                : new JsonResult(opened.Json) { StatusCode = opened.Status };
+        // Without the page's script: links to open the login in a new window and to read its result.
+        if (Accept(opened)) (TryAuthorizeUrl, TryStatusUrl) = (Str(opened.Json?["authorizeUrl"]), statusUrl);
+        return await ShowAsync(opened);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync()
