@@ -142,6 +142,7 @@ public sealed partial class ConsoleText
         ["Delete this identity source? New tickets stop at once."] = "删除此身份源？将立即停止生成新的二维码。",
         ["Delete identity source"] = "删除身份源",
         ["Not found"] = "未找到",
+        ["Try login on an application's page shows the real QR code with it."] = "在应用页面点击“体验登录”，即可看到带此 Logo 的真实二维码。",
         ["Open the login in a new window"] = "在新窗口中打开登录",
         ["Show the result"] = "查看结果",
         ["There is nothing here, or the key you signed in with does not reach it."] = "这里没有内容，或者你登录所用的密钥无权访问。",
