@@ -83,6 +83,13 @@ Oidc__Authority="http://127.0.0.1:$WEB_PORT/oidc/demo" Oidc__ClientId=demo-app O
   dotnet src/SampleSite/bin/Release/net10.0/ScanLogin.SampleSite.dll --urls "http://127.0.0.1:$SAMPLE_PORT" >"$state/sample.log" 2>&1 &
 pids+=($!)
 
+# The operators' console: a client of the admin API above; sessions (the key, encrypted) survive restarts with keys in .run/.
+CONSOLE_PORT=${SCANLOGIN_CONSOLE_PORT:-5100}
+echo "==> operators' console on http://127.0.0.1:$CONSOLE_PORT"
+ScanLogin__Console__AdminApiBaseUrl="http://127.0.0.1:$WEB_PORT/" ScanLogin__Console__DataProtectionKeysPath="$state/console-keys" \
+  dotnet src/Console/bin/Release/net10.0/ScanLogin.Console.dll --urls "http://127.0.0.1:$CONSOLE_PORT" >"$state/console.log" 2>&1 &
+pids+=($!)
+
 wait_http "http://127.0.0.1:$EMULATOR_PORT/__emulator" 60 || { tail -20 "$state/emulator.log"; exit 1; }
 wait_http "http://127.0.0.1:$WEB_PORT/readyz" 120 || { tail -n 30 "$state/silo.log" "$state/webfront.log"; exit 1; }
 wait_http "http://127.0.0.1:$SAMPLE_PORT/" 60 || { tail -20 "$state/sample.log"; exit 1; }
@@ -125,6 +132,13 @@ One login with curl (needs jq); paste line by line:
   curl -s $W/oidc/demo/jwks
 
 Press Ctrl-C to stop.
+EOT
+wait_http "http://127.0.0.1:$CONSOLE_PORT/signin" 60 || { tail -20 "$state/console.log"; exit 1; }
+cat <<EOT
+Operators' console:         http://127.0.0.1:$CONSOLE_PORT/   sign in with the platform key, PLATFORM_KEY in .run/keys.env:
+                            grep PLATFORM_KEY .run/keys.env
+  Create a pool, an application and an identity source there, then "Try login" on the application's page and scan
+  with the phone simulator ($E/__emulator/phone). Log: $state/console.log
 EOT
 wait -n "${pids[@]}" || true
 echo "a process exited unexpectedly; see $state/*.log" >&2

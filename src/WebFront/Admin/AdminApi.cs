@@ -6,7 +6,8 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin/v1").RequireCors(Hosting.BrowserCors.AdminPolicyName);
-        admin.MapPoolsApi().MapApplicationsApi().MapIdentitySourcesApi().MapPoolDataApi().MapUsersApi().MapKeyRingApi().MapSigningKeysApi();
+        admin.MapPoolsApi().MapApplicationsApi().MapIdentitySourcesApi().MapPoolDataApi().MapUsersApi().MapKeyRingApi().MapSigningKeysApi().MapTryLoginApi();
+        app.MapTryLoginCallback();
         return app;
     }
 }

@@ -58,7 +58,8 @@ public static partial class HostedLoginApi
         if (app is null || app.PoolId != poolId)
             return ErrorPage(text, 400, text.Lang == LoginText.Chinese ? "未知的应用（client_id）。" : "Unknown application (client_id).", "invalid_client");
         var redirectUri = Single(p, "redirect_uri");
-        if (redirectUri is null || !app.CallbackUrls.Contains(redirectUri, StringComparer.Ordinal))
+        if (redirectUri is null || !app.CallbackUrls.Contains(redirectUri, StringComparer.Ordinal)
+            && !await Admin.TryLoginApi.AdmitsAsync(cluster, poolId, app.AppId, redirectUri, Single(p, "state"), Single(p, "code_challenge")))
             return ErrorPage(text, 400, text.Lang == LoginText.Chinese
                 ? "redirect_uri 不是该应用登记的回调地址。"
                 : "redirect_uri is not one of the application's registered callback URLs.", "invalid_request");

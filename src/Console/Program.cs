@@ -1,0 +1,1 @@
+await ScanLogin.OperatorConsole.ConsoleApp.Create(args).RunAsync();
