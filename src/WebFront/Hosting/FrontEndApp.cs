@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.Hosting;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.Observability;
@@ -24,11 +25,20 @@ public static class FrontEndApp
     /// </summary>
     public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(12);
 
+    /// <summary>What a front end needs outside Development (see <see cref="ProductionGuard"/>).</summary>
+    public static readonly ProductionGuard.Requirement[] RequiredOutsideDevelopment =
+    [
+        ProductionGuard.ConnectionString("Redis", "it would only look for a silo on localhost"),
+        ClusterTls.Requirement,
+        new("ScanLogin:Oidc:PublicBaseUrl", c => !string.IsNullOrWhiteSpace(c["ScanLogin:Oidc:PublicBaseUrl"]),
+            "the URL browsers and relying parties reach it at, behind its proxy, must be named"),
+    ];
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
-        ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", ProductionGuard.RequiredConnectionStrings);
+        ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", RequiredOutsideDevelopment);
         builder.WebHost.ConfigureKestrel(k =>
         {
             RequestLimits.Apply(k.Limits);
@@ -102,6 +112,7 @@ public static class FrontEndApp
             {
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
             }
+            client.UseClusterTls(configuration);
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddClientObservability(configuration);
             client.AddOutgoingGrainCallFilter<GrainKeyGuard>();
