@@ -38,6 +38,7 @@ public static class SiloBuilder
         builder.Services.AddScanLoginGrains(configuration);
         // Registered before Orleans so the schema exists before any grain reads its state.
         if (postgres is { Length: > 0 }) builder.Services.AddHostedService<MigrateDatabaseOnStart>();
+        builder.Services.AddHostedService<KeyRingCheck>();
 
         builder.AddSiloTelemetry();
         builder.UseOrleans(silo =>

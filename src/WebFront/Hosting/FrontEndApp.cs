@@ -44,6 +44,9 @@ public static class FrontEndApp
             RequestLimits.Apply(k.Limits);
             k.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals());
         });
+        // HTTP answers while the cluster client is still looking for a gateway (silos and front ends may start together):
+        // /healthz is alive and /readyz says 503 until a silo answers, instead of the port refusing connections.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.AddClusterClient();
         builder.AddFrontEndTelemetry();
         builder.Services.AddJsonProblems();
@@ -63,10 +66,12 @@ public static class FrontEndApp
         builder.Services.AddSingleton<BrowserOrigins>();
         builder.Services.AddSingleton<TicketDeskClient>();
         builder.Services.AddSingleton<AuthingSources>();
+        builder.Services.AddTrustedProxies(builder.Configuration);
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
 
         var app = builder.Build();
+        app.UseTrustedProxies();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
         app.UseEdgeGuard();
