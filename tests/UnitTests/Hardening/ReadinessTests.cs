@@ -24,4 +24,14 @@ public sealed class ReadinessTests
         Assert.Equal(503, problem.StatusCode);
         Assert.Equal("cluster_unavailable", problem.ProblemDetails.Extensions["code"]?.ToString());
     }
+
+    [Fact]
+    public void Any_request_that_meets_a_client_without_the_clusters_grain_types_is_a_retryable_503()
+    {
+        var client = DispatchProxy.Create<IClusterClient, ClientWithoutTheClustersGrainTypes>();
+        var thrown = Assert.Throws<ArgumentException>(() => client.GetGrain<IManagementGrain>(0));
+        thrown.Source = "Orleans.Core"; // where Orleans' own resolver throws it from
+        Assert.Equal(503, ScanLogin.WebFront.Hosting.ErrorHandling.StatusOf(thrown));
+        Assert.Equal(500, ScanLogin.WebFront.Hosting.ErrorHandling.StatusOf(new ArgumentException("a bug of ours")));
+    }
 }
