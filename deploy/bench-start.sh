@@ -35,9 +35,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export ConnectionStrings__PostgreSQL="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=scanlogin_bench;Maximum Pool Size=200"
 export ConnectionStrings__Redis="127.0.0.1:$redis_port"
 export Orleans__ClusterId="bench-$RANDOM$RANDOM"
-export WeChat__BaseAddress="http://127.0.0.1:$emulator_port/"
-export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001
-export ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
+use_wechat_emulator "$emulator_port"
+use_cluster_certificates "$work/tls"
+export ScanLogin__Oidc__PublicBaseUrl="http://127.0.0.1:$web_port"
 export ScanLogin__Keys__SecretEncryptionKey="$(head -c 32 /dev/urandom | base64 -w0)"
 # wrk and the login clients are one address and a crowd of emulated users: lift every abuse limit (the limiters still
 # run), so the figures measure the engine, not the limits.

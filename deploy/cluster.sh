@@ -51,8 +51,9 @@ export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 export ConnectionStrings__PostgreSQL="$postgres" ConnectionStrings__Redis="127.0.0.1:$redis_port"
 export Orleans__ClusterId="cluster-$$"
 export ScanLogin__Keys__SecretEncryptionKey="$(head -c 32 /dev/urandom | base64 -w0)"
-export WeChat__BaseAddress="http://127.0.0.1:$emulator_port/"
-export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001 ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
+use_wechat_emulator "$emulator_port"
+use_cluster_certificates "$work/tls"
+export ScanLogin__Oidc__PublicBaseUrl="$origin"
 export ScanLogin__Admin__PlatformKeyHashes__0="$platform_hash"
 export Logging__LogLevel__Default=Warning Logging__Console__FormatterName=simple
 # The whole load comes from one address and a crowd of emulated users: lift every abuse limit for it.

@@ -151,3 +151,40 @@ ensure_command() {
 lift_abuse_limits() {
   export ScanLogin__RateLimits__Lifted=true
 }
+
+# The emulator's built-in mini program (the twin of WeChatEmulatorApp.DefaultAppId and DefaultAppSecret).
+EMULATOR_APP_ID=wx0000000000000001
+EMULATOR_APP_SECRET=emulator-default-secret
+
+# use_wechat_emulator PORT: the processes started after it reach WeChat at the emulator on 127.0.0.1:PORT, with the
+# emulator's built-in mini program as the platform's default one.
+use_wechat_emulator() {
+  export WeChat__BaseAddress="http://127.0.0.1:$1/"
+  export ScanLogin__WeChat__DefaultMiniProgramAppId=$EMULATOR_APP_ID ScanLogin__WeChat__DefaultMiniProgramAppSecret=$EMULATOR_APP_SECRET
+}
+
+# use_cluster_certificates DIR [DAYS]: mutual TLS on the cluster's own ports for the processes started after it, as
+# production requires (Orleans:Tls). A throw-away certificate authority and one certificate it signed for every silo and
+# front end (serverAuth and clientAuth), made with openssl in DIR, or kept from an earlier run while valid for a day more.
+use_cluster_certificates() {
+  local dir=$1 days=${2:-2}
+  mkdir -p "$dir"
+  if ! openssl x509 -checkend 86400 -noout -in "$dir/host.crt" >/dev/null 2>&1 || [ ! -f "$dir/ca.crt" ] || [ ! -f "$dir/host.key" ]; then
+    (
+      set -e
+      umask 077
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days "$days" -subj "/CN=ScanLogin throw-away cluster CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=scanlogin-cluster-host" \
+        -keyout "$dir/host.key" -out "$dir/host.csr" 2>/dev/null
+      printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/host.ext"
+      openssl x509 -req -in "$dir/host.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days "$days" \
+        -extfile "$dir/host.ext" -out "$dir/host.crt" 2>/dev/null
+      # The certificate authority's key signs nothing more: a run's hosts all hold the one certificate above.
+      rm -f "$dir/ca.key" "$dir/host.csr" "$dir/host.ext" "$dir/ca.srl"
+      chmod 644 "$dir/ca.crt" "$dir/host.crt"
+    ) || { echo "could not make the cluster's certificates with openssl in $dir" >&2; return 1; }
+  fi
+  export Orleans__Tls__CertificatePath="$dir/host.crt" Orleans__Tls__KeyPath="$dir/host.key" Orleans__Tls__CertificateAuthorityPath="$dir/ca.crt"
+}

@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
 
-PG_PORT=${SCANLOGIN_PG_PORT:-55432}
-REDIS_PORT=${SCANLOGIN_REDIS_PORT:-56379}
+# Below Linux's ephemeral range (32768-60999), where an outgoing connection may already hold a port.
+PG_PORT=${SCANLOGIN_PG_PORT:-25432}
+REDIS_PORT=${SCANLOGIN_REDIS_PORT:-26379}
 EMULATOR_PORT=${SCANLOGIN_EMULATOR_PORT:-5300}
 WEB_PORT=${SCANLOGIN_WEB_PORT:-5000}
 SAMPLE_PORT=${SCANLOGIN_SAMPLE_PORT:-5002}
@@ -49,9 +50,9 @@ start_redis "$state/redis" "$REDIS_PORT"
 
 export ConnectionStrings__PostgreSQL="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=scanlogin"
 export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"
-export WeChat__BaseAddress="http://127.0.0.1:$EMULATOR_PORT/"
-export ScanLogin__WeChat__DefaultMiniProgramAppId=wx0000000000000001
-export ScanLogin__WeChat__DefaultMiniProgramAppSecret=emulator-default-secret
+use_wechat_emulator "$EMULATOR_PORT"
+# The silo and the front end talk over mutual TLS, as in production; the certificates are kept in .run/tls.
+use_cluster_certificates "$state/tls" 30
 export ScanLogin__Oidc__PublicBaseUrl="http://127.0.0.1:$WEB_PORT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -119,10 +120,10 @@ One login with curl (needs jq); paste line by line:
   # PC: wait for a change (long-poll, returns at once on scan/confirm)
   curl -s "$W/api/tickets/\$ID/wait?version=1&timeout=60" &
   # phone: a WeChat user of the default mini program, and its wx.login and phone-number codes
-  OPENID=\$(curl -s -X POST $E/__emulator/users -H 'content-type: application/json' -d '{"appId":"wx0000000000000001","nickname":"Mei","phoneNumber":"13800138000"}' | jq -r .openId)
-  CODE=\$(curl -s -X POST $E/__emulator/login-code -H 'content-type: application/json' -d "{\"appId\":\"wx0000000000000001\",\"openId\":\"\$OPENID\"}" | jq -r .code)
+  OPENID=\$(curl -s -X POST $E/__emulator/users -H 'content-type: application/json' -d '{"appId":"$EMULATOR_APP_ID","nickname":"Mei","phoneNumber":"13800138000"}' | jq -r .openId)
+  CODE=\$(curl -s -X POST $E/__emulator/login-code -H 'content-type: application/json' -d "{\"appId\":\"$EMULATOR_APP_ID\",\"openId\":\"\$OPENID\"}" | jq -r .code)
   SCAN=\$(curl -s -X POST $W/api/mini-program/tickets/\$ID/scan -H 'content-type: application/json' -d "{\"loginCode\":\"\$CODE\",\"nickname\":\"Mei\"}"); echo "\$SCAN"
-  PHONE=\$(curl -s -X POST $E/__emulator/phone-code -H 'content-type: application/json' -d "{\"appId\":\"wx0000000000000001\",\"openId\":\"\$OPENID\"}" | jq -r .code)
+  PHONE=\$(curl -s -X POST $E/__emulator/phone-code -H 'content-type: application/json' -d "{\"appId\":\"$EMULATOR_APP_ID\",\"openId\":\"\$OPENID\"}" | jq -r .code)
   curl -s -X POST $W/api/mini-program/tickets/\$ID/confirm -H 'content-type: application/json' -d "{\"scanToken\":\"\$(echo "\$SCAN" | jq -r .scanToken)\",\"phoneCode\":\"\$PHONE\"}"
   # PC: the status now carries the one-time exchange code; the backend trades it for the user, an ID token and an access token
   XCODE=\$(curl -s $W/api/tickets/\$ID | jq -r .exchangeCode)

@@ -4,6 +4,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using ScanLogin.Grains;
 using ScanLogin.Grains.Storage;
+using ScanLogin.Hosting;
 using ScanLogin.Silo.Hosting;
 
 namespace ScanLogin.Silo;
@@ -15,18 +16,29 @@ namespace ScanLogin.Silo;
 /// </summary>
 public static class SiloBuilder
 {
+    /// <summary>What a silo needs outside Development (see <see cref="ProductionGuard"/>).</summary>
+    public static readonly ProductionGuard.Requirement[] RequiredOutsideDevelopment =
+    [
+        ProductionGuard.ConnectionString("PostgreSQL", "it would keep grain state and users in memory, lost at the next restart"),
+        ProductionGuard.ConnectionString("Redis", "it would cluster with itself alone and keep tickets in memory"),
+        ClusterTls.Requirement,
+        new("ScanLogin:Oidc:PublicBaseUrl", c => !string.IsNullOrWhiteSpace(c["ScanLogin:Oidc:PublicBaseUrl"]),
+            "the pools' issuers and every URL in their discovery documents would name http://127.0.0.1:5000"),
+    ];
+
     public static HostApplicationBuilder Create(string[] args, Action<HostApplicationBuilder>? configure = null)
     {
         // Content root = the build output, so appsettings*.json are found whatever the working directory.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
-        ProductionGuard.EnsureConfigured(builder.Environment, configuration, "silo", ProductionGuard.RequiredConnectionStrings);
+        ProductionGuard.EnsureConfigured(builder.Environment, configuration, "silo", RequiredOutsideDevelopment);
         var postgres = configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName);
 
         builder.Services.AddScanLoginGrains(configuration);
         // Registered before Orleans so the schema exists before any grain reads its state.
         if (postgres is { Length: > 0 }) builder.Services.AddHostedService<MigrateDatabaseOnStart>();
+        builder.Services.AddHostedService<KeyRingCheck>();
 
         builder.AddSiloTelemetry();
         builder.UseOrleans(silo =>
@@ -35,6 +47,7 @@ public static class SiloBuilder
             silo.AddIncomingGrainCallFilter<ScanLogin.Grains.Storage.StorageFaultFilter>();
             var options = configuration.GetSection(ClusterHostOptions.Section).Get<ClusterHostOptions>() ?? new();
             silo.AddOutgoingGrainCallFilter<ScanLogin.Grains.Interfaces.GrainKeyGuard>();
+            silo.UseClusterTls(configuration);
             if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             {
                 silo.UseRedisClustering(redis);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ScanLogin.Tests.Shared;
 
 namespace ScanLogin.Benchmarks;
 
@@ -11,7 +12,7 @@ namespace ScanLogin.Benchmarks;
 /// </summary>
 public static class Browsers
 {
-    private const string MiniProgram = "wx0000000000000001";
+    private const string MiniProgram = EmulatorHost.AppId;
 
     public static async Task RunAsync(Uri front, Uri emulator, string appId, string source, string origin, int count, int warmUp, int samples)
     {

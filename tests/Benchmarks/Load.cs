@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using ScanLogin.Tests.Shared;
 
 namespace ScanLogin.Benchmarks;
 
@@ -230,7 +231,7 @@ public static class Load
         return new Options(
             Get("fronts").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u)).ToArray(),
             new Uri(Get("emulator")), int.Parse(Get("seconds", "30")), int.Parse(Get("concurrency", "16")),
-            Get("app", "demo-app"), Get("app-secret", "demo-secret-0123456789"), Get("source", "wechat-scan"), Get("origin"), Get("mini-program", "wx0000000000000001"),
+            Get("app", "demo-app"), Get("app-secret", "demo-secret-0123456789"), Get("source", "wechat-scan"), Get("origin"), Get("mini-program", EmulatorHost.AppId),
             Get("postgres"), Get("pool", "demo"), int.Parse(Get("fault-at", "10")), map.GetValueOrDefault("fault"), Get("check", "false") == "true");
     }
 }

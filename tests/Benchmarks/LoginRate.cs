@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ScanLogin.Tests.Shared;
 
 namespace ScanLogin.Benchmarks;
 
@@ -18,7 +19,7 @@ public static class LoginRate
         using var phone = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = emulator };
         var users = new string[concurrency * 4];
         for (var i = 0; i < users.Length; i++)
-            users[i] = (await PostAsync(phone, "__emulator/users", new { appId = "wx0000000000000001", nickname = $"bench-{i}" })).GetProperty("openId").GetString()!;
+            users[i] = (await PostAsync(phone, "__emulator/users", new { appId = EmulatorHost.AppId, nickname = $"bench-{i}" })).GetProperty("openId").GetString()!;
         await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (user, _) => await LoginAsync(user));
 
         var latencies = new List<double>();
@@ -53,7 +54,7 @@ public static class LoginRate
             var created = await PostAsync(http, "/api/tickets", new { appId, identitySource = source }, origin);
             var ticketId = created.GetProperty("ticketId").GetString()!;
             var browserSecret = created.GetProperty("browserSecret").GetString()!;
-            var loginCode = (await PostAsync(phone, "__emulator/login-code", new { appId = "wx0000000000000001", openId })).GetProperty("code").GetString()!;
+            var loginCode = (await PostAsync(phone, "__emulator/login-code", new { appId = EmulatorHost.AppId, openId })).GetProperty("code").GetString()!;
             var scanned = await PostAsync(http, $"/api/mini-program/tickets/{ticketId}/scan", new { loginCode, nickname = "Bench" });
             await PostAsync(http, $"/api/mini-program/tickets/{ticketId}/confirm", new { scanToken = scanned.GetProperty("scanToken").GetString() });
             var status = await http.GetFromJsonAsync<JsonElement>($"/api/tickets/{ticketId}");

@@ -63,14 +63,16 @@ var settings = new Dictionary<string, string?>
     ["ConnectionStrings:PostgreSQL"] = postgres,
     ["ConnectionStrings:Redis"] = redis,
     ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
-    ["Orleans:SiloPort"] = FreePort().ToString(),
-    ["Orleans:GatewayPort"] = FreePort().ToString(),
+    ["Orleans:SiloPort"] = TestPorts.FreePort().ToString(),
+    ["Orleans:GatewayPort"] = TestPorts.FreePort().ToString(),
     ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(new byte[32]),
     ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
     ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
     ["WeChat:BaseAddress"] = emulator.BaseAddress.ToString(),
     ["Logging:LogLevel:Default"] = "Warning",
+    ["ScanLogin:Oidc:PublicBaseUrl"] = "https://login.scanlogin.test",
 };
+foreach (var (key, value) in ClusterCertificates.Cluster.Settings) settings[key] = value;
 // The load comes from one address and a crowd of emulated users: lift every abuse limit (the limiters still run),
 // so the figures measure the engine, not the limits.
 foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;
@@ -173,12 +175,6 @@ static double Percentile(List<double> values, int p)
     return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
 }
 
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 internal sealed record Created(string TicketId);
 internal sealed record Scanned(string ScanToken);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ScanLogin.Silo;
+using ScanLogin.Tests.Shared;
 using ScanLogin.WebFront.Hosting;
 using Xunit;
 
@@ -35,14 +36,55 @@ public sealed class ProductionGuardTests
         Assert.Contains("ConnectionStrings:Redis", error.Message);
     }
 
+    /// <summary>Everything production asks of both hosts, as command-line arguments.</summary>
+    private static string[] Configured(params string[] without)
+    {
+        var settings = new Dictionary<string, string?>(ClusterCertificates.Cluster.Settings)
+        {
+            ["ConnectionStrings:Redis"] = "127.0.0.1:1",
+            ["ConnectionStrings:PostgreSQL"] = "Host=127.0.0.1;Port=1",
+            ["ScanLogin:Oidc:PublicBaseUrl"] = "https://login.example.com",
+        };
+        return ["--environment", "Production", .. settings.Where(s => !without.Contains(s.Key)).SelectMany(s => new[] { $"--{s.Key}", s.Value! })];
+    }
+
     [Fact]
     public void Development_and_configured_production_hosts_build()
     {
         using var silo = SiloBuilder.Create(["--environment", "Development"]).Build();
-        using var configured = SiloBuilder.Create(["--environment", "Production",
-            "--ConnectionStrings:Redis", "127.0.0.1:1", "--ConnectionStrings:PostgreSQL", "Host=127.0.0.1;Port=1"]).Build();
-        var front = FrontEndApp.Create(["--environment", "Production", "--ConnectionStrings:Redis", "127.0.0.1:1"]);
+        using var configured = SiloBuilder.Create(Configured()).Build();
+        var front = FrontEndApp.Create(Configured());
         Assert.NotNull(front);
+    }
+
+    [Fact]
+    public void Production_hosts_without_the_cluster_certificate_refuse_to_start()
+    {
+        string[] args = Configured("Orleans:Tls:CertificatePath");
+        var silo = Assert.Throws<InvalidOperationException>(() => SiloBuilder.Create(args));
+        var front = Assert.Throws<InvalidOperationException>(() => FrontEndApp.Create(args));
+        foreach (var error in new[] { silo, front })
+        {
+            Assert.Contains("Orleans:Tls:CertificatePath", error.Message);
+            Assert.Contains("Orleans:Tls:NetworkIsTrusted", error.Message);
+        }
+    }
+
+    [Fact]
+    public void Production_hosts_run_without_certificates_only_when_told_the_network_is_trusted()
+    {
+        string[] args = [.. Configured("Orleans:Tls:CertificatePath", "Orleans:Tls:KeyPath", "Orleans:Tls:CertificateAuthorityPath"),
+            "--Orleans:Tls:NetworkIsTrusted", "true"];
+        using var silo = SiloBuilder.Create(args).Build();
+        Assert.NotNull(FrontEndApp.Create(args));
+    }
+
+    [Fact]
+    public void A_production_front_end_without_a_public_base_url_refuses_to_start()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => FrontEndApp.Create(Configured("ScanLogin:Oidc:PublicBaseUrl")));
+        Assert.Contains("ScanLogin:Oidc:PublicBaseUrl", error.Message);
+        Assert.DoesNotContain("ConnectionStrings", error.Message);
     }
 
     [Fact]

@@ -47,8 +47,8 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public HttpClient B { get; private set; } = null!;
     public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
     public string PlatformKey { get; } = "slp_rl_" + Guid.NewGuid().ToString("N");
-    public int SiloMetricsPort { get; } = FreePort();
-    public int MetricsPortOfB { get; } = FreePort();
+    public int SiloMetricsPort { get; } = TestPorts.FreePort();
+    public int MetricsPortOfB { get; } = TestPorts.FreePort();
 
     public async Task InitializeAsync()
     {
@@ -59,14 +59,15 @@ public sealed class RateLimitFixture : IAsyncLifetime
             ["ConnectionStrings:Redis"] = SystemFixture.Redis,
             ["Orleans:ClusterId"] = "rl-" + Guid.NewGuid().ToString("N")[..12],
             ["Orleans:ServiceId"] = "scanlogin-tests",
-            ["Orleans:SiloPort"] = FreePort().ToString(),
-            ["Orleans:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:SiloPort"] = TestPorts.FreePort().ToString(),
+            ["Orleans:GatewayPort"] = TestPorts.FreePort().ToString(),
             ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
             ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
             ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
             ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
+            ["ScanLogin:Oidc:PublicBaseUrl"] = SystemFixture.PublicBaseUrl,
             // Per application: three tickets per address, barely refilled.
             [$"ScanLogin:RateLimits:Applications:{IpLimitedApp}:TicketsPerClientIp:Burst"] = "3",
             [$"ScanLogin:RateLimits:Applications:{IpLimitedApp}:TicketsPerClientIp:PerMinute"] = "0.01",
@@ -103,6 +104,7 @@ public sealed class RateLimitFixture : IAsyncLifetime
             [$"ScanLogin:RateLimits:Applications:{WeChatLinkLimitedApp}:WeChatLinksPerApplication:Burst"] = "1",
             [$"ScanLogin:RateLimits:Applications:{WeChatLinkLimitedApp}:WeChatLinksPerApplication:PerMinute"] = "0.01",
         };
+        foreach (var (key, value) in ClusterCertificates.Cluster.Settings) settings[key] = value;
         _silo = SiloBuilder.Create([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
@@ -154,13 +156,6 @@ public sealed class RateLimitFixture : IAsyncLifetime
         await _silo.StopAsync();
         _silo.Dispose();
         await Emulator.DisposeAsync();
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -2,6 +2,7 @@ using ScanLogin.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using ScanLogin.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;
@@ -112,7 +113,7 @@ public sealed class StorageTests(SystemFixture system)
     public async Task Creations_during_a_redis_restart_wait_for_it_instead_of_failing()
     {
         // A Redis of its own, to restart without disturbing the other tests.
-        var port = RateLimitFixture.FreePort();
+        var port = TestPorts.FreePort();
         var dir = Directory.CreateTempSubdirectory("scanlogin-redis-restart-");
         Process StartRedis() => Process.Start(new ProcessStartInfo("redis-server",
             ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.FullName])

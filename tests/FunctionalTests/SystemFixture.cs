@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -110,6 +108,8 @@ public sealed class SystemFixture : IAsyncLifetime
         };
         // These tests play crowds from one address and one WeChat user on purpose; RateLimitTests covers the limits.
         foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;
+        // Silos and front ends talk over mutual TLS, as in production.
+        foreach (var (key, value) in ClusterCertificates.Cluster.Settings) settings[key] = value;
 
         foreach (var (key, value) in Overrides) settings[key] = value;
         _settings = settings;
@@ -173,8 +173,8 @@ public sealed class SystemFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(_settings);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Orleans:SiloPort"] = FreePort().ToString(),
-                ["Orleans:GatewayPort"] = FreePort().ToString(),
+                ["Orleans:SiloPort"] = TestPorts.FreePort().ToString(),
+                ["Orleans:GatewayPort"] = TestPorts.FreePort().ToString(),
             });
             builder.Services.AddSingleton(new TicketClock(Time));
             builder.Logging.AddProvider(Logs);
@@ -226,13 +226,6 @@ public sealed class SystemFixture : IAsyncLifetime
             await Task.Delay(100);
         }
         throw new TimeoutException($"{client.BaseAddress} never became ready.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

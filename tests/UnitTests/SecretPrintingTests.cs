@@ -9,8 +9,10 @@ namespace ScanLogin.UnitTests;
 /// <summary>
 /// A record prints all its members by default, so a record that carries a secret leaks it into any log line, exception
 /// message or debugger string that formats it. This sweep builds every record of the product with a distinct value in each
-/// string member and checks that no member named like a secret (browser secrets, app secrets, exchange, login, phone and
-/// authorization codes, scan, access and ID tokens, passwords and their hashes, API keys) shows up in its ToString.
+/// string member and checks that no member holding a secret or personal data shows up in its ToString. What a member
+/// holds is read from its name, wherever the record lives and whatever the record is called: secrets and proofs (browser
+/// and app secrets; exchange, login, phone and authorization codes; scan, access and ID tokens; passwords and their
+/// hashes; keys), phone numbers, and a login's replay guards (OAuth state and nonce, Authing's random and ticket).
 /// </summary>
 public sealed class SecretPrintingTests
 {
@@ -18,18 +20,25 @@ public sealed class SecretPrintingTests
         [typeof(AppCredentials).Assembly, typeof(Grains.Tickets.TicketState).Assembly, typeof(ScanLogin.WebFront.Hosting.FrontEndApp).Assembly];
 
     // Named like secrets, but not secrets: a failure's stable code, the last WeChat error code, a phone's country code.
-    private static readonly HashSet<string> NotSecrets = ["Failure.Code", "LimitRefusal.Code", "WeChatHealth.LastErrorCode", "WeChatPhoneInfo.CountryCode", "PhoneInfo.CountryCode"];
+    // On the phone side Authing's "random" is the ticket id its QR code shows (the PC side's random is a secret).
+    private static readonly HashSet<string> NotSecrets = ["Failure.Code", "LimitRefusal.Code", "WeChatHealth.LastErrorCode", "WeChatPhoneInfo.CountryCode", "PhoneInfo.CountryCode",
+        "AuthingPhoneRequest.Random", "AuthingPhoneResult.Random", "AuthingScanResult.Random"];
 
     // Secrets whose names say nothing: a created API key's value.
     private static readonly HashSet<string> AlsoSecrets = ["CreatedApiKey.Value"];
 
-    private static readonly string[] SecretSuffixes = ["Secret", "Password", "PasswordHash", "Token", "Code", "CodeVerifier", "Key"];
+    private static readonly string[] SecretSuffixes =
+        ["Secret", "Password", "PasswordHash", "Token", "Code", "CodeVerifier", "Key", "Phone", "PhoneNumber", "Nonce", "State", "Random"];
+
+    // Whole names: Authing's "ticket" is the browser-exchange proof (a TicketId is only an id).
+    private static readonly string[] SecretNames = ["Ticket"];
 
     private static bool IsSecret(Type type, PropertyInfo member)
     {
         var name = $"{type.Name}.{member.Name}";
         return member.PropertyType == typeof(string) && !NotSecrets.Contains(name)
-            && (AlsoSecrets.Contains(name) || SecretSuffixes.Any(s => member.Name.EndsWith(s, StringComparison.Ordinal)));
+            && (AlsoSecrets.Contains(name) || SecretNames.Contains(member.Name)
+                || SecretSuffixes.Any(s => member.Name.EndsWith(s, StringComparison.Ordinal)));
     }
 
     public static TheoryData<string> RecordsWithSecrets()
@@ -68,6 +77,10 @@ public sealed class SecretPrintingTests
             "CreatedApplication.AppSecret", "CreatedApiKey.Value", "CodeRedemption.Code", "CodeRedemption.CodeVerifier",
             "TicketCreated.BrowserSecret", "BindExistingRequest.Password", "ExchangeResponse.IdToken", "UserRequest.PasswordHash",
             "TicketState.BindingCode", "TicketSnapshot.BindingCode", "BindExistingRequest.BindingCode", "BindNewRequest.BindingCode",
+            // Found by what they hold, not by the record's name (issue 19).
+            "AuthingQrStatus.Random", "AuthingQrStatus.Ticket", "AuthingUserInfoRequest.Ticket", "AuthingGeneResult.Random",
+            "WeChatPhoneInfo.PhoneNumber", "WeChatPhoneInfo.PurePhoneNumber", "AuthorizationRequest.State", "AuthorizationRequest.Nonce",
+            "AuthorizationCompletion.State",
         }, checkedMembers);
 
         // The filled-in values do reach ToString where nothing hides them: the sweep would see a leak.

@@ -34,7 +34,11 @@ public sealed record UserRecord(
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] DateTimeOffset? LastLoginAt,
     [property: Id(11)] int LoginCount,
-    [property: Id(12)] DateTimeOffset? LockedUntil);
+    [property: Id(12)] DateTimeOffset? LockedUntil)
+{
+    public override string ToString() =>
+        $"UserRecord {{ Id = {Id}, PoolId = {PoolId}, Phone = {PhoneMask.Mask(Phone)}, Blocked = {Blocked}, PasswordSet = {PasswordSet} }}";
+}
 
 /// <summary>A WeChat identity bound to a user. <see cref="Subject"/> is its id within the pool.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.UserIdentityView")]
@@ -53,7 +57,10 @@ public sealed record UserQuery(
     [property: Id(1)] string? Email = null,
     [property: Id(2)] string? Username = null,
     [property: Id(3)] string? OpenId = null,
-    [property: Id(4)] string? UnionId = null);
+    [property: Id(4)] string? UnionId = null)
+{
+    public override string ToString() => $"UserQuery {{ Phone = {PhoneMask.Mask(Phone)}, Email = {Email is not null}, Username = {Username is not null}, OpenId = {OpenId is not null}, UnionId = {UnionId is not null} }}";
+}
 
 /// <summary>How one account of a create or import ended: the user, or why not.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.AccountCreation")]

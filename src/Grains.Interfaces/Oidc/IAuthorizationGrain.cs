@@ -47,7 +47,11 @@ public sealed record AuthorizationRequest(
     [property: Id(9)] bool Popup,
     [property: Id(10)] string? LoginHint,
     [property: Id(11)] string BrowserSecretHash,
-    [property: Id(12)] bool FormPost = false);
+    [property: Id(12)] bool FormPost = false)
+{
+    public override string ToString() =>
+        $"AuthorizationRequest {{ PoolId = {PoolId}, ClientId = {ClientId}, RedirectUri = {RedirectUri}, IdentitySource = {IdentitySource}, Popup = {Popup} }}";
+}
 
 /// <summary>What the hosted page shows: never the browser secret, never a code.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.AuthorizationView")]
@@ -67,7 +71,7 @@ public sealed record AuthorizationCompletion(
     [property: Id(3)] bool Popup,
     [property: Id(4)] bool FormPost)
 {
-    public override string ToString() => $"AuthorizationCompletion {{ {RedirectUri}, State = {State}, Popup = {Popup} }}";
+    public override string ToString() => $"AuthorizationCompletion {{ {RedirectUri}, Popup = {Popup} }}";
 }
 
 /// <summary>A token request's claim on a code; the front end has already authenticated the client, if it sent a secret.</summary>
@@ -91,7 +95,10 @@ public sealed record AuthorizationGrant(
     [property: Id(3)] string[] Scopes,
     [property: Id(4)] string? Nonce,
     [property: Id(5)] DateTimeOffset AuthTime,
-    [property: Id(6)] string IdentitySource);
+    [property: Id(6)] string IdentitySource)
+{
+    public override string ToString() => $"AuthorizationGrant {{ User = {User}, PoolId = {PoolId}, ClientId = {ClientId}, IdentitySource = {IdentitySource} }}";
+}
 
 /// <summary>OAuth error codes the grain answers with (RFC 6749 5.2 and ours for the hosted page).</summary>
 public static class AuthorizationFailures

@@ -21,7 +21,11 @@ public sealed record TicketOpening(
     // Id 10: clear of other new members.
     [property: Id(10)] string? Nonce = null,
     // Set only by ScanLogin's hosted OpenID Connect login, which has already checked the client and its redirect URI.
-    [property: Id(11)] bool HostedLogin = false);
+    [property: Id(11)] bool HostedLogin = false)
+{
+    public override string ToString() =>
+        $"TicketOpening {{ AppId = {AppId}, IdentitySource = {IdentitySource}, Requester = {Requester}, App = {App}, Nonce = {Nonce is not null}, HostedLogin = {HostedLogin} }}";
+}
 
 /// <summary>The phone scanned the code: a fresh wx.login code proves which WeChat user it is.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.ScanRequest")]

@@ -34,6 +34,8 @@ public sealed record TokenRequest(
     [property: Id(5)] string[] AuthenticationMethods,
     [property: Id(6)] string IdentitySource)
 {
+    public override string ToString() => $"TokenRequest {{ AppId = {AppId}, User = {User}, IdentitySource = {IdentitySource}, Nonce = {Nonce is not null} }}";
+
     /// <summary>What a QR login shares: the user approved on the phone, and chose there what to share.</summary>
     public static readonly string[] QrLoginScopes = ["openid", "profile", "phone"];
 

@@ -28,7 +28,10 @@ public sealed record StoredUser(
     public override string ToString() => $"StoredUser {{ Id = {Id}, PoolId = {PoolId} }}";
 }
 
-public sealed record UserAuditView(string Id, string? Username, string? Email, string? Phone, string? Nickname, bool Blocked, bool PasswordSet);
+public sealed record UserAuditView(string Id, string? Username, string? Email, string? Phone, string? Nickname, bool Blocked, bool PasswordSet)
+{
+    public override string ToString() => $"UserAuditView {{ Id = {Id}, Phone = {ScanLogin.Grains.Interfaces.PhoneMask.Mask(Phone)}, Blocked = {Blocked}, PasswordSet = {PasswordSet} }}";
+}
 
 /// <summary>A provider identity (here: WeChat) bound to a user. The subject is unique within a pool and provider.</summary>
 public sealed record IdentityLink(string PoolId, string Provider, string Subject, string IdentitySource, string OpenId, string? UnionId)

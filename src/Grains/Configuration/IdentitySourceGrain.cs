@@ -98,7 +98,7 @@ public sealed class IdentitySourceGrain(
     {
         if (Source.Value is not { } settings) return null;
         return settings.PrivateDeployment
-            ? new IdentitySourceRuntime(settings, settings.MiniProgramAppId!, await protector.UnprotectAsync(state.State.ProtectedAppSecret!))
+            ? new IdentitySourceRuntime(settings, settings.MiniProgramAppId!, await AppSecretAsync())
             : new IdentitySourceRuntime(settings, platform.Value.DefaultMiniProgramAppId, platform.Value.DefaultMiniProgramAppSecret);
     }
 
@@ -170,6 +170,20 @@ public sealed class IdentitySourceGrain(
     private static string? PrivateAppIdOf(IdentitySourceSettings? settings) =>
         settings is { PrivateDeployment: true, MiniProgramAppId: { Length: > 0 } appId } ? appId : null;
 
+    /// <summary>The stored AppSecret; one stored before ciphertexts were bound to their record is stored again, bound.</summary>
+    private async Task<string> AppSecretAsync()
+    {
+        var context = SecretContext.AppSecretOf(this.GetPrimaryKeyString());
+        var stored = state.State.ProtectedAppSecret!;
+        var secret = await protector.UnprotectAsync(stored, context);
+        if (!SecretProtector.IsBoundToItsRecord(stored))
+        {
+            state.State.ProtectedAppSecret = await protector.ProtectAsync(secret, context);
+            await state.WriteStateAsync();
+        }
+        return secret;
+    }
+
     private Failure? CheckPrivateDeployment(IdentitySourceSettings settings, string? secret) =>
         settings.PrivateDeployment && (string.IsNullOrEmpty(settings.MiniProgramAppId) || (secret is null && state.State.ProtectedAppSecret is null))
             ? new Failure(AdminFailureCodes.ValidationFailed, "miniProgramAppId, miniProgramAppSecret: private deployment needs the mini program's AppID and AppSecret.")
@@ -183,7 +197,7 @@ public sealed class IdentitySourceGrain(
         // The logo hash follows the stored logo, whatever the caller sent.
         var logoHash = keepLogoHash ? Source.Value?.LogoHash : settings.LogoHash;
         Source.Set(settings with { LogoHash = logoHash }, recorder.Now, secretChanged: secret is not null);
-        if (secret is not null) state.State.ProtectedAppSecret = await protector.ProtectAsync(secret);
+        if (secret is not null) state.State.ProtectedAppSecret = await protector.ProtectAsync(secret, SecretContext.AppSecretOf(this.GetPrimaryKeyString()));
         await state.WriteStateAsync();
         await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         await ReleaseMiniProgramAsync(usedAppId, PrivateAppIdOf(settings));

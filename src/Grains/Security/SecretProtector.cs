@@ -28,25 +28,63 @@ public sealed class SecretProtector
         (_store, _time) = (store, time);
     }
 
-    /// <summary>Format: "v2.{keyId}.{nonce}.{ciphertext}.{tag}" (base64 parts).</summary>
-    public async Task<string> ProtectAsync(string secret)
+    /// <summary>
+    /// Format: "v3.{keyId}.{nonce}.{ciphertext}.{tag}" (base64 parts). The associated data names the key and the record
+    /// and field the secret belongs to, so a ciphertext copied into another record or field does not decrypt.
+    /// </summary>
+    public async Task<string> ProtectAsync(string secret, SecretContext context)
     {
         var ring = await CurrentAsync();
         if (ring.CurrentId == 0) ring = await RotateCoreAsync();
-        var aad = Encoding.ASCII.GetBytes($"v2.{ring.CurrentId}");
-        var (nonce, cipher, tag) = Encrypt(ring.Keys[ring.CurrentId], Encoding.UTF8.GetBytes(secret), aad);
-        return $"v2.{ring.CurrentId}.{Convert.ToBase64String(nonce)}.{Convert.ToBase64String(cipher)}.{Convert.ToBase64String(tag)}";
+        var (nonce, cipher, tag) = Encrypt(ring.Keys[ring.CurrentId], Encoding.UTF8.GetBytes(secret), BoundData(ring.CurrentId, context));
+        return $"v3.{ring.CurrentId}.{Convert.ToBase64String(nonce)}.{Convert.ToBase64String(cipher)}.{Convert.ToBase64String(tag)}";
     }
 
-    public async Task<string> UnprotectAsync(string protectedSecret)
+    /// <summary>
+    /// Decrypts a secret of the record and field <paramref name="context"/> names. Older formats (v1, v2) were bound to
+    /// no record and still decrypt; their owners rewrite them (see <see cref="IsBoundToItsRecord"/>).
+    /// </summary>
+    public async Task<string> UnprotectAsync(string protectedSecret, SecretContext context)
     {
         var parts = protectedSecret.Split('.');
         if (parts is ["v1", _, _, _]) return Encoding.UTF8.GetString(Decrypt(_masterKey, parts[1], parts[2], parts[3], "v1"u8.ToArray()));
-        if (parts is not ["v2", var id, _, _, _] || !int.TryParse(id, out var keyId)) throw new CryptographicException("Unknown secret format.");
+        if (parts is not [("v2" or "v3") and var version, var id, _, _, _] || !int.TryParse(id, out var keyId)) throw new CryptographicException("Unknown secret format.");
         var ring = await CurrentAsync();
         if (!ring.Keys.ContainsKey(keyId)) ring = await LoadAsync(); // made by a key another silo just added
         if (!ring.Keys.TryGetValue(keyId, out var key)) throw new CryptographicException($"Key {keyId} is not in the key ring.");
-        return Encoding.UTF8.GetString(Decrypt(key, parts[2], parts[3], parts[4], Encoding.ASCII.GetBytes($"v2.{keyId}")));
+        var aad = version == "v3" ? BoundData(keyId, context) : Encoding.ASCII.GetBytes($"v2.{keyId}");
+        return Encoding.UTF8.GetString(Decrypt(key, parts[2], parts[3], parts[4], aad));
+    }
+
+    /// <summary>False for ciphertexts of the older formats, bound to no record: read them, then store them again.</summary>
+    public static bool IsBoundToItsRecord(string protectedSecret) => protectedSecret.StartsWith("v3.", StringComparison.Ordinal);
+
+    /// <summary>What v2 wrote (bound to its key only): kept so tests can make the ciphertexts a migration meets.</summary>
+    internal async Task<string> ProtectUnboundAsync(string secret)
+    {
+        var ring = await CurrentAsync();
+        if (ring.CurrentId == 0) ring = await RotateCoreAsync();
+        var (nonce, cipher, tag) = Encrypt(ring.Keys[ring.CurrentId], Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes($"v2.{ring.CurrentId}"));
+        return $"v2.{ring.CurrentId}.{Convert.ToBase64String(nonce)}.{Convert.ToBase64String(cipher)}.{Convert.ToBase64String(tag)}";
+    }
+
+    private static byte[] BoundData(int keyId, SecretContext context) => Encoding.UTF8.GetBytes($"v3.{keyId}.{context}");
+
+    /// <summary>
+    /// Loads the key ring now. A master key that cannot unwrap the stored keys (the setting changed while the database
+    /// stayed) stops the silo here, naming the setting, instead of failing every login that needs a secret.
+    /// </summary>
+    public async Task EnsureKeyRingReadableAsync()
+    {
+        try
+        {
+            await LoadAsync();
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException($"{KeyOptions.Section}:SecretEncryptionKey cannot unwrap the key ring stored in the database " +
+                "(it is not the key the ring was made with). Set it back to that key; every stored secret depends on it.", e);
+        }
     }
 
     /// <summary>Adds a new key and makes it current; returns its id.</summary>

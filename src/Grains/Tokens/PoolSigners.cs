@@ -48,7 +48,7 @@ public sealed class PoolSigners(IGrainFactory grains, SecretProtector protector,
             var key = previous?.Find(stored.KeyId)?.Key;
             if (key is null)
             {
-                var pkcs8 = Convert.FromBase64String(await protector.UnprotectAsync(stored.ProtectedPrivateKey));
+                var pkcs8 = Convert.FromBase64String(await protector.UnprotectAsync(stored.ProtectedPrivateKey, SecretContext.SigningKeyOf(poolId, stored.KeyId)));
                 try
                 {
                     key = SigningKeyMaterial.Load(stored.Algorithm, stored.KeyId, pkcs8);

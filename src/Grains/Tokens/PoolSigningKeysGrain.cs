@@ -86,7 +86,8 @@ public sealed class PoolSigningKeysGrain(
         if (pool is null) return null;
         var now = clock.Now;
         var keys = state.State.PoolCreatedAt == pool.CreatedAt ? state.State.Keys : [];
-        var kept = keys.Where(k => k.IsPublishedAt(now)).ToArray();
+        var published = keys.Where(k => k.IsPublishedAt(now)).ToArray();
+        var kept = await BoundToThisPoolAsync(published);
         if (!kept.Any(k => k.SignsAt(now)))
         {
             var first = await NewKeyAsync(options.Value.SigningAlgorithm, now, now);
@@ -95,11 +96,25 @@ public sealed class PoolSigningKeysGrain(
             await recorder.AuditAsync(PoolId, "create", Actor.System, ResourceType, first.KeyId, null, first.ToView(now));
             logger.LogInformation("Pool {PoolId} has its first signing key {KeyId} ({Algorithm})", PoolId, first.KeyId, first.Algorithm);
         }
-        else if (kept.Length != state.State.Keys.Length || state.State.PoolCreatedAt != pool.CreatedAt)
+        else if (kept.Length != state.State.Keys.Length || state.State.PoolCreatedAt != pool.CreatedAt || !kept.SequenceEqual(published))
         {
             await SaveAsync(new PoolSigningKeysState { PoolCreatedAt = pool.CreatedAt, Keys = kept });
         }
         return pool.Value;
+    }
+
+    /// <summary>Keys stored before ciphertexts were bound to their record, read and encrypted again bound to this pool and key.</summary>
+    private async Task<StoredSigningKey[]> BoundToThisPoolAsync(StoredSigningKey[] keys)
+    {
+        var bound = new StoredSigningKey[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var key = keys[i];
+            var context = SecretContext.SigningKeyOf(PoolId, key.KeyId);
+            bound[i] = SecretProtector.IsBoundToItsRecord(key.ProtectedPrivateKey) ? key
+                : key with { ProtectedPrivateKey = await protector.ProtectAsync(await protector.UnprotectAsync(key.ProtectedPrivateKey, context), context) };
+        }
+        return bound;
     }
 
     private async Task<StoredSigningKey> NewKeyAsync(string algorithm, DateTimeOffset now, DateTimeOffset signsFrom)
@@ -107,7 +122,8 @@ public sealed class PoolSigningKeysGrain(
         var (pkcs8, publicKey) = SigningKeyMaterial.Create(algorithm);
         try
         {
-            return new StoredSigningKey(publicKey, await protector.ProtectAsync(Convert.ToBase64String(pkcs8)), now, signsFrom, null);
+            return new StoredSigningKey(publicKey, await protector.ProtectAsync(Convert.ToBase64String(pkcs8), SecretContext.SigningKeyOf(PoolId, publicKey.Kid)),
+                now, signsFrom, null);
         }
         finally
         {

@@ -38,7 +38,10 @@ public sealed record WeChatAccessToken(string Token, TimeSpan ExpiresIn)
     public override string ToString() => $"WeChatAccessToken {{ ExpiresIn = {ExpiresIn} }}";
 }
 
-public sealed record WeChatPhoneInfo(string PhoneNumber, string PurePhoneNumber, string CountryCode, string WatermarkAppId, long WatermarkTimestamp);
+public sealed record WeChatPhoneInfo(string PhoneNumber, string PurePhoneNumber, string CountryCode, string WatermarkAppId, long WatermarkTimestamp)
+{
+    public override string ToString() => $"WeChatPhoneInfo {{ CountryCode = {CountryCode}, WatermarkAppId = {WatermarkAppId} }}";
+}
 
 public sealed record WeChatCodeImage(byte[] Bytes, string ContentType);
 

@@ -128,7 +128,10 @@ public sealed class WeChatApiClient(HttpClient http) : IWeChatApi
         [property: JsonPropertyName("phoneNumber")] string? PhoneNumber,
         [property: JsonPropertyName("purePhoneNumber")] string PurePhoneNumber,
         [property: JsonPropertyName("countryCode")] string? CountryCode,
-        [property: JsonPropertyName("watermark")] Watermark? Watermark);
+        [property: JsonPropertyName("watermark")] Watermark? Watermark)
+    {
+        public override string ToString() => $"PhoneInfo {{ CountryCode = {CountryCode}, Watermark = {Watermark} }}";
+    }
 
     private sealed record Watermark(
         [property: JsonPropertyName("timestamp")] long Timestamp,

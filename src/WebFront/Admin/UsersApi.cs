@@ -42,7 +42,10 @@ public static partial class UsersApi
 
     private const int MaxImport = 500;
 
-    public sealed record SearchRequest(string? Phone, string? Email, string? Username, string? OpenId, string? UnionId, int? Limit);
+    public sealed record SearchRequest(string? Phone, string? Email, string? Username, string? OpenId, string? UnionId, int? Limit)
+    {
+        public override string ToString() => $"SearchRequest {{ Phone = {PhoneMask.Mask(Phone)}, Limit = {Limit} }}";
+    }
 
     private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {

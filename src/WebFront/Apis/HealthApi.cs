@@ -14,14 +14,19 @@ public static class HealthApi
         return app;
     }
 
-    private static async Task<Results<Ok<Health>, ProblemHttpResult>> ReadyAsync(IClusterClient cluster, CancellationToken ct)
+    /// <summary>
+    /// Ready once a silo answers. Until then 503, whatever the client says on the way: not connected yet, no gateway,
+    /// a timeout, or (connected before it has the cluster's grain types) no implementation of IManagementGrain. The
+    /// client keeps reconnecting and refreshing its view of the cluster, so readiness follows without a restart.
+    /// </summary>
+    internal static async Task<Results<Ok<Health>, ProblemHttpResult>> ReadyAsync(IClusterClient cluster, CancellationToken ct)
     {
         try
         {
             var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), ct);
             if (hosts.Count > 0) return TypedResults.Ok(new Health("ready", hosts.Count));
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException or ArgumentException)
         {
         }
         return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "cluster_unavailable", "No silo of the cluster answers.");

@@ -3,7 +3,10 @@ using ScanLogin.Grains.Interfaces;
 namespace ScanLogin.WebFront.Apis;
 
 /// <summary>Asks for a QR ticket for one application and one of its identity sources; a <c>nonce</c> comes back in the ID token.</summary>
-public sealed record CreateTicketRequest(string? AppId, string? IdentitySource, string? Nonce = null);
+public sealed record CreateTicketRequest(string? AppId, string? IdentitySource, string? Nonce = null)
+{
+    public override string ToString() => $"CreateTicketRequest {{ AppId = {AppId}, IdentitySource = {IdentitySource}, Nonce = {Nonce is not null} }}";
+}
 
 /// <summary>
 /// A new ticket. <c>browserSecret</c> is shown once: keep it in the page and send it as X-Browser-Secret to exchange.
@@ -47,6 +50,8 @@ public sealed record ExchangeResponse(UserView User, string AccessToken, string 
 public sealed record UserView(string Id, string PoolId, string? Nickname, string? AvatarUrl, string? Phone, DateTimeOffset CreatedAt)
 {
     public static UserView From(UserProfile u) => new(u.Id, u.PoolId, u.Nickname, u.AvatarUrl, u.Phone, u.CreatedAt);
+
+    public override string ToString() => $"UserView {{ Id = {Id}, PoolId = {PoolId}, Phone = {PhoneMask.Mask(Phone)} }}";
 }
 
 /// <summary>The phone scanned the code: the login code comes from wx.login; nickname and avatar are what the user chose to share.</summary>

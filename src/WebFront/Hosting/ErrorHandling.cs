@@ -24,6 +24,9 @@ public static class ErrorHandling
         UnsafeGrainKeyException => StatusCodes.Status400BadRequest,
         // The database restarting under a grain call is as temporary as an unreachable silo: the client may retry.
         OrleansException or TimeoutException or System.Data.Common.DbException => StatusCodes.Status503ServiceUnavailable,
+        // A cluster client just connected, before it has learned the cluster's grain types, cannot resolve any grain
+        // (Orleans' GetGrain throws ArgumentException): the cluster is not reachable yet, as above.
+        ArgumentException { Source: "Orleans.Core" } => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.Hosting;
 using ScanLogin.WebFront.Admin;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.Observability;
@@ -24,16 +25,28 @@ public static class FrontEndApp
     /// </summary>
     public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(12);
 
+    /// <summary>What a front end needs outside Development (see <see cref="ProductionGuard"/>).</summary>
+    public static readonly ProductionGuard.Requirement[] RequiredOutsideDevelopment =
+    [
+        ProductionGuard.ConnectionString("Redis", "it would only look for a silo on localhost"),
+        ClusterTls.Requirement,
+        new("ScanLogin:Oidc:PublicBaseUrl", c => !string.IsNullOrWhiteSpace(c["ScanLogin:Oidc:PublicBaseUrl"]),
+            "the URL browsers and relying parties reach it at, behind its proxy, must be named"),
+    ];
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
-        ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", ProductionGuard.RequiredConnectionStrings);
+        ProductionGuard.EnsureConfigured(builder.Environment, builder.Configuration, "front end", RequiredOutsideDevelopment);
         builder.WebHost.ConfigureKestrel(k =>
         {
             RequestLimits.Apply(k.Limits);
             k.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals());
         });
+        // HTTP answers while the cluster client is still looking for a gateway (silos and front ends may start together):
+        // /healthz is alive and /readyz says 503 until a silo answers, instead of the port refusing connections.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.AddClusterClient();
         builder.AddFrontEndTelemetry();
         builder.Services.AddJsonProblems();
@@ -55,10 +68,12 @@ public static class FrontEndApp
         builder.Services.AddSingleton<BrowserOrigins>();
         builder.Services.AddSingleton<TicketDeskClient>();
         builder.Services.AddSingleton<AuthingSources>();
+        builder.Services.AddTrustedProxies(builder.Configuration);
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
 
         var app = builder.Build();
+        app.UseTrustedProxies();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
         app.UseEdgeGuard();
@@ -107,6 +122,7 @@ public static class FrontEndApp
             {
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
             }
+            client.UseClusterTls(configuration);
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddClientObservability(configuration);
             client.AddOutgoingGrainCallFilter<GrainKeyGuard>();

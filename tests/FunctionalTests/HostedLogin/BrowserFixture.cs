@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
+using ScanLogin.Tests.Shared;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.SampleSite;
 using Xunit;
@@ -55,14 +56,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The browser follows the discovery document's URLs, so the pools' public base URL must be front end A itself.
-        System.FrontEndAPort = FreePort();
+        System.FrontEndAPort = TestPorts.FreePort();
         System.Overrides["ScanLogin:Oidc:PublicBaseUrl"] = $"http://127.0.0.1:{System.FrontEndAPort}";
         await System.InitializeAsync();
         System.Emulator.UseScanLogin(ScanLogin);
         Directory.CreateDirectory(Artifacts);
         Console.WriteLine($"Browser test screenshots: {Artifacts}");
 
-        var port = FreePort();
+        var port = TestPorts.FreePort();
         SampleSite = new Uri($"http://127.0.0.1:{port}/");
         Tenant = new Tenant("pool-" + Guid.NewGuid().ToString("N")[..8], "app-" + Guid.NewGuid().ToString("N")[..8], "app-secret-" + Guid.NewGuid().ToString("N"));
         var grains = System.Grains;
@@ -180,13 +181,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_sample is not null) { await _sample.StopAsync(); await _sample.DisposeAsync(); }
         await System.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

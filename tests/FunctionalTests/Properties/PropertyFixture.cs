@@ -59,8 +59,8 @@ public sealed class PropertyFixture : IAsyncLifetime
             ["ConnectionStrings:Redis"] = SystemFixture.Redis,
             ["Orleans:ClusterId"] = "props-" + Guid.NewGuid().ToString("N")[..12],
             ["Orleans:ServiceId"] = "scanlogin-props",
-            ["Orleans:SiloPort"] = RateLimitFixture.FreePort().ToString(),
-            ["Orleans:GatewayPort"] = RateLimitFixture.FreePort().ToString(),
+            ["Orleans:SiloPort"] = TestPorts.FreePort().ToString(),
+            ["Orleans:GatewayPort"] = TestPorts.FreePort().ToString(),
             ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
             ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
             ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
@@ -70,8 +70,10 @@ public sealed class PropertyFixture : IAsyncLifetime
             ["Logging:LogLevel:Microsoft.AspNetCore.Diagnostics"] = "Error",
             ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
             ["ScanLogin:Telemetry:Dashboard"] = "false",
+            ["ScanLogin:Oidc:PublicBaseUrl"] = SystemFixture.PublicBaseUrl,
         };
         foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;
+        foreach (var (key, value) in ClusterCertificates.Cluster.Settings) settings[key] = value;
         _silo = SiloBuilder.Create([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);

@@ -26,13 +26,19 @@ public sealed record AuthingGeneRequest(bool? AutoMergeQrCode, string? Scene, Js
 /// PNG, served with CORS for the application's allowed origins; <c>customLogo</c> is empty because the logo is already in the
 /// image; <c>expiresIn</c> is in seconds.
 /// </summary>
-public sealed record AuthingGeneResult(string Random, string Url, string CustomLogo, int ExpiresIn);
+public sealed record AuthingGeneResult(string Random, string Url, string CustomLogo, int ExpiresIn)
+{
+    public override string ToString() => $"AuthingGeneResult {{ ExpiresIn = {ExpiresIn} }}";
+}
 
 /// <summary>
 /// A poll's answer. <c>status</c>: 0 not scanned, 1 scanned, 2 authorized (then <c>ticket</c>, the same on every poll),
 /// 3 cancelled, -1 expired, 5 refused by the pool's rules (then <c>scannedResult</c>). <c>userInfo</c> is never null.
 /// </summary>
-public sealed record AuthingQrStatus(string Random, int Status, string? Ticket, AuthingScannedUser UserInfo, AuthingScannedResult? ScannedResult);
+public sealed record AuthingQrStatus(string Random, int Status, string? Ticket, AuthingScannedUser UserInfo, AuthingScannedResult? ScannedResult)
+{
+    public override string ToString() => $"AuthingQrStatus {{ Status = {Status}, Ticket = {Ticket is not null} }}";
+}
 
 /// <summary>Who scanned, as the phone chose to show it: empty (<c>{}</c>) before a scan.</summary>
 public sealed record AuthingScannedUser(
@@ -46,7 +52,10 @@ public sealed record AuthingScannedUser(
 public sealed record AuthingScannedResult(int Code, string Message, string Errmsg, string Reason);
 
 /// <summary>What <c>wxqrcode.exchangeUserInfo(ticket)</c> posts.</summary>
-public sealed record AuthingUserInfoRequest(string? Ticket);
+public sealed record AuthingUserInfoRequest(string? Ticket)
+{
+    public override string ToString() => $"AuthingUserInfoRequest {{ Ticket = {Ticket is not null} }}";
+}
 
 /// <summary>
 /// The user as the SDK stores it (<c>localStorage._authing_user</c>; <c>token</c> becomes its bearer token). Fields
