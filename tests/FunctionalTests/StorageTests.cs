@@ -2,7 +2,6 @@ using ScanLogin.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using ScanLogin.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;

@@ -133,7 +133,7 @@ public sealed class IdentitySourceGrain(
     {
         if (PrivateAppIdOf(settings) is not { } appId || appId == platform.Value.DefaultMiniProgramAppId) return null;
         // An update that keeps the secret proves the stored one still works for this AppID (the AppID may be new).
-        var appSecret = secret ?? (state.State.ProtectedAppSecret is { } stored ? await protector.UnprotectAsync(stored) : null);
+        var appSecret = secret ?? (state.State.ProtectedAppSecret is not null ? await AppSecretAsync() : null);
         if (appSecret is null) return null; // refused by CheckPrivateDeployment already
         var token = await GrainFactory.GetGrain<IWeChatAccessTokenGrain>(appId).GetTokenAsync(appSecret);
         return token.Failure switch
