@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace ScanLogin.WebFront.Apis;
 
 /// <summary>
-/// WeChat's domain verification files, served at the site root from configuration: the "scan an ordinary QR code to open
+/// WeChat's domain verification files, served at the site root from configuration (read at start; a changed file needs a restart): the "scan an ordinary QR code to open
 /// the mini program" rule (and the business-domain setting) asks for a small text file WeChat names, at the root of the
 /// declared host, so no other web server is needed. Only names of WeChat's shape are served, and only those configured.
 /// </summary>
@@ -12,11 +12,16 @@ public static partial class VerificationFilesApi
 {
     public static IEndpointRouteBuilder MapVerificationFilesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/{fileName:regex(^[A-Za-z0-9_-]{{1,64}}\\.txt$)}", (string fileName, IOptionsMonitor<MiniProgramSiteOptions> options) =>
-                options.CurrentValue.Find(fileName) is { } content
-                    ? Results.Text(content, "text/plain; charset=utf-8")
-                    : ApiProblems.Problem(StatusCodes.Status404NotFound, "not_found", "No such file."))
-            .ExcludeFromDescription();
+        // One literal route per configured file, read once at start: a parameter route at the root would be a routing
+        // candidate (its constraint evaluated) on every one-segment request, /healthz included.
+        var options = app.ServiceProvider.GetRequiredService<IOptions<MiniProgramSiteOptions>>().Value;
+        foreach (var fileName in options.VerificationFiles.Keys)
+            if (options.Find(fileName) is { } content)
+                // Routes match without regard to case; WeChat asks for the file by its exact name.
+                app.MapGet("/" + fileName, (HttpContext http) => http.Request.Path.Value == "/" + fileName
+                        ? Results.Text(content, "text/plain; charset=utf-8")
+                        : ApiProblems.Problem(StatusCodes.Status404NotFound, "not_found", "No such file."))
+                    .ExcludeFromDescription();
         return app;
     }
 
