@@ -29,11 +29,20 @@ public static class MiniProgramLoginApi
         IClusterClient cluster)
     {
         if (Check(body) is { } invalid) return ApiProblems.Invalid(invalid.Field, invalid.Rule);
+        // An application id the cluster lately did not know is answered from memory, before any bucket is named after it;
+        // the login grain checks the id itself, so a real one costs nothing more.
+        var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
+        if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return tooManyUnknown.ToProblem(http);
+        if (unknown.IsKnownUnknown(UnknownIds.Application, body.AppId!)) return UnknownIds.NotFound(UnknownIds.Application, body.AppId!);
         if (await LimitAsync(http, body.AppId!) is { } tooMany) return tooMany.ToProblem(http);
 
         var grain = cluster.GetGrain<IMiniProgramLoginGrain>(IdentitySourceSettings.KeyOf(body.PoolId!, body.IdentitySource!));
         var outcome = await grain.LoginAsync(new MiniProgramLoginRequest(body.AppId!, body.LoginCode!, body.PhoneCode is { Length: > 0 } p ? p : null));
-        if (outcome.Value is not { } result) return ApiProblems.From(outcome.Failure!);
+        if (outcome.Value is not { } result)
+        {
+            await unknown.RememberIfMissingAsync(http, outcome.Failure, UnknownIds.Application, body.AppId!);
+            return ApiProblems.From(outcome.Failure!);
+        }
         return TypedResults.Ok(result is { User: { } user, Tokens: { } tokens }
             ? new MiniProgramLoginResponse(SignedIn, UserView.From(user), tokens.IdToken, tokens.AccessToken, "Bearer", tokens.Stamp.ExpiresAt, null, null)
             : new MiniProgramLoginResponse(BindingRequired, null, null, null, null, null, result.CanRegister, result.PhoneShared));

@@ -97,7 +97,10 @@ public static class AuthingQrApi
         var (app, noApp) = await ApplicationAsync(http, cluster);
         if (noApp is not null) return TypedResults.Ok(noApp);
         if (TicketIdOf(random) is not { } ticketId) return TypedResults.Ok(Refused(NotFound));
+        var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
+        if (unknown.IsKnownUnknown(UnknownIds.Ticket, ticketId)) return TypedResults.Ok(Refused(NotFound));
         var ticket = await feed.ReadAsync(ticketId);
+        await unknown.RememberIfMissingAsync(http, ticket.Failure, UnknownIds.Ticket, ticketId);
         // Another application's code does not exist for this one: tenants never see each other's tickets.
         if (ticket.Value is not { } snapshot || snapshot.AppId != app!.AppId) return TypedResults.Ok(Refused(ticket.Failure ?? NotFound));
         return TypedResults.Ok(Ok(ToStatus(snapshot, random!, app.AppId), "QR code status."));
@@ -195,9 +198,11 @@ public static class AuthingQrApi
         if (appId is not { Length: > 0 and <= 64 } || !Identifiers.IsAppId(appId))
             return (null, Refused(StatusCodes.Status400BadRequest, AppIdRequired,
                 "Send the application id as x-authing-app-id (the SDK's appId option); x-authing-userpool-id is not used."));
+        // An invented id is answered from memory once the cluster said it does not exist (UnknownIds owns that rule).
+        var app = await http.RequestServices.GetRequiredService<UnknownIds>().ApplicationAsync(http, cluster, appId);
+        if (app is null) return (null, Refused(new Failure(FailureCodes.ApplicationNotFound, $"Application {appId} does not exist.")));
         await http.RequestServices.GetRequiredService<BrowserOrigins>().AllowForAsync(http, appId);
-        var app = await cluster.GetGrain<IApplicationGrain>(appId).GetAsync();
-        return app is null ? (null, Refused(new Failure(FailureCodes.ApplicationNotFound, $"Application {appId} does not exist."))) : (app, null);
+        return (app, null);
     }
 
     /// <summary>A phone request's body; <c>random</c> must be a ticket id, the scan token may come as a bearer token.</summary>
