@@ -33,13 +33,16 @@ public static class MiniProgramLoginApi
         // the login grain checks the id itself, so a real one costs nothing more.
         var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
         if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return tooManyUnknown.ToProblem(http);
+        var sourceKey = IdentitySourceSettings.KeyOf(body.PoolId!, body.IdentitySource!);
+        if (unknown.IsKnownUnknown(UnknownIds.Source, sourceKey)) return UnknownIds.NotFound(UnknownIds.Source, sourceKey);
         if (unknown.IsKnownUnknown(UnknownIds.Application, body.AppId!)) return UnknownIds.NotFound(UnknownIds.Application, body.AppId!);
         if (await LimitAsync(http, body.AppId!) is { } tooMany) return tooMany.ToProblem(http);
 
-        var grain = cluster.GetGrain<IMiniProgramLoginGrain>(IdentitySourceSettings.KeyOf(body.PoolId!, body.IdentitySource!));
+        var grain = cluster.GetGrain<IMiniProgramLoginGrain>(sourceKey);
         var outcome = await grain.LoginAsync(new MiniProgramLoginRequest(body.AppId!, body.LoginCode!, body.PhoneCode is { Length: > 0 } p ? p : null));
         if (outcome.Value is not { } result)
         {
+            await unknown.RememberIfMissingAsync(http, outcome.Failure, UnknownIds.Source, sourceKey);
             await unknown.RememberIfMissingAsync(http, outcome.Failure, UnknownIds.Application, body.AppId!);
             return ApiProblems.From(outcome.Failure!);
         }

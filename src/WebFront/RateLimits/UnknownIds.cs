@@ -18,6 +18,8 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     public const string Ticket = "ticket";
     public const string Application = "application";
     public const string Pool = "pool";
+    /// <summary>An identity source, by its grain key <c>{poolId}/{identifier}</c>.</summary>
+    public const string Source = "identity-source";
     private const int MaxRemembered = 100_000;
 
     private readonly ConcurrentDictionary<(string Kind, string Id), DateTimeOffset> _unknown = new();
@@ -78,6 +80,7 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     {
         Ticket => FailureCodes.TicketNotFound,
         Pool => FailureCodes.UserPoolNotFound,
+        Source => FailureCodes.IdentitySourceNotFound,
         _ => FailureCodes.ApplicationNotFound,
     };
 
@@ -91,6 +94,7 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     {
         Ticket => ApiProblems.From(new Failure(FailureCodes.TicketNotFound, $"Ticket {id} does not exist.")),
         Pool => ApiProblems.Problem(StatusCodes.Status404NotFound, FailureCodes.UserPoolNotFound, "No such user pool."),
+        Source => ApiProblems.From(new Failure(FailureCodes.IdentitySourceNotFound, $"Identity source {id[(id.IndexOf('/') + 1)..]} does not exist.")),
         _ => ApiProblems.From(new Failure(FailureCodes.ApplicationNotFound, $"Application {id} does not exist.")),
     };
 
