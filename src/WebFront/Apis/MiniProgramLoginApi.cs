@@ -29,13 +29,14 @@ public static class MiniProgramLoginApi
         IClusterClient cluster)
     {
         if (Check(body) is { } invalid) return ApiProblems.Invalid(invalid.Field, invalid.Rule);
-        // An application id the cluster lately did not know is answered from memory, before any bucket is named after it;
-        // the login grain checks the id itself, so a real one costs nothing more.
+        // Pool, identity source and application ids are the caller's to invent: ids the cluster lately did not know are
+        // answered from memory, and each new one spends a permit of the address.
         var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
         if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return tooManyUnknown.ToProblem(http);
         var sourceKey = IdentitySourceSettings.KeyOf(body.PoolId!, body.IdentitySource!);
         if (unknown.IsKnownUnknown(UnknownIds.Source, sourceKey)) return UnknownIds.NotFound(UnknownIds.Source, sourceKey);
-        if (unknown.IsKnownUnknown(UnknownIds.Application, body.AppId!)) return UnknownIds.NotFound(UnknownIds.Application, body.AppId!);
+        // The application before any bucket named after it: an invented one is counted against the address, not given buckets.
+        if (await unknown.ApplicationAsync(http, cluster, body.AppId!) is null) return UnknownIds.NotFound(UnknownIds.Application, body.AppId!);
         if (await LimitAsync(http, body.AppId!) is { } tooMany) return tooMany.ToProblem(http);
 
         var grain = cluster.GetGrain<IMiniProgramLoginGrain>(sourceKey);
@@ -43,7 +44,6 @@ public static class MiniProgramLoginApi
         if (outcome.Value is not { } result)
         {
             await unknown.RememberIfMissingAsync(http, outcome.Failure, UnknownIds.Source, sourceKey);
-            await unknown.RememberIfMissingAsync(http, outcome.Failure, UnknownIds.Application, body.AppId!);
             return ApiProblems.From(outcome.Failure!);
         }
         return TypedResults.Ok(result is { User: { } user, Tokens: { } tokens }
