@@ -29,11 +29,23 @@ public static class MiniProgramLoginApi
         IClusterClient cluster)
     {
         if (Check(body) is { } invalid) return ApiProblems.Invalid(invalid.Field, invalid.Rule);
+        // Pool, identity source and application ids are the caller's to invent: ids the cluster lately did not know are
+        // answered from memory, and each new one spends a permit of the address.
+        var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
+        if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return tooManyUnknown.ToProblem(http);
+        var sourceKey = IdentitySourceSettings.KeyOf(body.PoolId!, body.IdentitySource!);
+        if (unknown.IsKnownUnknown(UnknownIds.Source, sourceKey)) return UnknownIds.NotFound(UnknownIds.Source, sourceKey);
+        // The application before any bucket named after it: an invented one is counted against the address, not given buckets.
+        if (await unknown.ApplicationAsync(http, cluster, body.AppId!) is null) return UnknownIds.NotFound(UnknownIds.Application, body.AppId!);
         if (await LimitAsync(http, body.AppId!) is { } tooMany) return tooMany.ToProblem(http);
 
-        var grain = cluster.GetGrain<IMiniProgramLoginGrain>(IdentitySourceSettings.KeyOf(body.PoolId!, body.IdentitySource!));
+        var grain = cluster.GetGrain<IMiniProgramLoginGrain>(sourceKey);
         var outcome = await grain.LoginAsync(new MiniProgramLoginRequest(body.AppId!, body.LoginCode!, body.PhoneCode is { Length: > 0 } p ? p : null));
-        if (outcome.Value is not { } result) return ApiProblems.From(outcome.Failure!);
+        if (outcome.Value is not { } result)
+        {
+            await unknown.RememberIfMissingAsync(http, outcome.Failure, UnknownIds.Source, sourceKey);
+            return ApiProblems.From(outcome.Failure!);
+        }
         return TypedResults.Ok(result is { User: { } user, Tokens: { } tokens }
             ? new MiniProgramLoginResponse(SignedIn, UserView.From(user), tokens.IdToken, tokens.AccessToken, "Bearer", tokens.Stamp.ExpiresAt, null, null)
             : new MiniProgramLoginResponse(BindingRequired, null, null, null, null, null, result.CanRegister, result.PhoneShared));

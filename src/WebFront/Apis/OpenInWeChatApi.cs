@@ -15,7 +15,7 @@ public static class OpenInWeChatApi
 
     public static IEndpointRouteBuilder MapOpenInWeChatApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/tickets/{ticketId}/open-in-wechat", GetAsync).WithTags("QR codes").WithName("GetOpenInWeChatLink")
+        app.MapGet("/api/tickets/{ticketId}/open-in-wechat", GetAsync).WithTags("QR codes").WithName("GetOpenInWeChatLink").WithUnknownTicketIds()
             .WithSummary("A WeChat URL Link (or URL Scheme) that opens the mini program's confirm page for this ticket, for a page shown on a phone")
             .WithDescription("Made once per live ticket (`pending` or `scanned`); an expired ticket answers 410 `ticket_expired`, a finished one 409.");
         return app;

@@ -14,7 +14,7 @@ public static class QrCodesApi
 
     public static IEndpointRouteBuilder MapQrCodesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/tickets/{ticketId}").WithTags("QR codes");
+        var api = app.MapGroup("/api/tickets/{ticketId}").WithTags("QR codes").WithUnknownTicketIds();
         api.MapGet("/qr.png", (string ticketId, HttpContext http, IClusterClient cluster, TimeProvider time, int size = DefaultSize) =>
                 ImageAsync(ticketId, QrFormat.Png, size, http, cluster, time))
             .WithName("GetTicketQrPng").WithSummary("The ticket's code as a PNG, `size` 160 to 1280 px (default 240; drawn at the nearest of 160, 240, 320, 512, 640, 960, 1280), logo in the centre")

@@ -49,12 +49,20 @@ public static partial class HostedLoginApi
         var text = LoginText.For(LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage));
 
         // Until client and redirect URI are trusted, every error is a page here: never a redirect anywhere.
-        if (!IsSafeId(poolId) || await cluster.GetGrain<IUserPoolGrain>(poolId).GetSettingsAsync() is null)
+        // Pool and client ids are the caller's to invent: ids the cluster lately did not know are answered from memory, and
+        // an address that named too many of them is refused before any lookup.
+        if (UnknownIds.RefusalOf(http) is { } tooManyUnknown)
+        {
+            tooManyUnknown.Apply(http);
+            return ErrorPage(text, 429, tooManyUnknown.Message, AbuseLimits.RateLimited);
+        }
+        var unknownIds = http.RequestServices.GetRequiredService<UnknownIds>();
+        if (!IsSafeId(poolId) || await unknownIds.PoolAsync(http, cluster, poolId) is null)
             return ErrorPage(text, 404, text.Lang == LoginText.Chinese ? "用户池不存在。" : "This user pool does not exist.", "invalid_request");
         if (p.TryGetValue("client_id", out var clientIds) && clientIds.Count > 1 || p.TryGetValue("redirect_uri", out var uris) && uris.Count > 1)
             return ErrorPage(text, 400, text.Lang == LoginText.Chinese ? "client_id 或 redirect_uri 重复。" : "client_id or redirect_uri is repeated.", "invalid_request");
         var clientId = Single(p, "client_id");
-        var app = clientId is { Length: > 0 and <= 64 } ? await cluster.GetGrain<IApplicationGrain>(clientId).GetAsync() : null;
+        var app = clientId is { Length: > 0 and <= 64 } ? await unknownIds.ApplicationAsync(http, cluster, clientId) : null;
         if (app is null || app.PoolId != poolId)
             return ErrorPage(text, 400, text.Lang == LoginText.Chinese ? "未知的应用（client_id）。" : "Unknown application (client_id).", "invalid_client");
         var redirectUri = Single(p, "redirect_uri");

@@ -42,9 +42,12 @@ public static class OidcTokenApi
         var secret = basic?.Secret ?? formSecret;
         if (clientId is not { Length: > 0 and <= 64 }) return InvalidClient(basic is not null, "client_id is required.");
         // Before the client is looked up or its secret checked: guessing costs the guesser. OAuth's error members ride along.
-        if (await AbuseLimits.TokenRequestAsync(http, clientId) is { } tooMany)
+        // A client id the cluster lately did not know is answered from memory, without a bucket of its own.
+        var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
+        if ((UnknownIds.RefusalOf(http) ?? (unknown.IsKnownUnknown(UnknownIds.Application, clientId) ? null
+                : await AbuseLimits.TokenRequestAsync(http, clientId))) is { } tooMany)
             return tooMany.ToProblem(http, new Dictionary<string, object?> { ["error"] = "rate_limited", ["error_description"] = tooMany.Message });
-        var app = HostedLoginApi.IsSafeId(poolId) ? await cluster.GetGrain<IApplicationGrain>(clientId).GetAsync() : null;
+        var app = HostedLoginApi.IsSafeId(poolId) ? await unknown.ApplicationAsync(http, cluster, clientId) : null;
         if (app is null || app.PoolId != poolId) return InvalidClient(basic is not null, "Unknown client.");
         if (secret is not null && !await cluster.GetGrain<IApplicationGrain>(clientId).VerifySecretAsync(secret))
             return InvalidClient(basic is not null, "Client authentication failed.");
@@ -88,7 +91,11 @@ public static class OidcTokenApi
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Json(new { error = "invalid_request", error_description = "Send the access token as Authorization: Bearer." }, statusCode: 401);
         }
-        var checkedToken = HostedLoginApi.IsSafeId(poolId) ? await cluster.GetGrain<ITokenIssuerGrain>(poolId).ValidateAccessTokenAsync(token) : null;
+        // An invented pool would activate an issuer that reads its keys: unknown pools are answered from memory and counted.
+        if (UnknownIds.RefusalOf(http) is { } tooMany)
+            return tooMany.ToProblem(http, new Dictionary<string, object?> { ["error"] = "rate_limited", ["error_description"] = tooMany.Message });
+        var known = HostedLoginApi.IsSafeId(poolId) && await http.RequestServices.GetRequiredService<UnknownIds>().PoolAsync(http, cluster, poolId) is not null;
+        var checkedToken = known ? await cluster.GetGrain<ITokenIssuerGrain>(poolId).ValidateAccessTokenAsync(token) : null;
         var user = checkedToken?.Value is { } info ? await cluster.GetGrain<IUserPoolGrain>(poolId).GetUserAsync(info.Subject) : null;
         if (checkedToken?.Value is not { } access || user is null)
         {

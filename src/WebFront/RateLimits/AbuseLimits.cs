@@ -35,7 +35,8 @@ public static class AbuseLimits
         var (kind, id) = name switch
         {
             "CreateTicket" => (UnknownIds.Application, context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId),
-            "GetTicket" or "WaitForTicket" or "StreamTicket" => (UnknownIds.Ticket, http.Request.RouteValues["ticketId"] as string),
+            "GetTicket" or "WaitForTicket" or "StreamTicket" or "ScanTicket" or "ConfirmTicket" or "CancelTicket"
+                => (UnknownIds.Ticket, http.Request.RouteValues["ticketId"] as string),
             _ => (null, null),
         };
         var unknown = kind is not null && id is not null ? http.RequestServices.GetRequiredService<UnknownIds>() : null;

@@ -17,11 +17,18 @@ public static class AuthingAbuseLimits
         {
             var http = context.HttpContext;
             var path = http.Request.Path.Value ?? "";
+            // Invented application ids and QR codes: an address that named too many is refused first, and an id the cluster
+            // lately did not know names no bucket (the handler answers it from memory).
+            if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return tooManyUnknown.ToProblem(http);
+            var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
             var refusal = path[(path.LastIndexOf('/') + 1)..] switch
             {
+                _ when http.Request.Headers[AuthingQrApi.AppIdHeader].ToString() is { Length: > 0 } named
+                    && unknown.IsKnownUnknown(UnknownIds.Application, named) => null,
                 "gene" => http.Request.Headers[AuthingQrApi.AppIdHeader].ToString() is { Length: > 0 } appId
                     ? await AbuseLimits.TicketCreationAsync(http, appId) : null,
                 "check" => AuthingTranslation.TicketIdOf(http.Request.Query["random"].ToString()) is { } ticketId
+                    && !unknown.IsKnownUnknown(UnknownIds.Ticket, ticketId)
                     ? await AbuseLimits.StatusReadAsync(http, ticketId) : null,
                 "scanned" or "confirm" or "cancel" => await AbuseLimits.PhoneAttemptAsync(http),
                 _ => null,

@@ -18,6 +18,8 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     public const string Ticket = "ticket";
     public const string Application = "application";
     public const string Pool = "pool";
+    /// <summary>An identity source, by its grain key <c>{poolId}/{identifier}</c>.</summary>
+    public const string Source = "identity-source";
     private const int MaxRemembered = 100_000;
 
     private readonly ConcurrentDictionary<(string Kind, string Id), DateTimeOffset> _unknown = new();
@@ -45,6 +47,43 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
         await AbuseLimits.Limiter(http).TakeAsync(RateLimitKeys.UnknownIdsPerClientIp, null, AbuseLimits.ClientKey(http));
     }
 
+    /// <summary>
+    /// The application <paramref name="appId"/>, or null when none has that id: an id this front end lately heard of as
+    /// unknown costs no cluster call, and a newly unknown one is remembered and spends a permit of the asking address.
+    /// Every anonymous lookup of an application by an id the caller chose goes through here.
+    /// </summary>
+    public async ValueTask<ApplicationSettings?> ApplicationAsync(HttpContext http, IGrainFactory grains, string appId)
+    {
+        if (IsKnownUnknown(Application, appId)) return null;
+        var app = await grains.GetGrain<IApplicationGrain>(appId).GetAsync();
+        if (app is null) await RememberAsync(http, Application, appId);
+        return app;
+    }
+
+    /// <summary>The user pool <paramref name="poolId"/>'s settings, or null when there is no such pool; as <see cref="ApplicationAsync"/>.</summary>
+    public async ValueTask<UserPoolSettings?> PoolAsync(HttpContext http, IGrainFactory grains, string poolId)
+    {
+        if (IsKnownUnknown(Pool, poolId)) return null;
+        var pool = await grains.GetGrain<IUserPoolGrain>(poolId).GetSettingsAsync();
+        if (pool is null) await RememberAsync(http, Pool, poolId);
+        return pool;
+    }
+
+    /// <summary>
+    /// Remembers the id a cluster answer named as missing (<c>ticket_not_found</c>, <c>application_not_found</c>,
+    /// <c>user_pool_not_found</c>), for handlers whose grain call checks the id itself (no extra call for real ids).
+    /// </summary>
+    public ValueTask RememberIfMissingAsync(HttpContext http, Failure? failure, string kind, string id) =>
+        failure?.Code == CodeOf(kind) ? RememberAsync(http, kind, id) : ValueTask.CompletedTask;
+
+    private static string CodeOf(string kind) => kind switch
+    {
+        Ticket => FailureCodes.TicketNotFound,
+        Pool => FailureCodes.UserPoolNotFound,
+        Source => FailureCodes.IdentitySourceNotFound,
+        _ => FailureCodes.ApplicationNotFound,
+    };
+
     /// <summary>The refusal of an address that asked for too many unknown ids, from this front end's memory only.</summary>
     public static LimitRefusal? RefusalOf(HttpContext http) =>
         AbuseLimits.Limiter(http).Remembered(RateLimitKeys.UnknownIdsPerClientIp, null, AbuseLimits.ClientKey(http)) is { } refused
@@ -55,6 +94,7 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     {
         Ticket => ApiProblems.From(new Failure(FailureCodes.TicketNotFound, $"Ticket {id} does not exist.")),
         Pool => ApiProblems.Problem(StatusCodes.Status404NotFound, FailureCodes.UserPoolNotFound, "No such user pool."),
+        Source => ApiProblems.From(new Failure(FailureCodes.IdentitySourceNotFound, $"Identity source {id[(id.IndexOf('/') + 1)..]} does not exist.")),
         _ => ApiProblems.From(new Failure(FailureCodes.ApplicationNotFound, $"Application {id} does not exist.")),
     };
 
@@ -62,12 +102,7 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     public static bool SaysNotFound(object? result, string kind) =>
         (result is INestedHttpResult nested ? nested.Result : result) is ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } problem
         && problem.ProblemDetails.Extensions.TryGetValue("code", out var code)
-        && (code as string) == kind switch
-        {
-            Ticket => FailureCodes.TicketNotFound,
-            Pool => FailureCodes.UserPoolNotFound,
-            _ => FailureCodes.ApplicationNotFound,
-        };
+        && (code as string) == CodeOf(kind);
 }
 
 /// <summary>The unknown-id checks as endpoint filters, for APIs whose routes name the id.</summary>
@@ -77,19 +112,28 @@ public static class UnknownIdFilters
     /// Pool ids for every endpoint of <paramref name="group"/>, whose route names one (<c>{poolId}</c>): a pool the cluster
     /// lately did not know is answered 404 from memory, new unknown pools count against the address.
     /// </summary>
-    public static RouteGroupBuilder WithUnknownPoolIds(this RouteGroupBuilder group)
+    public static RouteGroupBuilder WithUnknownPoolIds(this RouteGroupBuilder group) => group.WithUnknownIds(UnknownIds.Pool, "poolId");
+
+    /// <summary>
+    /// Ticket ids for every endpoint of <paramref name="builder"/> whose route names one (<c>{ticketId}</c>) and which
+    /// answers a missing ticket with the JSON problem <c>ticket_not_found</c> (QR pictures, the open-in-WeChat link).
+    /// </summary>
+    public static TBuilder WithUnknownTicketIds<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithUnknownIds(UnknownIds.Ticket, "ticketId");
+
+    private static TBuilder WithUnknownIds<TBuilder>(this TBuilder builder, string kind, string routeValue) where TBuilder : IEndpointConventionBuilder
     {
-        group.AddEndpointFilter(async (context, next) =>
+        builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (http.Request.RouteValues["poolId"] is not string poolId) return await next(context);
+            if (http.Request.RouteValues[routeValue] is not string id) return await next(context);
             var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
             if (UnknownIds.RefusalOf(http) is { } refused) return refused.ToProblem(http);
-            if (unknown.IsKnownUnknown(UnknownIds.Pool, poolId)) return UnknownIds.NotFound(UnknownIds.Pool, poolId);
+            if (unknown.IsKnownUnknown(kind, id)) return UnknownIds.NotFound(kind, id);
             var result = await next(context);
-            if (UnknownIds.SaysNotFound(result, UnknownIds.Pool)) await unknown.RememberAsync(http, UnknownIds.Pool, poolId);
+            if (UnknownIds.SaysNotFound(result, kind)) await unknown.RememberAsync(http, kind, id);
             return result;
         });
-        return group;
+        return builder;
     }
 }

@@ -97,7 +97,10 @@ public static class AuthingQrApi
         var (app, noApp) = await ApplicationAsync(http, cluster);
         if (noApp is not null) return TypedResults.Ok(noApp);
         if (TicketIdOf(random) is not { } ticketId) return TypedResults.Ok(Refused(NotFound));
+        var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
+        if (unknown.IsKnownUnknown(UnknownIds.Ticket, ticketId)) return TypedResults.Ok(Refused(NotFound));
         var ticket = await feed.ReadAsync(ticketId);
+        await unknown.RememberIfMissingAsync(http, ticket.Failure, UnknownIds.Ticket, ticketId);
         // Another application's code does not exist for this one: tenants never see each other's tickets.
         if (ticket.Value is not { } snapshot || snapshot.AppId != app!.AppId) return TypedResults.Ok(Refused(ticket.Failure ?? NotFound));
         return TypedResults.Ok(Ok(ToStatus(snapshot, random!, app.AppId), "QR code status."));
@@ -133,7 +136,8 @@ public static class AuthingQrApi
 
         var grain = cluster.GetGrain<ITicketGrain>(ticketId);
         var status = await grain.GetStatusAsync();
-        if (status.Value is not { } snapshot || snapshot.AppId != app!.AppId) return TypedResults.Ok(Refused(status.Failure ?? NotFound));
+        if (status.Value is not { } snapshot || snapshot.AppId != app!.AppId)
+            return TypedResults.Ok(status.Failure is { } failure ? await MissingAsync(http, failure, ticketId) : Refused(NotFound));
         if (snapshot.Status == TicketStatus.Consumed)
             return TypedResults.Ok(Refused(new Failure(FailureCodes.AlreadyExchanged, "This ticket has already been exchanged.")));
         if (snapshot.ExchangeCode is not { } code)
@@ -154,7 +158,7 @@ public static class AuthingQrApi
             return TypedResults.Ok(Invalid(invalid.Field, invalid.Rule));
         var scanned = await cluster.GetGrain<ITicketGrain>(request.Random!)
             .ScanAsync(new ScanRequest(request.LoginCode!, request.Nickname, request.AvatarUrl));
-        if (scanned.Value is not { } view) return TypedResults.Ok(Refused(scanned.Failure!));
+        if (scanned.Value is not { } view) return TypedResults.Ok(await MissingAsync(http, scanned.Failure!, request.Random!));
         return TypedResults.Ok(Ok(new AuthingScanResult(request.Random!, StatusOf(view.Ticket.Status), "Scanned: waiting for the user to confirm.",
             view.ScanToken, view.AppName, view.IdentitySourceName, view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt), "QR code scanned."));
     }
@@ -167,7 +171,7 @@ public static class AuthingQrApi
         var confirm = new ConfirmTicketRequest(request!.ScanToken, request.PhoneCode);
         if (MiniProgramApi.CheckConfirm(confirm) is { } invalid) return TypedResults.Ok(Invalid(invalid.Field, invalid.Rule));
         var moved = await cluster.GetGrain<ITicketGrain>(request.Random!).ConfirmAsync(new ConfirmRequest(confirm.ScanToken!, confirm.PhoneCode));
-        if (moved.Value is not { } ticket) return TypedResults.Ok(Refused(moved.Failure!));
+        if (moved.Value is not { } ticket) return TypedResults.Ok(await MissingAsync(http, moved.Failure!, request.Random!));
         var description = ticket.Status == TicketStatus.Rejected ? RefusalOf(ticket.Reason ?? FailureCodes.AccountNotFound).Message : "Login authorized.";
         return TypedResults.Ok(Ok(new AuthingPhoneResult(request.Random!, StatusOf(ticket.Status), description) { BindingCode = ticket.BindingCode },
             "QR code confirmed."));
@@ -180,7 +184,7 @@ public static class AuthingQrApi
         if (refused is not null) return TypedResults.Ok(refused);
         if (MiniProgramApi.CheckScanToken(request!.ScanToken) is { } invalid) return TypedResults.Ok(Invalid(invalid.Field, invalid.Rule));
         var moved = await cluster.GetGrain<ITicketGrain>(request.Random!).CancelAsync(request.ScanToken!);
-        if (moved.Value is not { } ticket) return TypedResults.Ok(Refused(moved.Failure!));
+        if (moved.Value is not { } ticket) return TypedResults.Ok(await MissingAsync(http, moved.Failure!, request.Random!));
         return TypedResults.Ok(Ok(new AuthingPhoneResult(request.Random!, StatusOf(ticket.Status), "Login cancelled."), "QR code cancelled."));
     }
 
@@ -195,9 +199,18 @@ public static class AuthingQrApi
         if (appId is not { Length: > 0 and <= 64 } || !Identifiers.IsAppId(appId))
             return (null, Refused(StatusCodes.Status400BadRequest, AppIdRequired,
                 "Send the application id as x-authing-app-id (the SDK's appId option); x-authing-userpool-id is not used."));
+        // An invented id is answered from memory once the cluster said it does not exist (UnknownIds owns that rule).
+        var app = await http.RequestServices.GetRequiredService<UnknownIds>().ApplicationAsync(http, cluster, appId);
+        if (app is null) return (null, Refused(new Failure(FailureCodes.ApplicationNotFound, $"Application {appId} does not exist.")));
         await http.RequestServices.GetRequiredService<BrowserOrigins>().AllowForAsync(http, appId);
-        var app = await cluster.GetGrain<IApplicationGrain>(appId).GetAsync();
-        return app is null ? (null, Refused(new Failure(FailureCodes.ApplicationNotFound, $"Application {appId} does not exist."))) : (app, null);
+        return (app, null);
+    }
+
+    /// <summary>A ticket call's refusal; a ticket that does not exist is remembered as such (and counted against the address).</summary>
+    private static async ValueTask<AuthingEnvelope<AuthingError>> MissingAsync(HttpContext http, Failure failure, string ticketId)
+    {
+        await http.RequestServices.GetRequiredService<UnknownIds>().RememberIfMissingAsync(http, failure, UnknownIds.Ticket, ticketId);
+        return Refused(failure);
     }
 
     /// <summary>A phone request's body; <c>random</c> must be a ticket id, the scan token may come as a bearer token.</summary>
@@ -206,6 +219,7 @@ public static class AuthingQrApi
         var (request, unreadable) = await ReadAsync<AuthingPhoneRequest>(http.Request, json);
         if (unreadable is not null) return (null, unreadable);
         if (!Secrets.IsWellFormedId(request!.Random)) return (null, Refused(NotFound));
+        if (http.RequestServices.GetRequiredService<UnknownIds>().IsKnownUnknown(UnknownIds.Ticket, request.Random!)) return (null, Refused(NotFound));
         var authorization = http.Request.Headers.Authorization.ToString();
         if (request.ScanToken is null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             request = request with { ScanToken = authorization["Bearer ".Length..].Trim() };
