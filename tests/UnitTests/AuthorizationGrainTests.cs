@@ -16,15 +16,15 @@ public sealed class AuthorizationGrainTests(GrainClusterFixture fixture)
     private EmulatorHost Emulator => fixture.Emulator;
 
     /// <summary>A login whose ticket the phone has confirmed; answers the grain, the code and the ticket.</summary>
-    private async Task<(IAuthorizationGrain Login, string AppId, ITicketGrain Ticket)> ConfirmedLoginAsync(string? challenge)
+    private async Task<(IAuthorizationGrain Login, string AppId, ITicketGrain Ticket)> ConfirmedLoginAsync(string? challenge, bool popup = false, bool formPost = false)
     {
         var (poolId, appId) = await fixture.CreateTenantAsync();
         var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
         Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "ua", null), Secrets.HashBrowserSecret(BrowserSecret),
             HostedLogin: true))).Succeeded);
         var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
-        var request = new AuthorizationRequest(poolId, appId, Callback, ["openid", "profile"], "st", "nonce-1", challenge, "wechat", "en", false, null,
-            Secrets.HashBrowserSecret(BrowserSecret));
+        var request = new AuthorizationRequest(poolId, appId, Callback, ["openid", "profile"], "st", "nonce-1", challenge, "wechat", "en", popup, null,
+            Secrets.HashBrowserSecret(BrowserSecret), formPost);
         Assert.True((await login.StartAsync(request, ticket.GetPrimaryKeyString())).Succeeded);
 
         var openId = await Emulator.CreateUserAsync(phone: null);
@@ -85,5 +85,128 @@ public sealed class AuthorizationGrainTests(GrainClusterFixture fixture)
         Assert.Equal(AuthorizationFailures.InvalidGrant, (await late.RedeemAsync(new CodeRedemption(lateCode, lateApp, Callback, null, true))).Failure!.Code);
         Assert.Equal(AuthorizationFailures.InvalidGrant,
             (await late.RedeemAsync(new CodeRedemption(lateCode, "another-app", Callback, null, true))).Failure!.Code);
+    }
+
+    [Fact]
+    public async Task A_code_is_redeemed_only_by_the_client_it_was_issued_to()
+    {
+        var (login, appId, _) = await ConfirmedLoginAsync(S256(Verifier));
+        var code = (await login.CompleteAsync(BrowserSecret)).Value!.Code;
+
+        // Another application of the pool, authenticated and with the right verifier: refused, and the code is spent.
+        var other = await login.RedeemAsync(new CodeRedemption(code, appId + "-other", Callback, Verifier, ClientAuthenticated: true));
+        Assert.Equal(AuthorizationFailures.InvalidGrant, other.Failure!.Code);
+        Assert.Equal(AuthorizationFailures.InvalidGrant, (await login.RedeemAsync(new CodeRedemption(code, appId, Callback, Verifier, true))).Failure!.Code);
+    }
+
+    [Fact]
+    public async Task A_code_is_redeemed_only_with_the_redirect_uri_of_its_request()
+    {
+        var (login, appId, _) = await ConfirmedLoginAsync(S256(Verifier));
+        var code = (await login.CompleteAsync(BrowserSecret)).Value!.Code;
+
+        var other = await login.RedeemAsync(new CodeRedemption(code, appId, Callback + "/other", Verifier, true));
+        Assert.Equal(AuthorizationFailures.InvalidGrant, other.Failure!.Code);
+        Assert.Equal(AuthorizationFailures.InvalidGrant, (await login.RedeemAsync(new CodeRedemption(code, appId, Callback, Verifier, true))).Failure!.Code);
+    }
+
+    [Theory]
+    [InlineData(42, false)]
+    [InlineData(43, true)]
+    [InlineData(128, true)]
+    [InlineData(129, false)]
+    public async Task A_code_verifier_has_43_to_128_characters(int length, bool accepted)
+    {
+        var verifier = new string('v', length);
+        var (login, appId, _) = await ConfirmedLoginAsync(S256(verifier));
+        var code = (await login.CompleteAsync(BrowserSecret)).Value!.Code;
+
+        var redeemed = await login.RedeemAsync(new CodeRedemption(code, appId, Callback, verifier, ClientAuthenticated: false));
+
+        Assert.Equal(accepted ? null : AuthorizationFailures.InvalidGrant, redeemed.Failure?.Code);
+    }
+
+    [Fact]
+    public async Task A_code_without_PKCE_redeems_for_an_authenticated_client_until_its_lifetime_ends()
+    {
+        var (login, appId, _) = await ConfirmedLoginAsync(challenge: null);
+        var completedAt = fixture.Time.GetUtcNow();
+        var code = (await login.CompleteAsync(BrowserSecret)).Value!.Code;
+        fixture.Time.Advance(TimeSpan.FromSeconds(59));
+
+        var grant = await login.RedeemAsync(new CodeRedemption(code, appId, Callback, null, ClientAuthenticated: true));
+
+        Assert.True(grant.Succeeded, grant.Failure?.Code);
+        Assert.Equal(appId, grant.Value!.ClientId);
+        Assert.Equal("wechat", grant.Value.IdentitySource);
+        Assert.Equal(completedAt, grant.Value.AuthTime);
+        Assert.False(string.IsNullOrEmpty(grant.Value.PoolId));
+        Assert.Equal(grant.Value.User.PoolId, grant.Value.PoolId);
+    }
+
+    [Fact]
+    public async Task A_code_is_dead_from_the_instant_its_lifetime_ends()
+    {
+        var (login, appId, _) = await ConfirmedLoginAsync(challenge: null);
+        var code = (await login.CompleteAsync(BrowserSecret)).Value!.Code;
+        fixture.Time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(AuthorizationFailures.InvalidGrant, (await login.RedeemAsync(new CodeRedemption(code, appId, Callback, null, true))).Failure!.Code);
+    }
+
+    [Fact]
+    public async Task The_completion_carries_the_requests_response_mode()
+    {
+        var (popup, _, _) = await ConfirmedLoginAsync(S256(Verifier), popup: true);
+        var done = (await popup.CompleteAsync(BrowserSecret)).Value!;
+        Assert.True(done.Popup);
+        Assert.False(done.FormPost);
+
+        var (form, _, _) = await ConfirmedLoginAsync(S256(Verifier), formPost: true);
+        var posted = (await form.CompleteAsync(BrowserSecret)).Value!;
+        Assert.False(posted.Popup);
+        Assert.True(posted.FormPost);
+    }
+
+    [Fact]
+    public async Task Renewing_moves_the_login_to_a_new_ticket_only_for_its_browser_and_only_before_completion()
+    {
+        var (login, _, ticket) = await ConfirmedLoginAsync(S256(Verifier));
+        var before = (await login.GetAsync(BrowserSecret)).Value!;
+        Assert.Equal(ticket.GetPrimaryKeyString(), before.TicketId);
+        Assert.False(before.Completed);
+
+        Assert.Equal(AuthorizationFailures.OtherBrowser, (await login.RenewAsync("another-browser", "ticket-2")).Failure!.Code);
+        var renewed = (await login.RenewAsync(BrowserSecret, "ticket-2")).Value!;
+        Assert.Equal("ticket-2", renewed.TicketId);
+        Assert.Equal("ticket-2", (await login.GetAsync(BrowserSecret)).Value!.TicketId);
+        Assert.Equal(before.ExpiresAt, renewed.ExpiresAt);
+
+        // Back to the confirmed ticket, then complete: no renewal after that.
+        Assert.True((await login.RenewAsync(BrowserSecret, ticket.GetPrimaryKeyString())).Succeeded);
+        Assert.True((await login.CompleteAsync(BrowserSecret)).Succeeded);
+        Assert.True((await login.GetAsync(BrowserSecret)).Value!.Completed);
+        Assert.Equal(AuthorizationFailures.AlreadyCompleted, (await login.RenewAsync(BrowserSecret, "ticket-3")).Failure!.Code);
+    }
+
+    [Fact]
+    public async Task A_request_starts_once_and_is_gone_after_its_lifetime()
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
+        var request = new AuthorizationRequest(poolId, appId, Callback, ["openid"], null, null, S256(Verifier), "wechat", "en", false, null,
+            Secrets.HashBrowserSecret(BrowserSecret));
+        Assert.Equal(AuthorizationFailures.RequestNotFound, (await login.GetAsync(BrowserSecret)).Failure!.Code);
+
+        var started = (await login.StartAsync(request, "ticket-1")).Value!;
+        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromMinutes(15), started.ExpiresAt);
+        Assert.Equal(login.GetPrimaryKeyString(), started.RequestId);
+        Assert.Equal(AuthorizationFailures.AlreadyCompleted, (await login.StartAsync(request, "ticket-2")).Failure!.Code);
+        Assert.Equal("ticket-1", (await login.GetAsync(BrowserSecret)).Value!.TicketId);
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        Assert.True((await login.GetAsync(BrowserSecret)).Succeeded);
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(AuthorizationFailures.RequestNotFound, (await login.GetAsync(BrowserSecret)).Failure!.Code);
     }
 }
