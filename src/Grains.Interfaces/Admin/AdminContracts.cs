@@ -69,8 +69,9 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     [Alias("List")]
     Task<Page<CatalogRow>> ListAsync(CatalogKind kind, string? poolId, string? cursor, int limit);
 
+    /// <summary>A pool's audit entries, oldest first, after the cursor; only those the filter keeps (all when it is null).</summary>
     [Alias("ListAudit")]
-    Task<Page<AuditEntry>> ListAuditAsync(string poolId, string? cursor, int limit);
+    Task<Page<AuditEntry>> ListAuditAsync(string poolId, string? cursor, int limit, AuditFilter? filter = null);
 
     /// <summary>Whether any application lists this origin among its allowed web origins (for CORS preflights).</summary>
     [Alias("IsOriginAllowed")]

@@ -12,10 +12,10 @@ public sealed class CatalogGrain(ICatalogStore catalog) : Grain, ICatalogGrain
 
     Task<bool> ICatalogGrain.IsOriginAllowedAsync(string origin) => catalog.IsOriginAllowedAsync(origin);
 
-    async Task<Page<AuditEntry>> ICatalogGrain.ListAuditAsync(string poolId, string? cursor, int limit)
+    async Task<Page<AuditEntry>> ICatalogGrain.ListAuditAsync(string poolId, string? cursor, int limit, AuditFilter? filter)
     {
         var after = long.TryParse(Cursors.Decode(cursor), out var sequence) ? sequence : 0;
-        var entries = await catalog.ListAuditAsync(poolId, after, limit + 1);
+        var entries = await catalog.ListAuditAsync(poolId, after, limit + 1, filter ?? AuditFilter.None);
         return new Page<AuditEntry>(entries.Take(limit).ToArray(), entries.Count > limit ? Cursors.Encode(entries[limit - 1].Sequence.ToString()) : null);
     }
 }

@@ -14,5 +14,6 @@ public interface ICatalogStore
 
     Task AppendAuditAsync(AuditEntry entry);
 
-    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string poolId, long afterSequence, int limit);
+    /// <summary>Entries of the pool after <paramref name="afterSequence"/> that the filter keeps, in sequence order.</summary>
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string poolId, long afterSequence, int limit, AuditFilter filter);
 }

@@ -49,9 +49,10 @@ public sealed class InMemoryCatalogStore : ICatalogStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string poolId, long afterSequence, int limit)
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string poolId, long afterSequence, int limit, AuditFilter filter)
     {
         lock (_gate)
-            return Task.FromResult<IReadOnlyList<AuditEntry>>(_audit.Where(a => a.PoolId == poolId && a.Sequence > afterSequence).Take(limit).ToList());
+            return Task.FromResult<IReadOnlyList<AuditEntry>>(_audit.Where(a => a.PoolId == poolId && a.Sequence > afterSequence && filter.Keeps(a))
+                .Take(limit).ToList());
     }
 }

@@ -70,14 +70,24 @@ public sealed class PostgresCatalogStore(NpgsqlDataSource db) : ICatalogStore
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string poolId, long afterSequence, int limit)
+    public async Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string poolId, long afterSequence, int limit, AuditFilter filter)
     {
+        // A null parameter keeps every row (the same rule as AuditFilter.Keeps).
         await using var command = db.CreateCommand(
             "SELECT seq, pool_id, at, actor, action, resource_type, resource_id, before::text, after::text FROM scanlogin_audit " +
-            "WHERE pool_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+            "WHERE pool_id = $1 AND seq > $2 AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR resource_type = $5) " +
+            "AND ($6::text IS NULL OR resource_id = $6) AND ($7::timestamptz IS NULL OR at >= $7) AND ($8::timestamptz IS NULL OR at < $8) " +
+            "AND ($9::text IS NULL OR actor = $9) " +
+            "ORDER BY seq LIMIT $3");
         command.Parameters.Add(new NpgsqlParameter { Value = poolId });
         command.Parameters.Add(new NpgsqlParameter { Value = afterSequence });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Action ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.ResourceType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.ResourceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.To ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Actor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         var entries = new List<AuditEntry>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

@@ -8,6 +8,8 @@ namespace ScanLogin.WebFront.Admin;
 public static class IdentitySourcesApi
 {
     public const long MaxLogoBytes = 1024 * 1024;
+    // The sides the ticket pictures are drawn at (the grain answers at the nearest drawn step).
+    private const int MinPreviewSize = 160, MaxPreviewSize = 1280;
 
     /// <summary>Create and patch body. <c>miniProgramAppSecret</c> is write-only: reads only say whether it is set.</summary>
     public sealed record IdentitySourceRequest(string? Identifier, string? DisplayName, string? CallbackUrl, bool? Enabled, bool? PrivateDeployment,
@@ -48,6 +50,9 @@ public static class IdentitySourcesApi
             .WithSummary("Upload the mini-program logo (image/png or image/jpeg, at most 1 MiB, 16 to 4096 px a side)").Produces<IdentitySourceView>();
         sources.MapGet("/{identifier}/logo", GetLogoAsync).WithName("GetIdentitySourceLogo").Produces(200, contentType: "image/png");
         sources.MapDelete("/{identifier}/logo", DeleteLogoAsync).WithName("DeleteIdentitySourceLogo");
+        sources.MapGet("/{identifier}/qr-preview", GetQrPreviewAsync).WithName("GetIdentitySourceQrPreview")
+            .WithSummary("A sample of the code this source's tickets show, with its logo (a fixed payload, not a ticket); size 160 to 1280 px, default 320")
+            .Produces(200, contentType: "image/png");
         return admin;
     }
 
@@ -133,6 +138,24 @@ public static class IdentitySourcesApi
         if (await FindAsync(poolId, identifier, http, cluster) is null) return AdminHttp.NotFound();
         var removed = await Grain(cluster, poolId, identifier).SetLogoAsync(null, http.GetOperator().Actor);
         return removed.Succeeded ? TypedResults.NoContent() : AdminHttp.Problem(removed.Failure!);
+    }
+
+    private static async Task<IResult> GetQrPreviewAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster, string? size = null)
+    {
+        var side = 320;
+        if (size is not null && (!int.TryParse(size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out side)
+                                 || side is < MinPreviewSize or > MaxPreviewSize))
+            return ApiProblems.Invalid("size", $"{MinPreviewSize} to {MaxPreviewSize} pixels.");
+        if (await FindAsync(poolId, identifier, http, cluster) is null) return AdminHttp.NotFound();
+        var preview = await cluster.GetGrain<IQrPreviewGrain>(IdentitySourceSettings.KeyOf(poolId, identifier)).GetPreviewAsync(side);
+        if (preview.Value is not { } image) return preview.Failure!.Code == FailureCodes.IdentitySourceNotFound ? AdminHttp.NotFound() : AdminHttp.Problem(preview.Failure);
+        var headers = http.Response.GetTypedHeaders();
+        headers.ETag = Microsoft.Net.Http.Headers.EntityTagHeaderValue.Parse(image.ETag);
+        // The picture changes with the logo: the browser keeps it briefly and asks again with If-None-Match.
+        headers.CacheControl = new Microsoft.Net.Http.Headers.CacheControlHeaderValue { Private = true, MaxAge = TimeSpan.FromSeconds(60) };
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Compare(headers.ETag, useStrongComparison: false)))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.File(image.Content, image.ContentType);
     }
 
     private static IIdentitySourceGrain Grain(IClusterClient cluster, string poolId, string identifier) =>

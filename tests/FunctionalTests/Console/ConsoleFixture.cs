@@ -45,6 +45,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await System.InitializeAsync();
         System.Emulator.UseScanLogin(ScanLogin);
         Directory.CreateDirectory(Artifacts);
+        // A shared, busy machine: the same generous waits as the hosted-login tests (each failure still says what it saw).
+        Assertions.SetDefaultExpectTimeout(BrowserFixture.WaitTimeout);
 
         Console = new Uri($"http://127.0.0.1:{FreePort()}/");
         _console = ConsoleApp.Create([], builder =>
@@ -69,8 +71,13 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile: 360 px wide (a phone) unless told otherwise.</summary>
-    public Task<IBrowserContext> NewContextAsync(string locale = "en-US", int width = 360, int height = 800) =>
-        Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, ViewportSize = new ViewportSize { Width = width, Height = height } });
+    public async Task<IBrowserContext> NewContextAsync(string locale = "en-US", int width = 360, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, ViewportSize = new ViewportSize { Width = width, Height = height } });
+        context.SetDefaultTimeout(BrowserFixture.WaitTimeout);
+        context.SetDefaultNavigationTimeout(BrowserFixture.WaitTimeout);
+        return context;
+    }
 
     /// <summary>A page of a fresh profile, signed in with this key.</summary>
     public async Task<IPage> SignInAsync(string key, int width = 360, string locale = "en-US")

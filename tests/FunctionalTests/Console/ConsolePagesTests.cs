@@ -135,7 +135,9 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture)
         await page.Locator("#logo-file").SetInputFilesAsync(Path.Combine(RepoRoot(), "deploy", "demo-logo.png"));
         await page.Locator("#upload-logo").ClickAsync();
         await Expect(page.Locator(".notice")).ToHaveTextAsync("Logo uploaded.");
-        await page.WaitForFunctionAsync("() => { const i = document.querySelector('.qr-preview img'); return i && i.complete && i.naturalWidth > 0; }");
+        // Loaded images only (an assertion that reports the width it saw): the logo and the sample code drawn with it.
+        await Expect(page.Locator(".qr-preview:not(figure) img")).Not.ToHaveJSPropertyAsync("naturalWidth", 0);
+        await Expect(page.Locator("#qr-preview img")).ToHaveJSPropertyAsync("naturalWidth", 320);
         await ConsoleFixture.ScreenshotAsync(page, "identity-source");
 
         using var platform = fixture.System.Operator(fixture.System.PlatformKey);

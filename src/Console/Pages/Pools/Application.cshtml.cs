@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ScanLogin.OperatorConsole.Pages.Pools;
 
-public sealed class ApplicationModel(AdminClient admin, ConsoleText text) : ConsolePage(admin, text)
+public sealed class ApplicationModel(AdminClient admin, ConsoleText text) : ItemPage(admin, text)
 {
     [FromRoute] public string PoolId { get; set; } = "";
 
@@ -66,21 +66,9 @@ public sealed class ApplicationModel(AdminClient admin, ConsoleText text) : Cons
         return await ShowAsync(opened);
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync()
-    {
-        var deleted = await Admin.DeleteAsync(Base, Form("etag"));
-        if (Accept(deleted)) return Redirect("/pools/" + Uri.EscapeDataString(PoolId));
-        return await ShowAsync(deleted);
-    }
+    public Task<IActionResult> OnPostDeleteAsync() => DeleteAsync(Base, "/pools/" + Uri.EscapeDataString(PoolId));
 
-    private async Task<IActionResult> ShowAsync(ApiAnswer answer)
-    {
-        if (!await LoadAsync()) return Missing();
-        if (!answer.Ok) Response.StatusCode = answer.Status;
-        return Page();
-    }
-
-    private async Task<bool> LoadAsync()
+    protected override async Task<bool> LoadAsync()
     {
         var app = await Admin.GetAsync(Base);
         if (!app.Ok) return false;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ScanLogin.OperatorConsole.Pages.Pools;
 
-public sealed class PoolModel(AdminClient admin, ConsoleText text) : ConsolePage(admin, text)
+public sealed class PoolModel(AdminClient admin, ConsoleText text) : ItemPage(admin, text)
 {
     [FromRoute] public string PoolId { get; set; } = "";
 
@@ -39,12 +39,7 @@ public sealed class PoolModel(AdminClient admin, ConsoleText text) : ConsolePage
         return await ShowAsync(saved);
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync()
-    {
-        var deleted = await Admin.DeleteAsync(Base, Form("etag"));
-        if (Accept(deleted)) return Redirect("/");
-        return await ShowAsync(deleted);
-    }
+    public Task<IActionResult> OnPostDeleteAsync() => DeleteAsync(Base, "/");
 
     public async Task<IActionResult> OnPostCreateApplicationAsync()
     {
@@ -74,14 +69,7 @@ public sealed class PoolModel(AdminClient admin, ConsoleText text) : ConsolePage
         return await ShowAsync(revoked);
     }
 
-    private async Task<IActionResult> ShowAsync(ApiAnswer answer)
-    {
-        if (!await LoadAsync()) return Missing();
-        if (!answer.Ok) Response.StatusCode = answer.Status;
-        return Page();
-    }
-
-    private async Task<bool> LoadAsync()
+    protected override async Task<bool> LoadAsync()
     {
         var pool = await Admin.GetAsync(Base);
         if (!pool.Ok) return false;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ScanLogin.OperatorConsole.Pages.Pools;
 
 /// <summary>One identity source ("new" to create one): every field of the admin API, the logo, enable/disable, WeChat health.</summary>
-public sealed class SourceModel(AdminClient admin, ConsoleText text) : ConsolePage(admin, text)
+public sealed class SourceModel(AdminClient admin, ConsoleText text) : ItemPage(admin, text)
 {
     public const string NewSource = "new";
 
@@ -77,21 +77,9 @@ public sealed class SourceModel(AdminClient admin, ConsoleText text) : ConsolePa
         return await ShowAsync(uploaded);
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync()
-    {
-        var deleted = await Admin.DeleteAsync(Base, Form("etag"));
-        if (Accept(deleted)) return Redirect("/pools/" + Uri.EscapeDataString(PoolId));
-        return await ShowAsync(deleted);
-    }
+    public Task<IActionResult> OnPostDeleteAsync() => DeleteAsync(Base, "/pools/" + Uri.EscapeDataString(PoolId));
 
-    private async Task<IActionResult> ShowAsync(ApiAnswer answer)
-    {
-        if (!await LoadAsync()) return Missing();
-        if (!answer.Ok) Response.StatusCode = answer.Status;
-        return Page();
-    }
-
-    private async Task<bool> LoadAsync()
+    protected override async Task<bool> LoadAsync()
     {
         var apps = await Admin.GetAsync(Pool + "/applications?limit=200");
         if (!apps.Ok) return false;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ScanLogin.OperatorConsole.Pages.Pools;
 
-public sealed class UserModel(AdminClient admin, ConsoleText text) : ConsolePage(admin, text)
+public sealed class UserModel(AdminClient admin, ConsoleText text) : ItemPage(admin, text)
 {
     [FromRoute] public string PoolId { get; set; } = "";
 
@@ -31,21 +31,9 @@ public sealed class UserModel(AdminClient admin, ConsoleText text) : ConsolePage
         return await ShowAsync(removed);
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync()
-    {
-        var deleted = await Admin.DeleteAsync(Base);
-        if (Accept(deleted)) return Redirect($"/pools/{Uri.EscapeDataString(PoolId)}/users");
-        return await ShowAsync(deleted);
-    }
+    public Task<IActionResult> OnPostDeleteAsync() => DeleteAsync(Base, $"/pools/{Uri.EscapeDataString(PoolId)}/users");
 
-    private async Task<IActionResult> ShowAsync(ApiAnswer answer)
-    {
-        if (!await LoadAsync()) return Missing();
-        if (!answer.Ok) Response.StatusCode = answer.Status;
-        return Page();
-    }
-
-    private async Task<bool> LoadAsync()
+    protected override async Task<bool> LoadAsync()
     {
         var user = await Admin.GetAsync(Base);
         if (!user.Ok) return false;
