@@ -317,19 +317,10 @@ public sealed class TicketGrain(
     async ValueTask<RateLease> ITicketGrain.LeaseReadsAsync(int wanted)
     {
         await LoadAsync();
-        const string Kind = RateLimitKeys.StatusReadsPerTicket;
-        var id = this.GetPrimaryKeyString();
         // Nothing stored (a guess, a typo, an erased ticket) keeps no activation, so no bucket either: the generic one.
-        if (!Exists) return await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Of(Kind, null, id)).LeaseAsync(wanted);
-        var settings = rateLimits.CurrentValue;
-        if (settings.RuleFor(Kind, Ticket.AppId, Ticket.PoolId) is not { Burst: > 0 } rule)
-            // "Unlimited" would make a front end skip the kind for every ticket; only this ticket's application has no rule.
-            return settings.RuleFor(Kind, null, null) is null && !settings.HasOverrides(Kind)
-                ? RateLease.None
-                : new RateLease(Math.Max(1, wanted), TimeSpan.Zero, TimeSpan.Zero, Unlimited: false);
-        var now = rateClock.Now;
-        var (granted, decision) = (_reads ??= new RateLimits.TokenBucket(rule.Burst, rule.PerMinute, now)).TryTake(now, Math.Min(wanted, settings.LeaseCap(rule)));
-        return new RateLease(granted, decision.RetryAfter, decision.Interval, Unlimited: false);
+        if (!Exists)
+            return await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Of(RateLimitKeys.StatusReadsPerTicket, null, this.GetPrimaryKeyString())).LeaseAsync(wanted);
+        return TicketReadPacing.Lease(ref _reads, rateLimits.CurrentValue, Ticket.AppId, Ticket.PoolId, rateClock.Now, wanted);
     }
 
     async Task ITicketGrain.OnDeadlineAsync()
