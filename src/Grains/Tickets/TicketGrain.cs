@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Text;
 using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.Observability;
 using ScanLogin.Grains.RateLimits;
@@ -33,8 +32,7 @@ public sealed class TicketGrain(
 
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private TicketWatchers? _watchers;
-    private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
-    private Task<Outcome<OpenInWeChatLink>>? _openLink;
+    private TicketImages? _images;
     // Resolved at the first phone action, not at activation: the WeChat client is a typed HttpClient (a new client,
     // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
     private IWeChatApi? _wechat;
@@ -71,48 +69,8 @@ public sealed class TicketGrain(
         return ticket.ToSnapshot();
     }
 
-    async Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request)
-    {
-        if (await ReadAsync() is null) return NotFound(this.GetPrimaryKeyString());
-        if (request.Size is < QrRenderer.MinSize or > QrRenderer.MaxSize)
-            return new Failure(FailureCodes.ImageSizeInvalid, $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels.");
-        // Drawn only at a few sizes (the nearest answers), each kept: cycling sizes never draws again.
-        request = request with { Size = QrImageSizes.Snap(request.Size) };
-        // Concurrent requests for the same picture share one rendering; a failed one is tried again next time.
-        _images ??= [];
-        if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return await cached;
-        return await (_images[request] = RenderImageAsync(request));
-    }
-
-    private async Task<Outcome<QrImage>> RenderImageAsync(QrImageRequest request)
-    {
-        var sourceKey = IdentitySourceSettings.KeyOf(Ticket.PoolId, Ticket.IdentitySource);
-        var source = GrainFactory.GetGrain<IIdentitySourceGrain>(sourceKey);
-        var settings = await source.GetAsync();
-        var app = await GrainFactory.GetGrain<IApplicationGrain>(Ticket.AppId).GetAsync();
-        var logo = await logos.GetAsync(settings?.LogoHash, () => source.GetLogoAsync());
-        var isPrivate = settings?.PrivateDeployment == true;
-
-        byte[] content;
-        if (isPrivate)
-        {
-            var code = await GrainFactory.GetGrain<IMiniProgramCodePoolGrain>(sourceKey).GetCodeAsync(Ticket.TicketId);
-            if (code.Value is null) return code.Failure!;
-            var png = MiniProgramCodeArt.ToPng(code.Value, logo, request.Size);
-            if (png.Value is null) return png.Failure!;
-            content = request.Format == QrFormat.Png ? png.Value : Encoding.UTF8.GetBytes(MiniProgramCodeArt.ToSvg(png.Value, request.Size));
-        }
-        else
-        {
-            var payload = qrOptions.Value.MiniProgramLinkPrefix + Ticket.TicketId;
-            content = request.Format == QrFormat.Png
-                ? QrRenderer.RenderPng(payload, request.Size, logo)
-                : Encoding.UTF8.GetBytes(QrRenderer.RenderSvg(payload, request.Size, logo));
-        }
-        var etag = "\"" + Secrets.Hash("qr-image", $"{Ticket.TicketId}|{request}|{settings?.LogoHash}|{isPrivate}|{qrOptions.Value.MiniProgramLinkPrefix}")[..22] + "\"";
-        return new QrImage(content, request.Format == QrFormat.Png ? "image/png" : "image/svg+xml", etag, Ticket.Deadline, app?.AllowedOrigins ?? [],
-            clock.Now, request.Size); // the deadline's clock: front ends compare the two to bound how long the picture is cached
-    }
+    async Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request) =>
+        await ReadAsync() is null ? NotFound(this.GetPrimaryKeyString()) : await Images.GetAsync(request);
 
     async Task<Outcome<OpenInWeChatLink>> ITicketGrain.GetOpenInWeChatLinkAsync()
     {
@@ -120,12 +78,13 @@ public sealed class TicketGrain(
         if (ticket.Status == TicketStatus.Expired) return new Failure(FailureCodes.TicketExpired, "The ticket has expired; get a new code.");
         if (ticket.Status is not (TicketStatus.Pending or TicketStatus.Scanned))
             return new Failure(FailureCodes.InvalidTransition, "The ticket no longer waits for a phone.");
-        // One link per ticket, so WeChat's daily quota is not spent per request; a failed attempt is made again next time.
-        if (_openLink is null || _openLink.IsCompleted && !_openLink.Result.Succeeded)
-            _openLink = WeChatOpenLinks.MakeAsync(GrainFactory, WeChat, ServiceProvider.GetRequiredService<IOptions<MiniProgramOptions>>().Value,
-                ticket.PoolId, ticket.IdentitySource, ticket.AppId, ticket.TicketId, clock.Now, logger);
-        return await _openLink;
+        return await Images.GetOpenLinkAsync();
     }
+
+    private TicketImages Images => _images ??= new(
+        request => TicketImageArt.RenderAsync(GrainFactory, logos, qrOptions.Value, Ticket, request, clock),
+        () => WeChatOpenLinks.MakeAsync(GrainFactory, WeChat, ServiceProvider.GetRequiredService<IOptions<MiniProgramOptions>>().Value,
+            Ticket.PoolId, Ticket.IdentitySource, Ticket.AppId, Ticket.TicketId, clock.Now, logger));
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
     {
