@@ -28,7 +28,6 @@ public sealed class TicketGrain(
 {
     private const string ScanCodePurpose = "scan-code";
     private const string ScanTokenPurpose = "scan-token";
-    private const string IdempotencyPurpose = "exchange-idempotency";
 
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private TicketWatchers? _watchers;
@@ -148,7 +147,7 @@ public sealed class TicketGrain(
         if (resolution.Refusal is { Code: FailureCodes.AccountsUnavailable } unavailable) return unavailable;
         var moved = await CommitAsync(resolution switch
         {
-            { User: { } user } => TicketLifecycle.Confirm(Ticket, scanTokenHash, user, NewExchangeCode(), options.Value.ExchangeWindow, now),
+            { User: { } user } => TicketLifecycle.Confirm(Ticket, scanTokenHash, user, TicketExchange.NewCode(Ticket.TicketId), options.Value.ExchangeWindow, now),
             { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, NewBindingCode(),
                 options.Value.BindingWindow, now),
             _ => TicketLifecycle.Reject(Ticket, scanTokenHash, resolution.Refusal?.Code ?? FailureCodes.AccountNotFound, now),
@@ -168,7 +167,7 @@ public sealed class TicketGrain(
     {
         await LoadAsync();
         if (!Exists) return NotFound(this.GetPrimaryKeyString());
-        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
         var login = Ticket.PendingLogin!;
         return new BindingOffer(Ticket.ToSnapshot(), login.LoginMode == LoginMode.LoginAndRegister, login.Phone is not null,
@@ -178,7 +177,7 @@ public sealed class TicketGrain(
     async Task<Outcome<TicketSnapshot>> ITicketGrain.BindExistingAccountAsync(TicketHolder holder, string bindingCode, string account, string password)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
         // The code first: without it no password is even checked, so a stranger's page learns nothing about the account.
         if (TicketLifecycle.CheckBindingCode(Ticket, bindingCode) is { } wrongCode) return await CountFailureAsync(wrongCode);
@@ -192,7 +191,7 @@ public sealed class TicketGrain(
     async Task<Outcome<TicketSnapshot>> ITicketGrain.BindNewAccountAsync(TicketHolder holder, string bindingCode, NewAccount account)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
         if (TicketLifecycle.CheckBindingCode(Ticket, bindingCode) is { } wrongCode) return await CountFailureAsync(wrongCode);
         return await CompleteBindingAsync(await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).RegisterForBindingAsync(Ticket.PendingLogin!, account));
@@ -210,19 +209,7 @@ public sealed class TicketGrain(
     private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution, bool passwordProven = false)
     {
         if (resolution.User is not { } user) return resolution.Refusal ?? new Failure(FailureCodes.AccountNotFound, "No account was bound.");
-        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, NewExchangeCode(), options.Value.ExchangeWindow, clock.Now, passwordProven));
-    }
-
-    /// <summary>The PC side proves it holds the ticket as for an exchange, and the pool's rule on browsers applies the same way.</summary>
-    private async Task<Failure?> CheckHolderAsync(TicketHolder holder)
-    {
-        if (!await IsTicketHolderAsync(holder.BrowserSecret, holder.App))
-            return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may act on it.");
-        var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        // The hosted login hands the browser only an authorization code; its token endpoint applies the pool's rule instead.
-        if (holder.BrowserSecret is not null && !holder.HostedLogin && pool?.BrowserExchangeDisabled == true)
-            return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend act on tickets (with its app secret).");
-        return null;
+        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, TicketExchange.NewCode(Ticket.TicketId), options.Value.ExchangeWindow, clock.Now, passwordProven));
     }
 
     async Task<Outcome<bool>> ITicketGrain.CheckCompletingAddressAsync(string? address)
@@ -235,8 +222,6 @@ public sealed class TicketGrain(
             return true;
         return new Failure(FailureCodes.AddressChanged, "This login was opened from another network address; the application asks to finish it from the same one.");
     }
-
-    private string NewExchangeCode() => $"{Ticket.TicketId}.{Secrets.NewSecret()}";
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.CancelAsync(string scanToken)
     {
@@ -251,26 +236,12 @@ public sealed class TicketGrain(
     async Task<Outcome<ExchangeGrant>> ITicketGrain.ExchangeAsync(ExchangeRequest request)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-
-        if (Ticket.ExchangeCode is not { } code || !Secrets.FixedTimeEquals(code, request.ExchangeCode))
-            return new Failure(FailureCodes.ExchangeCodeInvalid, "The exchange code is not valid for a confirmed ticket.");
-        if (!await IsTicketHolderAsync(request.BrowserSecret, request.App))
-            return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may exchange it.");
-
-        var keyHash = request.IdempotencyKey is { Length: > 0 } key ? Secrets.Hash(IdempotencyPurpose, key) : null;
-        if (Ticket.Status == TicketStatus.Consumed && keyHash is not null && Ticket.Token is { IdempotencyKeyHash: { } issuedFor } issued
-            && Secrets.FixedTimeEquals(issuedFor, keyHash))
-            return await GrantAsync(issued.Stamp);
-
-        var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        if (request.BrowserSecret is not null && !request.HostedLogin && pool?.BrowserExchangeDisabled == true)
-            return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
-        var granted = await GrantAsync(null);
-        if (granted.Value is not { } grant) return granted;
-        var stamp = grant.Tokens.Stamp;
-        var token = new IssuedToken(stamp.TokenId, stamp.IssuedAt, stamp.ExpiresAt, keyHash, Ticket.AppId, stamp.KeyId);
-        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, clock.Now));
-        return moved.Succeeded ? grant : moved.Failure!;
+        var step = await TicketExchange.PrepareAsync(GrainFactory, Ticket, request, clock);
+        if (step.Value is not { } ready) return step.Failure!;
+        // A retried exchange gets the same claims signed again and moves nothing.
+        if (ready.Token is null) return ready.Grant;
+        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, ready.Token, clock.Now));
+        return moved.Succeeded ? ready.Grant : moved.Failure!;
     }
 
     async ValueTask<RateLease> ITicketGrain.LeaseReadsAsync(int wanted)
@@ -420,23 +391,6 @@ public sealed class TicketGrain(
     /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
     private Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId) =>
         WeChatPhoneNumbers.GetAsync(GrainFactory, WeChat, source, phoneCode, openId, logger);
-
-    private async Task<bool> IsTicketHolderAsync(string? browserSecret, AppCredentials? app) => (browserSecret, app) switch
-    {
-        ({ } secret, null) => Secrets.FixedTimeEquals(Secrets.HashBrowserSecret(secret), Ticket.BrowserSecretHash),
-        (null, { } creds) => creds.AppId == Ticket.AppId && await GrainFactory.GetGrain<IApplicationGrain>(creds.AppId).VerifySecretAsync(creds.AppSecret),
-        _ => false,
-    };
-
-    /// <summary>Signs the login's tokens through the pool's issuer; a stamp from an earlier exchange signs the same claims again.</summary>
-    private async Task<Outcome<ExchangeGrant>> GrantAsync(TokenStamp? reissue)
-    {
-        var user = Ticket.User!;
-        var request = new TokenRequest(Ticket.AppId, user, TokenRequest.QrLoginScopes, Ticket.Nonce, Ticket.ConfirmedAt ?? clock.Now,
-            Ticket.PasswordProven ? [TokenRequest.WeChatScanMethod, "pwd"] : [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
-        var issued = await GrainFactory.GetGrain<ITokenIssuerGrain>(Ticket.PoolId).IssueTokensAsync(request, reissue);
-        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens, Ticket.AppId) : issued.Failure!;
-    }
 
     private ScanView ToScanView(string scanToken) =>
         new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt) { RequestedVia = Ticket.RequestedVia };
