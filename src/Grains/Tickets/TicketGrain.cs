@@ -26,21 +26,14 @@ public sealed class TicketGrain(
     RateLimitClock rateClock,
     ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
-    private const string ScanCodePurpose = "scan-code";
-    private const string ScanTokenPurpose = "scan-token";
-
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private TicketWatchers? _watchers;
     private TicketImages? _images;
-    // Resolved at the first phone action, not at activation: the WeChat client is a typed HttpClient (a new client,
-    // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
-    private IWeChatApi? _wechat;
-    private IWeChatApi WeChat => _wechat ??= ServiceProvider.GetRequiredService<IWeChatApi>();
-
+    // Made at the first phone action (or open link), not at activation: most tickets never see a phone.
+    private PhoneIdentity? _phone;
+    private PhoneIdentity Phone => _phone ??= new(GrainFactory, ServiceProvider, rateLimits, rateClock, logger);
     // The status-read bucket, made at the first lease: its rule is the ticket's application's (or pool's, or the platform's).
     private RateLimits.TokenBucket? _reads;
-    // Login codes this ticket sent to WeChat: counted before jscode2session, so junk codes cannot spend the tenant's quota.
-    private RateLimits.TokenBucket? _scanAttempts;
 
     private TicketState? _ticket;
     private bool _loaded;
@@ -82,64 +75,40 @@ public sealed class TicketGrain(
 
     private TicketImages Images => _images ??= new(
         request => TicketImageArt.RenderAsync(GrainFactory, logos, qrOptions.Value, Ticket, request, clock),
-        () => WeChatOpenLinks.MakeAsync(GrainFactory, WeChat, ServiceProvider.GetRequiredService<IOptions<MiniProgramOptions>>().Value,
+        () => WeChatOpenLinks.MakeAsync(GrainFactory, Phone.WeChat, ServiceProvider.GetRequiredService<IOptions<MiniProgramOptions>>().Value,
             Ticket.PoolId, Ticket.IdentitySource, Ticket.AppId, Ticket.TicketId, clock.Now, logger));
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
-        var scanCodeHash = Secrets.Hash(ScanCodePurpose, request.LoginCode);
         // A retried scan carries the same (now used) login code: answer it again without asking WeChat.
-        if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == scanCodeHash)
-            return ToScanView(ScanTokenFor(request.LoginCode));
+        if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == PhoneIdentity.HashScanCode(request.LoginCode))
+            return ToScanView(PhoneIdentity.ScanTokenFor(this.GetPrimaryKeyString(), request.LoginCode));
         if (TicketLifecycle.CheckScannable(Ticket, clock.Now) is { } notScannable) return notScannable;
-        if (ScanAttempts.Take(ref _scanAttempts, rateLimits.CurrentValue, Ticket.AppId, Ticket.PoolId, rateClock.Now) is { } tooManyOnTicket)
-            return tooManyOnTicket;
-
-        var runtime = await GetRuntimeAsync();
-        if (runtime.Failure is { } unusable) return unusable;
-        var credentials = new WeChatAppCredentials(runtime.Value!.MiniProgramAppId, runtime.Value.MiniProgramAppSecret);
-        var session = await WeChatFailures.CallAsync(() => WeChat.Code2SessionAsync(credentials, request.LoginCode), logger);
-        if (session.Value is not { } wechatUser) return session.Failure!;
-        if (await PhoneAttempts.CheckAsync(GrainFactory, Ticket.AppId, credentials.AppId, wechatUser.OpenId) is { } tooManyScans) return tooManyScans;
-
-        var scanToken = ScanTokenFor(request.LoginCode);
-        var scanner = new Scanner(wechatUser.OpenId, wechatUser.UnionId, Trim(request.Nickname, 64), Trim(request.AvatarUrl, 1024),
-            scanCodeHash, Secrets.Hash(ScanTokenPurpose, scanToken));
-        var moved = await CommitAsync(TicketLifecycle.Scan(Ticket, scanner, clock.Now));
-        return moved.Succeeded ? ToScanView(scanToken) : moved.Failure!;
+        var scan = await Phone.ScanAsync(Ticket, request);
+        if (scan.Value is not { } scanned) return scan.Failure!;
+        var moved = await CommitAsync(TicketLifecycle.Scan(Ticket, scanned.Scanner, clock.Now));
+        return moved.Succeeded ? ToScanView(scanned.ScanToken) : moved.Failure!;
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.ConfirmAsync(ConfirmRequest request)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
-        var scanTokenHash = Secrets.Hash(ScanTokenPurpose, request.ScanToken);
+        var scanTokenHash = PhoneIdentity.HashScanToken(request.ScanToken);
         // A retried confirm (or a retry after the policy refused) gets the answer the first one got.
         if (Ticket.Status is TicketStatus.Confirmed or TicketStatus.Rejected or TicketStatus.Consumed or TicketStatus.BindingRequired
             && Ticket.Scanner is { } scanned && Secrets.FixedTimeEquals(scanned.ScanTokenHash, scanTokenHash))
             return WithBindingCode(Ticket.ToSnapshot());
         if (TicketLifecycle.CheckScanner(Ticket, scanTokenHash, clock.Now, "confirm") is { } notConfirmable) return notConfirmable;
 
-        var runtime = await GetRuntimeAsync();
+        var runtime = await Phone.GetRuntimeAsync(Ticket);
         if (runtime.Failure is { Code: FailureCodes.IdentitySourceDisabled or FailureCodes.IdentitySourceNotFound } gone)
             return await CommitAsync(TicketLifecycle.Reject(Ticket, scanTokenHash, gone.Code, clock.Now));
         if (runtime.Failure is { } unusable) return unusable;
-        var source = runtime.Value!;
-        if (await PhoneAttempts.CheckAsync(GrainFactory, Ticket.AppId, source.MiniProgramAppId, Ticket.Scanner!.OpenId) is { } tooManyConfirms) return tooManyConfirms;
-
-        string? phone = null;
-        if (request.PhoneCode is { Length: > 0 } phoneCode)
-        {
-            var phoneInfo = await GetPhoneNumberAsync(source, phoneCode, Ticket.Scanner!.OpenId);
-            if (phoneInfo.Value is not { } info) return phoneInfo.Failure!;
-            phone = info;
-        }
-
-        var scanner = Ticket.Scanner!;
-        var login = new WeChatLogin(Ticket.IdentitySource, source.MiniProgramAppId, scanner.OpenId, scanner.UnionId, phone,
-            scanner.Nickname, scanner.AvatarUrl, source.Settings.LoginMode, source.Settings.Association);
+        var approved = await Phone.ConfirmAsync(Ticket, runtime.Value!, request.PhoneCode);
+        if (approved.Value is not { } login) return approved.Failure!;
         var resolution = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).ResolveWeChatLoginAsync(login);
 
         var now = clock.Now;
@@ -227,7 +196,7 @@ public sealed class TicketGrain(
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
-        var scanTokenHash = Secrets.Hash(ScanTokenPurpose, scanToken);
+        var scanTokenHash = PhoneIdentity.HashScanToken(scanToken);
         if (Ticket.Status == TicketStatus.Cancelled && Secrets.FixedTimeEquals(Ticket.Scanner!.ScanTokenHash, scanTokenHash))
             return Ticket.ToSnapshot();
         return await CommitAsync(TicketLifecycle.Cancel(Ticket, scanTokenHash, clock.Now));
@@ -379,29 +348,6 @@ public sealed class TicketGrain(
         deadlines.Arm(Ticket.TicketId, at);
     }
 
-    private async Task<Outcome<IdentitySourceRuntime>> GetRuntimeAsync()
-    {
-        var runtime = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Ticket.PoolId, Ticket.IdentitySource)).GetRuntimeAsync();
-        if (IdentitySourceUsability.Check(runtime?.Settings, Ticket.IdentitySource, Ticket.AppId) is { } refused) return refused;
-        if (string.IsNullOrEmpty(runtime!.MiniProgramAppId) || string.IsNullOrEmpty(runtime.MiniProgramAppSecret))
-            return new Failure(FailureCodes.WeChatMisconfigured, "The identity source has no mini program configured.");
-        return runtime;
-    }
-
-    /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
-    private Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId) =>
-        WeChatPhoneNumbers.GetAsync(GrainFactory, WeChat, source, phoneCode, openId, logger);
-
     private ScanView ToScanView(string scanToken) =>
         new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt) { RequestedVia = Ticket.RequestedVia };
-
-    /// <summary>
-    /// The scan token is derived from the login code (which only the phone and this server saw), so a retried
-    /// scan gets the same token back although only hashes are stored.
-    /// </summary>
-    private string ScanTokenFor(string loginCode) =>
-        Secrets.Base64Url(System.Security.Cryptography.HMACSHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes("scan-token-key:" + loginCode), System.Text.Encoding.UTF8.GetBytes(this.GetPrimaryKeyString())));
-
-    private static string? Trim(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
 }
