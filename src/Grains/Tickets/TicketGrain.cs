@@ -100,7 +100,7 @@ public sealed class TicketGrain(
         // A retried confirm (or a retry after the policy refused) gets the answer the first one got.
         if (Ticket.Status is TicketStatus.Confirmed or TicketStatus.Rejected or TicketStatus.Consumed or TicketStatus.BindingRequired
             && Ticket.Scanner is { } scanned && Secrets.FixedTimeEquals(scanned.ScanTokenHash, scanTokenHash))
-            return WithBindingCode(Ticket.ToSnapshot());
+            return TicketBinding.WithCode(Ticket.ToSnapshot(), _ticket);
         if (TicketLifecycle.CheckScanner(Ticket, scanTokenHash, clock.Now, "confirm") is { } notConfirmable) return notConfirmable;
 
         var runtime = await Phone.GetRuntimeAsync(Ticket);
@@ -117,20 +117,12 @@ public sealed class TicketGrain(
         var moved = await CommitAsync(resolution switch
         {
             { User: { } user } => TicketLifecycle.Confirm(Ticket, scanTokenHash, user, TicketExchange.NewCode(Ticket.TicketId), options.Value.ExchangeWindow, now),
-            { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, NewBindingCode(),
+            { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, TicketBinding.NewCode(),
                 options.Value.BindingWindow, now),
             _ => TicketLifecycle.Reject(Ticket, scanTokenHash, resolution.Refusal?.Code ?? FailureCodes.AccountNotFound, now),
         });
-        return moved.Value is { } snapshot ? WithBindingCode(snapshot) : moved;
+        return moved.Value is { } snapshot ? TicketBinding.WithCode(snapshot, _ticket) : moved;
     }
-
-    /// <summary>The phone's answer carries the binding code while the ticket waits for binding (only the phone's: never pushed or read by status).</summary>
-    private TicketSnapshot WithBindingCode(TicketSnapshot snapshot) =>
-        snapshot.Status == TicketStatus.BindingRequired && Exists ? snapshot with { BindingCode = Ticket.BindingCode } : snapshot;
-
-    /// <summary>Six random digits from the CSPRNG: short enough to type, and a wrong one ends the ticket after a few tries.</summary>
-    private static string NewBindingCode() =>
-        System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     async Task<Outcome<BindingOffer>> ITicketGrain.GetBindingAsync(TicketHolder holder)
     {
@@ -138,9 +130,7 @@ public sealed class TicketGrain(
         if (!Exists) return NotFound(this.GetPrimaryKeyString());
         if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
-        var login = Ticket.PendingLogin!;
-        return new BindingOffer(Ticket.ToSnapshot(), login.LoginMode == LoginMode.LoginAndRegister, login.Phone is not null,
-            options.Value.BindingAttempts - Ticket.BindingFailures);
+        return TicketBinding.OfferFor(Ticket, options.Value.BindingAttempts);
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.BindExistingAccountAsync(TicketHolder holder, string bindingCode, string account, string password)
@@ -185,11 +175,7 @@ public sealed class TicketGrain(
     {
         if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
         var app = await GrainFactory.GetGrain<IApplicationGrain>(ticket.AppId).GetAsync();
-        if (app?.HostedLoginSameAddress != true || !ticket.HostedLogin) return true;
-        // Compared as sent: a missing address on either side is a mismatch, never a pass.
-        if (address is { Length: > 0 } && ticket.Requester.IpAddress is { Length: > 0 } opener && string.Equals(address, opener, StringComparison.Ordinal))
-            return true;
-        return new Failure(FailureCodes.AddressChanged, "This login was opened from another network address; the application asks to finish it from the same one.");
+        return TicketBinding.CheckSameAddress(app, ticket, address) is { } refused ? refused : true;
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.CancelAsync(string scanToken)
