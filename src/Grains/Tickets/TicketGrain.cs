@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Text;
 using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.Observability;
 using ScanLogin.Grains.RateLimits;
@@ -27,23 +26,14 @@ public sealed class TicketGrain(
     RateLimitClock rateClock,
     ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
-    private const string ScanCodePurpose = "scan-code";
-    private const string ScanTokenPurpose = "scan-token";
-    private const string IdempotencyPurpose = "exchange-idempotency";
-
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
     private TicketWatchers? _watchers;
-    private Dictionary<QrImageRequest, Task<Outcome<QrImage>>>? _images;
-    private Task<Outcome<OpenInWeChatLink>>? _openLink;
-    // Resolved at the first phone action, not at activation: the WeChat client is a typed HttpClient (a new client,
-    // URI and cancellation source per resolution, kept by the activation's service scope), and most tickets never see a phone.
-    private IWeChatApi? _wechat;
-    private IWeChatApi WeChat => _wechat ??= ServiceProvider.GetRequiredService<IWeChatApi>();
-
+    private TicketImages? _images;
+    // Made at the first phone action (or open link), not at activation: most tickets never see a phone.
+    private PhoneIdentity? _phone;
+    private PhoneIdentity Phone => _phone ??= new(GrainFactory, ServiceProvider, rateLimits, rateClock, logger);
     // The status-read bucket, made at the first lease: its rule is the ticket's application's (or pool's, or the platform's).
     private RateLimits.TokenBucket? _reads;
-    // Login codes this ticket sent to WeChat: counted before jscode2session, so junk codes cannot spend the tenant's quota.
-    private RateLimits.TokenBucket? _scanAttempts;
 
     private TicketState? _ticket;
     private bool _loaded;
@@ -71,48 +61,8 @@ public sealed class TicketGrain(
         return ticket.ToSnapshot();
     }
 
-    async Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request)
-    {
-        if (await ReadAsync() is null) return NotFound(this.GetPrimaryKeyString());
-        if (request.Size is < QrRenderer.MinSize or > QrRenderer.MaxSize)
-            return new Failure(FailureCodes.ImageSizeInvalid, $"The size is {QrRenderer.MinSize} to {QrRenderer.MaxSize} pixels.");
-        // Drawn only at a few sizes (the nearest answers), each kept: cycling sizes never draws again.
-        request = request with { Size = QrImageSizes.Snap(request.Size) };
-        // Concurrent requests for the same picture share one rendering; a failed one is tried again next time.
-        _images ??= [];
-        if (_images.TryGetValue(request, out var cached) && !(cached.IsCompleted && !cached.Result.Succeeded)) return await cached;
-        return await (_images[request] = RenderImageAsync(request));
-    }
-
-    private async Task<Outcome<QrImage>> RenderImageAsync(QrImageRequest request)
-    {
-        var sourceKey = IdentitySourceSettings.KeyOf(Ticket.PoolId, Ticket.IdentitySource);
-        var source = GrainFactory.GetGrain<IIdentitySourceGrain>(sourceKey);
-        var settings = await source.GetAsync();
-        var app = await GrainFactory.GetGrain<IApplicationGrain>(Ticket.AppId).GetAsync();
-        var logo = await logos.GetAsync(settings?.LogoHash, () => source.GetLogoAsync());
-        var isPrivate = settings?.PrivateDeployment == true;
-
-        byte[] content;
-        if (isPrivate)
-        {
-            var code = await GrainFactory.GetGrain<IMiniProgramCodePoolGrain>(sourceKey).GetCodeAsync(Ticket.TicketId);
-            if (code.Value is null) return code.Failure!;
-            var png = MiniProgramCodeArt.ToPng(code.Value, logo, request.Size);
-            if (png.Value is null) return png.Failure!;
-            content = request.Format == QrFormat.Png ? png.Value : Encoding.UTF8.GetBytes(MiniProgramCodeArt.ToSvg(png.Value, request.Size));
-        }
-        else
-        {
-            var payload = qrOptions.Value.MiniProgramLinkPrefix + Ticket.TicketId;
-            content = request.Format == QrFormat.Png
-                ? QrRenderer.RenderPng(payload, request.Size, logo)
-                : Encoding.UTF8.GetBytes(QrRenderer.RenderSvg(payload, request.Size, logo));
-        }
-        var etag = "\"" + Secrets.Hash("qr-image", $"{Ticket.TicketId}|{request}|{settings?.LogoHash}|{isPrivate}|{qrOptions.Value.MiniProgramLinkPrefix}")[..22] + "\"";
-        return new QrImage(content, request.Format == QrFormat.Png ? "image/png" : "image/svg+xml", etag, Ticket.Deadline, app?.AllowedOrigins ?? [],
-            clock.Now, request.Size); // the deadline's clock: front ends compare the two to bound how long the picture is cached
-    }
+    async Task<Outcome<QrImage>> ITicketGrain.GetImageAsync(QrImageRequest request) =>
+        await ReadAsync() is null ? NotFound(this.GetPrimaryKeyString()) : await Images.GetAsync(request);
 
     async Task<Outcome<OpenInWeChatLink>> ITicketGrain.GetOpenInWeChatLinkAsync()
     {
@@ -120,68 +70,45 @@ public sealed class TicketGrain(
         if (ticket.Status == TicketStatus.Expired) return new Failure(FailureCodes.TicketExpired, "The ticket has expired; get a new code.");
         if (ticket.Status is not (TicketStatus.Pending or TicketStatus.Scanned))
             return new Failure(FailureCodes.InvalidTransition, "The ticket no longer waits for a phone.");
-        // One link per ticket, so WeChat's daily quota is not spent per request; a failed attempt is made again next time.
-        if (_openLink is null || _openLink.IsCompleted && !_openLink.Result.Succeeded)
-            _openLink = WeChatOpenLinks.MakeAsync(GrainFactory, WeChat, ServiceProvider.GetRequiredService<IOptions<MiniProgramOptions>>().Value,
-                ticket.PoolId, ticket.IdentitySource, ticket.AppId, ticket.TicketId, clock.Now, logger);
-        return await _openLink;
+        return await Images.GetOpenLinkAsync();
     }
+
+    private TicketImages Images => _images ??= new(
+        request => TicketImageArt.RenderAsync(GrainFactory, logos, qrOptions.Value, Ticket, request, clock),
+        () => WeChatOpenLinks.MakeAsync(GrainFactory, Phone.WeChat, ServiceProvider.GetRequiredService<IOptions<MiniProgramOptions>>().Value,
+            Ticket.PoolId, Ticket.IdentitySource, Ticket.AppId, Ticket.TicketId, clock.Now, logger));
 
     async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
-        var scanCodeHash = Secrets.Hash(ScanCodePurpose, request.LoginCode);
         // A retried scan carries the same (now used) login code: answer it again without asking WeChat.
-        if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == scanCodeHash)
-            return ToScanView(ScanTokenFor(request.LoginCode));
+        if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == PhoneIdentity.HashScanCode(request.LoginCode))
+            return ToScanView(PhoneIdentity.ScanTokenFor(this.GetPrimaryKeyString(), request.LoginCode));
         if (TicketLifecycle.CheckScannable(Ticket, clock.Now) is { } notScannable) return notScannable;
-        if (ScanAttempts.Take(ref _scanAttempts, rateLimits.CurrentValue, Ticket.AppId, Ticket.PoolId, rateClock.Now) is { } tooManyOnTicket)
-            return tooManyOnTicket;
-
-        var runtime = await GetRuntimeAsync();
-        if (runtime.Failure is { } unusable) return unusable;
-        var credentials = new WeChatAppCredentials(runtime.Value!.MiniProgramAppId, runtime.Value.MiniProgramAppSecret);
-        var session = await WeChatFailures.CallAsync(() => WeChat.Code2SessionAsync(credentials, request.LoginCode), logger);
-        if (session.Value is not { } wechatUser) return session.Failure!;
-        if (await PhoneAttempts.CheckAsync(GrainFactory, Ticket.AppId, credentials.AppId, wechatUser.OpenId) is { } tooManyScans) return tooManyScans;
-
-        var scanToken = ScanTokenFor(request.LoginCode);
-        var scanner = new Scanner(wechatUser.OpenId, wechatUser.UnionId, Trim(request.Nickname, 64), Trim(request.AvatarUrl, 1024),
-            scanCodeHash, Secrets.Hash(ScanTokenPurpose, scanToken));
-        var moved = await CommitAsync(TicketLifecycle.Scan(Ticket, scanner, clock.Now));
-        return moved.Succeeded ? ToScanView(scanToken) : moved.Failure!;
+        var scan = await Phone.ScanAsync(Ticket, request);
+        if (scan.Value is not { } scanned) return scan.Failure!;
+        var moved = await CommitAsync(TicketLifecycle.Scan(Ticket, scanned.Scanner, clock.Now));
+        return moved.Succeeded ? ToScanView(scanned.ScanToken) : moved.Failure!;
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.ConfirmAsync(ConfirmRequest request)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
-        var scanTokenHash = Secrets.Hash(ScanTokenPurpose, request.ScanToken);
+        var scanTokenHash = PhoneIdentity.HashScanToken(request.ScanToken);
         // A retried confirm (or a retry after the policy refused) gets the answer the first one got.
         if (Ticket.Status is TicketStatus.Confirmed or TicketStatus.Rejected or TicketStatus.Consumed or TicketStatus.BindingRequired
             && Ticket.Scanner is { } scanned && Secrets.FixedTimeEquals(scanned.ScanTokenHash, scanTokenHash))
-            return WithBindingCode(Ticket.ToSnapshot());
+            return TicketBinding.WithCode(Ticket.ToSnapshot(), _ticket);
         if (TicketLifecycle.CheckScanner(Ticket, scanTokenHash, clock.Now, "confirm") is { } notConfirmable) return notConfirmable;
 
-        var runtime = await GetRuntimeAsync();
+        var runtime = await Phone.GetRuntimeAsync(Ticket);
         if (runtime.Failure is { Code: FailureCodes.IdentitySourceDisabled or FailureCodes.IdentitySourceNotFound } gone)
             return await CommitAsync(TicketLifecycle.Reject(Ticket, scanTokenHash, gone.Code, clock.Now));
         if (runtime.Failure is { } unusable) return unusable;
-        var source = runtime.Value!;
-        if (await PhoneAttempts.CheckAsync(GrainFactory, Ticket.AppId, source.MiniProgramAppId, Ticket.Scanner!.OpenId) is { } tooManyConfirms) return tooManyConfirms;
-
-        string? phone = null;
-        if (request.PhoneCode is { Length: > 0 } phoneCode)
-        {
-            var phoneInfo = await GetPhoneNumberAsync(source, phoneCode, Ticket.Scanner!.OpenId);
-            if (phoneInfo.Value is not { } info) return phoneInfo.Failure!;
-            phone = info;
-        }
-
-        var scanner = Ticket.Scanner!;
-        var login = new WeChatLogin(Ticket.IdentitySource, source.MiniProgramAppId, scanner.OpenId, scanner.UnionId, phone,
-            scanner.Nickname, scanner.AvatarUrl, source.Settings.LoginMode, source.Settings.Association);
+        var approved = await Phone.ConfirmAsync(Ticket, runtime.Value!, request.PhoneCode);
+        if (approved.Value is not { } login) return approved.Failure!;
         var resolution = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).ResolveWeChatLoginAsync(login);
 
         var now = clock.Now;
@@ -189,37 +116,27 @@ public sealed class TicketGrain(
         if (resolution.Refusal is { Code: FailureCodes.AccountsUnavailable } unavailable) return unavailable;
         var moved = await CommitAsync(resolution switch
         {
-            { User: { } user } => TicketLifecycle.Confirm(Ticket, scanTokenHash, user, NewExchangeCode(), options.Value.ExchangeWindow, now),
-            { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, NewBindingCode(),
+            { User: { } user } => TicketLifecycle.Confirm(Ticket, scanTokenHash, user, TicketExchange.NewCode(Ticket.TicketId), options.Value.ExchangeWindow, now),
+            { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, TicketBinding.NewCode(),
                 options.Value.BindingWindow, now),
             _ => TicketLifecycle.Reject(Ticket, scanTokenHash, resolution.Refusal?.Code ?? FailureCodes.AccountNotFound, now),
         });
-        return moved.Value is { } snapshot ? WithBindingCode(snapshot) : moved;
+        return moved.Value is { } snapshot ? TicketBinding.WithCode(snapshot, _ticket) : moved;
     }
-
-    /// <summary>The phone's answer carries the binding code while the ticket waits for binding (only the phone's: never pushed or read by status).</summary>
-    private TicketSnapshot WithBindingCode(TicketSnapshot snapshot) =>
-        snapshot.Status == TicketStatus.BindingRequired && Exists ? snapshot with { BindingCode = Ticket.BindingCode } : snapshot;
-
-    /// <summary>Six random digits from the CSPRNG: short enough to type, and a wrong one ends the ticket after a few tries.</summary>
-    private static string NewBindingCode() =>
-        System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     async Task<Outcome<BindingOffer>> ITicketGrain.GetBindingAsync(TicketHolder holder)
     {
         await LoadAsync();
         if (!Exists) return NotFound(this.GetPrimaryKeyString());
-        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
-        var login = Ticket.PendingLogin!;
-        return new BindingOffer(Ticket.ToSnapshot(), login.LoginMode == LoginMode.LoginAndRegister, login.Phone is not null,
-            options.Value.BindingAttempts - Ticket.BindingFailures);
+        return TicketBinding.OfferFor(Ticket, options.Value.BindingAttempts);
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.BindExistingAccountAsync(TicketHolder holder, string bindingCode, string account, string password)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
         // The code first: without it no password is even checked, so a stranger's page learns nothing about the account.
         if (TicketLifecycle.CheckBindingCode(Ticket, bindingCode) is { } wrongCode) return await CountFailureAsync(wrongCode);
@@ -233,7 +150,7 @@ public sealed class TicketGrain(
     async Task<Outcome<TicketSnapshot>> ITicketGrain.BindNewAccountAsync(TicketHolder holder, string bindingCode, NewAccount account)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-        if (await CheckHolderAsync(holder) is { } refused) return refused;
+        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
         if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
         if (TicketLifecycle.CheckBindingCode(Ticket, bindingCode) is { } wrongCode) return await CountFailureAsync(wrongCode);
         return await CompleteBindingAsync(await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).RegisterForBindingAsync(Ticket.PendingLogin!, account));
@@ -251,39 +168,21 @@ public sealed class TicketGrain(
     private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution, bool passwordProven = false)
     {
         if (resolution.User is not { } user) return resolution.Refusal ?? new Failure(FailureCodes.AccountNotFound, "No account was bound.");
-        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, NewExchangeCode(), options.Value.ExchangeWindow, clock.Now, passwordProven));
-    }
-
-    /// <summary>The PC side proves it holds the ticket as for an exchange, and the pool's rule on browsers applies the same way.</summary>
-    private async Task<Failure?> CheckHolderAsync(TicketHolder holder)
-    {
-        if (!await IsTicketHolderAsync(holder.BrowserSecret, holder.App))
-            return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may act on it.");
-        var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        // The hosted login hands the browser only an authorization code; its token endpoint applies the pool's rule instead.
-        if (holder.BrowserSecret is not null && !holder.HostedLogin && pool?.BrowserExchangeDisabled == true)
-            return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend act on tickets (with its app secret).");
-        return null;
+        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, TicketExchange.NewCode(Ticket.TicketId), options.Value.ExchangeWindow, clock.Now, passwordProven));
     }
 
     async Task<Outcome<bool>> ITicketGrain.CheckCompletingAddressAsync(string? address)
     {
         if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
         var app = await GrainFactory.GetGrain<IApplicationGrain>(ticket.AppId).GetAsync();
-        if (app?.HostedLoginSameAddress != true || !ticket.HostedLogin) return true;
-        // Compared as sent: a missing address on either side is a mismatch, never a pass.
-        if (address is { Length: > 0 } && ticket.Requester.IpAddress is { Length: > 0 } opener && string.Equals(address, opener, StringComparison.Ordinal))
-            return true;
-        return new Failure(FailureCodes.AddressChanged, "This login was opened from another network address; the application asks to finish it from the same one.");
+        return TicketBinding.CheckSameAddress(app, ticket, address) is { } refused ? refused : true;
     }
-
-    private string NewExchangeCode() => $"{Ticket.TicketId}.{Secrets.NewSecret()}";
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.CancelAsync(string scanToken)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
 
-        var scanTokenHash = Secrets.Hash(ScanTokenPurpose, scanToken);
+        var scanTokenHash = PhoneIdentity.HashScanToken(scanToken);
         if (Ticket.Status == TicketStatus.Cancelled && Secrets.FixedTimeEquals(Ticket.Scanner!.ScanTokenHash, scanTokenHash))
             return Ticket.ToSnapshot();
         return await CommitAsync(TicketLifecycle.Cancel(Ticket, scanTokenHash, clock.Now));
@@ -292,44 +191,21 @@ public sealed class TicketGrain(
     async Task<Outcome<ExchangeGrant>> ITicketGrain.ExchangeAsync(ExchangeRequest request)
     {
         if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-
-        if (Ticket.ExchangeCode is not { } code || !Secrets.FixedTimeEquals(code, request.ExchangeCode))
-            return new Failure(FailureCodes.ExchangeCodeInvalid, "The exchange code is not valid for a confirmed ticket.");
-        if (!await IsTicketHolderAsync(request.BrowserSecret, request.App))
-            return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may exchange it.");
-
-        var keyHash = request.IdempotencyKey is { Length: > 0 } key ? Secrets.Hash(IdempotencyPurpose, key) : null;
-        if (Ticket.Status == TicketStatus.Consumed && keyHash is not null && Ticket.Token is { IdempotencyKeyHash: { } issuedFor } issued
-            && Secrets.FixedTimeEquals(issuedFor, keyHash))
-            return await GrantAsync(issued.Stamp);
-
-        var pool = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).GetSettingsAsync();
-        if (request.BrowserSecret is not null && !request.HostedLogin && pool?.BrowserExchangeDisabled == true)
-            return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
-        var granted = await GrantAsync(null);
-        if (granted.Value is not { } grant) return granted;
-        var stamp = grant.Tokens.Stamp;
-        var token = new IssuedToken(stamp.TokenId, stamp.IssuedAt, stamp.ExpiresAt, keyHash, Ticket.AppId, stamp.KeyId);
-        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, token, clock.Now));
-        return moved.Succeeded ? grant : moved.Failure!;
+        var step = await TicketExchange.PrepareAsync(GrainFactory, Ticket, request, clock);
+        if (step.Value is not { } ready) return step.Failure!;
+        // A retried exchange gets the same claims signed again and moves nothing.
+        if (ready.Token is null) return ready.Grant;
+        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, ready.Token, clock.Now));
+        return moved.Succeeded ? ready.Grant : moved.Failure!;
     }
 
     async ValueTask<RateLease> ITicketGrain.LeaseReadsAsync(int wanted)
     {
         await LoadAsync();
-        const string Kind = RateLimitKeys.StatusReadsPerTicket;
-        var id = this.GetPrimaryKeyString();
         // Nothing stored (a guess, a typo, an erased ticket) keeps no activation, so no bucket either: the generic one.
-        if (!Exists) return await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Of(Kind, null, id)).LeaseAsync(wanted);
-        var settings = rateLimits.CurrentValue;
-        if (settings.RuleFor(Kind, Ticket.AppId, Ticket.PoolId) is not { Burst: > 0 } rule)
-            // "Unlimited" would make a front end skip the kind for every ticket; only this ticket's application has no rule.
-            return settings.RuleFor(Kind, null, null) is null && !settings.HasOverrides(Kind)
-                ? RateLease.None
-                : new RateLease(Math.Max(1, wanted), TimeSpan.Zero, TimeSpan.Zero, Unlimited: false);
-        var now = rateClock.Now;
-        var (granted, decision) = (_reads ??= new RateLimits.TokenBucket(rule.Burst, rule.PerMinute, now)).TryTake(now, Math.Min(wanted, settings.LeaseCap(rule)));
-        return new RateLease(granted, decision.RetryAfter, decision.Interval, Unlimited: false);
+        if (!Exists)
+            return await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Of(RateLimitKeys.StatusReadsPerTicket, null, this.GetPrimaryKeyString())).LeaseAsync(wanted);
+        return TicketReadPacing.Lease(ref _reads, rateLimits.CurrentValue, Ticket.AppId, Ticket.PoolId, rateClock.Now, wanted);
     }
 
     async Task ITicketGrain.OnDeadlineAsync()
@@ -458,46 +334,6 @@ public sealed class TicketGrain(
         deadlines.Arm(Ticket.TicketId, at);
     }
 
-    private async Task<Outcome<IdentitySourceRuntime>> GetRuntimeAsync()
-    {
-        var runtime = await GrainFactory.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Ticket.PoolId, Ticket.IdentitySource)).GetRuntimeAsync();
-        if (IdentitySourceUsability.Check(runtime?.Settings, Ticket.IdentitySource, Ticket.AppId) is { } refused) return refused;
-        if (string.IsNullOrEmpty(runtime!.MiniProgramAppId) || string.IsNullOrEmpty(runtime.MiniProgramAppSecret))
-            return new Failure(FailureCodes.WeChatMisconfigured, "The identity source has no mini program configured.");
-        return runtime;
-    }
-
-    /// <summary>Reads the phone number behind a phone-number code, checking it was issued for this mini program.</summary>
-    private Task<Outcome<string>> GetPhoneNumberAsync(IdentitySourceRuntime source, string phoneCode, string openId) =>
-        WeChatPhoneNumbers.GetAsync(GrainFactory, WeChat, source, phoneCode, openId, logger);
-
-    private async Task<bool> IsTicketHolderAsync(string? browserSecret, AppCredentials? app) => (browserSecret, app) switch
-    {
-        ({ } secret, null) => Secrets.FixedTimeEquals(Secrets.HashBrowserSecret(secret), Ticket.BrowserSecretHash),
-        (null, { } creds) => creds.AppId == Ticket.AppId && await GrainFactory.GetGrain<IApplicationGrain>(creds.AppId).VerifySecretAsync(creds.AppSecret),
-        _ => false,
-    };
-
-    /// <summary>Signs the login's tokens through the pool's issuer; a stamp from an earlier exchange signs the same claims again.</summary>
-    private async Task<Outcome<ExchangeGrant>> GrantAsync(TokenStamp? reissue)
-    {
-        var user = Ticket.User!;
-        var request = new TokenRequest(Ticket.AppId, user, TokenRequest.QrLoginScopes, Ticket.Nonce, Ticket.ConfirmedAt ?? clock.Now,
-            Ticket.PasswordProven ? [TokenRequest.WeChatScanMethod, "pwd"] : [TokenRequest.WeChatScanMethod], Ticket.IdentitySource);
-        var issued = await GrainFactory.GetGrain<ITokenIssuerGrain>(Ticket.PoolId).IssueTokensAsync(request, reissue);
-        return issued.Value is { } tokens ? new ExchangeGrant(user, tokens, Ticket.AppId) : issued.Failure!;
-    }
-
     private ScanView ToScanView(string scanToken) =>
         new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt) { RequestedVia = Ticket.RequestedVia };
-
-    /// <summary>
-    /// The scan token is derived from the login code (which only the phone and this server saw), so a retried
-    /// scan gets the same token back although only hashes are stored.
-    /// </summary>
-    private string ScanTokenFor(string loginCode) =>
-        Secrets.Base64Url(System.Security.Cryptography.HMACSHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes("scan-token-key:" + loginCode), System.Text.Encoding.UTF8.GetBytes(this.GetPrimaryKeyString())));
-
-    private static string? Trim(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
 }
