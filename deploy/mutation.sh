@@ -11,7 +11,7 @@
 #   oidc        the hosted login's grain and the token rules (src/Grains/Oidc/AuthorizationGrain.cs,
 #               src/Grains/Tokens/PoolTokens.cs), against their unit and in-process cluster tests
 #   hosted      the hosted pages' security headers (src/WebFront/Oidc/LoginPageHeaders.cs), against their unit tests
-#   (oidc and hosted were narrowed for time: with the HTTP and browser tests every mutant started silos and front ends.
+#   (oidc and hosted were narrowed for time: the HTTP and browser tests start silos and front ends on every test run.
 #   A configuration that lists "test-projects" runs from its source project, on a private PostgreSQL and Redis the
 #   script starts, as deploy/test.sh does.)
 # Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront] [oidc] [hosted]   (default: all six)
