@@ -118,6 +118,8 @@ public sealed class PoolTokensTests
             Assert.Equal("wechat-main", token.GetPayloadValue<string>(PoolTokens.IdentitySourceClaim));
             Assert.Equal(Now.UtcDateTime, token.IssuedAt);
             Assert.Equal(Now.AddHours(1).UtcDateTime, token.ValidTo);
+            // Times come from the pool's clock only: the library adds no nbf of the machine's own.
+            Assert.False(Has(token, "nbf"));
             Assert.Equal(signer.Key.KeyId, token.Kid);
             Assert.Equal("ES256", token.Alg);
         }
