@@ -246,7 +246,8 @@ public sealed class AccountPolicyTests(SystemFixture system)
         system.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal("expired", (await waiting.WithinAsync(TimeSpan.FromSeconds(10), "the long-poll hearing the binding deadline",
             () => Api.StatusNowAsync(system.A, created.TicketId)))!.Status);
-        await Api.ProblemAsync(await Logins.BindNewAsync(system.A, created, new { bindingCode = Logins.BindingCodeOf(created.TicketId) }), HttpStatusCode.Conflict,
-            "invalid_transition");
+        // Too late, not "already used": the PC is told to start again.
+        await Api.ProblemAsync(await Logins.BindNewAsync(system.A, created, new { bindingCode = Logins.BindingCodeOf(created.TicketId) }), HttpStatusCode.Gone,
+            "ticket_expired");
     }
 }

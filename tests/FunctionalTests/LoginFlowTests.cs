@@ -137,8 +137,9 @@ public sealed class LoginFlowTests(SystemFixture system)
         Assert.Equal(("expired", 2), (heard!.Status, heard.Version));
         Assert.Equal("expired", (await events.WaitForAsync(e => e.Type == "status" && e.Id == "2")).Ticket.Status);
         await events.Reading.WithinAsync(TimeSpan.FromSeconds(30), "the stream ending after a terminal state", () => Task.FromResult(events.Describe()));
+        // A phone that scans the expired code is told it expired (410), not that it was used (409).
         var scan = await Api.ScanAsync(system.A, created.TicketId, await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync()));
-        await Api.ProblemAsync(scan, HttpStatusCode.Conflict, "invalid_transition");
+        await Api.ProblemAsync(scan, HttpStatusCode.Gone, "ticket_expired");
     }
 
     [Fact]

@@ -4,5 +4,7 @@ module.exports = {
   projects: [
     { displayName: 'pages', testEnvironment: 'jsdom', testMatch: ['<rootDir>/pages/**/*.test.js'] },
     { displayName: 'e2e', testEnvironment: 'jsdom', testMatch: ['<rootDir>/e2e/**/*.test.js'] },
+    // npm run screens: the confirm page's states at 320 px in headless Chromium, saved under docs/miniprogram/.
+    { displayName: 'screens', testEnvironment: 'jsdom', testMatch: ['<rootDir>/screens/**/*.test.js'] },
   ],
 };

@@ -130,7 +130,6 @@ public sealed class TicketLifecycleTests
     [Theory]
     [InlineData("cancelled")]
     [InlineData("rejected")]
-    [InlineData("expired")]
     [InlineData("consumed")]
     public void Terminal_states_refuse_every_move(string name)
     {
@@ -145,6 +144,27 @@ public sealed class TicketLifecycleTests
             TicketLifecycle.Consume(s, Token, later).Failure?.Code);
         Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.CheckScannable(s, later)?.Code);
         Assert.False(TicketLifecycle.IsPastDeadline(s, later)); // a finished ticket has no deadline left
+    }
+
+    /// <summary>
+    /// Once expired, every move says so: a phone (scan, confirm, cancel) or a PC (exchange, bind) must tell "too late, get
+    /// a new code" from "already used", which <c>invalid_transition</c> alone does not.
+    /// </summary>
+    [Fact]
+    public void An_expired_ticket_refuses_every_move_as_expired_not_as_used()
+    {
+        var s = Expired();
+        var later = T0.AddDays(1);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.Scan(s, Mei, later).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.Confirm(s, Mei.ScanTokenHash, User, "x", ExchangeWindow, later).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.Cancel(s, Mei.ScanTokenHash, later).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.Reject(s, Mei.ScanTokenHash, "r", later).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.Consume(s, Token, later).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.Expire(s, later).Failure?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.CheckScannable(s, later)?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.CheckScanner(s, Mei.ScanTokenHash, later, "confirm")?.Code);
+        Assert.Equal(FailureCodes.TicketExpired, TicketLifecycle.CheckBinding(s, later)?.Code);
+        Assert.False(TicketLifecycle.IsPastDeadline(s, later)); // the answer comes from the status, not from a deadline left
     }
 
     [Fact]

@@ -176,6 +176,12 @@ public static class TicketLifecycle
 
     private static Failure Expired(TicketState s) => new(FailureCodes.TicketExpired, $"Ticket {s.TicketId} has expired.");
 
+    /// <summary>
+    /// A move the ticket's state does not allow. A ticket that has expired says so (410 <c>ticket_expired</c>), as it does
+    /// for a move just past its deadline, so a phone or a PC can tell "too late, get a new code" from "already used".
+    /// </summary>
     private static Failure Illegal(TicketState s, string move) =>
-        new(FailureCodes.InvalidTransition, $"Cannot {move} a ticket that is {s.Status.ToWireName()}.");
+        s.Status == TicketStatus.Expired
+            ? Expired(s)
+            : new(FailureCodes.InvalidTransition, $"Cannot {move} a ticket that is {s.Status.ToWireName()}.");
 }

@@ -190,7 +190,7 @@ public sealed class AuthingQrContractTests(SystemFixture system)
     [Fact]
     public async Task Check_reports_3_when_the_phone_cancels_and_minus_1_when_the_code_expires()
     {
-        var tenant = await TenantAsync();
+        var tenant = await TenantAsync(browserExchange: true);
         var cancelled = await GeneAsync(tenant);
         var scanToken = await ScanAsync(cancelled, await Emulator.CreateUserAsync(phone: null));
         await PhoneAsync("cancel", new { random = cancelled[..22], scanToken });
@@ -204,6 +204,10 @@ public sealed class AuthingQrContractTests(SystemFixture system)
         var expired = await WaitForStatusAsync(tenant, expiring, -1);
         Assert.Empty(expired["userInfo"]!.AsObject());
         Assert.Null(expired["ticket"]);
+        // Told apart from "already used": a phone scanning the expired code, and an exchange of it, answer 410 ticket_expired.
+        await AssertRefusedAsync(system.A, HttpMethod.Post, "/api/v2/qrcode/scanned", null,
+            new { random = expiring[..22], loginCode = await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)) }, 410, "ticket_expired");
+        await AssertRefusedAsync(system.A, HttpMethod.Post, "/api/v2/qrcode/userinfo", tenant, new { ticket = expiring }, 410, "ticket_expired");
     }
 
     [Fact]

@@ -66,9 +66,71 @@ public sealed class MiniProgramPageTests(SystemFixture system, ITestOutputHelper
         Assert.Null(status.ExchangeCode);
     }
 
-    private async Task<(Tenant Tenant, string OpenId)> TenantAndUserAsync()
+    [Fact]
+    public async Task Cancel_after_the_ticket_expired_shows_expired_from_the_servers_answer_alone()
     {
-        var tenant = await system.CreateTenantAsync(allowedOrigins: [Origin]);
+        var (tenant, openId) = await TenantAndUserAsync();
+        var ticket = await CreateTicketAsync(tenant);
+
+        await RunPageAsync("expire-cancel", ticket.TicketId, openId);
+
+        Assert.Equal("expired", (await FinalStatusAsync(ticket.TicketId)).Status);
+    }
+
+    [Fact]
+    public async Task Ask_binding_on_the_page_shows_the_code_the_PC_binds_with_and_the_page_follows_to_signed_in()
+    {
+        var (tenant, openId) = await TenantAndUserAsync(AccountAssociation.AskBinding);
+        var ticket = await CreateTicketAsync(tenant);
+        var bound = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The PC side: reads the code the phone shows (here from the page's output, in life from the person) and registers.
+        await RunPageAsync("binding", ticket.TicketId, openId, onLine: async line =>
+        {
+            if (!line.StartsWith("BINDING_CODE ", StringComparison.Ordinal)) return;
+            var code = line["BINDING_CODE ".Length..].Trim();
+            bound.SetResult(await Logins.BindNewAsync(system.A, ticket,
+                new { username = "page-binder-" + Guid.NewGuid().ToString("N")[..8], password = "long enough 1", bindingCode = code }));
+        });
+
+        Assert.True(bound.Task.IsCompleted, "the page never printed the binding code it shows");
+        var response = await bound.Task;
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var status = await FinalStatusAsync(ticket.TicketId);
+        Assert.Equal("confirmed", status.Status);
+        var exchange = await Api.ExchangeAsync(system.A, status.ExchangeCode!, ticket.BrowserSecret);
+        Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
+        // The WeChat user is now bound to the new account: a PC scan of the same WeChat user finds it.
+        var grant = (await exchange.Content.ReadFromJsonAsync<ExchangeResponse>())!;
+        Assert.Equal(grant.User.Id, await SignInDirectlyAsync(tenant, openId));
+    }
+
+    [Fact]
+    public async Task The_login_page_signs_in_as_the_user_a_PC_scan_of_the_same_WeChat_user_finds()
+    {
+        var (tenant, openId) = await TenantAndUserAsync();
+        var known = await SignInDirectlyAsync(tenant, openId);
+
+        var result = Path.Combine(Path.GetTempPath(), $"scanlogin-mp-login-{Guid.NewGuid():N}");
+        try
+        {
+            await RunPageAsync("login", null, openId, new Dictionary<string, string>
+            {
+                ["POOL_ID"] = tenant.PoolId, ["IDENTITY_SOURCE"] = Tenant.Source, ["APP_ID"] = tenant.AppId, ["RESULT_FILE"] = result,
+            });
+            var signedIn = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(result))!;
+            Assert.Equal(known, signedIn["userId"]!.GetValue<string>());
+            Assert.Equal(known, await Api.VerifiedSubjectAsync(system.A, tenant.PoolId, tenant.AppId, signedIn["accessToken"]!.GetValue<string>()));
+        }
+        finally
+        {
+            File.Delete(result);
+        }
+    }
+
+    private async Task<(Tenant Tenant, string OpenId)> TenantAndUserAsync(AccountAssociation association = AccountAssociation.Off)
+    {
+        var tenant = await system.CreateTenantAsync(association: association, allowedOrigins: [Origin]);
         var app = system.Grains.GetGrain<IApplicationGrain>(tenant.AppId);
         await app.SaveAsync((await app.GetAsync())! with { LogoUrl = Logo }, null);
         return (tenant, await system.Emulator.CreateUserAsync(phone: null));
@@ -110,10 +172,12 @@ public sealed class MiniProgramPageTests(SystemFixture system, ITestOutputHelper
         return status;
     }
 
-    private async Task RunPageAsync(string scenario, string ticketId, string openId)
+    private async Task RunPageAsync(string scenario, string? ticketId, string openId, Dictionary<string, string>? extra = null,
+        Func<string, Task>? onLine = null)
     {
         var directory = MiniProgramTestsDirectory();
-        var start = new ProcessStartInfo("node", [Path.Combine("node_modules", "jest", "bin", "jest.js"), "--selectProjects", "e2e", "--runInBand", "--ci"])
+        var file = scenario == "login" ? "e2e/login.test.js" : "e2e/confirm.test.js";
+        var start = new ProcessStartInfo("node", [Path.Combine("node_modules", "jest", "bin", "jest.js"), "--selectProjects", "e2e", "--runInBand", "--ci", file])
         {
             WorkingDirectory = directory,
             RedirectStandardInput = true,
@@ -125,7 +189,8 @@ public sealed class MiniProgramPageTests(SystemFixture system, ITestOutputHelper
         start.Environment["EMULATOR_URL"] = system.Emulator.BaseAddress.ToString();
         start.Environment["WECHAT_APP_ID"] = EmulatorHost.AppId;
         start.Environment["OPEN_ID"] = openId;
-        start.Environment["TICKET_ID"] = ticketId;
+        if (ticketId is not null) start.Environment["TICKET_ID"] = ticketId;
+        foreach (var (name, value) in extra ?? []) start.Environment[name] = value;
         start.Environment["EXPECT_APP_NAME"] = "Functional test site";
         start.Environment["EXPECT_APP_LOGO"] = Logo;
         start.Environment["EXPECT_ORIGIN"] = Origin;
@@ -149,6 +214,7 @@ public sealed class MiniProgramPageTests(SystemFixture system, ITestOutputHelper
                     system.Time.Advance(TimeSpan.FromSeconds(int.Parse(line["ADVANCE ".Length..])));
                     await File.WriteAllTextAsync(advanced, "advanced");
                 }
+                if (onLine is not null) await onLine(line);
             }
             await node.WaitForExitAsync(timeout.Token);
         }

@@ -2,7 +2,8 @@
 // tests/FunctionalTests/MiniProgram/MiniProgramPageTests.cs, which makes the PC ticket and checks the PC side afterwards:
 //   SCANLOGIN_URL   a front end            EMULATOR_URL   the WeChat emulator     WECHAT_APP_ID   the mini program
 //   OPEN_ID         the emulator user who scans            TICKET_ID       the PC ticket
-//   SCENARIO        confirm, cancel or expire              EXPECT_APP_NAME, EXPECT_APP_LOGO, EXPECT_ORIGIN
+//   SCENARIO        confirm, cancel, expire, expire-cancel or binding      EXPECT_APP_NAME, EXPECT_APP_LOGO, EXPECT_ORIGIN
+// The binding scenario prints "BINDING_CODE <code>" (what the phone shows) and follows until the PC has bound.
 // The expire scenario prints "ADVANCE <seconds>" and waits until the host has moved the silos' clock and written
 // the file ADVANCED_FILE (jest does not hand a test its process's stdin).
 const path = require('path');
@@ -16,7 +17,7 @@ const env = name => {
   return process.env[name];
 };
 const scenario = process.env.SCENARIO;
-const run = scenario ? test : test.skip;
+const run = ['confirm', 'cancel', 'expire', 'expire-cancel', 'binding'].includes(scenario) ? test : test.skip;
 
 async function until(page, state, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
@@ -39,7 +40,8 @@ async function advance(seconds) {
 
 run(`the confirm page, ${scenario}, against the running system`, async () => {
   require(path.join(root, 'config.js')).baseUrl = env('SCANLOGIN_URL');
-  global.wx = realWx({ emulatorUrl: env('EMULATOR_URL'), wechatAppId: env('WECHAT_APP_ID'), openId: env('OPEN_ID') });
+  const wx = realWx({ emulatorUrl: env('EMULATOR_URL'), wechatAppId: env('WECHAT_APP_ID'), openId: env('OPEN_ID') });
+  global.wx = wx;
   const page = simulate.render(simulate.load(path.join(root, 'pages/confirm/confirm'), { rootPath: root, compiler: 'official' }));
   page.attach(document.createElement('parent-wrapper'));
 
@@ -59,11 +61,23 @@ run(`the confirm page, ${scenario}, against the running system`, async () => {
   } else if (scenario === 'cancel') {
     page.querySelector('#cancel').dispatchEvent('tap');
     await until(page, 'cancelled');
-  } else if (scenario === 'expire') {
+  } else if (scenario === 'expire' || scenario === 'expire-cancel') {
     await advance(130);
-    page.querySelector('#confirm').dispatchEvent('tap');
+    const before = wx.requests.length;
+    page.querySelector(scenario === 'expire' ? '#confirm' : '#cancel').dispatchEvent('tap');
     await until(page, 'expired');
     expect(page.dom.textContent).toContain('Refresh the code on your computer');
+    // The server said ticket_expired itself: the page did not need to read the ticket's status to tell expired from used.
+    expect(wx.requests.slice(before)).toEqual([`POST /api/mini-program/tickets/${env('TICKET_ID')}/${scenario === 'expire' ? 'confirm' : 'cancel'}`]);
+  } else if (scenario === 'binding') {
+    page.querySelector('#confirm').dispatchEvent('tap');
+    await until(page, 'binding');
+    expect(page.data.bindingCode).toMatch(/^[0-9]{6}$/);
+    expect(page.querySelector('#binding-code').dom.textContent.trim()).toBe(page.data.bindingCode);
+    expect(page.dom.textContent).toContain('Type this code on your computer to link your WeChat');
+    // The PC (the test host) now binds with the code it reads here; the page follows the ticket by itself.
+    process.stdout.write(`BINDING_CODE ${page.data.bindingCode}\n`);
+    await until(page, 'signed_in', 40000);
   } else {
     throw new Error(`unknown scenario ${scenario}`);
   }

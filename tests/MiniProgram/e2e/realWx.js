@@ -28,9 +28,15 @@ function request(options) {
 /** @param {{ emulatorUrl: string, wechatAppId: string, openId: string, language?: string }} phone */
 function realWx(phone) {
   const logins = [];
+  /** @type {string[]} every request the page made, as "METHOD path" */
+  const requests = [];
   return {
     logins,
-    request,
+    requests,
+    request(options) {
+      requests.push(`${options.method || 'GET'} ${new URL(options.url).pathname}`);
+      request(options);
+    },
     login(options) {
       request({
         url: phone.emulatorUrl.replace(/\/+$/, '') + '/__emulator/login-code',

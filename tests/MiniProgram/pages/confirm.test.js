@@ -228,6 +228,19 @@ describe('after', () => {
     await settled(page, 'expired');
   });
 
+  test.each([
+    ['scan', null],
+    ['confirm', 'confirm'],
+    ['cancel', 'cancel'],
+  ])('a %s answered 410 ticket_expired shows expired from that answer alone, without reading the ticket status', async (move, button) => {
+    const expired = () => problem(410, 'ticket_expired');
+    const { wx, page } = await open({ ticket: TICKET }, { routes: routes({ [move]: expired, status: () => ticket('consumed') }) });
+    if (button) tap(page, button);
+    await settled(page, 'expired');
+    expect(text(page, '#expired')).toContain('Refresh the code on your computer');
+    expect(wx.calls.map(c => `${c.method} ${c.path}`)).toEqual(button ? [`POST ${BASE}/scan`, `POST ${BASE}/${move}`] : [`POST ${BASE}/scan`]);
+  });
+
   test('a code another WeChat user scanned first (409 ticket_already_scanned): already used, with what to do if it was not you', async () => {
     const { page } = await open({ ticket: TICKET }, { routes: routes({ scan: () => problem(409, 'ticket_already_scanned') }) });
     expect(page.data.state).toBe('used');
@@ -238,13 +251,13 @@ describe('after', () => {
     ['expired', 'expired'],
     ['consumed', 'used'],
     ['cancelled', 'cancelled'],
-  ])('a scan refused as invalid_transition asks the ticket status: %s shows %s', async (status, view) => {
+  ])('a scan refused as invalid_transition (an older server) asks the ticket status: %s shows %s', async (status, view) => {
     const { wx, page } = await open({ ticket: TICKET }, { routes: routes({ scan: () => problem(409, 'invalid_transition'), status: () => ticket(status) }) });
     expect(page.data.state).toBe(view);
     expect(wx.calls.map(c => `${c.method} ${c.path}`)).toEqual([`POST ${BASE}/scan`, `GET /api/tickets/${TICKET}`]);
   });
 
-  test('a confirm refused as invalid_transition because the ticket expired meanwhile shows expired, not used', async () => {
+  test('a confirm refused as invalid_transition by an older server because the ticket expired meanwhile shows expired, not used', async () => {
     const { page } = await open({ ticket: TICKET }, { routes: routes({ confirm: () => problem(409, 'invalid_transition'), status: () => ticket('expired') }) });
     tap(page, 'confirm');
     await settled(page, 'expired');

@@ -140,6 +140,8 @@ public static class AuthingQrApi
             return TypedResults.Ok(status.Failure is { } failure ? await MissingAsync(http, failure, ticketId) : Refused(NotFound));
         if (snapshot.Status == TicketStatus.Consumed)
             return TypedResults.Ok(Refused(new Failure(FailureCodes.AlreadyExchanged, "This ticket has already been exchanged.")));
+        if (snapshot.Status == TicketStatus.Expired)
+            return TypedResults.Ok(Refused(new Failure(FailureCodes.TicketExpired, "The QR code has expired; get a new one.")));
         if (snapshot.ExchangeCode is not { } code)
             return TypedResults.Ok(Refused(new Failure(FailureCodes.InvalidTransition, $"The QR code is {snapshot.Status.ToWireName()}, not authorized.")));
 

@@ -153,8 +153,9 @@ Component({
     },
 
     /**
-     * The view for a refused scan, confirm or cancel. "invalid_transition" says only that the ticket is no longer in a
-     * state for it: its status tells whether it expired or was used.
+     * The view for a refused scan, confirm or cancel. An expired ticket answers 410 "ticket_expired" (shown as expired
+     * directly); "invalid_transition" says only that the ticket is no longer in a state for it, and servers before
+     * ticket_expired also answered it for an expired ticket: its status tells whether it expired or was used.
      * @param {import('../../lib/types').HttpAnswer} answer
      * @param {'scan' | 'move'} stage
      */
