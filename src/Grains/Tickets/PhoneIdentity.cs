@@ -29,7 +29,10 @@ public sealed class PhoneIdentity(IGrainFactory grains, IServiceProvider service
     public IWeChatApi WeChat => _wechat ??= services.GetRequiredService<IWeChatApi>();
 
     /// <summary>What a scan that WeChat accepted leaves: the scanner to store and the token handed to the phone.</summary>
-    public sealed record Scan(Scanner Scanner, string ScanToken);
+    public sealed record Scan(Scanner Scanner, string ScanToken)
+    {
+        public override string ToString() => "Scan { }";
+    }
 
     public static string HashScanCode(string loginCode) => Secrets.Hash(ScanCodePurpose, loginCode);
 
