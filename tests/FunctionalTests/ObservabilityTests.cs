@@ -46,7 +46,7 @@ public sealed class ObservabilityTests(RateLimitFixture system)
         var openId = await system.Emulator.CreateUserAsync();
         var scan = await Api.ScanOkAsync(system.B, ticket.TicketId, await system.Emulator.LoginCodeAsync(openId));
         // A browser waits on front end A while the phone confirms through B.
-        var waiting = system.A.GetFromJsonAsync<TicketView>($"/api/tickets/{ticket.TicketId}/wait?version=2&timeout=30");
+        var waiting = WaitAsync(system.A, $"/api/tickets/{ticket.TicketId}/wait?version=2&timeout=30");
         for (var i = 0; i < 100 && Sample(await front.GetStringAsync("/metrics"), "scanlogin_browsers_waiting") < 1; i++) await Task.Delay(20);
         Assert.True(Sample(await front.GetStringAsync("/metrics"), "scanlogin_browsers_waiting") >= 1);
         Assert.Equal(HttpStatusCode.OK, (await Api.ConfirmAsync(system.B, ticket.TicketId, scan.ScanToken)).StatusCode);
@@ -164,5 +164,13 @@ public sealed class ObservabilityTests(RateLimitFixture system)
         Assert.Equal(HttpStatusCode.NotFound, (await metricsPort.GetAsync("/healthz")).StatusCode);
         using var operatorOnB = Operator(system.B.BaseAddress!);
         Assert.Equal(HttpStatusCode.NotFound, (await operatorOnB.GetAsync("/metrics")).StatusCode);
+    }
+
+    /// <summary>A long-poll's answer, or a failure that says what the front end answered instead.</summary>
+    private static async Task<TicketView?> WaitAsync(HttpClient http, string path)
+    {
+        var response = await http.GetAsync(path);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<TicketView>();
     }
 }

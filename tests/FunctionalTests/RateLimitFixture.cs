@@ -46,6 +46,8 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public HttpClient A { get; private set; } = null!;
     public HttpClient B { get; private set; } = null!;
     public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
+    /// <summary>Front end A's open long-polls and event streams of one address (its cap is per address and front end).</summary>
+    public int OpenWaitsOnA(string clientKey) => _frontEnds[0].Services.GetRequiredService<ScanLogin.WebFront.Push.OpenWaits>().OpenOf(clientKey);
     public string PlatformKey { get; } = "slp_rl_" + Guid.NewGuid().ToString("N");
     public int SiloMetricsPort { get; } = TestPorts.FreePort();
     public int MetricsPortOfB { get; } = TestPorts.FreePort();
