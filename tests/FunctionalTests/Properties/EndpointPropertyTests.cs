@@ -66,6 +66,26 @@ public sealed class EndpointPropertyTests(PropertyFixture system)
                 previousWrote = false;
                 return; // a long-poll still waiting when the client gave up: no answer is not a wrong answer
             }
+            catch (HttpRequestException dropped)
+            {
+                // A connection that closed before any answer (seen twice in CI-like runs for tiny multipart bodies; cause not
+                // found yet). The same request is sent once more on a fresh connection: a server that drops it again fails
+                // here with its last log lines; one that answers is held to every rule below, and the drop is reported.
+                Console.WriteLine($"property case: {request.Method} {request.RequestUri} dropped once ({dropped.InnerException?.Message ?? dropped.Message}); " +
+                    "server log: " + string.Join(" | ", system.Logs.Lines.TakeLast(5)));
+                using var again = parts.Build(operation, system);
+                again.Headers.ConnectionClose = true;
+                try
+                {
+                    response = await system.Fuzz.SendAsync(again, HttpCompletionOption.ResponseHeadersRead);
+                }
+                catch (HttpRequestException twice)
+                {
+                    Assert.Fail($"{again.Method} {again.RequestUri}: the server closed the connection twice without answering " +
+                        $"({twice.InnerException?.Message ?? twice.Message}); server log: " + string.Join("\n", system.Logs.Lines.TakeLast(10)));
+                    return;
+                }
+            }
             using (response)
             {
                 var status = (int)response.StatusCode;
