@@ -28,21 +28,10 @@ public interface IAuthorizationStore
 public sealed class RedisAuthorizationStore(string connectionString, string serviceId, Serializer<AuthorizationState> serializer)
     : IAuthorizationStore, IAsyncDisposable
 {
-    private const int VersionBytes = 4;
-    private const string WriteScript = """
-        if redis.call('GETRANGE', KEYS[1], 0, 3) == ARGV[1] then
-          redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
-          return 1
-        end
-        return 0
-        """;
+    // The ticket store's layout: a version prefix, then the state; the same compare-and-set script and connection setup.
+    private const int VersionBytes = RedisTicketStore.VersionBytes;
 
-    private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() =>
-    {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.SocketManager = SocketManager.ThreadPool;
-        return ConnectionMultiplexer.ConnectAsync(options);
-    });
+    private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => RedisTicketStore.ConnectAsync(connectionString));
 
     public RedisKey KeyOf(string requestId) => $"{serviceId}/authorizations/{requestId}";
 
@@ -62,9 +51,8 @@ public sealed class RedisAuthorizationStore(string connectionString, string serv
         var forgetAtMs = forgetAt.ToUnixTimeMilliseconds();
         if (expectedVersion == 0)
             return !(await db.ExecuteAsync("SET", KeyOf(requestId), writer.WrittenMemory, "NX", "PXAT", forgetAtMs)).IsNull;
-        var expected = new byte[VersionBytes];
-        BinaryPrimitives.WriteInt32BigEndian(expected, expectedVersion);
-        return (long)await db.ScriptEvaluateAsync(WriteScript, [KeyOf(requestId)], [expected, writer.WrittenMemory, forgetAtMs]) == 1;
+        return (long)await db.ScriptEvaluateAsync(RedisTicketStore.WriteScript, [KeyOf(requestId)],
+            [RedisTicketStore.VersionOf(expectedVersion), writer.WrittenMemory, forgetAtMs]) == 1;
     }
 
     public async ValueTask DisposeAsync()

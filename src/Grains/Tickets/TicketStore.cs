@@ -33,8 +33,9 @@ public interface ITicketStore
 /// </summary>
 public sealed class RedisTicketStore(string connectionString, string serviceId, Serializer<TicketState> serializer) : ITicketStore, IAsyncDisposable
 {
-    private const int VersionBytes = 4;
-    private const string WriteScript = """
+    internal const int VersionBytes = 4;
+    /// <summary>Compare-and-set of a versioned string (KEYS[1]; ARGV: expected version bytes, new value, PXAT), shared with the hosted-login store.</summary>
+    internal const string WriteScript = """
         if redis.call('GETRANGE', KEYS[1], 0, 3) == ARGV[1] then
           redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
           return 1
@@ -48,7 +49,7 @@ public sealed class RedisTicketStore(string connectionString, string serviceId, 
 
     private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectAsync(connectionString));
 
-    private static Task<ConnectionMultiplexer> ConnectAsync(string connectionString)
+    internal static Task<ConnectionMultiplexer> ConnectAsync(string connectionString)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         options.SocketManager = SocketManager.ThreadPool;
@@ -109,7 +110,7 @@ public sealed class RedisTicketStore(string connectionString, string serviceId, 
         return writer.WrittenMemory;
     }
 
-    private static byte[] VersionOf(int version)
+    internal static byte[] VersionOf(int version)
     {
         var bytes = new byte[VersionBytes];
         BinaryPrimitives.WriteInt32BigEndian(bytes, version);
