@@ -9,6 +9,7 @@ namespace ScanLogin.Grains.Interfaces;
 [Alias("ScanLogin.IUserPoolGrain")]
 public interface IUserPoolGrain : IGrainWithStringKey
 {
+    /// <summary>The pool's settings, or null for an unknown pool.</summary>
     [ReadOnly, Alias("GetSettings")]
     Task<UserPoolSettings?> GetSettingsAsync();
 
@@ -16,12 +17,15 @@ public interface IUserPoolGrain : IGrainWithStringKey
     [Alias("SaveSettings")]
     Task SaveSettingsAsync(UserPoolSettings settings);
 
+    /// <summary>The pool's settings with their revision and times, for the admin API; null for an unknown pool.</summary>
     [ReadOnly, Alias("GetVersioned")]
     Task<Versioned<UserPoolSettings>?> GetVersionedAsync();
 
+    /// <summary>Operators: creates the pool; refused when it exists or the settings are invalid.</summary>
     [Alias("Create")]
     Task<Outcome<Versioned<UserPoolSettings>>> CreateAsync(UserPoolSettings settings, Actor actor);
 
+    /// <summary>Operators: changes the pool's settings when <paramref name="ifRevision"/> (if given) is still current.</summary>
     [Alias("Update")]
     Task<Outcome<Versioned<UserPoolSettings>>> UpdateAsync(UserPoolSettings settings, int? ifRevision, Actor actor);
 
@@ -29,12 +33,15 @@ public interface IUserPoolGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task<Outcome<bool>> DeleteAsync(int? ifRevision, Actor actor);
 
+    /// <summary>Operators: a new pool API key; its full value is answered only this once.</summary>
     [Alias("CreateApiKey")]
     Task<Outcome<CreatedApiKey>> CreateApiKeyAsync(string name, Actor actor);
 
+    /// <summary>The pool's API keys as listed: ids, names and times, never secrets.</summary>
     [ReadOnly, Alias("ListApiKeys")]
     Task<ApiKeyView[]> ListApiKeysAsync();
 
+    /// <summary>Operators: deletes a pool API key; it stops working at once.</summary>
     [Alias("DeleteApiKey")]
     Task<Outcome<bool>> DeleteApiKeyAsync(string keyId, Actor actor);
 
@@ -58,6 +65,7 @@ public interface IUserPoolGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("RegisterForBinding")]
     Task<AccountResolution> RegisterForBindingAsync(WeChatLogin login, NewAccount account);
 
+    /// <summary>A user as the PC side receives it after an exchange; null when the pool has no such user.</summary>
     [AlwaysInterleave, Alias("GetUser")]
     Task<UserProfile?> GetUserAsync(string userId);
 
@@ -65,12 +73,15 @@ public interface IUserPoolGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("CreateUsers")]
     Task<Outcome<AccountCreation[]>> CreateUsersAsync(NewAccount[] accounts, Actor actor);
 
+    /// <summary>Operators: a user as the admin API shows it (never the password hash); null when unknown.</summary>
     [AlwaysInterleave, Alias("GetUserRecord")]
     Task<UserRecord?> GetUserRecordAsync(string userId);
 
+    /// <summary>Operators: users matching the query's one field (normalized as stored), at most <paramref name="limit"/>.</summary>
     [AlwaysInterleave, Alias("SearchUsers")]
     Task<UserRecord[]> SearchUsersAsync(UserQuery query, int limit);
 
+    /// <summary>Operators: blocks or unblocks a user (a blocked user's logins end rejected); audited when it changes.</summary>
     [AlwaysInterleave, Alias("SetUserBlocked")]
     Task<Outcome<UserRecord>> SetUserBlockedAsync(string userId, bool blocked, Actor actor);
 
@@ -78,9 +89,11 @@ public interface IUserPoolGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("DeleteUser")]
     Task<Outcome<bool>> DeleteUserAsync(string userId, Actor actor);
 
+    /// <summary>Operators: the WeChat identities bound to a user.</summary>
     [AlwaysInterleave, Alias("ListIdentities")]
     Task<Outcome<UserIdentityView[]>> ListIdentitiesAsync(string userId);
 
+    /// <summary>Operators: removes one WeChat identity from a user; that identity logs in as a new person afterwards.</summary>
     [AlwaysInterleave, Alias("UnbindIdentity")]
     Task<Outcome<bool>> UnbindIdentityAsync(string userId, string subject, Actor actor);
 }

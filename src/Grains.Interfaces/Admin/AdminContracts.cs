@@ -62,22 +62,6 @@ public sealed record CatalogRow(
     [property: Id(0)] string Id,
     [property: Id(1)] string Json);
 
-/// <summary>Lists what operators browse, from PostgreSQL tables kept by the owning grains, without activating them.</summary>
-[Alias("ScanLogin.ICatalogGrain")]
-public interface ICatalogGrain : IGrainWithIntegerKey
-{
-    [Alias("List")]
-    Task<Page<CatalogRow>> ListAsync(CatalogKind kind, string? poolId, string? cursor, int limit);
-
-    /// <summary>A pool's audit entries, oldest first, after the cursor; only those the filter keeps (all when it is null).</summary>
-    [Alias("ListAudit")]
-    Task<Page<AuditEntry>> ListAuditAsync(string poolId, string? cursor, int limit, AuditFilter? filter = null);
-
-    /// <summary>Whether any application lists this origin among its allowed web origins (for CORS preflights).</summary>
-    [Alias("IsOriginAllowed")]
-    Task<bool> IsOriginAllowedAsync(string origin);
-}
-
 [GenerateSerializer]
 public enum CatalogKind
 {

@@ -8,6 +8,7 @@ public interface ISecretKeyRingGrain : IGrainWithIntegerKey
     [Alias("Rotate")]
     Task<KeyRingStatus> RotateAsync();
 
+    /// <summary>The current data key's id and how many keys the ring holds.</summary>
     [Alias("GetStatus")]
     Task<KeyRingStatus> GetStatusAsync();
 }

@@ -28,6 +28,7 @@ public interface IAuthorizationGrain : IGrainWithStringKey
     [Alias("Redeem")]
     Task<Outcome<AuthorizationGrant>> RedeemAsync(CodeRedemption redemption);
 
+    /// <summary>Called by the login's own timer; nothing to do but wake the grain (its state expires in the store).</summary>
     [OneWay, Alias("OnDeadline")]
     Task OnDeadlineAsync();
 }

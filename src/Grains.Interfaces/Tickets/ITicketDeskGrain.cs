@@ -9,6 +9,7 @@ namespace ScanLogin.Grains.Interfaces;
 [Alias("ScanLogin.ITicketDeskGrain")]
 public interface ITicketDeskGrain : IGrainWithIntegerKey
 {
+    /// <summary>Checks the application, origin or credentials and the identity source, then stores a new ticket and answers it.</summary>
     [Alias("Open")]
     Task<Outcome<OpenedTicket>> OpenAsync(TicketOpening opening);
 

@@ -20,15 +20,19 @@ public interface ITicketGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetOpenInWeChatLink")]
     Task<Outcome<OpenInWeChatLink>> GetOpenInWeChatLinkAsync();
 
+    /// <summary>The phone scanned the code: identifies the WeChat user from the login code and answers who is asking, with a scan token.</summary>
     [Alias("Scan")]
     Task<Outcome<ScanView>> ScanAsync(ScanRequest request);
 
+    /// <summary>The phone that scanned approves (with the scan token): resolves the account, or moves the ticket to binding_required.</summary>
     [Alias("Confirm")]
     Task<Outcome<TicketSnapshot>> ConfirmAsync(ConfirmRequest request);
 
+    /// <summary>The phone that scanned refuses (with the scan token), also while the ticket waits for binding.</summary>
     [Alias("Cancel")]
     Task<Outcome<TicketSnapshot>> CancelAsync(string scanToken);
 
+    /// <summary>Trades the confirmed ticket's one-time code for the user and tokens; a retry with the same idempotency key gets the same answer.</summary>
     [Alias("Exchange")]
     Task<Outcome<ExchangeGrant>> ExchangeAsync(ExchangeRequest request);
 
@@ -66,12 +70,4 @@ public interface ITicketGrain : IGrainWithStringKey
     /// <summary>Called by the ticket's own timer; re-checks the clock, so an early call is harmless.</summary>
     [OneWay, Alias("OnDeadline")]
     Task OnDeadlineAsync();
-}
-
-/// <summary>One per front-end host: hears every change of the tickets it watches.</summary>
-[Alias("ScanLogin.ITicketWatcher")]
-public interface ITicketWatcher : IGrainObserver
-{
-    [OneWay, Alias("OnTicketChanged")]
-    Task OnTicketChangedAsync(TicketSnapshot snapshot);
 }
