@@ -24,6 +24,10 @@ public static class ApiProblems
         return TypedResults.Problem(detail: detail, statusCode: status, title: TitleOf(status), extensions: extensions);
     }
 
+    /// <summary>A ticket id that cannot be one (not 22 URL-safe base64 characters), refused before any grain is asked.</summary>
+    public static ProblemHttpResult MalformedTicketId() =>
+        Problem(StatusCodes.Status400BadRequest, "malformed_ticket_id", "A ticket id is 22 URL-safe base64 characters.");
+
     public static ProblemHttpResult Invalid(string field, string rule) =>
         Problem(StatusCodes.Status400BadRequest, ValidationFailed, $"The request is not valid: {field}.", new Dictionary<string, string[]> { [field] = [rule] });
 

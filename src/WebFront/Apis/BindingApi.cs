@@ -84,9 +84,9 @@ public static partial class BindingApi
     private static ProblemHttpResult? Check(string ticketId, HttpRequest http, out TicketHolder? holder)
     {
         holder = null;
-        if (!Secrets.IsWellFormedId(ticketId)) return TicketsApi.MalformedId();
+        if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 and <= 128 } s ? s : null;
-        var app = TicketsApi.ParseBasic(http.Headers.Authorization.ToString());
+        var app = BasicCredentials.Parse(http.Headers.Authorization.ToString());
         if ((browserSecret is null) == (app is null))
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "Send exactly one of X-Browser-Secret or Authorization: Basic base64(appId:appSecret).");

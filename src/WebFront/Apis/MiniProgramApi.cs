@@ -20,7 +20,7 @@ public static class MiniProgramApi
 
     private static async Task<Results<Ok<ScanResponse>, ProblemHttpResult>> ScanAsync(string ticketId, ScanTicketRequest request, IClusterClient cluster)
     {
-        if (!Secrets.IsWellFormedId(ticketId)) return TicketsApi.MalformedId();
+        if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         if (CheckScan(request) is { } invalid) return ApiProblems.Invalid(invalid.Field, invalid.Rule);
 
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ScanAsync(new ScanRequest(request.LoginCode!, request.Nickname, request.AvatarUrl));
@@ -41,7 +41,7 @@ public static class MiniProgramApi
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> ConfirmAsync(string ticketId, ConfirmTicketRequest request, IClusterClient cluster)
     {
-        if (!Secrets.IsWellFormedId(ticketId)) return TicketsApi.MalformedId();
+        if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         if (CheckConfirm(request) is { } invalid) return ApiProblems.Invalid(invalid.Field, invalid.Rule);
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ConfirmAsync(new ConfirmRequest(request.ScanToken!, request.PhoneCode));
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
@@ -49,7 +49,7 @@ public static class MiniProgramApi
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> CancelAsync(string ticketId, CancelTicketRequest request, IClusterClient cluster)
     {
-        if (!Secrets.IsWellFormedId(ticketId)) return TicketsApi.MalformedId();
+        if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         if (CheckScanToken(request.ScanToken) is { } invalid) return ApiProblems.Invalid(invalid.Field, invalid.Rule);
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).CancelAsync(request.ScanToken!);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);

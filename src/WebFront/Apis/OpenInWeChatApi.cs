@@ -23,7 +23,7 @@ public static class OpenInWeChatApi
 
     private static async Task<Results<Ok<OpenInWeChatView>, ProblemHttpResult>> GetAsync(string ticketId, HttpContext http, IClusterClient cluster)
     {
-        if (!Secrets.IsWellFormedId(ticketId)) return TicketsApi.MalformedId();
+        if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         if (await AbuseLimits.Limiter(http).TakeAsync(RateLimitKeys.WeChatLinksPerClientIp, null, AbuseLimits.ClientKey(http)) is { Allowed: false } d)
             return new LimitRefusal(AbuseLimits.RateLimited, "Too many WeChat links asked from this address.", d).ToProblem(http);
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).GetOpenInWeChatLinkAsync();

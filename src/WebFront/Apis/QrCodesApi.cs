@@ -35,7 +35,7 @@ public static class QrCodesApi
     {
         if (await LimitAsync(ticketId, http) is { } tooMany) return tooMany;
         var rendered = await RenderAsync(ticketId, format, size, http, cluster);
-        if (rendered.Value is not { } image) return rendered.Failure is { } f ? ApiProblems.From(f) : TicketsApi.MalformedId();
+        if (rendered.Value is not { } image) return rendered.Failure is { } f ? ApiProblems.From(f) : ApiProblems.MalformedTicketId();
         var headers = http.Response.GetTypedHeaders();
         headers.ETag = EntityTagHeaderValue.Parse(image.ETag);
         headers.LastModified = image.RenderedAt;
@@ -56,7 +56,7 @@ public static class QrCodesApi
         if (parsed is null) return ApiProblems.Invalid("format", "png or svg.");
         if (await LimitAsync(ticketId, http) is { } tooMany) return tooMany;
         var rendered = await RenderAsync(ticketId, parsed.Value, size, http, cluster);
-        if (rendered.Value is not { } image) return rendered.Failure is { } f ? ApiProblems.From(f) : TicketsApi.MalformedId();
+        if (rendered.Value is not { } image) return rendered.Failure is { } f ? ApiProblems.From(f) : ApiProblems.MalformedTicketId();
         return TypedResults.Ok(new QrDataUrl($"data:{image.ContentType};base64,{Convert.ToBase64String(image.Content)}", image.ContentType, image.Size));
     }
 

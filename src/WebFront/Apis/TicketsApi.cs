@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ScanLogin.Grains.Interfaces;
@@ -50,42 +49,24 @@ public static class TicketsApi
         await cors.AllowForAsync(http, appId);
         // A browser always says where the page came from. Without an Origin the caller is a server, and a server must
         // prove it is the application: otherwise anyone could show the application's QR code on a page of their own.
-        var origin = Truncate(http.Request.Headers.Origin.ToString(), 256);
-        var app = ParseBasic(http.Request.Headers.Authorization.ToString());
+        var origin = RequestText.Truncate(http.Request.Headers.Origin.ToString(), 256);
+        var app = BasicCredentials.Parse(http.Request.Headers.Authorization.ToString());
         if (origin is null && app is null)
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "A ticket requested without a browser Origin needs the application's credentials: Authorization: Basic base64(appId:appSecret).");
 
         var browserSecret = Secrets.NewSecret();
-        var opened = await OpenTicketAsync(appId, identitySource, Secrets.HashBrowserSecret(browserSecret), app, http, request.Nonce);
+        var opened = await TicketOpener.OpenAsync(appId, identitySource, Secrets.HashBrowserSecret(browserSecret), app, http, request.Nonce);
         if (opened.Value?.Ticket is not { } ticket) return ApiProblems.From(opened.Failure!);
         var ticketId = ticket.TicketId;
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
             $"/api/tickets/{ticketId}/qr.png", TicketView.From(ticket)));
     }
 
-    /// <summary>
-    /// Opens a ticket for whoever sent this request (its IP, user agent and Origin go to the ticket; a server without an
-    /// Origin shows the application's credentials). The silo's ticket desk picks the id and applies the same rules to
-    /// every API that creates tickets.
-    /// </summary>
-    internal static Task<Outcome<OpenedTicket>> OpenTicketAsync(string appId, string identitySource, string browserSecretHash,
-        AppCredentials? app, HttpContext http, string? nonce = null)
-    {
-        var origin = Truncate(http.Request.Headers.Origin.ToString(), 256);
-        return OpenTicketAsync(http, new TicketOpening(appId, identitySource, RequesterOf(http, origin), browserSecretHash, app, nonce));
-    }
-
-    internal static Task<Outcome<OpenedTicket>> OpenTicketAsync(HttpContext http, TicketOpening opening) =>
-        http.RequestServices.GetRequiredService<TicketDeskClient>().OpenAsync(opening);
-
-    internal static Requester RequesterOf(HttpContext http, string? origin) =>
-        new(http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512), origin);
-
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string ticketId, HttpContext http, TicketFeed feed,
         BrowserOrigins cors)
     {
-        if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
+        if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         // From this front end's pushed state while its watch is live, else one watch call (FeedOptions.ReadFreshness).
         var outcome = await feed.ReadAsync(ticketId);
         if (outcome.Value is not { } s) return ApiProblems.From(outcome.Failure!);
@@ -96,7 +77,7 @@ public static class TicketsApi
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> WaitForTicketAsync(
         string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, OpenWaits waits, CancellationToken ct, int version = 0, double? timeout = null)
     {
-        if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
+        if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         if (version < 0) return ApiProblems.Invalid("version", "Must be zero or more.");
         // Written so that NaN fails too: every comparison with NaN is false.
         if (timeout is { } seconds && !(seconds >= 0 && seconds <= MaxWait.TotalSeconds)) return ApiProblems.Invalid("timeout", "Seconds, from 0 to 60.");
@@ -112,7 +93,7 @@ public static class TicketsApi
         string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, OpenWaits waits, CancellationToken ct,
         [FromHeader(Name = "Last-Event-ID")] int? lastEventId = null)
     {
-        if (!Secrets.IsWellFormedId(ticketId)) return MalformedId();
+        if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         // The stream's slot is held until the stream ends (released by the stream, or here if it never starts).
         var slot = waits.TryOpen(http);
         if (slot is null) return waits.Refusal(http);
@@ -162,7 +143,7 @@ public static class TicketsApi
         if (request.Code is not { Length: > 0 and <= 128 } code || code.Split('.') is not [var ticketId, _] || !Secrets.IsWellFormedId(ticketId))
             return ApiProblems.Invalid("code", "The exchange code from a confirmed ticket's status.");
         var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 } s ? s : null;
-        var app = ParseBasic(http.Headers.Authorization.ToString());
+        var app = BasicCredentials.Parse(http.Headers.Authorization.ToString());
         if ((browserSecret is null) == (app is null))
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "Send exactly one of X-Browser-Secret or Authorization: Basic base64(appId:appSecret).");
@@ -174,23 +155,4 @@ public static class TicketsApi
         await cors.AllowForAsync(context, grant.AppId);
         return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt, grant.IdToken));
     }
-
-    internal static AppCredentials? ParseBasic(string authorization)
-    {
-        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
-        try
-        {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
-            return pair.Split(':', 2) is [{ Length: > 0 } id, { Length: > 0 } secret] ? new AppCredentials(id, secret) : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    internal static ProblemHttpResult MalformedId() =>
-        ApiProblems.Problem(StatusCodes.Status400BadRequest, "malformed_ticket_id", "A ticket id is 22 URL-safe base64 characters.");
-
-    internal static string? Truncate(string? value, int max) => string.IsNullOrEmpty(value) ? null : value.Length <= max ? value : value[..max];
 }

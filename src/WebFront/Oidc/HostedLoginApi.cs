@@ -125,7 +125,7 @@ public static partial class HostedLoginApi
 
         var requestId = Secrets.NewId();
         var request = new AuthorizationRequest(poolId, app.AppId, redirectUri, scopes, state, nonce, challenge, source.Identifier, locale, popup,
-            TicketsApi.Truncate(Single(p, "login_hint"), 256), Secrets.HashBrowserSecret(browserSecret), formPost);
+            RequestText.Truncate(Single(p, "login_hint"), 256), Secrets.HashBrowserSecret(browserSecret), formPost);
         var started = await cluster.GetGrain<IAuthorizationGrain>(requestId).StartAsync(request, opened.Value!.TicketId);
         if (started.Value is not { } view) return Fail("server_error", started.Failure!.Message);
 
@@ -183,7 +183,7 @@ public static partial class HostedLoginApi
         if (error is not null) return error;
         var text = LoginText.For(view!.Request.Locale);
         // The application may ask that the browser finishing the login be at the address that opened its code.
-        var sameAddress = await cluster.GetGrain<ITicketGrain>(view.TicketId).CheckCompletingAddressAsync(TicketsApi.RequesterOf(http, null).IpAddress);
+        var sameAddress = await cluster.GetGrain<ITicketGrain>(view.TicketId).CheckCompletingAddressAsync(TicketOpener.RequesterOf(http, null).IpAddress);
         if (sameAddress.Failure is { Code: FailureCodes.AddressChanged } moved) return ErrorPage(text, 403, text.AddressChanged, moved.Code);
         var completed = await cluster.GetGrain<IAuthorizationGrain>(requestId).CompleteAsync(Cookie(http, requestId)!);
         if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return Results.Redirect(BasePath(poolId, requestId));
@@ -227,7 +227,7 @@ public static partial class HostedLoginApi
         string identitySource, string browserSecret)
     {
         // The page is ScanLogin's own: no Origin to check, and the phone is shown the browser that asked.
-        var opened = await TicketsApi.OpenTicketAsync(http, new TicketOpening(appId, identitySource, TicketsApi.RequesterOf(http, null),
+        var opened = await TicketOpener.OpenAsync(http, new TicketOpening(appId, identitySource, TicketOpener.RequesterOf(http, null),
             Secrets.HashBrowserSecret(browserSecret), HostedLogin: true));
         return opened.Value is { } ticket ? ticket.Ticket : opened.Failure!;
     }
