@@ -36,7 +36,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<PoolSigners>();
         services.AddSingleton<SecretProtector>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ProductClock(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
         services.AddSingleton<TicketDeadlines>();

@@ -176,7 +176,7 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["Orleans:SiloPort"] = TestPorts.FreePort().ToString(),
                 ["Orleans:GatewayPort"] = TestPorts.FreePort().ToString(),
             });
-            builder.Services.AddSingleton(new TicketClock(Time));
+            builder.Services.AddSingleton(new ProductClock(Time));
             builder.Logging.AddProvider(Logs);
         }).Build();
         await silo.StartAsync();

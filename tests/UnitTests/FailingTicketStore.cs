@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using ScanLogin.Grains;
 using ScanLogin.Grains.Tickets;
 
 namespace ScanLogin.UnitTests;
 
 /// <summary>The memory ticket store, except that writes of the tickets listed in <see cref="FailingWrites"/> throw, as a
 /// store that is unreachable would, and those of <see cref="LostReplies"/> are stored and then throw.</summary>
-public sealed class FailingTicketStore(TicketClock clock) : ITicketStore
+public sealed class FailingTicketStore(ProductClock clock) : ITicketStore
 {
     public static readonly ConcurrentDictionary<string, bool> FailingWrites = new();
 

@@ -85,7 +85,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
                 ["WeChat:BaseAddress"] = s_emulator!.ToString(),
             }).Build();
             silo.AddMemoryGrainStorage(StorageNames.Configuration);
-            silo.Services.AddSingleton(new TicketClock(s_time!));
+            silo.Services.AddSingleton(new ProductClock(s_time!));
             silo.Services.AddScanLoginGrains(configuration);
             silo.Services.AddSingleton<ITicketStore, FailingTicketStore>();
             silo.Services.AddSingleton<Grains.Accounts.IUserStore, RivalUserStore>();

@@ -12,7 +12,7 @@ namespace ScanLogin.Grains.Accounts;
 /// scanning a PC's code, under the same account policy.
 /// </summary>
 [StatelessWorker]
-public sealed class MiniProgramLoginGrain(IWeChatApi wechat, TicketClock clock, ILogger<MiniProgramLoginGrain> logger) : Grain, IMiniProgramLoginGrain
+public sealed class MiniProgramLoginGrain(IWeChatApi wechat, ProductClock clock, ILogger<MiniProgramLoginGrain> logger) : Grain, IMiniProgramLoginGrain
 {
     async Task<Outcome<MiniProgramLoginResult>> IMiniProgramLoginGrain.LoginAsync(MiniProgramLoginRequest request)
     {

@@ -12,7 +12,7 @@ namespace ScanLogin.Grains.Oidc;
 /// activation keeps nothing between calls and leaves as soon as it is idle, so an abandoned /authorize costs one
 /// expiring key and no memory, timer or database row.
 /// </summary>
-public sealed class AuthorizationGrain(IAuthorizationStore store, TicketClock clock, IOptions<HostedLoginOptions> options) : Grain, IAuthorizationGrain
+public sealed class AuthorizationGrain(IAuthorizationStore store, ProductClock clock, IOptions<HostedLoginOptions> options) : Grain, IAuthorizationGrain
 {
     private const string CodePurpose = "authorization-code";
 

@@ -62,7 +62,7 @@ public sealed class RedisAuthorizationStore(string connectionString, string serv
 }
 
 /// <summary>Hosted logins in this process only (no Redis configured: development and grain tests). Same rules, same expiry.</summary>
-public sealed class MemoryAuthorizationStore(TicketClock clock, Serializer<AuthorizationState> serializer) : IAuthorizationStore
+public sealed class MemoryAuthorizationStore(ProductClock clock, Serializer<AuthorizationState> serializer) : IAuthorizationStore
 {
     // Kept serialized, as Redis keeps them: a caller changing its copy changes nothing stored.
     private readonly ConcurrentDictionary<string, (byte[] State, int Version, DateTimeOffset ForgetAt)> _logins = new();

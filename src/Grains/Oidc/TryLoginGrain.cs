@@ -6,7 +6,7 @@ namespace ScanLogin.Grains.Oidc;
 /// A console's try login: admits exactly one authorization request (its state is this grain's id) to ScanLogin's own
 /// try-login callback, hands the PKCE verifier to that callback once, and keeps the outcome for the console to read.
 /// </summary>
-public sealed class TryLoginGrain(TicketClock clock) : Grain, ITryLoginGrain
+public sealed class TryLoginGrain(ProductClock clock) : Grain, ITryLoginGrain
 {
     /// <summary>How long a try may take from opening to the phone's confirmation (the hosted login itself lasts up to 15 minutes).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);

@@ -10,7 +10,7 @@ namespace ScanLogin.Grains.QrCodes;
 public static class TicketImageArt
 {
     public static async Task<Outcome<QrImage>> RenderAsync(IGrainFactory grains, LogoLibrary logos, QrOptions qr, TicketState ticket,
-        QrImageRequest request, TicketClock clock)
+        QrImageRequest request, ProductClock clock)
     {
         var sourceKey = IdentitySourceSettings.KeyOf(ticket.PoolId, ticket.IdentitySource);
         var source = grains.GetGrain<IIdentitySourceGrain>(sourceKey);

@@ -7,7 +7,7 @@ namespace ScanLogin.Grains.Tickets;
 /// here, and a single timer (on the ticket clock) wakes at the earliest one and calls the due grains. A million live
 /// tickets cost a dictionary entry and a queue entry each (about 50 bytes), not a timer object with its callback state.
 /// </summary>
-public sealed class TicketDeadlines(TicketClock clock, IGrainFactory grains, ILogger<TicketDeadlines> logger) : IDisposable
+public sealed class TicketDeadlines(ProductClock clock, IGrainFactory grains, ILogger<TicketDeadlines> logger) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _due = new(StringComparer.Ordinal);

@@ -10,7 +10,7 @@ namespace ScanLogin.Grains.Tickets;
 /// compare-and-set (a taken id is refused, nothing is read) and no ticket grain is activated. The ticket's grain loads it
 /// from the store at its first need; until then the store's own expiry (deadline + retention) is all a pending ticket costs.
 /// </summary>
-public sealed class TicketDesk(ITicketStore store, CreationSettings settings, IGrainFactory grains, TicketClock clock,
+public sealed class TicketDesk(ITicketStore store, CreationSettings settings, IGrainFactory grains, ProductClock clock,
     IOptions<TicketOptions> options, ILogger<TicketDesk> logger)
 {
     /// <param name="ticketId">Only for tests that need a given id; otherwise the desk picks it.</param>

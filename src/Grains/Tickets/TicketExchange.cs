@@ -50,7 +50,7 @@ public static class TicketExchange
     }
 
     /// <summary>Checks an exchange of a live ticket and signs its tokens; the caller stores the consumed ticket when a token is returned.</summary>
-    public static async Task<Outcome<Step>> PrepareAsync(IGrainFactory grains, TicketState ticket, ExchangeRequest request, TicketClock clock)
+    public static async Task<Outcome<Step>> PrepareAsync(IGrainFactory grains, TicketState ticket, ExchangeRequest request, ProductClock clock)
     {
         if (ticket.ExchangeCode is not { } code || !Secrets.FixedTimeEquals(code, request.ExchangeCode))
             return new Failure(FailureCodes.ExchangeCodeInvalid, "The exchange code is not valid for a confirmed ticket.");
@@ -81,7 +81,7 @@ public static class TicketExchange
     };
 
     /// <summary>Signs the login's tokens through the pool's issuer; a stamp from an earlier exchange signs the same claims again.</summary>
-    private static async Task<Outcome<ExchangeGrant>> GrantAsync(IGrainFactory grains, TicketState ticket, TokenStamp? reissue, TicketClock clock)
+    private static async Task<Outcome<ExchangeGrant>> GrantAsync(IGrainFactory grains, TicketState ticket, TokenStamp? reissue, ProductClock clock)
     {
         var issued = await grains.GetGrain<ITokenIssuerGrain>(ticket.PoolId).IssueTokensAsync(TokenRequestFor(ticket, clock.Now), reissue);
         return issued.Value is { } tokens ? new ExchangeGrant(ticket.User!, tokens, ticket.AppId) : issued.Failure!;

@@ -17,7 +17,7 @@ namespace ScanLogin.Grains.Tickets;
 public sealed class TicketGrain(
     ITicketStore store,
     TicketDeadlines deadlines,
-    TicketClock clock,
+    ProductClock clock,
     IOptions<TicketOptions> options,
     IOptions<QrOptions> qrOptions,
     LogoLibrary logos,

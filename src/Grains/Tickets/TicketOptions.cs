@@ -20,14 +20,3 @@ public sealed class TicketOptions
     /// <summary>How long a front end's watch stays registered without being renewed.</summary>
     public TimeSpan WatchLifetime { get; set; } = TimeSpan.FromMinutes(2);
 }
-
-/// <summary>
-/// The clock ticket deadlines run on. Kept apart from the runtime's own TimeProvider so tests can move
-/// ticket time without moving Orleans' timeouts and membership.
-/// </summary>
-public sealed class TicketClock(TimeProvider time)
-{
-    public TimeProvider Time { get; } = time;
-
-    public DateTimeOffset Now => Time.GetUtcNow();
-}

@@ -124,7 +124,7 @@ public sealed class RedisTicketStore(string connectionString, string serviceId, 
 }
 
 /// <summary>Tickets in this process only (no Redis configured: development and grain tests). Same compare-and-set rules.</summary>
-public sealed class MemoryTicketStore(TicketClock clock) : ITicketStore
+public sealed class MemoryTicketStore(ProductClock clock) : ITicketStore
 {
     private readonly ConcurrentDictionary<string, (TicketState Ticket, DateTimeOffset ForgetAt)> _tickets = new();
 

@@ -9,7 +9,7 @@ namespace ScanLogin.Grains.Tokens;
 /// <see cref="OidcOptions.SignerRefresh"/>. Keys carry their own timings, so a cached set switches to a rotated key
 /// on time without asking anyone.
 /// </summary>
-public sealed class PoolSigners(IGrainFactory grains, SecretProtector protector, TicketClock clock)
+public sealed class PoolSigners(IGrainFactory grains, SecretProtector protector, ProductClock clock)
 {
     private readonly ConcurrentDictionary<string, Task<PoolSigner?>> _pools = new();
 

@@ -15,7 +15,7 @@ public sealed class PoolSigningKeysGrain(
     [PersistentState("signing-keys", StorageNames.Configuration)] IPersistentState<PoolSigningKeysState> state,
     SecretProtector protector,
     IOptions<OidcOptions> options,
-    TicketClock clock,
+    ProductClock clock,
     AdminRecorder recorder,
     ILogger<PoolSigningKeysGrain> logger) : Grain, IPoolSigningKeysGrain
 {

@@ -4,7 +4,7 @@ namespace ScanLogin.Grains.Tokens;
 
 /// <summary>Signs and checks a pool's tokens on whichever silo is asked, with that silo's copy of the pool's keys.</summary>
 [StatelessWorker]
-public sealed class TokenIssuerGrain(PoolSigners signers, TicketClock clock) : Grain, ITokenIssuerGrain
+public sealed class TokenIssuerGrain(PoolSigners signers, ProductClock clock) : Grain, ITokenIssuerGrain
 {
     private string PoolId => this.GetPrimaryKeyString();
 

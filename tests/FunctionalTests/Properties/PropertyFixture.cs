@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains;
 using ScanLogin.Grains.Tickets;
 using ScanLogin.Silo;
 using ScanLogin.Tests.Shared;
@@ -77,7 +78,7 @@ public sealed class PropertyFixture : IAsyncLifetime
         _silo = SiloBuilder.Create([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
-            b.Services.AddSingleton(new TicketClock(new FakeTimeProvider(DateTimeOffset.UtcNow)));
+            b.Services.AddSingleton(new ProductClock(new FakeTimeProvider(DateTimeOffset.UtcNow)));
             b.Logging.AddProvider(Logs);
         }).Build();
         await _silo.StartAsync();

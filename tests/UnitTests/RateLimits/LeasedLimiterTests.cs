@@ -248,7 +248,7 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster)
                 }).Build();
                 silo.AddMemoryGrainStorage(StorageNames.Configuration);
                 silo.Services.AddSingleton(new RateLimitClock(s_time!));
-                silo.Services.AddSingleton(new TicketClock(s_time!));
+                silo.Services.AddSingleton(new ProductClock(s_time!));
                 silo.Services.AddScanLoginGrains(configuration);
             }
         }
