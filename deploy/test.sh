@@ -26,7 +26,7 @@ export SCANLOGIN_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;D
 export SCANLOGIN_TEST_REDIS="127.0.0.1:$redis_port"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# The official Authing JS SDK, exactly as locked, for tests/FunctionalTests/Authing/AuthingSdkTests.cs.
+# The official Authing JS SDK, exactly as locked, for tests/FunctionalTests/WebFront/Apis/Authing/AuthingSdkTests.cs.
 npm ci --prefix tests/AuthingSdk --no-audit --no-fund --loglevel=error
 # The mini program's type check, page tests and end-to-end run (tests/FunctionalTests/MiniProgram), exactly as locked.
 npm ci --prefix tests/MiniProgram --no-audit --no-fund --loglevel=error
