@@ -26,13 +26,11 @@ public sealed class SystemFixture : IAsyncLifetime
 {
     private readonly List<IHost> _silos = [];
     private readonly List<WebApplication> _frontEnds = [];
-    private Dictionary<string, string?> _settings = [];
+    private TestSettings _settings = new();
 
-    public static string Postgres => Environment.GetEnvironmentVariable("SCANLOGIN_TEST_POSTGRES")
-        ?? throw new InvalidOperationException("SCANLOGIN_TEST_POSTGRES is not set: run the tests with deploy/test.sh.");
+    public static string Postgres => TestServices.Postgres;
 
-    public static string Redis => Environment.GetEnvironmentVariable("SCANLOGIN_TEST_REDIS")
-        ?? throw new InvalidOperationException("SCANLOGIN_TEST_REDIS is not set: run the tests with deploy/test.sh.");
+    public static string Redis => TestServices.Redis;
 
     /// <summary>The ticket clock of both silos; the front ends and the emulator keep real time.</summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -57,7 +55,7 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>The platform operator's API key (the front ends know only its hash).</summary>
     public string PlatformKey { get; } = "slp_test_" + Guid.NewGuid().ToString("N");
 
-    public const string PublicBaseUrl = "https://login.scanlogin.test";
+    public const string PublicBaseUrl = TestSettings.PublicBaseUrl;
 
     public const string VerificationFileName = "zUzFRdrlzT.txt";
     public const string VerificationFileContent = "5d1e0c1f2b7a9e3c4d6f8a0b1c2d3e4f";
@@ -80,36 +78,21 @@ public sealed class SystemFixture : IAsyncLifetime
     {
         Database = NpgsqlDataSource.Create(Postgres);
         Emulator = await EmulatorHost.StartAsync();
-        var clusterId = "test-" + Guid.NewGuid().ToString("N")[..12];
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:PostgreSQL"] = Postgres,
-            ["ConnectionStrings:Redis"] = Redis,
-            ["Orleans:ClusterId"] = clusterId,
-            ["Orleans:ServiceId"] = "scanlogin-tests",
-            ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
-            // What relying parties would reach through a proxy; the tests reach the same paths on front end A or B.
-            ["ScanLogin:Oidc:PublicBaseUrl"] = PublicBaseUrl,
-            ["ScanLogin:Oidc:KeyPropagationDelay"] = KeyPropagationDelay.ToString(),
-            ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
-            ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
-            ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
+        var settings = TestSettings.ForCluster(Emulator)
+            .With("ScanLogin:Oidc:KeyPropagationDelay", KeyPropagationDelay.ToString())
             // Information everywhere but Orleans: the secret-leak test must see what a production log would hold.
-            ["Logging:LogLevel:Default"] = "Information",
-            ["Logging:LogLevel:Orleans"] = "Warning",
-            ["Logging:LogLevel:ScanLogin"] = "Debug",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
-            ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
-            ["ScanLogin:Admin:AllowedOrigins:0"] = AdminConsoleOrigin,
-            ["ScanLogin:WeChat:SharedMiniProgramAppIds:0"] = SharedMiniProgramAppId,
+            .WithLogLevel("Default", "Information")
+            .WithLogLevel("Orleans", "Warning")
+            .WithLogLevel("ScanLogin", "Debug")
+            .WithLogLevel("Microsoft.AspNetCore", "Information")
+            .WithPlatformKey(PlatformKey)
+            .With("ScanLogin:Admin:AllowedOrigins:0", AdminConsoleOrigin)
+            .With("ScanLogin:WeChat:SharedMiniProgramAppIds:0", SharedMiniProgramAppId)
             // WeChat's domain verification files (one of WeChat's shape, one not).
-            [$"ScanLogin:MiniProgram:VerificationFiles:{VerificationFileName}"] = VerificationFileContent,
-            ["ScanLogin:MiniProgram:VerificationFiles:robots.html"] = "not a verification file",
-        };
-        // These tests play crowds from one address and one WeChat user on purpose; RateLimitTests covers the limits.
-        foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;
-        // Silos and front ends talk over mutual TLS, as in production.
-        foreach (var (key, value) in ClusterCertificates.Cluster.Settings) settings[key] = value;
+            .With($"ScanLogin:MiniProgram:VerificationFiles:{VerificationFileName}", VerificationFileContent)
+            .With("ScanLogin:MiniProgram:VerificationFiles:robots.html", "not a verification file")
+            // These tests play crowds from one address and one WeChat user on purpose; RateLimitTests covers the limits.
+            .WithLiftedRateLimits();
 
         foreach (var (key, value) in Overrides) settings[key] = value;
         _settings = settings;
@@ -123,20 +106,17 @@ public sealed class SystemFixture : IAsyncLifetime
         foreach (var name in new[] { 'A', 'B' })
         {
             var url = name == 'A' && FrontEndAPort is { } port ? $"http://127.0.0.1:{port}" : "http://127.0.0.1:0";
-            var app = FrontEndApp.Create([], builder =>
+            var app = await TestHosts.StartFrontEndAsync(_settings, url, builder =>
             {
-                builder.Configuration.AddInMemoryCollection(_settings);
-                builder.WebHost.UseUrls(url);
                 builder.Logging.AddProvider(Logs);
                 if (FeedTime is { } feedTime) builder.Services.AddSingleton(new FeedClock(feedTime));
             });
-            await app.StartAsync();
             _frontEnds.Add(app);
         }
-        A = new HttpClient { BaseAddress = new Uri(_frontEnds[0].Urls.First()) };
-        B = new HttpClient { BaseAddress = new Uri(_frontEnds[1].Urls.First()) };
-        await WaitReadyAsync(A);
-        await WaitReadyAsync(B);
+        A = TestHosts.ClientOf(_frontEnds[0]);
+        B = TestHosts.ClientOf(_frontEnds[1]);
+        await TestHosts.WaitReadyAsync(A);
+        await TestHosts.WaitReadyAsync(B);
     }
 
     /// <summary>Stops both front ends and starts new ones (new ports: use <see cref="A"/> and <see cref="B"/> afresh).</summary>
@@ -166,37 +146,27 @@ public sealed class SystemFixture : IAsyncLifetime
         _silos[index] = await StartSiloAsync();
     }
 
-    private async Task<IHost> StartSiloAsync()
+    private Task<IHost> StartSiloAsync() => TestHosts.StartSiloAsync(_settings, builder =>
     {
-        var silo = SiloBuilder.Create([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(_settings);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Orleans:SiloPort"] = TestPorts.FreePort().ToString(),
-                ["Orleans:GatewayPort"] = TestPorts.FreePort().ToString(),
-            });
-            builder.Services.AddSingleton(new ProductClock(Time));
-            builder.Logging.AddProvider(Logs);
-        }).Build();
-        await silo.StartAsync();
-        return silo;
-    }
+        builder.Services.AddSingleton(new ProductClock(Time));
+        builder.Logging.AddProvider(Logs);
+    });
 
     /// <summary>A fresh tenant: pool, application (with secret) and an identity source on the emulator's default mini program.</summary>
     public async Task<Tenant> CreateTenantAsync(LoginMode mode = LoginMode.LoginAndRegister, AccountAssociation association = AccountAssociation.Off,
         string[]? allowedOrigins = null)
     {
-        var tenant = new Tenant("pool-" + Guid.NewGuid().ToString("N")[..8], "app-" + Guid.NewGuid().ToString("N")[..8], "app-secret-" + Guid.NewGuid().ToString("N"));
-        await Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(
-            new UserPoolSettings(tenant.PoolId, "Pool", BrowserExchangeDisabled: false)); // these tests exchange as the creating browser
-        await Grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(
-            new ApplicationSettings(tenant.AppId, tenant.PoolId, "Functional test site", null, allowedOrigins ?? [], []), tenant.AppSecret);
-        await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(
-            new IdentitySourceSettings(tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, mode, association,
-                IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);
+        var saved = await NewTenant()
+            .Pool(browserExchangeDisabled: false, name: "Pool") // these tests exchange as the creating browser
+            .Application(origins: allowedOrigins ?? [], name: "Functional test site")
+            .IdentitySource(mode, association)
+            .SaveAsync(Grains);
+        var tenant = new Tenant(saved.PoolId, saved.AppId, saved.AppSecret);
         return tenant;
     }
+
+    /// <summary>A tenant to shape and save (<c>await system.NewTenant()...SaveAsync(system.Grains)</c>): a fresh pool, application and source.</summary>
+    public static TenantBuilder NewTenant() => new();
 
     /// <summary>A service of the newest silo (for reading what it keeps, never for acting behind the API's back).</summary>
     public T SiloService<T>() where T : notnull => _silos[^1].Services.GetRequiredService<T>();
@@ -205,8 +175,7 @@ public sealed class SystemFixture : IAsyncLifetime
     {
         A?.Dispose();
         B?.Dispose();
-        foreach (var app in _frontEnds) { await app.StopAsync(); await app.DisposeAsync(); }
-        foreach (var silo in _silos) { await silo.StopAsync(); silo.Dispose(); }
+        await TestHosts.StopAsync(_frontEnds, _silos);
         await Emulator.DisposeAsync();
         await Database.DisposeAsync();
     }
@@ -214,24 +183,14 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>Waits until both front ends reach the cluster again (after silos were replaced).</summary>
     public async Task WaitFrontEndsReadyAsync()
     {
-        await WaitReadyAsync(A);
-        await WaitReadyAsync(B);
-    }
-
-    private static async Task WaitReadyAsync(HttpClient client)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if ((await client.GetAsync("/readyz")).IsSuccessStatusCode) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{client.BaseAddress} never became ready.");
+        await TestHosts.WaitReadyAsync(A);
+        await TestHosts.WaitReadyAsync(B);
     }
 }
 
 public sealed record Tenant(string PoolId, string AppId, string AppSecret)
 {
-    public const string Source = "wechat";
+    public const string Source = TenantBuilder.DefaultSource;
 }
 
 [CollectionDefinition(Name)]

@@ -55,7 +55,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public async Task<string> AddApplicationAsync(string poolId, string appSecret)
     {
         var appId = "app-" + Guid.NewGuid().ToString("N")[..8];
-        await Grains.GetGrain<IApplicationGrain>(appId).SaveAsync(new ApplicationSettings(appId, poolId, "Other app", null, [], []), appSecret);
+        await Grains.GetGrain<IApplicationGrain>(appId).SaveAsync(TenantRecords.Application(appId, poolId, name: "Other app"), appSecret);
         return appId;
     }
 
@@ -63,27 +63,18 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public async Task<(string PoolId, string AppId)> CreateTenantAsync(LoginMode mode = LoginMode.LoginAndRegister,
         AccountAssociation association = AccountAssociation.Off)
     {
-        var poolId = "pool-" + Guid.NewGuid().ToString("N")[..8];
-        var appId = "app-" + Guid.NewGuid().ToString("N")[..8];
-        await Grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(new UserPoolSettings(poolId, "Test pool"));
-        await Grains.GetGrain<IApplicationGrain>(appId).SaveAsync(new ApplicationSettings(appId, poolId, "Test app", null, [], []), "app-secret");
-        await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, "wechat")).SaveAsync(
-            new IdentitySourceSettings(poolId, "wechat", "WeChat", null, true, false, null, mode, association,
-                IdentitySourceSettings.DefaultTicketLifetime, [appId]), null);
-        return (poolId, appId);
+        var tenant = await NewTenant().IdentitySource(mode, association).SaveAsync(Grains);
+        return (tenant.PoolId, tenant.AppId);
     }
+
+    /// <summary>A tenant to shape and save (<c>await GrainClusterFixture.NewTenant()...SaveAsync(cluster.Grains)</c>); its app secret is "app-secret".</summary>
+    public static TenantBuilder NewTenant() => new(appSecret: "app-secret");
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo)
         {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()),
-                ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
-                ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
-                ["WeChat:BaseAddress"] = s_emulator!.ToString(),
-            }).Build();
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestSettings.ForGrainCluster(s_emulator!)).Build();
             silo.AddMemoryGrainStorage(StorageNames.Configuration);
             silo.Services.AddSingleton(new ProductClock(s_time!));
             silo.Services.AddScanLoginGrains(configuration);

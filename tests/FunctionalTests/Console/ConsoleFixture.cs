@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using ScanLogin.FunctionalTests.HostedLogin;
 using ScanLogin.OperatorConsole;
+using ScanLogin.Tests.Shared;
 using Xunit;
 
 namespace ScanLogin.FunctionalTests.OperatorConsole;
@@ -40,7 +39,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The hosted login page follows its issuer's URLs, so the pools' public base URL must be front end A itself.
-        System.FrontEndAPort = FreePort();
+        System.FrontEndAPort = TestPorts.FreePort();
         System.Overrides["ScanLogin:Oidc:PublicBaseUrl"] = $"http://127.0.0.1:{System.FrontEndAPort}";
         await System.InitializeAsync();
         System.Emulator.UseScanLogin(ScanLogin);
@@ -48,7 +47,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         // A shared, busy machine: the same generous waits as the hosted-login tests (each failure still says what it saw).
         Assertions.SetDefaultExpectTimeout(BrowserFixture.WaitTimeout);
 
-        Console = new Uri($"http://127.0.0.1:{FreePort()}/");
+        Console = new Uri($"http://127.0.0.1:{TestPorts.FreePort()}/");
         _console = ConsoleApp.Create([], builder =>
         {
             builder.WebHost.UseUrls(Console.ToString());
@@ -109,13 +108,6 @@ public sealed class ConsoleFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_console is not null) { await _console.StopAsync(); await _console.DisposeAsync(); }
         await System.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

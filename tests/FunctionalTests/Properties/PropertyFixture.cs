@@ -47,63 +47,30 @@ public sealed class PropertyFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = "props_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = NpgsqlDataSource.Create(SystemFixture.Postgres))
-        await using (var create = admin.CreateCommand($"CREATE DATABASE {_database}"))
-            await create.ExecuteNonQueryAsync();
-        var connection = new NpgsqlConnectionStringBuilder(SystemFixture.Postgres) { Database = _database }.ConnectionString;
+        var connection = await TestServices.NewDatabaseAsync("props_");
+        _database = new NpgsqlConnectionStringBuilder(connection).Database!;
         Database = NpgsqlDataSource.Create(connection);
         Emulator = await EmulatorHost.StartAsync();
-        var settings = new Dictionary<string, string?>
+        var settings = TestSettings.ForCluster(Emulator, "props", "scanlogin-props", postgres: connection)
+            .WithLogLevel("Default", "Warning")
+            .WithLogLevel("Microsoft.AspNetCore", "Error")
+            .WithLogLevel("Microsoft.AspNetCore.Diagnostics", "Error")
+            .WithPlatformKey(PlatformKey)
+            .With("ScanLogin:Telemetry:Dashboard", "false")
+            .WithLiftedRateLimits();
+        _silo = await TestHosts.StartSiloAsync(settings, b =>
         {
-            ["ConnectionStrings:PostgreSQL"] = connection,
-            ["ConnectionStrings:Redis"] = SystemFixture.Redis,
-            ["Orleans:ClusterId"] = "props-" + Guid.NewGuid().ToString("N")[..12],
-            ["Orleans:ServiceId"] = "scanlogin-props",
-            ["Orleans:SiloPort"] = TestPorts.FreePort().ToString(),
-            ["Orleans:GatewayPort"] = TestPorts.FreePort().ToString(),
-            ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
-            ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
-            ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
-            ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
-            ["Logging:LogLevel:Microsoft.AspNetCore.Diagnostics"] = "Error",
-            ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
-            ["ScanLogin:Telemetry:Dashboard"] = "false",
-            ["ScanLogin:Oidc:PublicBaseUrl"] = SystemFixture.PublicBaseUrl,
-        };
-        foreach (var (key, value) in RateLimitOptions.LiftedSettings) settings[key] = value;
-        foreach (var (key, value) in ClusterCertificates.Cluster.Settings) settings[key] = value;
-        _silo = SiloBuilder.Create([], b =>
-        {
-            b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton(new ProductClock(new FakeTimeProvider(DateTimeOffset.UtcNow)));
             b.Logging.AddProvider(Logs);
-        }).Build();
-        await _silo.StartAsync();
-        _front = FrontEndApp.Create([], b =>
-        {
-            b.Configuration.AddInMemoryCollection(settings);
-            b.WebHost.UseUrls("http://127.0.0.1:0");
-            b.Logging.AddProvider(Logs);
         });
-        await _front.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri(_front.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
-        for (var i = 0; !(await Http.GetAsync("/readyz")).IsSuccessStatusCode; i++)
-        {
-            if (i > 300) throw new TimeoutException("front end never ready");
-            await Task.Delay(100);
-        }
+        _front = await TestHosts.StartFrontEndAsync(settings, configure: b => b.Logging.AddProvider(Logs));
+        Http = TestHosts.ClientOf(_front, timeout: TimeSpan.FromSeconds(60));
+        await TestHosts.WaitReadyAsync(Http);
 
         var grains = _silo.Services.GetRequiredService<IGrainFactory>();
-        Tenant = new Tenant("props-pool", "props-app", "props-app-secret-0123456789");
-        await grains.GetGrain<IUserPoolGrain>(Tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(Tenant.PoolId, "Pool"));
-        await grains.GetGrain<IApplicationGrain>(Tenant.AppId).SaveAsync(
-            new ApplicationSettings(Tenant.AppId, Tenant.PoolId, "Site", null, ["http://127.0.0.1:1"], []), Tenant.AppSecret);
-        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Tenant.PoolId, Tenant.Source)).SaveAsync(
-            new IdentitySourceSettings(Tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, LoginMode.LoginAndRegister,
-                AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [Tenant.AppId]), null);
+        var tenant = await new TenantBuilder("props-pool", "props-app", "props-app-secret-0123456789")
+            .Pool(name: "Pool").Application(name: "Site", origins: ["http://127.0.0.1:1"]).SaveAsync(grains);
+        Tenant = new Tenant(tenant.PoolId, tenant.AppId, tenant.AppSecret);
         // A pool makes its first signing key on first need (JWKS, token, userinfo): make it now, so the fingerprint
         // taken around each generated request sees only what that request changed.
         (await Http.GetAsync($"/oidc/{Tenant.PoolId}/jwks")).EnsureSuccessStatusCode();

@@ -1,4 +1,5 @@
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.Tests.Shared;
 using Xunit;
 
 namespace ScanLogin.UnitTests;
@@ -20,8 +21,7 @@ public sealed class SecretRedactionTests
     [Fact]
     public void An_identity_source_runtime_prints_its_source_and_app_id_but_not_the_app_secret()
     {
-        var settings = new IdentitySourceSettings("shop", "wechat", "WeChat", null, true, true, "wx0123456789abcdef",
-            LoginMode.LoginAndRegister, AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, ["app-42"]);
+        var settings = TenantRecords.IdentitySource("shop", "wechat", ["app-42"]) with { PrivateDeployment = true, MiniProgramAppId = "wx0123456789abcdef" };
         var runtime = new IdentitySourceRuntime(settings, "wx0123456789abcdef", Secret);
         Assert.Equal("IdentitySourceRuntime { shop/wechat, AppId = wx0123456789abcdef }", runtime.ToString());
         Assert.DoesNotContain(Secret, $"{runtime}");

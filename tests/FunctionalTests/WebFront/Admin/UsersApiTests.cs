@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Identity;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.Tests.Shared;
 using Xunit;
 
 namespace ScanLogin.FunctionalTests.Admin;
@@ -34,8 +35,7 @@ public sealed class UsersApiTests(SystemFixture system)
 
         // A WeChat identity, bound by field match on the same phone, found by openid and unbound again.
         await system.Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(
-            new IdentitySourceSettings(tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, LoginMode.LoginAndRegister,
-                AccountAssociation.FieldMatch, IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);
+            TenantRecords.IdentitySource(tenant.PoolId, Tenant.Source, [tenant.AppId], association: AccountAssociation.FieldMatch), null);
         var openId = await system.Emulator.CreateUserAsync(phone: "13712345678", unionId: "union-" + Guid.NewGuid().ToString("N")[..8]);
         Assert.Equal(id, (await Logins.LoginAsync(system, tenant, openId, sharePhone: true)).Id);
         Assert.Equal(id, Assert.Single((await admin.OkAsync(HttpMethod.Post, $"{users}/search", new { openId }))["items"]!.AsArray())!["id"]!.GetValue<string>());

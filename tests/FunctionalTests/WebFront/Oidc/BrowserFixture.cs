@@ -65,21 +65,14 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         var port = TestPorts.FreePort();
         SampleSite = new Uri($"http://127.0.0.1:{port}/");
-        Tenant = new Tenant("pool-" + Guid.NewGuid().ToString("N")[..8], "app-" + Guid.NewGuid().ToString("N")[..8], "app-secret-" + Guid.NewGuid().ToString("N"));
-        var grains = System.Grains;
-        await grains.GetGrain<IUserPoolGrain>(Tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(Tenant.PoolId, "Browser pool"));
-        await grains.GetGrain<IApplicationGrain>(Tenant.AppId).SaveAsync(new ApplicationSettings(Tenant.AppId, Tenant.PoolId, AppName, null,
-            [SampleSite.GetLeftPart(UriPartial.Authority)], [SignInCallback, PopupCallback]), Tenant.AppSecret);
-        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Tenant.PoolId, Tenant.Source)).SaveAsync(
-            new IdentitySourceSettings(Tenant.PoolId, Tenant.Source, SourceName, null, true, false, null, LoginMode.LoginAndRegister,
-                AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [Tenant.AppId]), null);
-        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Tenant.PoolId, LoginOnlySource)).SaveAsync(
-            new IdentitySourceSettings(Tenant.PoolId, LoginOnlySource, "WeChat (members only)", null, true, false, null, LoginMode.LoginOnly,
-                AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [Tenant.AppId]), null);
-
-        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(Tenant.PoolId, AskBindingSource)).SaveAsync(
-            new IdentitySourceSettings(Tenant.PoolId, AskBindingSource, "WeChat (link an account)", null, true, false, null, LoginMode.LoginAndRegister,
-                AccountAssociation.AskBinding, IdentitySourceSettings.DefaultTicketLifetime, [Tenant.AppId]), null);
+        var tenant = await SystemFixture.NewTenant()
+            .Pool(name: "Browser pool")
+            .Application(name: AppName, origins: [SampleSite.GetLeftPart(UriPartial.Authority)], callbacks: [SignInCallback, PopupCallback])
+            .IdentitySource(displayName: SourceName)
+            .AnotherIdentitySource(LoginOnlySource, "WeChat (members only)", LoginMode.LoginOnly)
+            .AnotherIdentitySource(AskBindingSource, "WeChat (link an account)", association: AccountAssociation.AskBinding)
+            .SaveAsync(System.Grains);
+        Tenant = new Tenant(tenant.PoolId, tenant.AppId, tenant.AppSecret);
 
         _sample = SampleSiteApp.Create([], builder =>
         {

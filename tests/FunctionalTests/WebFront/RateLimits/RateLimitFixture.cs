@@ -55,21 +55,9 @@ public sealed class RateLimitFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Emulator = await EmulatorHost.StartAsync();
-        var settings = new Dictionary<string, string?>
+        var settings = TestSettings.ForCluster(Emulator, "rl").WithLogLevel("Default", "Warning").WithPlatformKey(PlatformKey)
+            .With(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:PostgreSQL"] = SystemFixture.Postgres,
-            ["ConnectionStrings:Redis"] = SystemFixture.Redis,
-            ["Orleans:ClusterId"] = "rl-" + Guid.NewGuid().ToString("N")[..12],
-            ["Orleans:ServiceId"] = "scanlogin-tests",
-            ["Orleans:SiloPort"] = TestPorts.FreePort().ToString(),
-            ["Orleans:GatewayPort"] = TestPorts.FreePort().ToString(),
-            ["ScanLogin:Keys:SecretEncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray()),
-            ["ScanLogin:WeChat:DefaultMiniProgramAppId"] = EmulatorHost.AppId,
-            ["ScanLogin:WeChat:DefaultMiniProgramAppSecret"] = EmulatorHost.AppSecret,
-            ["WeChat:BaseAddress"] = Emulator.BaseAddress.ToString(),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["ScanLogin:Admin:PlatformKeyHashes:0"] = ScanLogin.WebFront.Admin.AdminAuth.HashPlatformKey(PlatformKey),
-            ["ScanLogin:Oidc:PublicBaseUrl"] = SystemFixture.PublicBaseUrl,
             // Per application: three tickets per address, barely refilled.
             [$"ScanLogin:RateLimits:Applications:{IpLimitedApp}:TicketsPerClientIp:Burst"] = "3",
             [$"ScanLogin:RateLimits:Applications:{IpLimitedApp}:TicketsPerClientIp:PerMinute"] = "0.01",
@@ -105,48 +93,35 @@ public sealed class RateLimitFixture : IAsyncLifetime
             ["ScanLogin:RateLimits:Defaults:WeChatLinksPerClientIp:PerMinute"] = "0.01",
             [$"ScanLogin:RateLimits:Applications:{WeChatLinkLimitedApp}:WeChatLinksPerApplication:Burst"] = "1",
             [$"ScanLogin:RateLimits:Applications:{WeChatLinkLimitedApp}:WeChatLinksPerApplication:PerMinute"] = "0.01",
-        };
-        foreach (var (key, value) in ClusterCertificates.Cluster.Settings) settings[key] = value;
-        _silo = SiloBuilder.Create([], b =>
+        });
+        _silo = await TestHosts.StartSiloAsync(settings, b =>
         {
-            b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton(new RateLimitClock(LimiterTime));
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScanLogin:Telemetry:MetricsPort"] = SiloMetricsPort.ToString() });
-        }).Build();
-        await _silo.StartAsync();
+        });
         for (var i = 0; i < 2; i++)
         {
             var second = i == 1;
-            var app = FrontEndApp.Create([], b =>
+            var urls = second ? $"http://127.0.0.1:0;http://127.0.0.1:{MetricsPortOfB}" : "http://127.0.0.1:0";
+            var app = await TestHosts.StartFrontEndAsync(settings, urls, b =>
             {
-                b.Configuration.AddInMemoryCollection(settings);
                 // The front ends spend leased permits and remember refusals by the same clock as the buckets.
                 b.Services.AddSingleton(new RateLimitClock(LimiterTime));
                 if (second) b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScanLogin:Telemetry:MetricsPort"] = MetricsPortOfB.ToString() });
-                b.WebHost.UseUrls(second ? $"http://127.0.0.1:0;http://127.0.0.1:{MetricsPortOfB}" : "http://127.0.0.1:0");
             });
-            await app.StartAsync();
             _frontEnds.Add(app);
         }
-        A = new HttpClient { BaseAddress = new Uri(_frontEnds[0].Urls.First()) };
-        B = new HttpClient { BaseAddress = new Uri(_frontEnds[1].Urls.First(u => !u.EndsWith($":{MetricsPortOfB}"))) };
-        foreach (var client in new[] { A, B })
-            for (var i = 0; !(await client.GetAsync("/readyz")).IsSuccessStatusCode; i++)
-            {
-                if (i > 300) throw new TimeoutException("front end never ready");
-                await Task.Delay(100);
-            }
+        A = TestHosts.ClientOf(_frontEnds[0]);
+        B = TestHosts.ClientOf(_frontEnds[1], _frontEnds[1].Urls.First(u => !u.EndsWith($":{MetricsPortOfB}")));
+        foreach (var client in new[] { A, B }) await TestHosts.WaitReadyAsync(client);
     }
 
     /// <summary>A pool, an application and an identity source on the emulator's default mini program.</summary>
     public async Task<Tenant> CreateTenantAsync(string? appId = null, string? poolId = null, string[]? callbackUrls = null)
     {
-        var tenant = new Tenant(poolId ?? "pool-" + Guid.NewGuid().ToString("N")[..8], appId ?? "app-" + Guid.NewGuid().ToString("N")[..8], "secret-" + Guid.NewGuid().ToString("N"));
-        await Grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(tenant.PoolId, "Pool"));
-        await Grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(new ApplicationSettings(tenant.AppId, tenant.PoolId, "Site", null, [], callbackUrls ?? []), tenant.AppSecret);
-        await Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(
-            new IdentitySourceSettings(tenant.PoolId, Tenant.Source, "WeChat", null, true, false, null, LoginMode.LoginAndRegister,
-                AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);
+        var saved = await new TenantBuilder(poolId, appId, "secret-" + Guid.NewGuid().ToString("N"))
+            .Pool(name: "Pool").Application(name: "Site", callbacks: callbackUrls ?? []).SaveAsync(Grains);
+        var tenant = new Tenant(saved.PoolId, saved.AppId, saved.AppSecret);
         return tenant;
     }
 
@@ -154,9 +129,7 @@ public sealed class RateLimitFixture : IAsyncLifetime
     {
         A?.Dispose();
         B?.Dispose();
-        foreach (var app in _frontEnds) { await app.StopAsync(); await app.DisposeAsync(); }
-        await _silo.StopAsync();
-        _silo.Dispose();
+        await TestHosts.StopAsync(_frontEnds, _silo is null ? [] : [_silo]);
         await Emulator.DisposeAsync();
     }
 }

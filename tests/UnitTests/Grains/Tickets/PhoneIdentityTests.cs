@@ -1,6 +1,7 @@
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.Grains.Tickets;
 using ScanLogin.Grains.WeChat;
+using ScanLogin.Tests.Shared;
 using Xunit;
 
 namespace ScanLogin.UnitTests;
@@ -11,8 +12,7 @@ public sealed class PhoneIdentityTests
     private static readonly TicketState Ticket = new() { TicketId = "ticket-1", PoolId = "pool", AppId = "app", IdentitySource = "wechat" };
 
     private static IdentitySourceRuntime Runtime(bool enabled = true, string[]? apps = null, string appId = "wx-mp", string secret = "mp-secret") =>
-        new(new IdentitySourceSettings("pool", "wechat", "WeChat", null, enabled, false, appId, default, default,
-            IdentitySourceSettings.DefaultTicketLifetime, apps ?? ["app"]), appId, secret);
+        new(TenantRecords.IdentitySource("pool", "wechat", apps ?? ["app"]) with { Enabled = enabled, MiniProgramAppId = appId }, appId, secret);
 
     [Fact]
     public void The_scan_token_is_the_same_for_a_retried_login_code_and_differs_per_code_and_per_ticket()

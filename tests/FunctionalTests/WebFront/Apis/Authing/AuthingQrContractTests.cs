@@ -501,8 +501,7 @@ public sealed class AuthingQrContractTests(SystemFixture system)
 
     private async Task AddSourceAsync(Tenant tenant, string identifier, bool enabled) =>
         await system.Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, identifier)).SaveAsync(
-            new IdentitySourceSettings(tenant.PoolId, identifier, "WeChat 2", null, enabled, false, null, LoginMode.LoginAndRegister,
-                AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);
+            TenantRecords.IdentitySource(tenant.PoolId, identifier, [tenant.AppId]) with { DisplayName = "WeChat 2", Enabled = enabled }, null);
 
     private async Task<string> GeneAsync(Tenant tenant)
     {
