@@ -106,34 +106,4 @@ public sealed class CorsAndAuthTests(SystemFixture system)
         read.Headers.Add("Origin", SystemFixture.AdminConsoleOrigin);
         Assert.Equal(SystemFixture.AdminConsoleOrigin, AllowedOrigin(await platform.SendAsync(read)));
     }
-
-    [Fact]
-    public async Task A_ticket_is_readable_cross_origin_only_from_its_own_applications_origins()
-    {
-        const string other = "https://other-tenant.example";
-        await system.CreateTenantAsync(allowedOrigins: [other]); // another tenant lists its own origin
-        var (tenant, ticket, code) = await ConfirmedTicketAsync([ShopOrigin]);
-
-        async Task<string?> AllowedFor(HttpMethod method, string path, string origin, object? body = null, bool browserSecret = false)
-        {
-            var request = new HttpRequestMessage(method, path);
-            request.Headers.Add("Origin", origin);
-            if (body is not null) request.Content = JsonContent.Create(body);
-            if (browserSecret) request.Headers.Add("X-Browser-Secret", ticket.BrowserSecret);
-            using var response = await system.A.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
-            return AllowedOrigin(response);
-        }
-
-        foreach (var path in new[] { $"/api/tickets/{ticket.TicketId}", $"/api/tickets/{ticket.TicketId}/wait?version=0&timeout=0",
-                     $"/api/tickets/{ticket.TicketId}/events" })
-        {
-            Assert.Null(await AllowedFor(HttpMethod.Get, path, other));
-            Assert.Equal(ShopOrigin, await AllowedFor(HttpMethod.Get, path, ShopOrigin));
-        }
-        var created = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = JsonContent.Create(new { appId = tenant.AppId, identitySource = Tenant.Source }) };
-        created.Headers.Add("Origin", ShopOrigin);
-        Assert.Equal(ShopOrigin, AllowedOrigin(await system.A.SendAsync(created)));
-        Assert.Equal(ShopOrigin, await AllowedFor(HttpMethod.Post, "/api/tickets/exchange", ShopOrigin, new { code }, browserSecret: true));
-    }
 }

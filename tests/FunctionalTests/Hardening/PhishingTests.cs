@@ -22,23 +22,6 @@ public sealed class PhishingTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task A_ticket_requested_without_a_browser_origin_needs_the_applications_secret()
-    {
-        var tenant = await system.CreateTenantAsync(allowedOrigins: ["https://shop.example.com"]);
-        var stranger = await system.CreateTenantAsync();
-
-        await Api.ProblemAsync(await system.A.SendAsync(Create(tenant.AppId)), HttpStatusCode.Unauthorized, "credentials_required");
-        await Api.ProblemAsync(await system.A.SendAsync(Create(tenant.AppId, credentials: (tenant.AppId, "wrong-secret"))),
-            HttpStatusCode.Unauthorized, "app_credentials_invalid");
-        // Another application's valid credentials do not open this one.
-        await Api.ProblemAsync(await system.A.SendAsync(Create(tenant.AppId, credentials: (stranger.AppId, stranger.AppSecret))),
-            HttpStatusCode.Unauthorized, "app_credentials_invalid");
-        Assert.Equal(HttpStatusCode.Created, (await system.A.SendAsync(Create(tenant.AppId, credentials: (tenant.AppId, tenant.AppSecret)))).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await system.A.SendAsync(Create(tenant.AppId, origin: "https://shop.example.com"))).StatusCode);
-        await Api.ProblemAsync(await system.A.SendAsync(Create(tenant.AppId, origin: "https://phish.example")), HttpStatusCode.Forbidden, "origin_not_allowed");
-    }
-
-    [Fact]
     public async Task A_new_pool_lets_only_the_applications_backend_exchange()
     {
         using var platform = new AdminClient(system.Operator(system.PlatformKey));

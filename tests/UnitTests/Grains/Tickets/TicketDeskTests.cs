@@ -72,32 +72,6 @@ public sealed class TicketDeskTests(GrainClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Unknown_application_and_foreign_origin_are_refused_and_store_nothing()
-    {
-        var (_, appId) = await TenantAsync();
-        Assert.Equal(FailureCodes.ApplicationNotFound, (await Desk.OpenAsync(FromPage("app-none-" + Guid.NewGuid().ToString("N")[..6]))).Failure!.Code);
-        Assert.Equal(FailureCodes.OriginNotAllowed, (await Desk.OpenAsync(FromPage(appId, "https://evil.example"))).Failure!.Code);
-        // Origins compare whole: a prefix of an allowed one is another site.
-        Assert.Equal(FailureCodes.OriginNotAllowed, (await Desk.OpenAsync(FromPage(appId, SiteOrigin + ".evil.example"))).Failure!.Code);
-    }
-
-    [Fact]
-    public async Task Without_an_origin_only_the_applications_own_credentials_open_a_ticket()
-    {
-        var (_, appId) = await TenantAsync();
-        var other = await fixture.AddApplicationAsync((await fixture.Grains.GetGrain<IApplicationGrain>(appId).GetAsync())!.PoolId, "other-secret");
-
-        Assert.Equal(FailureCodes.AppCredentialsInvalid, (await Desk.OpenAsync(FromServer(appId, null))).Failure!.Code);
-        Assert.Equal(FailureCodes.AppCredentialsInvalid, (await Desk.OpenAsync(FromServer(appId, new AppCredentials(appId, "wrong-secret")))).Failure!.Code);
-        // Another application's valid credentials do not open this one's tickets.
-        Assert.Equal(FailureCodes.AppCredentialsInvalid, (await Desk.OpenAsync(FromServer(appId, new AppCredentials(other, "other-secret")))).Failure!.Code);
-        Assert.Equal(TicketStatus.Pending, (await Desk.OpenAsync(FromServer(appId, new AppCredentials(appId, "app-secret")))).Value!.Ticket.Status);
-        // A page that also shows credentials must show right ones.
-        Assert.Equal(FailureCodes.AppCredentialsInvalid,
-            (await Desk.OpenAsync(FromPage(appId) with { App = new AppCredentials(appId, "wrong-secret") })).Failure!.Code);
-    }
-
-    [Fact]
     public async Task An_identity_source_that_is_missing_disabled_or_not_the_applications_is_refused_and_admin_changes_count_at_once()
     {
         var (poolId, appId) = await TenantAsync();
@@ -122,14 +96,9 @@ public sealed class TicketDeskTests(GrainClusterFixture fixture)
     }
 
     [Fact]
-    public async Task An_empty_origin_is_no_origin_and_a_deleted_application_opens_no_more_tickets()
+    public async Task A_deleted_application_opens_no_more_tickets_and_a_shared_source_has_no_code_pool()
     {
         var (poolId, appId) = await TenantAsync();
-        // A request with an empty Origin header is a server's: it needs the application's credentials like one without.
-        Assert.Equal(FailureCodes.AppCredentialsInvalid, (await Desk.OpenAsync(FromPage(appId, origin: ""))).Failure!.Code);
-        Assert.Equal(TicketStatus.Pending,
-            (await Desk.OpenAsync(FromPage(appId, origin: "") with { App = new AppCredentials(appId, "app-secret") })).Value!.Ticket.Status);
-
         // A source that is not privately deployed has no code pool: its tickets' ids cost WeChat nothing.
         var stats = await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         Assert.DoesNotContain(stats, s => s.GrainType.Contains("MiniProgramCodePool") && s.GrainId.Key.ToString()!.StartsWith(poolId));
