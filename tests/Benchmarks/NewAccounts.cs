@@ -21,10 +21,8 @@ public static class NewAccounts
         var sharePhone = args.Length > 2 && args[2] == "phone";
         var pool = "accounts-" + Guid.NewGuid().ToString("N")[..6];
         var appId = pool + "-app";
-        await grains.GetGrain<IUserPoolGrain>(pool).SaveSettingsAsync(new UserPoolSettings(pool, "Accounts bench"));
-        await grains.GetGrain<IApplicationGrain>(appId).SaveAsync(new ApplicationSettings(appId, pool, "Bench", null, [], []), "secret");
-        await grains.GetGrain<IIdentitySourceGrain>($"{pool}/wechat").SaveAsync(new IdentitySourceSettings(pool, "wechat", "WeChat", null, true, false, null,
-            LoginMode.LoginAndRegister, AccountAssociation.Off, TimeSpan.FromSeconds(600), [appId]), null);
+        await new TenantBuilder(pool, appId, "secret").Pool(name: "Accounts bench").Application(name: "Bench")
+            .IdentitySource(ticketLifetime: TimeSpan.FromSeconds(600)).SaveAsync(grains);
         var create = new { appId, identitySource = "wechat" };
         // Tickets are created and exchanged as the application's backend does: with its credentials, no Origin.
         var backend = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{appId}:secret")));

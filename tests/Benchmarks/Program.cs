@@ -54,8 +54,8 @@ var seconds = args.Length > 0 && !accountsMode ? int.Parse(args[0]) : 10;
 var concurrency = args.Length > 1 ? int.Parse(args[1]) : 64;
 var samples = args.Length > 2 ? int.Parse(args[2]) : 300;
 
-var postgres = Environment.GetEnvironmentVariable("SCANLOGIN_TEST_POSTGRES") ?? throw new InvalidOperationException("SCANLOGIN_TEST_POSTGRES is not set");
-var redis = Environment.GetEnvironmentVariable("SCANLOGIN_TEST_REDIS") ?? throw new InvalidOperationException("SCANLOGIN_TEST_REDIS is not set");
+var postgres = TestServices.Postgres;
+var redis = TestServices.Redis;
 
 await using var emulator = await EmulatorHost.StartAsync();
 var settings = new Dictionary<string, string?>
@@ -88,10 +88,7 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 while (!(await http.GetAsync("/readyz")).IsSuccessStatusCode) await Task.Delay(100);
 
 var grains = silo.Services.GetRequiredService<IGrainFactory>();
-await grains.GetGrain<IUserPoolGrain>("bench").SaveSettingsAsync(new UserPoolSettings("bench", "Bench"));
-await grains.GetGrain<IApplicationGrain>("bench-app").SaveAsync(new ApplicationSettings("bench-app", "bench", "Bench", null, [], []), "secret");
-await grains.GetGrain<IIdentitySourceGrain>("bench/wechat").SaveAsync(new IdentitySourceSettings("bench", "wechat", "WeChat", null, true, false, null,
-    LoginMode.LoginAndRegister, AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, ["bench-app"]), null);
+await new TenantBuilder("bench", "bench-app", "secret").Pool(name: "Bench").Application(name: "Bench").SaveAsync(grains);
 var create = new { appId = "bench-app", identitySource = "wechat" };
 // The benchmark creates tickets as the application's backend: no browser Origin, so with the application's credentials.
 http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("bench-app:secret")));

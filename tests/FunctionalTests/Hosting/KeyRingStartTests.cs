@@ -26,11 +26,7 @@ public sealed class KeyRingStartTests
     [Fact]
     public async Task A_silo_whose_key_cannot_unwrap_the_stored_key_ring_refuses_to_start_naming_the_setting()
     {
-        var name = "keyring_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = NpgsqlDataSource.Create(SystemFixture.Postgres))
-        await using (var create = admin.CreateCommand($"CREATE DATABASE {name}"))
-            await create.ExecuteNonQueryAsync();
-        var database = new NpgsqlConnectionStringBuilder(SystemFixture.Postgres) { Database = name }.ConnectionString;
+        var database = await TestServices.NewDatabaseAsync("keyring_");
 
         using (var first = Silo(database, 7))
         {
