@@ -91,14 +91,14 @@ public static class AccessPolicy
 
     /// <summary>
     /// What a ticket keeps of its application and source from its creation on: the origins its answers may be read from
-    /// (CORS), how its code is drawn (logo version, private deployment) and the logo the phone shows. A later admin change
-    /// applies to new tickets; live ones finish under the terms they were opened with.
+    /// (CORS) and how its code is drawn (logo version, private deployment). A later admin change applies to new tickets;
+    /// live ones finish under the terms they were opened with. (The application's logo on the phone is not a term: the
+    /// phone shows the current one.)
     /// </summary>
     public static TicketTerms TermsFor(ApplicationSettings? app, IdentitySourceSettings? source) => new(
         app?.AllowedOrigins ?? [],
         source?.LogoHash,
-        source?.PrivateDeployment == true,
-        AppLogoUrlOf(app));
+        source?.PrivateDeployment == true);
 
     /// <summary>The application's admin-set logo for the phone to show: only an absolute http(s) URL.</summary>
     public static string? AppLogoUrlOf(ApplicationSettings? app) =>

@@ -15,12 +15,12 @@ public sealed partial class TicketGrain
 
         // A retried scan carries the same (now used) login code: answer it again without asking WeChat.
         if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == PhoneIdentity.HashScanCode(request.LoginCode))
-            return ToScanView(PhoneIdentity.ScanTokenFor(this.GetPrimaryKeyString(), request.LoginCode));
+            return await ToScanViewAsync(PhoneIdentity.ScanTokenFor(this.GetPrimaryKeyString(), request.LoginCode));
         if (TicketLifecycle.CheckScannable(Ticket, clock.Now) is { } notScannable) return notScannable;
         var scan = await Phone.ScanAsync(Ticket, request);
         if (scan.Value is not { } scanned) return scan.Failure!;
         var moved = await CommitAsync(TicketLifecycle.Scan(Ticket, scanned.Scanner, clock.Now));
-        return moved.Succeeded ? ToScanView(scanned.ScanToken) : moved.Failure!;
+        return moved.Succeeded ? await ToScanViewAsync(scanned.ScanToken) : moved.Failure!;
     }
 
     async Task<Outcome<TicketSnapshot>> ITicketGrain.ConfirmAsync(ConfirmRequest request)
@@ -94,6 +94,11 @@ public sealed partial class TicketGrain
         return moved.Succeeded ? ready.Grant : moved.Failure!;
     }
 
-    private ScanView ToScanView(string scanToken) =>
-        new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt) { RequestedVia = Ticket.RequestedVia, AppLogoUrl = Ticket.Terms?.AppLogoUrl };
+    /// <summary>What the phone is shown. The application's logo is its current one (an admin's change shows on live tickets),
+    /// from this silo's settings cache, which every change clears at once.</summary>
+    private async Task<ScanView> ToScanViewAsync(string scanToken)
+    {
+        var view = new ScanView(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt);
+        return view with { RequestedVia = Ticket.RequestedVia, AppLogoUrl = AccessPolicy.AppLogoUrlOf(await settings.ApplicationAsync(Ticket.AppId)) };
+    }
 }

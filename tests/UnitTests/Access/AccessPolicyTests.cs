@@ -130,11 +130,11 @@ public sealed class AccessPolicyTests
     }
 
     [Fact]
-    public void A_tickets_terms_are_the_applications_origins_and_logo_and_the_sources_drawing_at_creation()
+    public void A_tickets_terms_are_the_applications_origins_and_the_sources_drawing_at_creation()
     {
         var terms = AccessPolicy.TermsFor(App, Source(privateDeployment: true, logoHash: "logo-1"));
         Assert.Equal([Site], terms.AllowedOrigins);
-        Assert.Equal(("logo-1", true, "https://shop.example/logo.png"), (terms.LogoHash, terms.PrivateDeployment, terms.AppLogoUrl));
+        Assert.Equal(("logo-1", true), (terms.LogoHash, terms.PrivateDeployment));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class AccessPolicyTests
     {
         var terms = AccessPolicy.TermsFor(null, null);
         Assert.Empty(terms.AllowedOrigins);
-        Assert.Equal((null, false, null), (terms.LogoHash, terms.PrivateDeployment, terms.AppLogoUrl));
+        Assert.Equal((null, false), (terms.LogoHash, terms.PrivateDeployment));
     }
 
     [Theory]
