@@ -46,4 +46,6 @@ public static class FailureCodes
     public const string UsernameInUse = "username_in_use";
     public const string EmailInUse = "email_in_use";
     public const string AccountsUnavailable = "accounts_unavailable";
+    /// <summary>A login named no identity source and its application has several usable ones (the access policy's default is the one).</summary>
+    public const string IdentitySourceAmbiguous = "identity_source_ambiguous";
 }

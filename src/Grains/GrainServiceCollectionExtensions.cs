@@ -40,10 +40,10 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(sp => new RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
         services.AddSingleton<TicketDeadlines>();
-        services.AddSingleton<CreationSettings>();
+        services.AddSingleton<Access.SettingsCache>();
         services.AddSingleton<TicketDesk>();
-        services.AddGrainService<CreationSettingsService>();
-        services.AddSingleton<CreationSettingsClient>();
+        services.AddGrainService<Access.SettingsCacheService>();
+        services.AddSingleton<Access.SettingsCacheClient>();
         // Tickets are short-lived and written on every move: Redis when the cluster has one, else this process's memory.
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             services.AddSingleton<ITicketStore>(sp => new RedisTicketStore(redis,

@@ -9,7 +9,8 @@ public sealed record Requester(
 
 /// <summary>
 /// Opens a new ticket. The browser secret arrives already hashed: the grain never sees it. A request without a browser
-/// Origin comes from a server, which must show the application's credentials in <see cref="App"/>.
+/// Origin comes from a server, which must show the application's credentials in <see cref="App"/>. An empty
+/// <see cref="IdentitySource"/> asks for the application's one usable source (the access policy's "default source").
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.TicketOpening")]
 public sealed record TicketOpening(

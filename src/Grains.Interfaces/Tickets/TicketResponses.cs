@@ -14,6 +14,9 @@ public sealed record ScanView(
 
     /// <summary><c>web</c>, <c>server</c> or <c>hosted_login</c> (the requester is then the browser on the pool's hosted page). Id 20: clear of other new members.</summary>
     [Id(20)] public string RequestedVia { get; init; } = "server";
+
+    /// <summary>The application's logo for the phone to show (an absolute http(s) URL), as it was when the ticket was created.</summary>
+    [Id(21)] public string? AppLogoUrl { get; init; }
 }
 
 /// <summary>The PC side's reward for a confirmed ticket: the user, an ID token and an access token signed by the pool's key.</summary>
@@ -23,6 +26,9 @@ public sealed record ExchangeGrant(
     [property: Id(10)] IssuedTokens Tokens,
     [property: Id(11)] string? AppId = null)
 {
+    /// <summary>The web origins that may read the exchange's answer (CORS): the ticket's, fixed at its creation.</summary>
+    [Id(12)] public string[]? AllowedOrigins { get; init; }
+
     public override string ToString() => $"ExchangeGrant {{ User = {User}, Tokens = {Tokens}, AppId = {AppId} }}";
 
     public string AccessToken => Tokens.AccessToken;

@@ -1,8 +1,8 @@
 namespace ScanLogin.Grains.Interfaces;
 
 /// <summary>
-/// What anyone holding the ticket id may see: never a token or a secret. <see cref="AppId"/> tells the front end
-/// which application's web origins may read it (CORS); it is not sent to clients.
+/// What anyone holding the ticket id may see: never a token or a secret. <see cref="AllowedOrigins"/> tells the front end
+/// which web origins may read it (CORS, fixed when the ticket was created); neither it nor <see cref="AppId"/> is sent to clients.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.TicketSnapshot")]
 public sealed record TicketSnapshot(
@@ -22,6 +22,9 @@ public sealed record TicketSnapshot(
 
     /// <summary>Only in the phone's confirm answer of a ticket waiting for binding: the code the PC must type. Never pushed or read by status.</summary>
     [Id(9)] public string? BindingCode { get; init; }
+
+    /// <summary>The web origins that may read this ticket's answers (CORS), as the access policy fixed them at creation.</summary>
+    [Id(10)] public string[]? AllowedOrigins { get; init; }
 }
 
 /// <summary>The nickname and avatar the phone chose to show the PC once it scanned: self-declared, never verified (pages must say so).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScanLogin.Grains.Access;
 using ScanLogin.Grains.RateLimits;
 using ScanLogin.Grains.Tickets;
 using ScanLogin.Grains.WeChat;
@@ -21,7 +22,7 @@ public sealed class MiniProgramLoginGrain(IWeChatApi wechat, ProductClock clock,
         var (poolId, identifier) = (key[..slash], key[(slash + 1)..]);
 
         var runtime = await GrainFactory.GetGrain<IIdentitySourceGrain>(key).GetRuntimeAsync();
-        if (IdentitySourceUsability.Check(runtime?.Settings, identifier, request.AppId) is { } unusable) return unusable;
+        if (AccessPolicy.CheckSource(runtime?.Settings, identifier, request.AppId) is { } unusable) return unusable;
         // The source's application list holds its own pool's applications; an application deleted since must not sign in.
         if (await GrainFactory.GetGrain<IApplicationGrain>(request.AppId).GetAsync() is not { } app || app.PoolId != poolId)
             return new Failure(FailureCodes.ApplicationNotFound, $"Application {request.AppId} does not exist in pool {poolId}.");

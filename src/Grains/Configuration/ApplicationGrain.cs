@@ -1,3 +1,4 @@
+using ScanLogin.Grains.Access;
 using ScanLogin.Grains.Admin;
 using ScanLogin.Grains.Tickets;
 
@@ -7,7 +8,7 @@ namespace ScanLogin.Grains.Configuration;
 public sealed class ApplicationGrain(
     [PersistentState("application", StorageNames.Configuration)] IPersistentState<ApplicationState> state,
     AdminRecorder recorder,
-    CreationSettingsClient creation) : Grain, IApplicationGrain
+    SettingsCacheClient settingsCache) : Grain, IApplicationGrain
 {
     private const string SecretPurpose = "app-secret";
     private VersionedState<ApplicationSettings> App => state.State.App;
@@ -56,7 +57,7 @@ public sealed class ApplicationGrain(
         if (App.CheckUpdate(What, ifRevision) is { } refused) return refused;
         var before = ApplicationView.From(App.ToVersioned()!);
         await state.ClearStateAsync();
-        await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
+        await settingsCache.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         await recorder.RecordAsync(CatalogKind.Applications, before.PoolId, before.AppId, "delete", actor, before, null);
         return true;
     }
@@ -72,7 +73,7 @@ public sealed class ApplicationGrain(
         App.Set(settings with { AppId = this.GetPrimaryKeyString(), PoolId = poolId }, recorder.Now, secretChanged: newSecret is not null);
         if (newSecret is not null) state.State.SecretHash = Secrets.Hash(SecretPurpose, newSecret);
         await state.WriteStateAsync();
-        await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
+        await settingsCache.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         var after = App.ToVersioned()!;
         await recorder.RecordAsync(CatalogKind.Applications, poolId, after.Value.AppId, action, actor, before, ApplicationView.From(after));
         return after;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using ScanLogin.Grains.Access;
 using ScanLogin.Grains.Admin;
 using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.Tickets;
@@ -15,7 +16,7 @@ public sealed class IdentitySourceGrain(
     SecretProtector protector,
     IOptions<WeChatPlatformOptions> platform,
     AdminRecorder recorder,
-    CreationSettingsClient creation) : Grain, IIdentitySourceGrain
+    SettingsCacheClient settingsCache) : Grain, IIdentitySourceGrain
 {
     private VersionedState<IdentitySourceSettings> Source => state.State.Source;
     private string What => $"Identity source {this.GetPrimaryKeyString()}";
@@ -69,7 +70,7 @@ public sealed class IdentitySourceGrain(
         var before = IdentitySourceView.From(Source.ToVersioned()!);
         var usedAppId = PrivateAppIdOf(Source.Value);
         await state.ClearStateAsync();
-        await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
+        await settingsCache.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         await ReleaseMiniProgramAsync(usedAppId, null);
         await recorder.RecordAsync(CatalogKind.IdentitySources, before.PoolId, before.Identifier, "delete", actor, before, null);
         return true;
@@ -199,7 +200,7 @@ public sealed class IdentitySourceGrain(
         Source.Set(settings with { LogoHash = logoHash }, recorder.Now, secretChanged: secret is not null);
         if (secret is not null) state.State.ProtectedAppSecret = await protector.ProtectAsync(secret, SecretContext.AppSecretOf(this.GetPrimaryKeyString()));
         await state.WriteStateAsync();
-        await creation.ForgetEverywhereAsync(this.GetPrimaryKeyString());
+        await settingsCache.ForgetEverywhereAsync(this.GetPrimaryKeyString());
         await ReleaseMiniProgramAsync(usedAppId, PrivateAppIdOf(settings));
         var after = Source.ToVersioned()!;
         await recorder.RecordAsync(CatalogKind.IdentitySources, settings.PoolId, settings.Identifier, action, actor, before, IdentitySourceView.From(after));

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScanLogin.Grains.Access;
 using ScanLogin.Grains.RateLimits;
 using ScanLogin.Grains.WeChat;
 
@@ -52,7 +53,7 @@ public sealed class PhoneIdentity(IGrainFactory grains, IServiceProvider service
     /// <summary>The ticket's identity source as the phone needs it: usable by the ticket's application, with a mini program configured.</summary>
     public static Failure? CheckRuntime(IdentitySourceRuntime? runtime, TicketState ticket)
     {
-        if (IdentitySourceUsability.Check(runtime?.Settings, ticket.IdentitySource, ticket.AppId) is { } refused) return refused;
+        if (AccessPolicy.CheckSource(runtime?.Settings, ticket.IdentitySource, ticket.AppId) is { } refused) return refused;
         if (string.IsNullOrEmpty(runtime!.MiniProgramAppId) || string.IsNullOrEmpty(runtime.MiniProgramAppSecret))
             return new Failure(FailureCodes.WeChatMisconfigured, "The identity source has no mini program configured.");
         return null;

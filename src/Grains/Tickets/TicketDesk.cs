@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScanLogin.Grains.Access;
 using ScanLogin.Grains.Observability;
 
 namespace ScanLogin.Grains.Tickets;
 
 /// <summary>
 /// Creates tickets (one per silo, behind <see cref="TicketDeskGrain"/>). The application, origin, credentials and identity
-/// source are checked once, from this silo's <see cref="CreationSettings"/>; the new ticket is written with the store's
+/// source are checked once, by the <see cref="AccessPolicy"/> from this silo's <see cref="SettingsCache"/>; the new ticket is written with the store's
 /// compare-and-set (a taken id is refused, nothing is read) and no ticket grain is activated. The ticket's grain loads it
 /// from the store at its first need; until then the store's own expiry (deadline + retention) is all a pending ticket costs.
 /// </summary>
-public sealed class TicketDesk(ITicketStore store, CreationSettings settings, IGrainFactory grains, ProductClock clock,
+public sealed class TicketDesk(ITicketStore store, SettingsCache settings, IGrainFactory grains, ProductClock clock,
     IOptions<TicketOptions> options, ILogger<TicketDesk> logger)
 {
     /// <param name="ticketId">Only for tests that need a given id; otherwise the desk picks it.</param>
@@ -53,26 +54,33 @@ public sealed class TicketDesk(ITicketStore store, CreationSettings settings, IG
     {
         var app = await settings.ApplicationAsync(opening.AppId);
         if (app is null) return Refused(new Failure(FailureCodes.ApplicationNotFound, $"Application {opening.AppId} does not exist."));
-        // A browser always says where the page came from and must be on one of the application's origins. A caller
-        // without an Origin is a server: only the application's own backend (its secret) may create its tickets.
-        if (opening.Requester.Origin is { Length: > 0 } origin && !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
-            return Refused(new Failure(FailureCodes.OriginNotAllowed, $"Origin {origin} is not allowed for application {app.AppId}."));
-        var fromServer = opening.Requester.Origin is not { Length: > 0 } && !opening.HostedLogin;
-        if ((fromServer || opening.App is not null) && !await IsTheApplicationAsync(app, opening.App))
-            return Refused(new Failure(FailureCodes.AppCredentialsInvalid, "A ticket requested without a browser Origin needs the application's valid credentials."));
+        var origin = opening.Requester.Origin;
+        if (AccessPolicy.CheckOrigin(app, origin) is { } foreign) return Refused(foreign);
+        if (AccessPolicy.NeedsCredentials(origin, opening.HostedLogin, opening.App) && !await IsTheApplicationAsync(app, opening.App))
+            return Refused(AccessPolicy.CredentialsInvalid());
+        if (opening.IdentitySource.Length == 0)
+        {
+            // Authing's gene names no source: the policy's one meaning of "the default source", chosen only for a caller
+            // the policy admitted (a refused Origin learns nothing of the application's sources).
+            var chosen = await SourceChoice.ChooseAsync(settings, app.AppId, null);
+            if (chosen.Value is not { } only) return Refused(chosen.Failure!);
+            opening = opening with { IdentitySource = only };
+        }
         var sourceKey = IdentitySourceSettings.KeyOf(app.PoolId, opening.IdentitySource);
         var source = await settings.IdentitySourceAsync(sourceKey);
-        if (IdentitySourceUsability.Check(source, opening.IdentitySource, app.AppId) is { } refused) return Refused(refused);
+        if (AccessPolicy.CheckSource(source, opening.IdentitySource, app.AppId) is { } refused) return Refused(refused);
 
         // A privately deployed source's code shows the ticket id as its scene: take an id whose code is already made.
         ticketId ??= source!.PrivateDeployment ? await grains.GetGrain<IMiniProgramCodePoolGrain>(sourceKey).TakeAsync() : Secrets.NewId();
-        return (TicketLifecycle.Open(ticketId, opening, app.PoolId, app.Name, source!.DisplayName, source.TicketLifetime, clock.Now), source.TicketLifetime, null);
+        var ticket = TicketLifecycle.Open(ticketId, opening, app.PoolId, app.Name, source!.DisplayName, source.TicketLifetime, clock.Now)
+            with { Terms = AccessPolicy.TermsFor(app, source) };
+        return (ticket, source.TicketLifetime, null);
 
         static (TicketState?, TimeSpan, Failure?) Refused(Failure failure) => (null, default, failure);
     }
 
     private async Task<bool> IsTheApplicationAsync(ApplicationSettings app, AppCredentials? credentials) =>
-        credentials is not null && credentials.AppId == app.AppId && await grains.GetGrain<IApplicationGrain>(app.AppId).VerifySecretAsync(credentials.AppSecret);
+        AccessPolicy.NameTheApplication(credentials, app.AppId) && await grains.GetGrain<IApplicationGrain>(app.AppId).VerifySecretAsync(credentials!.AppSecret);
 }
 
 /// <summary>

@@ -1,9 +1,12 @@
+using ScanLogin.Grains.Access;
+
 namespace ScanLogin.Grains.Tickets;
 
 /// <summary>
 /// Who may act on a confirmed ticket from the PC side, and the exchange of its code for tokens: the browser that created
-/// the ticket (its secret) or the application's backend (its credentials), under the pool's rule on browsers; a retried
-/// exchange with the same idempotency key re-signs the same claims. The ticket grain stores the consumed ticket.
+/// the ticket (its secret) or the application's backend (its credentials), under the pool's rule on browsers (the
+/// <see cref="AccessPolicy"/>'s); a retried exchange with the same idempotency key re-signs the same claims. The ticket
+/// grain stores the consumed ticket.
 /// </summary>
 public static class TicketExchange
 {
@@ -18,13 +21,6 @@ public static class TicketExchange
     /// <summary>Whether <paramref name="secret"/> is the browser secret the ticket was created with.</summary>
     public static bool IsCreatingBrowser(TicketState ticket, string secret) =>
         Secrets.FixedTimeEquals(Secrets.HashBrowserSecret(secret), ticket.BrowserSecretHash);
-
-    /// <summary>
-    /// The pool may let only the application's backend act on tickets. The hosted login hands the browser only an
-    /// authorization code; its token endpoint applies the pool's rule instead.
-    /// </summary>
-    public static bool RefusesBrowser(string? browserSecret, bool hostedLogin, UserPoolSettings? pool) =>
-        browserSecret is not null && !hostedLogin && pool?.BrowserExchangeDisabled == true;
 
     /// <summary>The token an earlier exchange of this consumed ticket issued for the same idempotency key, if any.</summary>
     public static IssuedToken? RetriedFor(TicketState ticket, string? keyHash) =>
@@ -44,7 +40,7 @@ public static class TicketExchange
         if (!await IsHolderAsync(grains, ticket, holder.BrowserSecret, holder.App))
             return new Failure(FailureCodes.ExchangeForbidden, "Only the browser that created the ticket, or its application's backend, may act on it.");
         var pool = await grains.GetGrain<IUserPoolGrain>(ticket.PoolId).GetSettingsAsync();
-        if (RefusesBrowser(holder.BrowserSecret, holder.HostedLogin, pool))
+        if (AccessPolicy.RefusesBrowser(holder.BrowserSecret, holder.HostedLogin, pool))
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend act on tickets (with its app secret).");
         return null;
     }
@@ -65,7 +61,7 @@ public static class TicketExchange
         }
 
         var pool = await grains.GetGrain<IUserPoolGrain>(ticket.PoolId).GetSettingsAsync();
-        if (RefusesBrowser(request.BrowserSecret, request.HostedLogin, pool))
+        if (AccessPolicy.RefusesBrowser(request.BrowserSecret, request.HostedLogin, pool))
             return new Failure(FailureCodes.ExchangeForbidden, "This pool lets only the application's backend exchange tickets (with its app secret).");
         var granted = await GrantAsync(grains, ticket, null, clock);
         if (granted.Value is not { } grant) return granted.Failure!;
@@ -76,7 +72,7 @@ public static class TicketExchange
     private static async Task<bool> IsHolderAsync(IGrainFactory grains, TicketState ticket, string? browserSecret, AppCredentials? app) => (browserSecret, app) switch
     {
         ({ } secret, null) => IsCreatingBrowser(ticket, secret),
-        (null, { } creds) => creds.AppId == ticket.AppId && await grains.GetGrain<IApplicationGrain>(creds.AppId).VerifySecretAsync(creds.AppSecret),
+        (null, { } creds) => AccessPolicy.NameTheApplication(creds, ticket.AppId) && await grains.GetGrain<IApplicationGrain>(creds.AppId).VerifySecretAsync(creds.AppSecret),
         _ => false,
     };
 
@@ -84,6 +80,6 @@ public static class TicketExchange
     private static async Task<Outcome<ExchangeGrant>> GrantAsync(IGrainFactory grains, TicketState ticket, TokenStamp? reissue, ProductClock clock)
     {
         var issued = await grains.GetGrain<ITokenIssuerGrain>(ticket.PoolId).IssueTokensAsync(TokenRequestFor(ticket, clock.Now), reissue);
-        return issued.Value is { } tokens ? new ExchangeGrant(ticket.User!, tokens, ticket.AppId) : issued.Failure!;
+        return issued.Value is { } tokens ? new ExchangeGrant(ticket.User!, tokens, ticket.AppId) { AllowedOrigins = ticket.Terms?.AllowedOrigins } : issued.Failure!;
     }
 }

@@ -1,20 +1,23 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ScanLogin.Grains.QrCodes;
+using ScanLogin.Grains.Access;
 using ScanLogin.Grains.Observability;
+using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.RateLimits;
 using ScanLogin.Grains.WeChat;
 
 namespace ScanLogin.Grains.Tickets;
 
 /// <summary>
-/// One QR ticket. The rules live in <see cref="TicketLifecycle"/>; this grain adds the side effects:
-/// WeChat calls, the user pool, persistence, the deadline and pushing each change to watching front ends.
+/// One QR ticket: its state, its store, its deadline and pushing each change to watching front ends. The moves are
+/// <see cref="TicketLifecycle"/>'s; the phone's WeChat identity is <see cref="PhoneIdentity"/>'s, the account and binding
+/// steps <see cref="TicketAccounts"/>', the exchange <see cref="TicketExchange"/>'s, the pictures <see cref="TicketImages"/>'
+/// (drawn from the terms the access policy fixed at creation) and the read pacing <see cref="TicketReadPacing"/>'s.
 /// Tickets are created by <see cref="TicketDesk"/> straight into the store; this grain reads its ticket from the store
 /// at its first need (a status read, a watch, a phone action). Memory follows the store: a move is kept only once written.
 /// </summary>
-public sealed class TicketGrain(
+public sealed partial class TicketGrain(
     ITicketStore store,
     TicketDeadlines deadlines,
     ProductClock clock,
@@ -24,6 +27,7 @@ public sealed class TicketGrain(
     TimeProvider time,
     IOptionsMonitor<RateLimitOptions> rateLimits,
     RateLimitClock rateClock,
+    SettingsCache settings,
     ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     // Made on first use: most tickets are watched by one front end and never drawn twice, and millions are live at once.
@@ -32,6 +36,8 @@ public sealed class TicketGrain(
     // Made at the first phone action (or open link), not at activation: most tickets never see a phone.
     private PhoneIdentity? _phone;
     private PhoneIdentity Phone => _phone ??= new(GrainFactory, ServiceProvider, rateLimits, rateClock, logger);
+    private TicketAccounts? _accounts;
+    private TicketAccounts Accounts => _accounts ??= new(GrainFactory, options.Value, clock);
     // The status-read bucket, made at the first lease: its rule is the ticket's application's (or pool's, or the platform's).
     private RateLimits.TokenBucket? _reads;
 
@@ -78,127 +84,6 @@ public sealed class TicketGrain(
         () => WeChatOpenLinks.MakeAsync(GrainFactory, Phone.WeChat, ServiceProvider.GetRequiredService<IOptions<MiniProgramOptions>>().Value,
             Ticket.PoolId, Ticket.IdentitySource, Ticket.AppId, Ticket.TicketId, clock.Now, logger));
 
-    async Task<Outcome<ScanView>> ITicketGrain.ScanAsync(ScanRequest request)
-    {
-        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-
-        // A retried scan carries the same (now used) login code: answer it again without asking WeChat.
-        if (Ticket.Status == TicketStatus.Scanned && Ticket.Scanner!.ScanCodeHash == PhoneIdentity.HashScanCode(request.LoginCode))
-            return ToScanView(PhoneIdentity.ScanTokenFor(this.GetPrimaryKeyString(), request.LoginCode));
-        if (TicketLifecycle.CheckScannable(Ticket, clock.Now) is { } notScannable) return notScannable;
-        var scan = await Phone.ScanAsync(Ticket, request);
-        if (scan.Value is not { } scanned) return scan.Failure!;
-        var moved = await CommitAsync(TicketLifecycle.Scan(Ticket, scanned.Scanner, clock.Now));
-        return moved.Succeeded ? ToScanView(scanned.ScanToken) : moved.Failure!;
-    }
-
-    async Task<Outcome<TicketSnapshot>> ITicketGrain.ConfirmAsync(ConfirmRequest request)
-    {
-        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-
-        var scanTokenHash = PhoneIdentity.HashScanToken(request.ScanToken);
-        // A retried confirm (or a retry after the policy refused) gets the answer the first one got.
-        if (Ticket.Status is TicketStatus.Confirmed or TicketStatus.Rejected or TicketStatus.Consumed or TicketStatus.BindingRequired
-            && Ticket.Scanner is { } scanned && Secrets.FixedTimeEquals(scanned.ScanTokenHash, scanTokenHash))
-            return TicketBinding.WithCode(Ticket.ToSnapshot(), _ticket);
-        if (TicketLifecycle.CheckScanner(Ticket, scanTokenHash, clock.Now, "confirm") is { } notConfirmable) return notConfirmable;
-
-        var runtime = await Phone.GetRuntimeAsync(Ticket);
-        if (runtime.Failure is { Code: FailureCodes.IdentitySourceDisabled or FailureCodes.IdentitySourceNotFound } gone)
-            return await CommitAsync(TicketLifecycle.Reject(Ticket, scanTokenHash, gone.Code, clock.Now));
-        if (runtime.Failure is { } unusable) return unusable;
-        var approved = await Phone.ConfirmAsync(Ticket, runtime.Value!, request.PhoneCode);
-        if (approved.Value is not { } login) return approved.Failure!;
-        var resolution = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).ResolveWeChatLoginAsync(login);
-
-        var now = clock.Now;
-        // A store outage is not the policy's answer: the ticket stays scanned and the phone may confirm again.
-        if (resolution.Refusal is { Code: FailureCodes.AccountsUnavailable } unavailable) return unavailable;
-        var moved = await CommitAsync(resolution switch
-        {
-            { User: { } user } => TicketLifecycle.Confirm(Ticket, scanTokenHash, user, TicketExchange.NewCode(Ticket.TicketId), options.Value.ExchangeWindow, now),
-            { Outcome: AccountOutcome.BindingRequired } => TicketLifecycle.RequireBinding(Ticket, scanTokenHash, login, TicketBinding.NewCode(),
-                options.Value.BindingWindow, now),
-            _ => TicketLifecycle.Reject(Ticket, scanTokenHash, resolution.Refusal?.Code ?? FailureCodes.AccountNotFound, now),
-        });
-        return moved.Value is { } snapshot ? TicketBinding.WithCode(snapshot, _ticket) : moved;
-    }
-
-    async Task<Outcome<BindingOffer>> ITicketGrain.GetBindingAsync(TicketHolder holder)
-    {
-        await LoadAsync();
-        if (!Exists) return NotFound(this.GetPrimaryKeyString());
-        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
-        if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
-        return TicketBinding.OfferFor(Ticket, options.Value.BindingAttempts);
-    }
-
-    async Task<Outcome<TicketSnapshot>> ITicketGrain.BindExistingAccountAsync(TicketHolder holder, string bindingCode, string account, string password)
-    {
-        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
-        if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
-        // The code first: without it no password is even checked, so a stranger's page learns nothing about the account.
-        if (TicketLifecycle.CheckBindingCode(Ticket, bindingCode) is { } wrongCode) return await CountFailureAsync(wrongCode);
-
-        var resolution = await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).BindWithPasswordAsync(Ticket.PendingLogin!, account, password);
-        // Counted per ticket as well as per account and identity: one ticket cannot try passwords on many accounts.
-        if (resolution.Refusal is { Code: FailureCodes.InvalidCredentials or FailureCodes.AccountLocked } wrong) return await CountFailureAsync(wrong);
-        return await CompleteBindingAsync(resolution, passwordProven: true);
-    }
-
-    async Task<Outcome<TicketSnapshot>> ITicketGrain.BindNewAccountAsync(TicketHolder holder, string bindingCode, NewAccount account)
-    {
-        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-        if (await TicketExchange.CheckHolderAsync(GrainFactory, Ticket, holder) is { } refused) return refused;
-        if (TicketLifecycle.CheckBinding(Ticket, clock.Now) is { } notBinding) return notBinding;
-        if (TicketLifecycle.CheckBindingCode(Ticket, bindingCode) is { } wrongCode) return await CountFailureAsync(wrongCode);
-        return await CompleteBindingAsync(await GrainFactory.GetGrain<IUserPoolGrain>(Ticket.PoolId).RegisterForBindingAsync(Ticket.PendingLogin!, account));
-    }
-
-    /// <summary>A failed binding attempt (wrong code or password): counted on the ticket, which ends at the limit.</summary>
-    private async Task<Outcome<TicketSnapshot>> CountFailureAsync(Failure wrong)
-    {
-        var counted = await CommitAsync(TicketLifecycle.FailBinding(Ticket, options.Value.BindingAttempts, clock.Now));
-        if (counted.Value is { Status: TicketStatus.Rejected })
-            return new Failure(FailureCodes.TooManyAttempts, "Too many failed binding attempts for this login; scan a new code.");
-        return counted.Failure ?? wrong;
-    }
-
-    private async Task<Outcome<TicketSnapshot>> CompleteBindingAsync(AccountResolution resolution, bool passwordProven = false)
-    {
-        if (resolution.User is not { } user) return resolution.Refusal ?? new Failure(FailureCodes.AccountNotFound, "No account was bound.");
-        return await CommitAsync(TicketLifecycle.CompleteBinding(Ticket, user, TicketExchange.NewCode(Ticket.TicketId), options.Value.ExchangeWindow, clock.Now, passwordProven));
-    }
-
-    async Task<Outcome<bool>> ITicketGrain.CheckCompletingAddressAsync(string? address)
-    {
-        if (await ReadAsync() is not { } ticket) return NotFound(this.GetPrimaryKeyString());
-        var app = await GrainFactory.GetGrain<IApplicationGrain>(ticket.AppId).GetAsync();
-        return TicketBinding.CheckSameAddress(app, ticket, address) is { } refused ? refused : true;
-    }
-
-    async Task<Outcome<TicketSnapshot>> ITicketGrain.CancelAsync(string scanToken)
-    {
-        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-
-        var scanTokenHash = PhoneIdentity.HashScanToken(scanToken);
-        if (Ticket.Status == TicketStatus.Cancelled && Secrets.FixedTimeEquals(Ticket.Scanner!.ScanTokenHash, scanTokenHash))
-            return Ticket.ToSnapshot();
-        return await CommitAsync(TicketLifecycle.Cancel(Ticket, scanTokenHash, clock.Now));
-    }
-
-    async Task<Outcome<ExchangeGrant>> ITicketGrain.ExchangeAsync(ExchangeRequest request)
-    {
-        if (!await IsLiveAsync()) return NotFound(this.GetPrimaryKeyString());
-        var step = await TicketExchange.PrepareAsync(GrainFactory, Ticket, request, clock);
-        if (step.Value is not { } ready) return step.Failure!;
-        // A retried exchange gets the same claims signed again and moves nothing.
-        if (ready.Token is null) return ready.Grant;
-        var moved = await CommitAsync(TicketLifecycle.Consume(Ticket, ready.Token, clock.Now));
-        return moved.Succeeded ? ready.Grant : moved.Failure!;
-    }
-
     async ValueTask<RateLease> ITicketGrain.LeaseReadsAsync(int wanted)
     {
         await LoadAsync();
@@ -218,7 +103,7 @@ public sealed class TicketGrain(
     private async Task LoadAsync()
     {
         if (_loaded) return;
-        var loading = _loading ??= store.ReadAsync(this.GetPrimaryKeyString());
+        var loading = _loading ??= ReadStoredAsync();
         try
         {
             var stored = await loading;
@@ -234,6 +119,15 @@ public sealed class TicketGrain(
         // An id with nothing behind it (a typo, a guess, an id not created yet) keeps no activation: anyone can ask
         // for random well-formed ids, and each would otherwise hold an activation until idle collection.
         else DeactivateOnIdle();
+    }
+
+    /// <summary>The stored ticket; one stored before tickets kept their terms gets them now, from the settings, as creation would have.</summary>
+    private async Task<TicketState?> ReadStoredAsync()
+    {
+        var stored = await store.ReadAsync(this.GetPrimaryKeyString());
+        if (stored is not { Terms: null }) return stored;
+        var source = await settings.IdentitySourceAsync(IdentitySourceSettings.KeyOf(stored.PoolId, stored.IdentitySource));
+        return stored with { Terms = AccessPolicy.TermsFor(await settings.ApplicationAsync(stored.AppId), source) };
     }
 
     /// <summary>
@@ -333,7 +227,4 @@ public sealed class TicketGrain(
         DelayDeactivation(delay + TimeSpan.FromSeconds(5));
         deadlines.Arm(Ticket.TicketId, at);
     }
-
-    private ScanView ToScanView(string scanToken) =>
-        new(Ticket.ToSnapshot(), scanToken, Ticket.AppName, Ticket.IdentitySourceName, Ticket.Requester, Ticket.CreatedAt) { RequestedVia = Ticket.RequestedVia };
 }

@@ -44,6 +44,9 @@ public sealed record TicketState
     [Id(44)] public string? BindingCode { get; init; }
     /// <summary>Opened by the pool's hosted login page (the requester is the browser that opened it), not by the application.</summary>
     [Id(45)] public bool HostedLogin { get; init; }
+    /// <summary>What the ticket keeps of its application and source, fixed by the access policy at creation. Null only in a
+    /// ticket stored before it was kept: the ticket grain fills it in when it loads one.</summary>
+    [Id(46)] public TicketTerms? Terms { get; init; }
 
     /// <summary>How the ticket was asked for, as the phone is told: <c>hosted_login</c>, <c>web</c> (a page on the origin) or <c>server</c>.</summary>
     public string RequestedVia => HostedLogin ? "hosted_login" : Requester.Origin is { Length: > 0 } ? "web" : "server";
@@ -65,7 +68,10 @@ public sealed record TicketState
         Scanner is null ? null : new ScannerProfile(Scanner.Nickname, Scanner.AvatarUrl),
         Status == TicketStatus.Confirmed ? ExchangeCode : null,
         Reason,
-        AppId);
+        AppId)
+    {
+        AllowedOrigins = Terms?.AllowedOrigins,
+    };
 }
 
 /// <summary>The WeChat user who scanned; later moves must come from the same one.</summary>

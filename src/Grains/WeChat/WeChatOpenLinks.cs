@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScanLogin.Grains.Access;
 using ScanLogin.Grains.Tickets;
 
 namespace ScanLogin.Grains.WeChat;
@@ -14,7 +15,7 @@ public static class WeChatOpenLinks
         string poolId, string identitySource, string appId, string ticketId, DateTimeOffset now, ILogger logger)
     {
         var runtime = await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, identitySource)).GetRuntimeAsync();
-        if (IdentitySourceUsability.Check(runtime?.Settings, identitySource, appId) is { } unusable) return unusable;
+        if (AccessPolicy.CheckSource(runtime?.Settings, identitySource, appId) is { } unusable) return unusable;
         if (string.IsNullOrEmpty(runtime!.MiniProgramAppId) || string.IsNullOrEmpty(runtime.MiniProgramAppSecret))
             return new Failure(FailureCodes.WeChatMisconfigured, "The identity source has no mini program configured.");
 

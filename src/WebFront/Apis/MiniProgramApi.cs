@@ -28,16 +28,10 @@ public static class MiniProgramApi
         return TypedResults.Ok(new ScanResponse(TicketView.From(view.Ticket), view.ScanToken, view.AppName, view.IdentitySourceName,
             view.Requester.IpAddress, view.Requester.UserAgent, view.RequestedAt, view.Requester.Origin)
         {
-            AppLogoUrl = await AppLogoUrlAsync(view.Ticket.AppId, cluster),
+            AppLogoUrl = view.AppLogoUrl,
             RequestedVia = view.RequestedVia,
         });
     }
-
-    /// <summary>The application's logo (its admin-set <c>logoUrl</c>) for the phone to show, or null when it has none.</summary>
-    private static async Task<string?> AppLogoUrlAsync(string? appId, IClusterClient cluster) =>
-        appId is null ? null
-        : (await cluster.GetGrain<IApplicationGrain>(appId).GetAsync())?.LogoUrl is { } url
-            && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? url : null;
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> ConfirmAsync(string ticketId, ConfirmTicketRequest request, IClusterClient cluster)
     {

@@ -73,7 +73,8 @@ public static class QrCodesApi
         {
             http.Response.Headers.Vary = "Origin";
             // Browser SDKs draw the code onto a canvas, which needs CORS on the image itself.
-            if (http.Request.Headers.Origin.ToString() is { Length: > 0 } origin && image.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            // The origins the access policy fixed when the ticket was created: drawing reads no application.
+            if (http.Request.Headers.Origin.ToString() is var origin && RequestOrigins.Allows(image.AllowedOrigins, origin))
                 http.Response.Headers.AccessControlAllowOrigin = origin;
         }
         return outcome;

@@ -46,17 +46,19 @@ public static class TicketsApi
             return ApiProblems.Invalid("identitySource", "Required: an identifier, fewer than 32 lowercase letters, digits or '-'.");
         if (request.Nonce is { } nonce && (nonce.Length is 0 or > 256 || nonce.Any(c => c is < '!' or > '~')))
             return ApiProblems.Invalid("nonce", "1 to 256 printable ASCII characters, no spaces.");
-        await cors.AllowForAsync(http, appId);
-        // A browser always says where the page came from. Without an Origin the caller is a server, and a server must
-        // prove it is the application: otherwise anyone could show the application's QR code on a page of their own.
-        var origin = RequestText.Truncate(http.Request.Headers.Origin.ToString(), 256);
+        // The desk applies the access policy (a server must prove it is the application); a server that sent no credentials
+        // at all is told which header to send before anything is asked.
         var app = BasicCredentials.Parse(http.Request.Headers.Authorization.ToString());
-        if (origin is null && app is null)
+        if (RequestOrigins.IsServer(RequestText.Truncate(http.Request.Headers.Origin.ToString(), 256), hostedLogin: false) && app is null)
+        {
+            cors.AllowFor(http, allowed: null);
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "A ticket requested without a browser Origin needs the application's credentials: Authorization: Basic base64(appId:appSecret).");
+        }
 
         var browserSecret = Secrets.NewSecret();
         var opened = await TicketOpener.OpenAsync(appId, identitySource, Secrets.HashBrowserSecret(browserSecret), app, http, request.Nonce);
+        cors.AllowForCreation(http, opened);
         if (opened.Value?.Ticket is not { } ticket) return ApiProblems.From(opened.Failure!);
         var ticketId = ticket.TicketId;
         return TypedResults.Created($"/api/tickets/{ticketId}", new TicketCreated(ticketId, browserSecret, ticketId,
@@ -70,7 +72,7 @@ public static class TicketsApi
         // From this front end's pushed state while its watch is live, else one watch call (FeedOptions.ReadFreshness).
         var outcome = await feed.ReadAsync(ticketId);
         if (outcome.Value is not { } s) return ApiProblems.From(outcome.Failure!);
-        await cors.AllowForAsync(http, s.AppId);
+        cors.AllowFor(http, s.AllowedOrigins);
         return TypedResults.Ok(TicketView.From(s));
     }
 
@@ -85,7 +87,7 @@ public static class TicketsApi
         if (slot is null) return waits.Refusal(http);
         var outcome = await feed.WaitAsync(ticketId, version, timeout is { } t ? TimeSpan.FromSeconds(t) : DefaultWait, ct);
         if (outcome.Value is not { } s) return ApiProblems.From(outcome.Failure!);
-        await cors.AllowForAsync(http, s.AppId);
+        cors.AllowFor(http, s.AllowedOrigins);
         return TypedResults.Ok(TicketView.From(s));
     }
 
@@ -102,7 +104,7 @@ public static class TicketsApi
             // Answer 404 before the stream starts, while a status code can still be sent.
             var first = await feed.WaitAsync(ticketId, -1, TimeSpan.Zero, ct);
             if (first.Value is not { } current) { slot.Dispose(); return ApiProblems.From(first.Failure!); }
-            await cors.AllowForAsync(http, current.AppId);
+            cors.AllowFor(http, current.AllowedOrigins);
             http.Response.RegisterForDispose(slot);
             return TypedResults.ServerSentEvents(StreamAsync(feed, current, lastEventId ?? 0, slot, ct));
         }
@@ -152,7 +154,7 @@ public static class TicketsApi
 
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).ExchangeAsync(new ExchangeRequest(code, browserSecret, app, idempotencyKey));
         if (outcome.Value is not { } grant) return ApiProblems.From(outcome.Failure!);
-        await cors.AllowForAsync(context, grant.AppId);
+        cors.AllowFor(context, grant.AllowedOrigins);
         return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt, grant.IdToken));
     }
 }

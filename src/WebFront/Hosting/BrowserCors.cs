@@ -9,7 +9,7 @@ namespace ScanLogin.WebFront.Hosting;
 /// <summary>
 /// The CORS policies, by name. "browser" (the ticket API) answers only preflights, for an origin some application
 /// lists: a preflight carries no body and no ticket, so it cannot know more. The actual responses then carry CORS
-/// headers only for the origins of the ticket's own application (<see cref="BrowserOrigins"/>), so one tenant listing
+/// headers only for the origins of the ticket's own application (<see cref="Apis.BrowserOrigins"/>), so one tenant listing
 /// an origin opens nothing of another tenant. "admin" allows only the origins the platform configured in
 /// ScanLogin:Admin:AllowedOrigins (none by default). Every other endpoint has no CORS at all.
 /// </summary>
@@ -53,39 +53,6 @@ public sealed class BrowserCors(IClusterClient cluster, TimeProvider time, IOpti
         if (_origins.Count > 10_000) _origins.Clear(); // bounded: unknown origins cannot grow it without limit
         _origins[origin] = (allowed, now + RememberFor);
         return allowed;
-    }
-}
-
-/// <summary>
-/// CORS on an actual ticket-API response, decided per request: the request's origin must be one of the allowed web
-/// origins of the application the ticket (or the new ticket) belongs to. Applications' origins are remembered briefly.
-/// </summary>
-public sealed class BrowserOrigins(IClusterClient cluster, TimeProvider time)
-{
-    private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (string[] Origins, DateTimeOffset Until)> _apps = new();
-
-    /// <summary>Adds the CORS headers when the request's Origin is allowed for <paramref name="appId"/>; otherwise none.</summary>
-    public async Task AllowForAsync(HttpContext http, string? appId)
-    {
-        http.Response.Headers.Vary = "Origin";
-        var origin = http.Request.Headers.Origin.ToString();
-        if (origin.Length is 0 or > 256 || appId is null || !GrainKeys.IsSafe(appId)) return;
-        if (!(await OriginsOfAsync(appId)).Contains(origin, StringComparer.OrdinalIgnoreCase)) return;
-        var headers = http.Response.Headers;
-        headers.AccessControlAllowOrigin = origin;
-        headers.AccessControlAllowCredentials = "true";
-        headers.AccessControlExposeHeaders = "ETag, Location";
-    }
-
-    private async Task<string[]> OriginsOfAsync(string appId)
-    {
-        var now = time.GetUtcNow();
-        if (_apps.TryGetValue(appId, out var known) && known.Until > now) return known.Origins;
-        var origins = (await cluster.GetGrain<IApplicationGrain>(appId).GetAsync())?.AllowedOrigins ?? [];
-        if (_apps.Count > 10_000) _apps.Clear();
-        _apps[appId] = (origins, now + RememberFor);
-        return origins;
     }
 }
 

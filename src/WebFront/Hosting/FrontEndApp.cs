@@ -67,7 +67,6 @@ public static class FrontEndApp
         builder.Services.AddSingleton<OpenWaits>();
         builder.Services.AddSingleton<BrowserOrigins>();
         builder.Services.AddSingleton<TicketDeskClient>();
-        builder.Services.AddSingleton<AuthingSources>();
         builder.Services.AddTrustedProxies(builder.Configuration);
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();

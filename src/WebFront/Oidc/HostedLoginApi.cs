@@ -107,8 +107,12 @@ public static partial class HostedLoginApi
         if (prompts.Contains("none")) return Fail("login_required", "A QR login needs the user; prompt=none cannot be honoured.");
         if (prompts.Any(x => x is not ("login" or "consent" or "select_account"))) return Fail("invalid_request", "Unknown prompt value.");
 
-        var source = await FindIdentitySourceAsync(cluster, poolId, app.AppId, Single(p, "identity_source"));
-        if (source is null) return Fail("invalid_request", "identity_source is unknown, disabled or not enabled for this application.");
+        // The access policy chooses: the named source if the application may use it, else the application's one usable source.
+        var named = Single(p, "identity_source");
+        var chosen = named is { Length: >= 32 } ? null : await cluster.GetGrain<IAccessPolicyGrain>(0).ChooseIdentitySourceAsync(app.AppId, named);
+        if (chosen?.Failure is { Code: FailureCodes.IdentitySourceAmbiguous })
+            return Fail("invalid_request", "identity_source is required: the application has several identity sources.");
+        if (chosen?.Value is not { } source) return Fail("invalid_request", "identity_source is unknown, disabled or not enabled for this application.");
 
         // Each authorize opens a ticket: the same limits as any ticket creation, told on a page (not sent back to the client,
         // whose site would only start another login).
@@ -120,11 +124,11 @@ public static partial class HostedLoginApi
         }
         var locale = LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage);
         var browserSecret = Secrets.NewSecret();
-        var opened = await OpenTicketAsync(http, cluster, app.AppId, source.Identifier, browserSecret);
+        var opened = await OpenTicketAsync(http, cluster, app.AppId, source, browserSecret);
         if (opened.Failure is { } refused) return Fail("temporarily_unavailable", refused.Message);
 
         var requestId = Secrets.NewId();
-        var request = new AuthorizationRequest(poolId, app.AppId, redirectUri, scopes, state, nonce, challenge, source.Identifier, locale, popup,
+        var request = new AuthorizationRequest(poolId, app.AppId, redirectUri, scopes, state, nonce, challenge, source, locale, popup,
             RequestText.Truncate(Single(p, "login_hint"), 256), Secrets.HashBrowserSecret(browserSecret), formPost);
         var started = await cluster.GetGrain<IAuthorizationGrain>(requestId).StartAsync(request, opened.Value!.TicketId);
         if (started.Value is not { } view) return Fail("server_error", started.Failure!.Message);
@@ -230,25 +234,6 @@ public static partial class HostedLoginApi
         var opened = await TicketOpener.OpenAsync(http, new TicketOpening(appId, identitySource, TicketOpener.RequesterOf(http, null),
             Secrets.HashBrowserSecret(browserSecret), HostedLogin: true));
         return opened.Value is { } ticket ? ticket.Ticket : opened.Failure!;
-    }
-
-    /// <summary>The named source if usable by the application; without a name, the pool's first usable one.</summary>
-    private static async Task<IdentitySourceSettings?> FindIdentitySourceAsync(IClusterClient cluster, string poolId, string appId, string? identifier)
-    {
-        static bool Usable(IdentitySourceSettings? s, string appId) => s is { Enabled: true } && s.ApplicationIds.Contains(appId);
-        if (identifier is not null)
-        {
-            if (identifier is not { Length: > 0 and < 32 }) return null;
-            var named = await cluster.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, identifier)).GetAsync();
-            return Usable(named, appId) ? named : null;
-        }
-        var listed = await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.IdentitySources, poolId, null, 50);
-        foreach (var row in listed.Items)
-        {
-            var source = await cluster.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, row.Id)).GetAsync();
-            if (Usable(source, appId)) return source;
-        }
-        return null;
     }
 
     private static IResult ErrorResult(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, string error, string description, string? state,

@@ -52,9 +52,9 @@ public static class OidcTokenApi
         if (secret is not null && !await cluster.GetGrain<IApplicationGrain>(clientId).VerifySecretAsync(secret))
             return InvalidClient(basic is not null, "Client authentication failed.");
         var authenticated = secret is not null;
-        // A pool that keeps token exchange on backends admits only clients that prove their secret.
-        if (!authenticated && (await cluster.GetGrain<IUserPoolGrain>(poolId).GetSettingsAsync())?.BrowserExchangeDisabled == true)
-            return InvalidClient(false, "This user pool requires the client's secret at the token endpoint.");
+        // A pool that keeps token exchange on backends admits only clients that prove their secret: the access policy's rule.
+        if (!authenticated && await cluster.GetGrain<IAccessPolicyGrain>(0).CheckCodeRedemptionAsync(poolId, false) is { } backendsOnly)
+            return InvalidClient(false, backendsOnly.Message);
 
         if (Value(form, "grant_type") is not { } grantType) return Error(400, "invalid_request", "grant_type is required.");
         if (grantType != "authorization_code") return Error(400, "unsupported_grant_type", "Only authorization_code is supported.");

@@ -54,7 +54,7 @@ public static class AuthingQrApi
     }
 
     private static async Task<Results<Ok<AuthingEnvelope<AuthingGeneResult>>, Ok<AuthingEnvelope<AuthingError>>>> GeneAsync(
-        HttpContext http, IClusterClient cluster, AuthingSources sources, IOptions<JsonOptions> json)
+        HttpContext http, IClusterClient cluster, IOptions<JsonOptions> json)
     {
         var (app, noApp) = await ApplicationAsync(http, cluster);
         if (noApp is not null) return TypedResults.Ok(noApp);
@@ -70,13 +70,8 @@ public static class AuthingQrApi
         if (request.ExtIdpConnId is { } named && !Identifiers.IsIdentifier(named))
             return TypedResults.Ok(Invalid("extIdpConnId", "The identifier of one of the application's identity sources: fewer than 32 lowercase letters, digits or '-'."));
 
-        var source = request.ExtIdpConnId;
-        if (source is null)
-        {
-            var found = await sources.DefaultForAsync(app!);
-            if (found.Value is not { } only) return TypedResults.Ok(Refused(found.Failure!));
-            source = only;
-        }
+        // No extIdpConnId: the desk takes the access policy's default source (the application's one usable source).
+        var source = request.ExtIdpConnId ?? "";
         var randomPart = Secrets.NewSecret();
         // A page sends its Origin; a site's backend calling gene instead shows the application's credentials.
         var backend = BasicCredentials.Parse(http.Request.Headers.Authorization.ToString());
@@ -123,14 +118,9 @@ public static class AuthingQrApi
         string? browserSecret = null;
         if (backend is null)
         {
-            if (!app!.AuthingBrowserExchange)
-                return TypedResults.Ok(Refused(new Failure(FailureCodes.ExchangeForbidden,
-                    $"Application {app.AppId} lets only its backend exchange tickets: send Authorization: Basic base64(appId:appSecret) from the server.")));
-            // A browser always says which page asks; without an allowed Origin this is not the application's page.
-            var origin = http.Request.Headers.Origin.ToString();
-            if (origin.Length == 0 || !app.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
-                return TypedResults.Ok(Refused(new Failure(FailureCodes.OriginNotAllowed,
-                    $"A browser exchange must come from one of application {app.AppId}'s allowed origins.")));
+            // The application's opt-in and its Origin: the access policy's to decide.
+            var refusal = await cluster.GetGrain<IAccessPolicyGrain>(0).CheckAuthingBrowserExchangeAsync(app!.AppId, http.Request.Headers.Origin.ToString());
+            if (refusal is not null) return TypedResults.Ok(Refused(refusal));
             browserSecret = SecretOf(request.Ticket!);
         }
 
@@ -204,7 +194,7 @@ public static class AuthingQrApi
         // An invented id is answered from memory once the cluster said it does not exist (UnknownIds owns that rule).
         var app = await http.RequestServices.GetRequiredService<UnknownIds>().ApplicationAsync(http, cluster, appId);
         if (app is null) return (null, Refused(new Failure(FailureCodes.ApplicationNotFound, $"Application {appId} does not exist.")));
-        await http.RequestServices.GetRequiredService<BrowserOrigins>().AllowForAsync(http, appId);
+        http.RequestServices.GetRequiredService<BrowserOrigins>().AllowFor(http, app.AllowedOrigins);
         return (app, null);
     }
 

@@ -24,17 +24,6 @@ public sealed class TicketExchangeTests
         Assert.False(TicketExchange.IsCreatingBrowser(Ticket(), Secrets.HashBrowserSecret("browser-secret")));
     }
 
-    [Theory]
-    [InlineData(true, false, true, true)]   // a browser, the pool allows only backends: refused
-    [InlineData(true, true, true, false)]   // the hosted login's browser: its token endpoint applies the rule instead
-    [InlineData(false, false, true, false)] // the application's backend
-    [InlineData(true, false, false, false)] // the pool allows browsers
-    public void A_pool_may_refuse_browsers_but_not_the_hosted_login_or_the_backend(bool browser, bool hosted, bool disabled, bool refused) =>
-        Assert.Equal(refused, TicketExchange.RefusesBrowser(browser ? "browser-secret" : null, hosted, new UserPoolSettings("pool", "Pool", disabled)));
-
-    [Fact]
-    public void A_pool_that_cannot_be_read_refuses_no_one() => Assert.False(TicketExchange.RefusesBrowser("browser-secret", false, null));
-
     [Fact]
     public void A_retry_is_recognised_only_on_a_consumed_ticket_with_the_same_idempotency_key()
     {

@@ -3,15 +3,15 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Services;
 using Orleans.Services;
 
-namespace ScanLogin.Grains.Tickets;
+namespace ScanLogin.Grains.Access;
 
 /// <summary>
-/// This silo's copy of the application and identity-source settings that ticket creation checks, so a creation costs no
-/// configuration grain call. Each entry is kept at most <see cref="Bound"/>; an admin change forgets its entry in every
-/// active silo at once (<see cref="CreationSettingsClient"/>), so the bound only matters for a silo that missed the news
+/// This silo's cache of application and identity-source settings, which the access policy decides from (at ticket
+/// creation and for the front end's questions), so a creation costs no configuration grain call. Each entry is kept at most <see cref="Bound"/>; an admin change forgets its entry in every
+/// active silo at once (<see cref="SettingsCacheClient"/>), so the bound only matters for a silo that missed the news
 /// (it was joining, or the call failed). Unknown ids are remembered too, so random ids cannot make every request a grain call.
 /// </summary>
-public sealed class CreationSettings(IGrainFactory grains, TimeProvider time)
+public sealed class SettingsCache(IGrainFactory grains, TimeProvider time)
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     // Enough for every live application of a large deployment; past it the cache starts over rather than grow without end.
@@ -19,6 +19,7 @@ public sealed class CreationSettings(IGrainFactory grains, TimeProvider time)
 
     private readonly ConcurrentDictionary<string, (ApplicationSettings? Value, long Until)> _apps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (IdentitySourceSettings? Value, long Until)> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string[]? Value, long Until)> _poolSources = new(StringComparer.Ordinal);
     // Bumped by every forget: a load that started before it must not store what it read.
     private long _generation;
 
@@ -29,12 +30,28 @@ public sealed class CreationSettings(IGrainFactory grains, TimeProvider time)
     public Task<IdentitySourceSettings?> IdentitySourceAsync(string key) =>
         GetAsync(_sources, key, static (g, k) => g.GetGrain<IIdentitySourceGrain>(k).GetAsync());
 
-    /// <summary>Drops what this silo knows of an application id or an identity-source key.</summary>
+    /// <summary>The identifiers of a pool's identity sources (from the catalog, which activates none of them).</summary>
+    public Task<string[]?> PoolSourcesAsync(string poolId) => GetAsync(_poolSources, poolId, static async (g, pool) =>
+    {
+        var catalog = g.GetGrain<ICatalogGrain>(0);
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await catalog.ListAsync(CatalogKind.IdentitySources, pool, cursor, 200);
+            ids.AddRange(page.Items.Select(row => row.Id));
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+        return (string[]?)[.. ids];
+    });
+
+    /// <summary>Drops what this silo knows of an application id or an identity-source key (and then of its pool's list of sources).</summary>
     public void Forget(string key)
     {
         Interlocked.Increment(ref _generation);
         _apps.TryRemove(key, out _);
         _sources.TryRemove(key, out _);
+        if (key.IndexOf('/') is > 0 and var slash) _poolSources.TryRemove(key[..slash], out _);
     }
 
     private Task<T?> GetAsync<T>(ConcurrentDictionary<string, (T? Value, long Until)> cache, string key, Func<IGrainFactory, string, Task<T?>> load)
@@ -59,17 +76,18 @@ public sealed class CreationSettings(IGrainFactory grains, TimeProvider time)
 }
 
 /// <summary>Runs in every silo: the admin side tells each one to forget a changed application or identity source.</summary>
+// The alias of the cache's first name: silos of both versions keep telling each other during a rolling upgrade.
 [Alias("ScanLogin.ICreationSettingsService")]
-public interface ICreationSettingsService : IGrainService
+public interface ISettingsCacheService : IGrainService
 {
     [Alias("Forget")]
     Task ForgetAsync(string key);
 }
 
-public sealed class CreationSettingsService(GrainId id, Silo silo, Microsoft.Extensions.Logging.ILoggerFactory loggers, CreationSettings settings)
-    : GrainService(id, silo, loggers), ICreationSettingsService
+public sealed class SettingsCacheService(GrainId id, Silo silo, Microsoft.Extensions.Logging.ILoggerFactory loggers, SettingsCache settings)
+    : GrainService(id, silo, loggers), ISettingsCacheService
 {
-    Task ICreationSettingsService.ForgetAsync(string key)
+    Task ISettingsCacheService.ForgetAsync(string key)
     {
         settings.Forget(key);
         return Task.CompletedTask;
@@ -77,8 +95,8 @@ public sealed class CreationSettingsService(GrainId id, Silo silo, Microsoft.Ext
 }
 
 /// <summary>Used by the configuration grains after each change: every active silo forgets its copy before the change is answered.</summary>
-public sealed class CreationSettingsClient(IServiceProvider services, IClusterMembershipService membership, CreationSettings local,
-    ILogger<CreationSettingsClient> logger) : GrainServiceClient<ICreationSettingsService>(services)
+public sealed class SettingsCacheClient(IServiceProvider services, IClusterMembershipService membership, SettingsCache local,
+    ILogger<SettingsCacheClient> logger) : GrainServiceClient<ISettingsCacheService>(services)
 {
     public async Task ForgetEverywhereAsync(string key)
     {
@@ -92,7 +110,7 @@ public sealed class CreationSettingsClient(IServiceProvider services, IClusterMe
             }
             catch (Exception e)
             {
-                // The change is stored; that silo sees it when its copy runs out (CreationSettings.Bound).
+                // The change is stored; that silo sees it when its copy runs out (SettingsCache.Bound).
                 logger.LogWarning(e, "Silo {Silo} could not be told to forget the settings of {Key}", silo, key);
             }
         }));
