@@ -86,7 +86,7 @@ public static partial class BindingApi
         holder = null;
         if (!Secrets.IsWellFormedId(ticketId)) return TicketsApi.MalformedId();
         var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 and <= 128 } s ? s : null;
-        var app = TicketsApi.ParseBasic(http.Headers.Authorization.ToString());
+        var app = BasicCredentials.ApplicationOf(http);
         if ((browserSecret is null) == (app is null))
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "Send exactly one of X-Browser-Secret or Authorization: Basic base64(appId:appSecret).");

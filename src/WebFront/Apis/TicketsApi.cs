@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ScanLogin.Grains.Interfaces;
@@ -51,7 +50,7 @@ public static class TicketsApi
         // A browser always says where the page came from. Without an Origin the caller is a server, and a server must
         // prove it is the application: otherwise anyone could show the application's QR code on a page of their own.
         var origin = Truncate(http.Request.Headers.Origin.ToString(), 256);
-        var app = ParseBasic(http.Request.Headers.Authorization.ToString());
+        var app = BasicCredentials.ApplicationOf(http.Request);
         if (origin is null && app is null)
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "A ticket requested without a browser Origin needs the application's credentials: Authorization: Basic base64(appId:appSecret).");
@@ -162,7 +161,7 @@ public static class TicketsApi
         if (request.Code is not { Length: > 0 and <= 128 } code || code.Split('.') is not [var ticketId, _] || !Secrets.IsWellFormedId(ticketId))
             return ApiProblems.Invalid("code", "The exchange code from a confirmed ticket's status.");
         var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 } s ? s : null;
-        var app = ParseBasic(http.Headers.Authorization.ToString());
+        var app = BasicCredentials.ApplicationOf(http);
         if ((browserSecret is null) == (app is null))
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "Send exactly one of X-Browser-Secret or Authorization: Basic base64(appId:appSecret).");
@@ -173,20 +172,6 @@ public static class TicketsApi
         if (outcome.Value is not { } grant) return ApiProblems.From(outcome.Failure!);
         await cors.AllowForAsync(context, grant.AppId);
         return TypedResults.Ok(new ExchangeResponse(UserView.From(grant.User), grant.AccessToken, "Bearer", grant.ExpiresAt, grant.IdToken));
-    }
-
-    internal static AppCredentials? ParseBasic(string authorization)
-    {
-        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
-        try
-        {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
-            return pair.Split(':', 2) is [{ Length: > 0 } id, { Length: > 0 } secret] ? new AppCredentials(id, secret) : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 
     internal static ProblemHttpResult MalformedId() =>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.RateLimits;
@@ -19,7 +20,7 @@ public static class HostedBindingApi
         return app;
     }
 
-    private static async Task<IResult> GetOfferAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<BindingOfferView>, ProblemHttpResult>> GetOfferAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
@@ -28,7 +29,7 @@ public static class HostedBindingApi
         return TypedResults.Ok(new BindingOfferView(TicketView.From(offer.Ticket), SignIn: true, offer.CanRegister, offer.PhoneShared, offer.AttemptsLeft));
     }
 
-    private static async Task<IResult> BindExistingAsync(string poolId, string requestId, BindExistingRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> BindExistingAsync(string poolId, string requestId, BindExistingRequest request, HttpContext http, IClusterClient cluster)
     {
         var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
@@ -41,7 +42,7 @@ public static class HostedBindingApi
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
-    private static async Task<IResult> BindNewAsync(string poolId, string requestId, BindNewRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> BindNewAsync(string poolId, string requestId, BindNewRequest request, HttpContext http, IClusterClient cluster)
     {
         var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
@@ -60,7 +61,7 @@ public static class HostedBindingApi
     }
 
     /// <summary>The login's current ticket and the proof of holding it, from this browser's cookie only.</summary>
-    private static async Task<(ITicketGrain? Ticket, TicketHolder? Holder, string? AppId, IResult? Refused)> HoldAsync(string poolId, string requestId, HttpContext http,
+    private static async Task<(ITicketGrain? Ticket, TicketHolder? Holder, string? AppId, ProblemHttpResult? Refused)> HoldAsync(string poolId, string requestId, HttpContext http,
         IClusterClient cluster)
     {
         if (!HostedLoginApi.IsPageRequest(http.Request))

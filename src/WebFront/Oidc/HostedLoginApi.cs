@@ -5,6 +5,8 @@ using Microsoft.Extensions.Primitives;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.RateLimits;
+using LoginAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<ScanLogin.WebFront.Oidc.HostedLoginApi.HtmlPage,
+    Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult, Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult>;
 
 namespace ScanLogin.WebFront.Oidc;
 
@@ -32,7 +34,7 @@ public static partial class HostedLoginApi
         return app;
     }
 
-    private static async Task<IResult> AuthorizeAsync(string poolId, HttpContext http, IClusterClient cluster)
+    private static async Task<LoginAnswer> AuthorizeAsync(string poolId, HttpContext http, IClusterClient cluster)
     {
         IEnumerable<KeyValuePair<string, StringValues>> parameters = http.Request.Query;
         // Only a POST carries the request in its body (OpenID Connect Core 3.1.2.1); a GET's body is ignored.
@@ -77,7 +79,7 @@ public static partial class HostedLoginApi
         var popup = Single(p, "display") == "popup";
         var formPost = Single(p, "response_mode") == "form_post";
         var targetOrigin = LoginPageHeaders.OriginOf(redirectUri)!;
-        IResult Fail(string error, string description) => ErrorResult(text, popup && app.AllowedOrigins.Contains(targetOrigin, StringComparer.OrdinalIgnoreCase),
+        LoginAnswer Fail(string error, string description) => ErrorResult(text, popup && app.AllowedOrigins.Contains(targetOrigin, StringComparer.OrdinalIgnoreCase),
             formPost, targetOrigin, redirectUri, error, description, state, issuer, http.Response, app.AllowedOrigins);
 
         if (p.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated })
@@ -140,10 +142,10 @@ public static partial class HostedLoginApi
         });
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Redirect(basePath);
+        return TypedResults.Redirect(basePath);
     }
 
-    private static async Task<IResult> ShowLoginAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster, string? transport = null,
+    private static async Task<Results<HtmlPage, ContentHttpResult>> ShowLoginAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster, string? transport = null,
         string? ui_locales = null)
     {
         var (view, app, error) = await LoadAsync(poolId, requestId, http, cluster);
@@ -155,10 +157,10 @@ public static partial class HostedLoginApi
         LoginPageHeaders.Apply(http.Response, app.AllowedOrigins, LoginPageHeaders.OriginOf(logo));
         var model = new LoginPageModel(BasePath(poolId, requestId), app.Name, logo, source?.DisplayName ?? view.Request.IdentitySource, view.TicketId,
             transport == "poll" ? "poll" : "sse", SameDeviceLogin.IsPhone(http.Request.Headers.UserAgent));
-        return Results.Content(LoginPages.Login(text, model), "text/html; charset=utf-8");
+        return TypedResults.Content(LoginPages.Login(text, model), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> RenewAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<RenewedCode>, ProblemHttpResult>> RenewAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         // Only this page's own script may ask: a cross-site form cannot send the custom header (and SameSite keeps the cookie home).
         if (!IsPageRequest(http.Request))
@@ -177,7 +179,7 @@ public static partial class HostedLoginApi
         return TypedResults.Ok(new RenewedCode(ticket.TicketId, $"/api/tickets/{ticket.TicketId}/qr.png?size=240", TicketView.From(ticket)));
     }
 
-    private static async Task<IResult> CompleteAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    private static async Task<LoginAnswer> CompleteAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         var (view, app, error) = await LoadAsync(poolId, requestId, http, cluster);
         if (error is not null) return error;
@@ -186,7 +188,7 @@ public static partial class HostedLoginApi
         var sameAddress = await cluster.GetGrain<ITicketGrain>(view.TicketId).CheckCompletingAddressAsync(TicketsApi.RequesterOf(http, null).IpAddress);
         if (sameAddress.Failure is { Code: FailureCodes.AddressChanged } moved) return ErrorPage(text, 403, text.AddressChanged, moved.Code);
         var completed = await cluster.GetGrain<IAuthorizationGrain>(requestId).CompleteAsync(Cookie(http, requestId)!);
-        if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return Results.Redirect(BasePath(poolId, requestId));
+        if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return TypedResults.Redirect(BasePath(poolId, requestId));
         if (completed.Value is not { } done) return ErrorPage(text, 409, text.TimedOut, completed.Failure!.Code);
         ExpireCookie(http, poolId, requestId);
         var result = new Dictionary<string, string?>
@@ -199,7 +201,7 @@ public static partial class HostedLoginApi
     }
 
     /// <summary>"Cancel and return": the user gave up, which the client hears as access_denied.</summary>
-    private static async Task<IResult> AbortAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    private static async Task<LoginAnswer> AbortAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         var (view, app, error) = await LoadAsync(poolId, requestId, http, cluster);
         if (error is not null) return error;
@@ -209,7 +211,7 @@ public static partial class HostedLoginApi
             "access_denied", "The user cancelled the login.", request.State, await OidcIssuer.OfAsync(cluster, poolId), http.Response, app!.AllowedOrigins);
     }
 
-    private static async Task<(AuthorizationView? View, ApplicationSettings? App, IResult? Error)> LoadAsync(string poolId, string requestId, HttpContext http,
+    private static async Task<(AuthorizationView? View, ApplicationSettings? App, HtmlPage? Error)> LoadAsync(string poolId, string requestId, HttpContext http,
         IClusterClient cluster)
     {
         var text = LoginText.For(LoginText.Resolve(null, http.Request.Headers.AcceptLanguage));
@@ -251,34 +253,34 @@ public static partial class HostedLoginApi
         return null;
     }
 
-    private static IResult ErrorResult(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, string error, string description, string? state,
+    private static LoginAnswer ErrorResult(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, string error, string description, string? state,
         string? issuer, HttpResponse response, string[] allowedOrigins)
     {
         var result = new Dictionary<string, string?> { ["error"] = error, ["error_description"] = description, ["state"] = state, ["iss"] = issuer };
         return Respond(text, popup, formPost, targetOrigin, redirectUri, result, response, allowedOrigins);
     }
 
-    private static IResult Respond(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, Dictionary<string, string?> result, HttpResponse response,
+    private static LoginAnswer Respond(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, Dictionary<string, string?> result, HttpResponse response,
         string[] allowedOrigins)
     {
         if (popup)
         {
             LoginPageHeaders.Apply(response, allowedOrigins);
-            return Results.Content(LoginPages.PopupResult(text, targetOrigin, result), "text/html; charset=utf-8");
+            return TypedResults.Content(LoginPages.PopupResult(text, targetOrigin, result), "text/html; charset=utf-8");
         }
         if (formPost)
         {
             LoginPageHeaders.Apply(response, allowedOrigins, formTarget: targetOrigin);
-            return Results.Content(LoginPages.FormPost(text, redirectUri, result), "text/html; charset=utf-8");
+            return TypedResults.Content(LoginPages.FormPost(text, redirectUri, result), "text/html; charset=utf-8");
         }
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers.CacheControl = "no-store";
-        return Results.Redirect(QueryHelpers.AddQueryString(redirectUri, result.Where(kv => kv.Value is not null)!));
+        return TypedResults.Redirect(QueryHelpers.AddQueryString(redirectUri, result.Where(kv => kv.Value is not null)!));
     }
 
-    private static IResult ErrorPage(LoginText text, int status, string message, string? detail = null) => new HtmlPage(LoginPages.Error(text, message, detail), status);
+    private static HtmlPage ErrorPage(LoginText text, int status, string message, string? detail = null) => new HtmlPage(LoginPages.Error(text, message, detail), status);
 
-    internal static IResult LoginProblem(Failure? failure) => failure?.Code == AuthorizationFailures.OtherBrowser
+    internal static ProblemHttpResult LoginProblem(Failure? failure) => failure?.Code == AuthorizationFailures.OtherBrowser
         ? ApiProblems.Problem(403, failure.Code, failure.Message)
         : ApiProblems.Problem(404, AuthorizationFailures.RequestNotFound, failure?.Message ?? "This login has timed out.");
 
@@ -306,7 +308,7 @@ public static partial class HostedLoginApi
     private static partial Regex PkceChallenge();
 
     /// <summary>An HTML answer with its status and the login pages' security headers.</summary>
-    private sealed class HtmlPage(string html, int status) : IResult
+    internal sealed class HtmlPage(string html, int status) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {

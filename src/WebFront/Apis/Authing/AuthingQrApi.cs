@@ -79,7 +79,7 @@ public static class AuthingQrApi
         }
         var randomPart = Secrets.NewSecret();
         // A page sends its Origin; a site's backend calling gene instead shows the application's credentials.
-        var backend = TicketsApi.ParseBasic(http.Request.Headers.Authorization.ToString());
+        var backend = BasicCredentials.ApplicationOf(http.Request);
         var opened = await TicketsApi.OpenTicketAsync(app!.AppId, source, Secrets.HashBrowserSecret(BrowserSecretFor(app.AppId, randomPart)), backend, http);
         if (opened.Value is not { } ticket) return TypedResults.Ok(Refused(opened.Failure!));
         var ticketId = ticket.Ticket.TicketId;
@@ -110,7 +110,7 @@ public static class AuthingQrApi
         HttpContext http, IClusterClient cluster, IOptions<JsonOptions> json, TimeProvider time)
     {
         // A backend proves itself with the application's credentials; they also name the application.
-        var backend = TicketsApi.ParseBasic(http.Request.Headers.Authorization.ToString());
+        var backend = BasicCredentials.ApplicationOf(http.Request);
         if (backend is not null && http.Request.Headers[AppIdHeader].ToString() is { Length: > 0 } named && named != backend.AppId)
             return TypedResults.Ok(Refused(StatusCodes.Status400BadRequest, AppIdRequired, "x-authing-app-id and the Basic credentials name different applications."));
         var (app, noApp) = await ApplicationAsync(http, cluster, backend?.AppId);
