@@ -142,9 +142,9 @@ public static partial class UsersApi
     {
         if (r is null) { v.Fail(prefix + "body", "A user object."); return; }
         if (r.Username is null && r.Email is null && r.Phone is null) v.Fail(prefix + "username", "At least one of username, email or phone.");
-        if (r.Username is { } u && !BindingApi.UsernamePattern().IsMatch(u))
+        if (r.Username is { } u && !BindingInput.UsernamePattern().IsMatch(u))
             v.Fail(prefix + "username", "3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        if (r.Email is { } e && !BindingApi.IsEmail(e)) v.Fail(prefix + "email", "An email address, at most 254 characters.");
+        if (r.Email is { } e && !BindingInput.IsEmail(e)) v.Fail(prefix + "email", "An email address, at most 254 characters.");
         if (r.Phone is { } p && !PhonePattern().IsMatch(p)) v.Fail(prefix + "phone", "E.164: '+', country code and number, like +8613800138000.");
         if (r.Nickname is not null) v.Name(prefix + "nickname", r.Nickname);
         v.Url(prefix + "avatarUrl", r.AvatarUrl);

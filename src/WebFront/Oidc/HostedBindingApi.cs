@@ -33,12 +33,9 @@ public static class HostedBindingApi
     {
         var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
-        if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
-            return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
-        if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
-        if (BindingApi.CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
+        if (BindingInput.Check(request) is { } invalid) return invalid;
         if (await AbuseLimits.BindingAttemptAsync(http, appId!) is { } tooMany) return tooMany.ToProblem(http);
-        var outcome = await ticket!.BindExistingAccountAsync(holder!, request.BindingCode!, account, password);
+        var outcome = await ticket!.BindExistingAccountAsync(holder!, request.BindingCode!, request.Account!, request.Password!);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
@@ -46,17 +43,9 @@ public static class HostedBindingApi
     {
         var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
-        if (request.Username is { } username && !BindingApi.UsernamePattern().IsMatch(username))
-            return ApiProblems.Invalid("username", "3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        if (request.Email is { } email && !BindingApi.IsEmail(email)) return ApiProblems.Invalid("email", "An email address, at most 254 characters.");
-        if (request.Password is { } password && password.Length is < 8 or > 128) return ApiProblems.Invalid("password", "8 to 128 characters.");
-        if (request.Password is not null && request.Username is null && request.Email is null)
-            return ApiProblems.Invalid("username", "A password needs a username or an email to sign in with.");
-        if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
-            return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
-        if (BindingApi.CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
+        if (BindingInput.Check(request, out var account) is { } invalid) return invalid;
         if (await AbuseLimits.BindingAttemptAsync(http, appId!) is { } tooMany) return tooMany.ToProblem(http);
-        var outcome = await ticket!.BindNewAccountAsync(holder!, request.BindingCode!, new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password));
+        var outcome = await ticket!.BindNewAccountAsync(holder!, request.BindingCode!, account);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
