@@ -43,7 +43,7 @@ public static partial class HostedLoginApi
             if (await OidcForms.TryReadAsync(http.Request) is not { } form)
             {
                 var plain = LoginText.For(LoginText.Resolve(null, http.Request.Headers.AcceptLanguage));
-                return ErrorPage(plain, 400, plain.Lang == LoginText.Chinese ? "无法读取请求的表单。" : "The request's form could not be read.", "invalid_request");
+                return ErrorPage(plain, 400, plain.FormUnreadable, "invalid_request");
             }
             parameters = form;
         }
@@ -60,19 +60,17 @@ public static partial class HostedLoginApi
         }
         var unknownIds = http.RequestServices.GetRequiredService<UnknownIds>();
         if (!IsSafeId(poolId) || await unknownIds.PoolAsync(http, cluster, poolId) is null)
-            return ErrorPage(text, 404, text.Lang == LoginText.Chinese ? "用户池不存在。" : "This user pool does not exist.", "invalid_request");
+            return ErrorPage(text, 404, text.PoolNotFound, "invalid_request");
         if (p.TryGetValue("client_id", out var clientIds) && clientIds.Count > 1 || p.TryGetValue("redirect_uri", out var uris) && uris.Count > 1)
-            return ErrorPage(text, 400, text.Lang == LoginText.Chinese ? "client_id 或 redirect_uri 重复。" : "client_id or redirect_uri is repeated.", "invalid_request");
+            return ErrorPage(text, 400, text.ClientOrRedirectRepeated, "invalid_request");
         var clientId = Single(p, "client_id");
         var app = clientId is { Length: > 0 and <= 64 } ? await unknownIds.ApplicationAsync(http, cluster, clientId) : null;
         if (app is null || app.PoolId != poolId)
-            return ErrorPage(text, 400, text.Lang == LoginText.Chinese ? "未知的应用（client_id）。" : "Unknown application (client_id).", "invalid_client");
+            return ErrorPage(text, 400, text.UnknownClient, "invalid_client");
         var redirectUri = Single(p, "redirect_uri");
         if (redirectUri is null || !app.CallbackUrls.Contains(redirectUri, StringComparer.Ordinal)
             && !await Admin.TryLoginApi.AdmitsAsync(cluster, poolId, app.AppId, redirectUri, Single(p, "state"), Single(p, "code_challenge")))
-            return ErrorPage(text, 400, text.Lang == LoginText.Chinese
-                ? "redirect_uri 不是该应用登记的回调地址。"
-                : "redirect_uri is not one of the application's registered callback URLs.", "invalid_request");
+            return ErrorPage(text, 400, text.RedirectUriNotRegistered, "invalid_request");
 
         var state = Single(p, "state");
         var issuer = await OidcIssuer.OfAsync(cluster, poolId) ?? "";
@@ -117,8 +115,7 @@ public static partial class HostedLoginApi
         if (await AbuseLimits.TicketCreationAsync(http, app.AppId) is { } tooMany)
         {
             tooMany.Apply(http);
-            return ErrorPage(text, 429, text.Lang == LoginText.Chinese ? $"请求过于频繁，请 {tooMany.RetryAfterSeconds} 秒后再试。"
-                : $"Too many logins from this address; try again in {tooMany.RetryAfterSeconds} s.", tooMany.Code);
+            return ErrorPage(text, 429, string.Format(text.TooManyLogins, tooMany.RetryAfterSeconds), tooMany.Code);
         }
         var locale = LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage);
         var browserSecret = Secrets.NewSecret();
