@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Hosting;
 using ScanLogin.WebFront.Push;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Apis;
 
@@ -18,15 +19,15 @@ public static class TicketsApi
     public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/tickets").WithTags("Tickets").RequireCors(BrowserCors.PolicyName);
-        api.MapPost("/", CreateTicketAsync).WithName("CreateTicket")
+        api.MapPost("/", CreateTicketAsync).WithName("CreateTicket").WithRateLimit(AbuseLimit.TicketCreation)
             .WithSummary("Create a QR ticket for an application and identity source")
             .WithDescription("From a browser page on one of the application's allowed origins, or from the application's backend " +
                              "(no Origin) with `Authorization: Basic base64(appId:appSecret)`.");
-        api.MapGet("/{ticketId}", GetTicketAsync).WithName("GetTicket")
+        api.MapGet("/{ticketId}", GetTicketAsync).WithName("GetTicket").WithRateLimit(AbuseLimit.StatusRead)
             .WithSummary("Read a ticket's status (for clients that only poll)");
-        api.MapGet("/{ticketId}/wait", WaitForTicketAsync).WithName("WaitForTicket")
+        api.MapGet("/{ticketId}/wait", WaitForTicketAsync).WithName("WaitForTicket").WithRateLimit(AbuseLimit.StatusRead)
             .WithSummary("Long-poll: answers as soon as the version passes `version`, or unchanged after `timeout` seconds (at most 60)");
-        api.MapGet("/{ticketId}/events", StreamTicketAsync).WithName("StreamTicket")
+        api.MapGet("/{ticketId}/events", StreamTicketAsync).WithName("StreamTicket").WithRateLimit(AbuseLimit.StatusRead)
             .WithSummary("Server-sent events: one `status` event per change until a terminal state; `ping` every 15 s")
             .Produces<TicketView>(contentType: "text/event-stream");
         api.MapPost("/exchange", ExchangeAsync).WithName("ExchangeTicket")

@@ -35,19 +35,19 @@ public static class AuthingQrApi
             var v2 = prefix == Prefixes[0];
             var api = app.MapGroup(prefix).WithTags("Authing SDK: QR login").WithAuthingAbuseLimits();
             if (!v2) api.ExcludeFromDescription(); // the same endpoints again, for GenAuth's documented paths
-            api.MapPost("/gene", GeneAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingGeneQrCode")
+            api.MapPost("/gene", GeneAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingGeneQrCode").WithRateLimit(AbuseLimit.TicketCreation)
                 .WithSummary("Create a QR code (scene WXAPP_AUTH); tenant and application from x-authing-app-id");
-            api.MapGet("/check", CheckAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingCheckQrCode")
+            api.MapGet("/check", CheckAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingCheckQrCode").WithRateLimit(AbuseLimit.StatusRead)
                 .WithSummary("Poll a QR code: status 0 not scanned, 1 scanned, 2 authorized (with ticket), 3 cancelled, -1 expired, 5 refused");
             api.MapPost("/userinfo", UserInfoAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingExchangeTicket")
                 .WithSummary("Exchange a status-2 ticket (once) for the user and a token")
                 .WithDescription("The application's backend sends `Authorization: Basic base64(appId:appSecret)`. The browser may exchange " +
                                  "without it only when the application has `authingBrowserExchange` on and the pool allows browser exchange.");
-            api.MapPost("/scanned", ScannedAsync).Named(v2, "AuthingMarkScanned")
+            api.MapPost("/scanned", ScannedAsync).Named(v2, "AuthingMarkScanned").WithRateLimit(AbuseLimit.PhoneAttempt)
                 .WithSummary("Phone: the WeChat user behind a wx.login code scanned `random` (the ticket id in the code)");
-            api.MapPost("/confirm", ConfirmAsync).Named(v2, "AuthingConfirm")
+            api.MapPost("/confirm", ConfirmAsync).Named(v2, "AuthingConfirm").WithRateLimit(AbuseLimit.PhoneAttempt)
                 .WithSummary("Phone: approve, with the scan token (body or Authorization: Bearer)");
-            api.MapPost("/cancel", CancelAsync).Named(v2, "AuthingCancel")
+            api.MapPost("/cancel", CancelAsync).Named(v2, "AuthingCancel").WithRateLimit(AbuseLimit.PhoneAttempt)
                 .WithSummary("Phone: refuse, with the scan token (body or Authorization: Bearer)");
         }
         return app;
