@@ -30,11 +30,18 @@ public static class AdminHttp
 
     public static ProblemHttpResult BadIfMatch() => ApiProblems.Invalid("If-Match", "A quoted revision from an ETag, like \"3\".");
 
-    public static IResult Versioned<T>(HttpContext http, int revision, T body, int status = StatusCodes.Status200OK, string? location = null)
+    /// <summary>200 with the body and its revision as the ETag.</summary>
+    public static Ok<T> Versioned<T>(HttpContext http, int revision, T body)
     {
         http.Response.Headers.ETag = ETagOf(revision);
-        if (location is not null) http.Response.Headers.Location = location;
-        return TypedResults.Json(body, statusCode: status);
+        return TypedResults.Ok(body);
+    }
+
+    /// <summary>201 with the body, its location and its revision as the ETag.</summary>
+    public static Created<T> VersionedCreated<T>(HttpContext http, int revision, T body, string location)
+    {
+        http.Response.Headers.ETag = ETagOf(revision);
+        return TypedResults.Created(location, body);
     }
 
     /// <summary>Admin failures to HTTP: 404, 409, 412, or 400 naming the field ("field: rule").</summary>
@@ -65,11 +72,14 @@ public static class AdminHttp
     public static ProblemHttpResult BadCursor() => ApiProblems.Invalid("cursor", "The nextCursor of a previous page, unchanged.");
 
     /// <summary>A listing page: the rows' JSON as stored, and the cursor of the next page.</summary>
-    public static IResult Page(Page<CatalogRow> page)
+    public static JsonHttpResult<JsonObject> Page(Page<CatalogRow> page)
     {
         var items = new JsonArray(page.Items.Select(r => JsonNode.Parse(r.Json)).ToArray());
         return TypedResults.Json(new JsonObject { ["items"] = items, ["nextCursor"] = page.NextCursor });
     }
+
+    /// <summary>A list answered whole: <c>{"items": [...]}</c>.</summary>
+    public sealed record ItemList<T>(T Items);
 
     private static ProblemHttpResult FieldProblem(Failure failure)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Nodes;
 using ScanLogin.Grains.Interfaces;
 
@@ -18,17 +19,17 @@ public static class ApplicationsApi
     {
         var apps = admin.MapGroup("/pools/{poolId}/applications").WithTags("Admin: applications");
         apps.MapPost("/", CreateAsync).WithName("CreateApplication")
-            .WithSummary("Create an application; its secret is shown only in this answer").Produces<ApplicationCreated>(201);
+            .WithSummary("Create an application; its secret is shown only in this answer");
         apps.MapGet("/", ListAsync).WithName("ListApplications");
-        apps.MapGet("/{appId}", GetAsync).WithName("GetApplication").Produces<ApplicationView>();
-        apps.MapPatch("/{appId}", UpdateAsync).WithName("UpdateApplication").Accepts<JsonObject>("application/json").WithSummary("Change fields; send If-Match with the ETag").Produces<ApplicationView>();
+        apps.MapGet("/{appId}", GetAsync).WithName("GetApplication");
+        apps.MapPatch("/{appId}", UpdateAsync).WithName("UpdateApplication").Accepts<JsonObject>("application/json").WithSummary("Change fields; send If-Match with the ETag");
         apps.MapPost("/{appId}/secret", RotateAsync).WithName("RotateApplicationSecret")
-            .WithSummary("Replace the secret; the new one is shown only in this answer").Produces<ApplicationCreated>();
+            .WithSummary("Replace the secret; the new one is shown only in this answer");
         apps.MapDelete("/{appId}", DeleteAsync).WithName("DeleteApplication");
         return admin;
     }
 
-    private static async Task<IResult> CreateAsync(string poolId, ApplicationRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Created<ApplicationCreated>, ProblemHttpResult>> CreateAsync(string poolId, ApplicationRequest request, HttpContext http, IClusterClient cluster)
     {
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         if (Validate(request) is { IsValid: false } invalid) return AdminHttp.Invalid(invalid);
@@ -37,11 +38,11 @@ public static class ApplicationsApi
             request.AuthingBrowserExchange ?? false, request.HostedLoginSameAddress ?? false);
         var created = await cluster.GetGrain<IApplicationGrain>(appId).CreateAsync(settings, http.GetOperator().Actor);
         if (created.Value is not { } app) return AdminHttp.Problem(created.Failure!);
-        return AdminHttp.Versioned(http, app.Application.Revision, new ApplicationCreated(ApplicationView.From(app.Application), app.AppSecret),
-            StatusCodes.Status201Created, $"/admin/v1/pools/{poolId}/applications/{appId}");
+        return AdminHttp.VersionedCreated(http, app.Application.Revision, new ApplicationCreated(ApplicationView.From(app.Application), app.AppSecret),
+            $"/admin/v1/pools/{poolId}/applications/{appId}");
     }
 
-    private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
+    private static async Task<Results<JsonHttpResult<JsonObject>, ProblemHttpResult>> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
         if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
@@ -49,10 +50,10 @@ public static class ApplicationsApi
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Applications, poolId, cursor, size));
     }
 
-    private static async Task<IResult> GetAsync(string poolId, string appId, HttpContext http, IClusterClient cluster) =>
+    private static async Task<Results<Ok<ApplicationView>, ProblemHttpResult>> GetAsync(string poolId, string appId, HttpContext http, IClusterClient cluster) =>
         await FindAsync(poolId, appId, http, cluster) is { } app ? AdminHttp.Versioned(http, app.Revision, ApplicationView.From(app)) : AdminHttp.NotFound();
 
-    private static async Task<IResult> UpdateAsync(string poolId, string appId, MergePatch patch, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<ApplicationView>, ProblemHttpResult>> UpdateAsync(string poolId, string appId, MergePatch patch, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, appId, http, cluster) is not { } app) return AdminHttp.NotFound();
@@ -67,7 +68,7 @@ public static class ApplicationsApi
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, ApplicationView.From(v)) : AdminHttp.Problem(updated.Failure!);
     }
 
-    private static async Task<IResult> RotateAsync(string poolId, string appId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<ApplicationCreated>, ProblemHttpResult>> RotateAsync(string poolId, string appId, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, appId, http, cluster) is null) return AdminHttp.NotFound();
@@ -76,7 +77,7 @@ public static class ApplicationsApi
         return AdminHttp.Versioned(http, app.Application.Revision, new ApplicationCreated(ApplicationView.From(app.Application), app.AppSecret));
     }
 
-    private static async Task<IResult> DeleteAsync(string poolId, string appId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string poolId, string appId, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, appId, http, cluster) is null) return AdminHttp.NotFound();

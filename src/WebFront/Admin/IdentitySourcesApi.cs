@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Nodes;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
@@ -35,19 +36,19 @@ public static class IdentitySourcesApi
     public static RouteGroupBuilder MapIdentitySourcesApi(this RouteGroupBuilder admin)
     {
         var sources = admin.MapGroup("/pools/{poolId}/identity-sources").WithTags("Admin: identity sources");
-        sources.MapPost("/", CreateAsync).WithName("CreateIdentitySource").Produces<IdentitySourceView>(201)
+        sources.MapPost("/", CreateAsync).WithName("CreateIdentitySource")
             .WithSummary("Create a WeChat PC mini-program scan code identity source")
             .WithDescription("Example: {\"identifier\":\"wechat-scan\",\"displayName\":\"WeChat\",\"callbackUrl\":\"https://shop.example.com/callback\"," +
                              "\"enabled\":true,\"privateDeployment\":true,\"miniProgramAppId\":\"wx0123456789abcdef\",\"miniProgramAppSecret\":\"...\"," +
                              "\"loginMode\":\"login_and_register\",\"accountAssociation\":\"field_match\",\"ticketLifetimeSeconds\":120,\"applicationIds\":[\"...\"]}");
         sources.MapGet("/", ListAsync).WithName("ListIdentitySources");
-        sources.MapGet("/{identifier}", GetAsync).WithName("GetIdentitySource").Produces<IdentitySourceView>();
+        sources.MapGet("/{identifier}", GetAsync).WithName("GetIdentitySource");
         sources.MapPatch("/{identifier}", UpdateAsync).WithName("UpdateIdentitySource").Accepts<JsonObject>("application/json")
-            .WithSummary("Change fields (not the identifier); send If-Match with the ETag").Produces<IdentitySourceView>();
+            .WithSummary("Change fields (not the identifier); send If-Match with the ETag");
         sources.MapDelete("/{identifier}", DeleteAsync).WithName("DeleteIdentitySource")
             .WithSummary("Delete: new tickets stop at once, live ones can no longer be confirmed");
         sources.MapPut("/{identifier}/logo", PutLogoAsync).WithName("PutIdentitySourceLogo")
-            .WithSummary("Upload the mini-program logo (image/png or image/jpeg, at most 1 MiB, 16 to 4096 px a side)").Produces<IdentitySourceView>();
+            .WithSummary("Upload the mini-program logo (image/png or image/jpeg, at most 1 MiB, 16 to 4096 px a side)");
         sources.MapGet("/{identifier}/logo", GetLogoAsync).WithName("GetIdentitySourceLogo").Produces(200, contentType: "image/png");
         sources.MapDelete("/{identifier}/logo", DeleteLogoAsync).WithName("DeleteIdentitySourceLogo");
         sources.MapGet("/{identifier}/qr-preview", GetQrPreviewAsync).WithName("GetIdentitySourceQrPreview")
@@ -56,18 +57,18 @@ public static class IdentitySourcesApi
         return admin;
     }
 
-    private static async Task<IResult> CreateAsync(string poolId, IdentitySourceRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Created<IdentitySourceView>, ProblemHttpResult>> CreateAsync(string poolId, IdentitySourceRequest request, HttpContext http, IClusterClient cluster)
     {
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         var (settings, validation) = ToSettings(poolId, request);
         if (settings is null) return AdminHttp.Invalid(validation);
         var created = await Grain(cluster, poolId, settings.Identifier).CreateAsync(settings, request.MiniProgramAppSecret, http.GetOperator().Actor);
         if (created.Value is not { } source) return AdminHttp.Problem(created.Failure!);
-        return AdminHttp.Versioned(http, source.Revision, IdentitySourceView.From(source), StatusCodes.Status201Created,
+        return AdminHttp.VersionedCreated(http, source.Revision, IdentitySourceView.From(source),
             $"/admin/v1/pools/{poolId}/identity-sources/{settings.Identifier}");
     }
 
-    private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
+    private static async Task<Results<JsonHttpResult<JsonObject>, ProblemHttpResult>> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
         if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
@@ -75,13 +76,13 @@ public static class IdentitySourcesApi
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.IdentitySources, poolId, cursor, size));
     }
 
-    private static async Task<IResult> GetAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster) =>
+    private static async Task<Results<Ok<IdentitySourceView>, ProblemHttpResult>> GetAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster) =>
         await FindAsync(poolId, identifier, http, cluster) is { } source
             ? AdminHttp.Versioned(http, source.Revision,
                 IdentitySourceView.From(source) with { WeChat = await Grain(cluster, poolId, identifier).GetWeChatHealthAsync() })
             : AdminHttp.NotFound();
 
-    private static async Task<IResult> UpdateAsync(string poolId, string identifier, MergePatch patch, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<IdentitySourceView>, ProblemHttpResult>> UpdateAsync(string poolId, string identifier, MergePatch patch, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, identifier, http, cluster) is not { } source) return AdminHttp.NotFound();
@@ -103,7 +104,7 @@ public static class IdentitySourcesApi
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, IdentitySourceView.From(v)) : AdminHttp.Problem(updated.Failure!);
     }
 
-    private static async Task<IResult> DeleteAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, identifier, http, cluster) is null) return AdminHttp.NotFound();
@@ -111,7 +112,7 @@ public static class IdentitySourcesApi
         return deleted.Succeeded ? TypedResults.NoContent() : AdminHttp.Problem(deleted.Failure!);
     }
 
-    private static async Task<IResult> PutLogoAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<IdentitySourceView>, ProblemHttpResult>> PutLogoAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster)
     {
         if (await FindAsync(poolId, identifier, http, cluster) is null) return AdminHttp.NotFound();
         if (http.Request.ContentType?.Split(';')[0].Trim() is not ("image/png" or "image/jpeg"))
@@ -127,20 +128,20 @@ public static class IdentitySourcesApi
         return AdminHttp.Versioned(http, source.Revision, IdentitySourceView.From(source));
     }
 
-    private static async Task<IResult> GetLogoAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetLogoAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster)
     {
         if (await FindAsync(poolId, identifier, http, cluster) is null) return AdminHttp.NotFound();
         return await Grain(cluster, poolId, identifier).GetLogoAsync() is { } logo ? TypedResults.File(logo, "image/png") : AdminHttp.NotFound();
     }
 
-    private static async Task<IResult> DeleteLogoAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteLogoAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster)
     {
         if (await FindAsync(poolId, identifier, http, cluster) is null) return AdminHttp.NotFound();
         var removed = await Grain(cluster, poolId, identifier).SetLogoAsync(null, http.GetOperator().Actor);
         return removed.Succeeded ? TypedResults.NoContent() : AdminHttp.Problem(removed.Failure!);
     }
 
-    private static async Task<IResult> GetQrPreviewAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster, string? size = null)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetQrPreviewAsync(string poolId, string identifier, HttpContext http, IClusterClient cluster, string? size = null)
     {
         var side = 320;
         if (size is not null && (!int.TryParse(size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out side)

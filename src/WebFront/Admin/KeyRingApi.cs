@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 
@@ -10,13 +11,13 @@ public static class KeyRingApi
     {
         var ring = admin.MapGroup("/key-ring").WithTags("Admin: key ring");
         ring.MapGet("/", (HttpContext http, IClusterClient cluster) => Platform(http, () => cluster.GetGrain<ISecretKeyRingGrain>(0).GetStatusAsync()))
-            .WithName("GetKeyRing").Produces<KeyRingStatus>();
+            .WithName("GetKeyRing");
         ring.MapPost("/rotate", (HttpContext http, IClusterClient cluster) => Platform(http, () => cluster.GetGrain<ISecretKeyRingGrain>(0).RotateAsync()))
-            .WithName("RotateKeyRing").WithSummary("Add a new data key: new secrets use it, older ones stay readable").Produces<KeyRingStatus>();
+            .WithName("RotateKeyRing").WithSummary("Add a new data key: new secrets use it, older ones stay readable");
         return admin;
     }
 
-    private static async Task<IResult> Platform(HttpContext http, Func<Task<KeyRingStatus>> action) =>
+    private static async Task<Results<Ok<KeyRingStatus>, ProblemHttpResult>> Platform(HttpContext http, Func<Task<KeyRingStatus>> action) =>
         http.GetOperator().IsPlatform
             ? TypedResults.Ok(await action())
             : ApiProblems.Problem(StatusCodes.Status403Forbidden, "platform_key_required", "Only the platform key may do this.");

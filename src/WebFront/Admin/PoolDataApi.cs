@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using ScanLogin.Grains.Interfaces;
 
@@ -20,12 +21,11 @@ public static class PoolDataApi
             .WithSummary("Every change to the pool, oldest first: who, what, when, before and after (secrets never appear)")
             .WithDescription("Filters (each optional, combined with AND): action (e.g. update), resourceType (pool, application, identity_source, user, " +
                              "api_key, signing_key), resourceId, actor (e.g. platform:platform), from (inclusive) and to (exclusive) as ISO 8601 times with an offset, " +
-                             "e.g. ?resourceType=application&from=2026-12-01T00:00:00Z. Keep the same filters when following nextCursor.")
-            .Produces<Page<AuditEntry>>();
+                             "e.g. ?resourceType=application&from=2026-12-01T00:00:00Z. Keep the same filters when following nextCursor.");
         return admin;
     }
 
-    private static async Task<IResult> AuditAsync(string poolId, [AsParameters] AuditQuery query, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<Page<AuditEntry>>, ProblemHttpResult>> AuditAsync(string poolId, [AsParameters] AuditQuery query, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadPage(query.Limit, out var size)) return AdminHttp.BadLimit();
         if (!Cursors.TryDecodeSequence(query.Cursor, out _)) return AdminHttp.BadCursor();

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 
@@ -17,19 +19,19 @@ public static class PoolsApi
     public static RouteGroupBuilder MapPoolsApi(this RouteGroupBuilder admin)
     {
         var pools = admin.MapGroup("/pools").WithTags("Admin: user pools");
-        pools.MapPost("/", CreateAsync).WithName("CreatePool").WithSummary("Create a user pool (platform key)").Produces<PoolView>(201);
+        pools.MapPost("/", CreateAsync).WithName("CreatePool").WithSummary("Create a user pool (platform key)");
         pools.MapGet("/", ListAsync).WithName("ListPools").WithSummary("List pools, paged with `cursor` and `limit`");
-        pools.MapGet("/{poolId}", GetAsync).WithName("GetPool").Produces<PoolView>();
-        pools.MapPatch("/{poolId}", UpdateAsync).WithName("UpdatePool").WithSummary("Change the name; send If-Match with the ETag").Produces<PoolView>();
+        pools.MapGet("/{poolId}", GetAsync).WithName("GetPool");
+        pools.MapPatch("/{poolId}", UpdateAsync).WithName("UpdatePool").WithSummary("Change the name; send If-Match with the ETag");
         pools.MapDelete("/{poolId}", DeleteAsync).WithName("DeletePool").WithSummary("Delete an empty pool (platform key)");
         pools.MapPost("/{poolId}/api-keys", CreateKeyAsync).WithName("CreatePoolApiKey")
-            .WithSummary("Create a pool-scoped API key (platform key); the key is shown only in this answer").Produces<ApiKeyCreated>(201);
-        pools.MapGet("/{poolId}/api-keys", ListKeysAsync).WithName("ListPoolApiKeys").Produces<ApiKeyView[]>();
+            .WithSummary("Create a pool-scoped API key (platform key); the key is shown only in this answer");
+        pools.MapGet("/{poolId}/api-keys", ListKeysAsync).WithName("ListPoolApiKeys");
         pools.MapDelete("/{poolId}/api-keys/{keyId}", DeleteKeyAsync).WithName("DeletePoolApiKey");
         return admin;
     }
 
-    private static async Task<IResult> CreateAsync(CreatePoolRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Created<PoolView>, ProblemHttpResult>> CreateAsync(CreatePoolRequest request, HttpContext http, IClusterClient cluster)
     {
         var op = http.GetOperator();
         if (!op.IsPlatform) return Forbidden();
@@ -44,10 +46,10 @@ public static class PoolsApi
             request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds);
         var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(settings, op.Actor);
         if (created.Value is not { } pool) return AdminHttp.Problem(created.Failure!);
-        return AdminHttp.Versioned(http, pool.Revision, View(pool), StatusCodes.Status201Created, $"/admin/v1/pools/{id}");
+        return AdminHttp.VersionedCreated(http, pool.Revision, View(pool), $"/admin/v1/pools/{id}");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
+    private static async Task<Results<JsonHttpResult<JsonObject>, ProblemHttpResult>> ListAsync(HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
         if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
@@ -55,13 +57,13 @@ public static class PoolsApi
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Pools, op.PoolId, cursor, size));
     }
 
-    private static async Task<IResult> GetAsync(string poolId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<PoolView>, ProblemHttpResult>> GetAsync(string poolId, HttpContext http, IClusterClient cluster)
     {
         if (await FindAsync(poolId, http, cluster) is not { } pool) return AdminHttp.NotFound();
         return AdminHttp.Versioned(http, pool.Revision, View(pool));
     }
 
-    private static async Task<IResult> UpdateAsync(string poolId, UpdatePoolRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<PoolView>, ProblemHttpResult>> UpdateAsync(string poolId, UpdatePoolRequest request, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, http, cluster) is not { } pool) return AdminHttp.NotFound();
@@ -79,7 +81,7 @@ public static class PoolsApi
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, View(v)) : AdminHttp.Problem(updated.Failure!);
     }
 
-    private static async Task<IResult> DeleteAsync(string poolId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string poolId, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
@@ -88,7 +90,7 @@ public static class PoolsApi
         return deleted.Succeeded ? TypedResults.NoContent() : AdminHttp.Problem(deleted.Failure!);
     }
 
-    private static async Task<IResult> CreateKeyAsync(string poolId, CreateApiKeyRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Created<ApiKeyCreated>, ProblemHttpResult>> CreateKeyAsync(string poolId, CreateApiKeyRequest request, HttpContext http, IClusterClient cluster)
     {
         if (await FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         if (!http.GetOperator().IsPlatform) return Forbidden();
@@ -101,13 +103,13 @@ public static class PoolsApi
             new ApiKeyCreated(key.Key.KeyId, key.Key.Name, key.Key.CreatedAt, key.Value));
     }
 
-    private static async Task<IResult> ListKeysAsync(string poolId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<ApiKeyView[]>, ProblemHttpResult>> ListKeysAsync(string poolId, HttpContext http, IClusterClient cluster)
     {
         if (await FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         return TypedResults.Ok(await cluster.GetGrain<IUserPoolGrain>(poolId).ListApiKeysAsync());
     }
 
-    private static async Task<IResult> DeleteKeyAsync(string poolId, string keyId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteKeyAsync(string poolId, string keyId, HttpContext http, IClusterClient cluster)
     {
         if (await FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         if (!http.GetOperator().IsPlatform) return Forbidden();
@@ -121,6 +123,6 @@ public static class PoolsApi
 
     private static PoolView View(Versioned<UserPoolSettings> v) => PoolView.From(v);
 
-    private static IResult Forbidden() =>
+    private static ProblemHttpResult Forbidden() =>
         ApiProblems.Problem(StatusCodes.Status403Forbidden, "platform_key_required", "Only the platform key may do this.");
 }

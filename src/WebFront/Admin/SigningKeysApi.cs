@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 
@@ -12,22 +13,20 @@ public static class SigningKeysApi
     {
         var keys = admin.MapGroup("/pools/{poolId}/signing-keys").WithTags("Admin: signing keys");
         keys.MapGet("/", ListAsync).WithName("ListSigningKeys")
-            .WithSummary("The pool's signing keys, newest first: `next` (published, signs after the propagation delay), `current`, `retired` (verifies until `publishedUntil`)")
-            .Produces<SigningKeyView[]>();
+            .WithSummary("The pool's signing keys, newest first: `next` (published, signs after the propagation delay), `current`, `retired` (verifies until `publishedUntil`)");
         keys.MapPost("/rotate", RotateAsync).WithName("RotateSigningKey")
-            .WithSummary("Add a key (`algorithm` ES256 or RS256, default from configuration): published now, signing after ScanLogin:Oidc:KeyPropagationDelay")
-            .Produces<SigningKeyView[]>();
+            .WithSummary("Add a key (`algorithm` ES256 or RS256, default from configuration): published now, signing after ScanLogin:Oidc:KeyPropagationDelay");
         return admin;
     }
 
-    private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<SigningKeyView[]>, ProblemHttpResult>> ListAsync(string poolId, HttpContext http, IClusterClient cluster)
     {
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         var listed = await cluster.GetGrain<IPoolSigningKeysGrain>(poolId).ListAsync();
         return listed.Value is { } views ? TypedResults.Ok(views) : AdminHttp.Problem(listed.Failure!);
     }
 
-    private static async Task<IResult> RotateAsync(string poolId, HttpContext http, IClusterClient cluster, RotateSigningKeyRequest? request = null)
+    private static async Task<Results<Ok<SigningKeyView[]>, ProblemHttpResult>> RotateAsync(string poolId, HttpContext http, IClusterClient cluster, RotateSigningKeyRequest? request = null)
     {
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         if (request?.Algorithm is { } algorithm && !SigningAlgorithms.IsSupported(algorithm))

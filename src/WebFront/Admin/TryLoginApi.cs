@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -26,7 +27,7 @@ public static class TryLoginApi
     public static RouteGroupBuilder MapTryLoginApi(this RouteGroupBuilder admin)
     {
         var tries = admin.MapGroup("/pools/{poolId}/applications/{appId}/try-login").WithTags("Admin: applications");
-        tries.MapPost("/", OpenAsync).WithName("OpenTryLogin").Produces<TryLoginOpened>(201)
+        tries.MapPost("/", OpenAsync).WithName("OpenTryLogin")
             .WithSummary("Open a try login: a real hosted login of this application that comes back to ScanLogin itself; open authorizeUrl in a browser");
         tries.MapGet("/{tryLoginId}", GetAsync).WithName("GetTryLogin")
             .WithSummary("How the try login went: pending, signed_in (the user and the ID token's claims) or failed");
@@ -51,7 +52,7 @@ public static class TryLoginApi
         return await cluster.GetGrain<ITryLoginGrain>(state!).AdmitAuthorizationAsync(poolId, clientId, redirectUri, codeChallenge);
     }
 
-    private static async Task<IResult> OpenAsync(string poolId, string appId, TryLoginRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Created<TryLoginOpened>, ProblemHttpResult>> OpenAsync(string poolId, string appId, TryLoginRequest request, HttpContext http, IClusterClient cluster)
     {
         if (!http.GetOperator().CanSee(poolId) || appId.Length > 64) return AdminHttp.NotFound();
         var app = await cluster.GetGrain<IApplicationGrain>(appId).GetAsync();
@@ -78,7 +79,7 @@ public static class TryLoginApi
         return TypedResults.Created($"/admin/v1/pools/{poolId}/applications/{appId}/try-login/{id}", new TryLoginOpened(id, authorize, view.ExpiresAt));
     }
 
-    private static async Task<IResult> GetAsync(string poolId, string appId, string tryLoginId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<Dictionary<string, object?>>, ProblemHttpResult>> GetAsync(string poolId, string appId, string tryLoginId, HttpContext http, IClusterClient cluster)
     {
         if (!http.GetOperator().CanSee(poolId) || !Secrets.IsWellFormedId(tryLoginId)) return AdminHttp.NotFound();
         var view = await cluster.GetGrain<ITryLoginGrain>(tryLoginId).GetAsync();
@@ -93,7 +94,7 @@ public static class TryLoginApi
         });
     }
 
-    private static async Task<IResult> CallbackAsync(string poolId, HttpContext http, IClusterClient cluster, string? code = null, string? state = null,
+    private static async Task<CallbackPage> CallbackAsync(string poolId, HttpContext http, IClusterClient cluster, string? code = null, string? state = null,
         string? error = null, string? error_description = null)
     {
         var chinese = LoginText.Resolve(null, http.Request.Headers.AcceptLanguage) == LoginText.Chinese;
@@ -133,10 +134,10 @@ public static class TryLoginApi
 
     private static string? Truncate(string? value) => value is { Length: > 200 } ? value[..200] : value;
 
-    private static IResult Page(int status, string message) => new CallbackPage(status, message);
+    private static CallbackPage Page(int status, string message) => new(status, message);
 
     /// <summary>A script-free page under the login pages' headers: the pop-up's last stop.</summary>
-    private sealed class CallbackPage(int status, string message) : IResult
+    internal sealed class CallbackPage(int status, string message) : IResult
     {
         public Task ExecuteAsync(HttpContext http)
         {

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.RegularExpressions;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
@@ -17,6 +19,7 @@ public static partial class UsersApi
     }
     public sealed record ImportRequest(UserRequest[]? Users);
     public sealed record ImportResult(int Index, UserRecord? User, string? Error, string? Detail);
+    public sealed record ImportAnswer(int Created, int Failed, IEnumerable<ImportResult> Results);
 
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder admin)
     {
@@ -47,7 +50,7 @@ public static partial class UsersApi
         public override string ToString() => $"SearchRequest {{ Phone = {PhoneMask.Mask(Phone)}, Limit = {Limit} }}";
     }
 
-    private static async Task<IResult> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
+    private static async Task<Results<JsonHttpResult<JsonObject>, ProblemHttpResult>> ListAsync(string poolId, HttpContext http, IClusterClient cluster, string? cursor = null, string? limit = null)
     {
         if (!AdminHttp.TryReadPage(limit, out var size)) return AdminHttp.BadLimit();
         if (!Cursors.TryDecode(cursor, out _)) return AdminHttp.BadCursor();
@@ -55,7 +58,7 @@ public static partial class UsersApi
         return AdminHttp.Page(await cluster.GetGrain<ICatalogGrain>(0).ListAsync(CatalogKind.Users, poolId, cursor, size));
     }
 
-    private static async Task<IResult> SearchAsync(string poolId, SearchRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<AdminHttp.ItemList<UserRecord[]>>, ProblemHttpResult>> SearchAsync(string poolId, SearchRequest request, HttpContext http, IClusterClient cluster)
     {
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         var fields = new[] { request.Phone, request.Email, request.Username, request.OpenId, request.UnionId };
@@ -64,10 +67,10 @@ public static partial class UsersApi
         if (request.Limit is < 1 or > AdminHttp.MaxPageSize) return AdminHttp.BadLimit();
         var found = await cluster.GetGrain<IUserPoolGrain>(poolId).SearchUsersAsync(
             new UserQuery(request.Phone, request.Email, request.Username, request.OpenId, request.UnionId), request.Limit ?? AdminHttp.DefaultPageSize);
-        return TypedResults.Json(new { items = found });
+        return TypedResults.Json(new AdminHttp.ItemList<UserRecord[]>(found));
     }
 
-    private static async Task<IResult> CreateAsync(string poolId, UserRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<UserRecord>, ProblemHttpResult>> CreateAsync(string poolId, UserRequest request, HttpContext http, IClusterClient cluster)
     {
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         var validation = new AdminValidation();
@@ -80,7 +83,7 @@ public static partial class UsersApi
         return TypedResults.Json(user, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ImportAsync(string poolId, ImportRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<ImportAnswer>, ProblemHttpResult>> ImportAsync(string poolId, ImportRequest request, HttpContext http, IClusterClient cluster)
     {
         if (await PoolsApi.FindAsync(poolId, http, cluster) is null) return AdminHttp.NotFound();
         var validation = new AdminValidation();
@@ -93,42 +96,38 @@ public static partial class UsersApi
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
         var created = await cluster.GetGrain<IUserPoolGrain>(poolId).CreateUsersAsync(users.Select(ToAccount).ToArray(), http.GetOperator().Actor);
         if (created.Value is not { } results) return AdminHttp.Problem(created.Failure!);
-        return TypedResults.Ok(new
-        {
-            created = results.Count(r => r.User is not null),
-            failed = results.Count(r => r.User is null),
-            results = results.Select((r, i) => new ImportResult(i, r.User, r.Failure?.Code, r.Failure?.Message)),
-        });
+        return TypedResults.Json(new ImportAnswer(results.Count(r => r.User is not null), results.Count(r => r.User is null),
+            results.Select((r, i) => new ImportResult(i, r.User, r.Failure?.Code, r.Failure?.Message))));
     }
 
-    private static async Task<IResult> GetAsync(string poolId, string userId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<UserRecord>, ProblemHttpResult>> GetAsync(string poolId, string userId, HttpContext http, IClusterClient cluster)
     {
         if (!http.GetOperator().CanSee(poolId) || !IsUserId(userId)) return AdminHttp.NotFound();
         return await cluster.GetGrain<IUserPoolGrain>(poolId).GetUserRecordAsync(userId) is { } user ? TypedResults.Json(user) : AdminHttp.NotFound();
     }
 
-    private static async Task<IResult> BlockAsync(string poolId, string userId, bool blocked, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<UserRecord>, ProblemHttpResult>> BlockAsync(string poolId, string userId, bool blocked, HttpContext http, IClusterClient cluster)
     {
         if (!http.GetOperator().CanSee(poolId) || !IsUserId(userId)) return AdminHttp.NotFound();
         var changed = await cluster.GetGrain<IUserPoolGrain>(poolId).SetUserBlockedAsync(userId, blocked, http.GetOperator().Actor);
         return changed.Value is { } user ? TypedResults.Json(user) : AdminHttp.Problem(changed.Failure!);
     }
 
-    private static async Task<IResult> DeleteAsync(string poolId, string userId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string poolId, string userId, HttpContext http, IClusterClient cluster)
     {
         if (!http.GetOperator().CanSee(poolId) || !IsUserId(userId)) return AdminHttp.NotFound();
         var deleted = await cluster.GetGrain<IUserPoolGrain>(poolId).DeleteUserAsync(userId, http.GetOperator().Actor);
         return deleted.Succeeded ? TypedResults.NoContent() : AdminHttp.Problem(deleted.Failure!);
     }
 
-    private static async Task<IResult> IdentitiesAsync(string poolId, string userId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<AdminHttp.ItemList<UserIdentityView[]>>, ProblemHttpResult>> IdentitiesAsync(string poolId, string userId, HttpContext http, IClusterClient cluster)
     {
         if (!http.GetOperator().CanSee(poolId) || !IsUserId(userId)) return AdminHttp.NotFound();
         var identities = await cluster.GetGrain<IUserPoolGrain>(poolId).ListIdentitiesAsync(userId);
-        return identities.Value is { } list ? TypedResults.Json(new { items = list }) : AdminHttp.Problem(identities.Failure!);
+        return identities.Value is { } list ? TypedResults.Json(new AdminHttp.ItemList<UserIdentityView[]>(list)) : AdminHttp.Problem(identities.Failure!);
     }
 
-    private static async Task<IResult> UnbindAsync(string poolId, string userId, string subject, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnbindAsync(string poolId, string userId, string subject, HttpContext http, IClusterClient cluster)
     {
         if (!http.GetOperator().CanSee(poolId) || !IsUserId(userId) || subject.Length is 0 or > 300) return AdminHttp.NotFound();
         var removed = await cluster.GetGrain<IUserPoolGrain>(poolId).UnbindIdentityAsync(userId, subject, http.GetOperator().Actor);
@@ -142,9 +141,9 @@ public static partial class UsersApi
     {
         if (r is null) { v.Fail(prefix + "body", "A user object."); return; }
         if (r.Username is null && r.Email is null && r.Phone is null) v.Fail(prefix + "username", "At least one of username, email or phone.");
-        if (r.Username is { } u && !BindingApi.UsernamePattern().IsMatch(u))
+        if (r.Username is { } u && !BindingInput.UsernamePattern().IsMatch(u))
             v.Fail(prefix + "username", "3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        if (r.Email is { } e && !BindingApi.IsEmail(e)) v.Fail(prefix + "email", "An email address, at most 254 characters.");
+        if (r.Email is { } e && !BindingInput.IsEmail(e)) v.Fail(prefix + "email", "An email address, at most 254 characters.");
         if (r.Phone is { } p && !PhonePattern().IsMatch(p)) v.Fail(prefix + "phone", "E.164: '+', country code and number, like +8613800138000.");
         if (r.Nickname is not null) v.Name(prefix + "nickname", r.Nickname);
         v.Url(prefix + "avatarUrl", r.AvatarUrl);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Hosting;
@@ -11,7 +10,7 @@ namespace ScanLogin.WebFront.Apis;
 /// <c>binding_required</c>; the page holding it (proven as for an exchange) signs in to an existing account or
 /// creates one, and the ticket becomes <c>confirmed</c> for the usual exchange.
 /// </summary>
-public static partial class BindingApi
+public static class BindingApi
 {
     public static IEndpointRouteBuilder MapBindingApi(this IEndpointRouteBuilder app)
     {
@@ -42,12 +41,9 @@ public static partial class BindingApi
         HttpRequest http, IClusterClient cluster)
     {
         if (Check(ticketId, http, out var holder) is { } bad) return bad;
-        if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
-            return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
-        if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
-        if (CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
+        if (BindingInput.Check(request) is { } invalid) return invalid;
         if (await LimitAsync(ticketId, holder!, http, cluster) is { } tooMany) return tooMany;
-        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindExistingAccountAsync(holder!, request.BindingCode!, account, password);
+        var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindExistingAccountAsync(holder!, request.BindingCode!, request.Account!, request.Password!);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
@@ -55,16 +51,7 @@ public static partial class BindingApi
         HttpRequest http, IClusterClient cluster)
     {
         if (Check(ticketId, http, out var holder) is { } bad) return bad;
-        if (request.Username is { } username && !UsernamePattern().IsMatch(username))
-            return ApiProblems.Invalid("username", "3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        if (request.Email is { } email && !IsEmail(email)) return ApiProblems.Invalid("email", "An email address, at most 254 characters.");
-        if (request.Password is { } password && password.Length is < 8 or > 128) return ApiProblems.Invalid("password", "8 to 128 characters.");
-        if (request.Password is not null && request.Username is null && request.Email is null)
-            return ApiProblems.Invalid("username", "A password needs a username or an email to sign in with.");
-        if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
-            return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
-        if (CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
-        var account = new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password);
+        if (BindingInput.Check(request, out var account) is { } invalid) return invalid;
         if (await LimitAsync(ticketId, holder!, http, cluster) is { } tooMany) return tooMany;
         var outcome = await cluster.GetGrain<ITicketGrain>(ticketId).BindNewAccountAsync(holder!, request.BindingCode!, account);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
@@ -86,26 +73,13 @@ public static partial class BindingApi
         holder = null;
         if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 and <= 128 } s ? s : null;
-        var app = BasicCredentials.Parse(http.Headers.Authorization.ToString());
+        var app = BasicCredentials.ApplicationOf(http);
         if ((browserSecret is null) == (app is null))
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "Send exactly one of X-Browser-Secret or Authorization: Basic base64(appId:appSecret).");
         holder = new TicketHolder(browserSecret, app);
         return null;
     }
-
-    /// <summary>The binding code the phone shows: exactly six digits (a wrong one is counted by the ticket).</summary>
-    internal static ProblemHttpResult? CheckBindingCode(string? code) =>
-        code is { Length: 6 } && code.All(char.IsAsciiDigit)
-            ? null
-            : ApiProblems.Invalid("bindingCode", "Required: the 6-digit code the phone shows after approving (it proves this computer is with that phone).");
-
-    internal static bool IsEmail(string value) =>
-        value.Length <= 254 && !value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) && value.IndexOf('@') is > 0 and var at && at < value.Length - 3
-        && value.IndexOf('.', at) > at + 1 && value.Count(c => c == '@') == 1;
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")]
-    internal static partial Regex UsernamePattern();
 }
 
 /// <summary>What the PC side may do: sign in to an existing account always; register only where the identity source allows it.</summary>

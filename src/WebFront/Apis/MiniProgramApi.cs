@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Apis;
 
@@ -9,11 +10,11 @@ public static class MiniProgramApi
     public static IEndpointRouteBuilder MapMiniProgramApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/mini-program/tickets/{ticketId}").WithTags("Mini program");
-        api.MapPost("/scan", ScanAsync).WithName("ScanTicket")
+        api.MapPost("/scan", ScanAsync).WithName("ScanTicket").WithRateLimit(AbuseLimit.PhoneAttempt)
             .WithSummary("Mark the ticket scanned by the WeChat user behind a wx.login code; returns who is asking and a scan token");
-        api.MapPost("/confirm", ConfirmAsync).WithName("ConfirmTicket")
+        api.MapPost("/confirm", ConfirmAsync).WithName("ConfirmTicket").WithRateLimit(AbuseLimit.PhoneAttempt)
             .WithSummary("Approve the login (same user as the scan), optionally sharing the phone number through a phone-number code");
-        api.MapPost("/cancel", CancelAsync).WithName("CancelTicket")
+        api.MapPost("/cancel", CancelAsync).WithName("CancelTicket").WithRateLimit(AbuseLimit.PhoneAttempt)
             .WithSummary("Refuse the login (same user as the scan)");
         return app;
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Hosting;
 using ScanLogin.WebFront.Push;
+using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Apis;
 
@@ -18,15 +19,15 @@ public static class TicketsApi
     public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/tickets").WithTags("Tickets").RequireCors(BrowserCors.PolicyName);
-        api.MapPost("/", CreateTicketAsync).WithName("CreateTicket")
+        api.MapPost("/", CreateTicketAsync).WithName("CreateTicket").WithRateLimit(AbuseLimit.TicketCreation)
             .WithSummary("Create a QR ticket for an application and identity source")
             .WithDescription("From a browser page on one of the application's allowed origins, or from the application's backend " +
                              "(no Origin) with `Authorization: Basic base64(appId:appSecret)`.");
-        api.MapGet("/{ticketId}", GetTicketAsync).WithName("GetTicket")
+        api.MapGet("/{ticketId}", GetTicketAsync).WithName("GetTicket").WithRateLimit(AbuseLimit.StatusRead)
             .WithSummary("Read a ticket's status (for clients that only poll)");
-        api.MapGet("/{ticketId}/wait", WaitForTicketAsync).WithName("WaitForTicket")
+        api.MapGet("/{ticketId}/wait", WaitForTicketAsync).WithName("WaitForTicket").WithRateLimit(AbuseLimit.StatusRead)
             .WithSummary("Long-poll: answers as soon as the version passes `version`, or unchanged after `timeout` seconds (at most 60)");
-        api.MapGet("/{ticketId}/events", StreamTicketAsync).WithName("StreamTicket")
+        api.MapGet("/{ticketId}/events", StreamTicketAsync).WithName("StreamTicket").WithRateLimit(AbuseLimit.StatusRead)
             .WithSummary("Server-sent events: one `status` event per change until a terminal state; `ping` every 15 s")
             .Produces<TicketView>(contentType: "text/event-stream");
         api.MapPost("/exchange", ExchangeAsync).WithName("ExchangeTicket")
@@ -48,7 +49,7 @@ public static class TicketsApi
             return ApiProblems.Invalid("nonce", "1 to 256 printable ASCII characters, no spaces.");
         // The desk applies the access policy (a server must prove it is the application); a server that sent no credentials
         // at all is told which header to send before anything is asked.
-        var app = BasicCredentials.Parse(http.Request.Headers.Authorization.ToString());
+        var app = BasicCredentials.ApplicationOf(http.Request);
         if (RequestOrigins.IsServer(RequestText.Truncate(http.Request.Headers.Origin.ToString(), 256), hostedLogin: false) && app is null)
         {
             cors.AllowFor(http, allowed: null);
@@ -145,7 +146,7 @@ public static class TicketsApi
         if (request.Code is not { Length: > 0 and <= 128 } code || code.Split('.') is not [var ticketId, _] || !Secrets.IsWellFormedId(ticketId))
             return ApiProblems.Invalid("code", "The exchange code from a confirmed ticket's status.");
         var browserSecret = http.Headers["X-Browser-Secret"].ToString() is { Length: > 0 } s ? s : null;
-        var app = BasicCredentials.Parse(http.Headers.Authorization.ToString());
+        var app = BasicCredentials.ApplicationOf(http);
         if ((browserSecret is null) == (app is null))
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "credentials_required",
                 "Send exactly one of X-Browser-Secret or Authorization: Basic base64(appId:appSecret).");

@@ -101,17 +101,7 @@ public static class FrontEndTelemetry
         var header = http.Request.Headers.Authorization.ToString();
         string? key = null;
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) key = header["Bearer ".Length..].Trim();
-        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
-                key = pair.Split(':', 2) is [_, var password] ? password : null;
-            }
-            catch (FormatException)
-            {
-            }
-        }
+        else if (BasicCredentials.Parse(header) is { } basic) key = basic.Password;
         if (key is not { Length: > 0 and <= 256 }) return false;
         var hash = AdminAuth.HashPlatformKey(key);
         return http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.PlatformKeyHashes.Any(h => Secrets.FixedTimeEquals(h, hash));

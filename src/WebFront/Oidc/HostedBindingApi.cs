@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.RateLimits;
@@ -19,7 +20,7 @@ public static class HostedBindingApi
         return app;
     }
 
-    private static async Task<IResult> GetOfferAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<BindingOfferView>, ProblemHttpResult>> GetOfferAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
@@ -28,39 +29,28 @@ public static class HostedBindingApi
         return TypedResults.Ok(new BindingOfferView(TicketView.From(offer.Ticket), SignIn: true, offer.CanRegister, offer.PhoneShared, offer.AttemptsLeft));
     }
 
-    private static async Task<IResult> BindExistingAsync(string poolId, string requestId, BindExistingRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> BindExistingAsync(string poolId, string requestId, BindExistingRequest request, HttpContext http, IClusterClient cluster)
     {
         var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
-        if (request.Account is not { Length: > 0 and <= 254 } account || account.Any(char.IsControl))
-            return ApiProblems.Invalid("account", "Required: the account's username, email or phone number (+country code), at most 254 characters.");
-        if (request.Password is not { Length: > 0 and <= 128 } password) return ApiProblems.Invalid("password", "Required, at most 128 characters.");
-        if (BindingApi.CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
+        if (BindingInput.Check(request) is { } invalid) return invalid;
         if (await AbuseLimits.BindingAttemptAsync(http, appId!) is { } tooMany) return tooMany.ToProblem(http);
-        var outcome = await ticket!.BindExistingAccountAsync(holder!, request.BindingCode!, account, password);
+        var outcome = await ticket!.BindExistingAccountAsync(holder!, request.BindingCode!, request.Account!, request.Password!);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
-    private static async Task<IResult> BindNewAsync(string poolId, string requestId, BindNewRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> BindNewAsync(string poolId, string requestId, BindNewRequest request, HttpContext http, IClusterClient cluster)
     {
         var (ticket, holder, appId, refused) = await HoldAsync(poolId, requestId, http, cluster);
         if (refused is not null) return refused;
-        if (request.Username is { } username && !BindingApi.UsernamePattern().IsMatch(username))
-            return ApiProblems.Invalid("username", "3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        if (request.Email is { } email && !BindingApi.IsEmail(email)) return ApiProblems.Invalid("email", "An email address, at most 254 characters.");
-        if (request.Password is { } password && password.Length is < 8 or > 128) return ApiProblems.Invalid("password", "8 to 128 characters.");
-        if (request.Password is not null && request.Username is null && request.Email is null)
-            return ApiProblems.Invalid("username", "A password needs a username or an email to sign in with.");
-        if (request.Nickname is { } nickname && (nickname.Length > 64 || nickname.Any(char.IsControl)))
-            return ApiProblems.Invalid("nickname", "At most 64 characters, no control characters.");
-        if (BindingApi.CheckBindingCode(request.BindingCode) is { } noCode) return noCode;
+        if (BindingInput.Check(request, out var account) is { } invalid) return invalid;
         if (await AbuseLimits.BindingAttemptAsync(http, appId!) is { } tooMany) return tooMany.ToProblem(http);
-        var outcome = await ticket!.BindNewAccountAsync(holder!, request.BindingCode!, new NewAccount(request.Username, request.Email, null, request.Nickname, null, request.Password));
+        var outcome = await ticket!.BindNewAccountAsync(holder!, request.BindingCode!, account);
         return outcome.Value is { } s ? TypedResults.Ok(TicketView.From(s)) : ApiProblems.From(outcome.Failure!);
     }
 
     /// <summary>The login's current ticket and the proof of holding it, from this browser's cookie only.</summary>
-    private static async Task<(ITicketGrain? Ticket, TicketHolder? Holder, string? AppId, IResult? Refused)> HoldAsync(string poolId, string requestId, HttpContext http,
+    private static async Task<(ITicketGrain? Ticket, TicketHolder? Holder, string? AppId, ProblemHttpResult? Refused)> HoldAsync(string poolId, string requestId, HttpContext http,
         IClusterClient cluster)
     {
         if (!HostedLoginApi.IsPageRequest(http.Request))

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Primitives;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.RateLimits;
+using LoginAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<ScanLogin.WebFront.Oidc.HostedLoginApi.HtmlPage,
+    Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult, Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult>;
 
 namespace ScanLogin.WebFront.Oidc;
 
@@ -32,7 +34,7 @@ public static partial class HostedLoginApi
         return app;
     }
 
-    private static async Task<IResult> AuthorizeAsync(string poolId, HttpContext http, IClusterClient cluster)
+    private static async Task<LoginAnswer> AuthorizeAsync(string poolId, HttpContext http, IClusterClient cluster)
     {
         IEnumerable<KeyValuePair<string, StringValues>> parameters = http.Request.Query;
         // Only a POST carries the request in its body (OpenID Connect Core 3.1.2.1); a GET's body is ignored.
@@ -41,7 +43,7 @@ public static partial class HostedLoginApi
             if (await OidcForms.TryReadAsync(http.Request) is not { } form)
             {
                 var plain = LoginText.For(LoginText.Resolve(null, http.Request.Headers.AcceptLanguage));
-                return ErrorPage(plain, 400, plain.Lang == LoginText.Chinese ? "无法读取请求的表单。" : "The request's form could not be read.", "invalid_request");
+                return ErrorPage(plain, 400, plain.FormUnreadable, "invalid_request");
             }
             parameters = form;
         }
@@ -58,26 +60,24 @@ public static partial class HostedLoginApi
         }
         var unknownIds = http.RequestServices.GetRequiredService<UnknownIds>();
         if (!IsSafeId(poolId) || await unknownIds.PoolAsync(http, cluster, poolId) is null)
-            return ErrorPage(text, 404, text.Lang == LoginText.Chinese ? "用户池不存在。" : "This user pool does not exist.", "invalid_request");
+            return ErrorPage(text, 404, text.PoolNotFound, "invalid_request");
         if (p.TryGetValue("client_id", out var clientIds) && clientIds.Count > 1 || p.TryGetValue("redirect_uri", out var uris) && uris.Count > 1)
-            return ErrorPage(text, 400, text.Lang == LoginText.Chinese ? "client_id 或 redirect_uri 重复。" : "client_id or redirect_uri is repeated.", "invalid_request");
+            return ErrorPage(text, 400, text.ClientOrRedirectRepeated, "invalid_request");
         var clientId = Single(p, "client_id");
         var app = clientId is { Length: > 0 and <= 64 } ? await unknownIds.ApplicationAsync(http, cluster, clientId) : null;
         if (app is null || app.PoolId != poolId)
-            return ErrorPage(text, 400, text.Lang == LoginText.Chinese ? "未知的应用（client_id）。" : "Unknown application (client_id).", "invalid_client");
+            return ErrorPage(text, 400, text.UnknownClient, "invalid_client");
         var redirectUri = Single(p, "redirect_uri");
         if (redirectUri is null || !app.CallbackUrls.Contains(redirectUri, StringComparer.Ordinal)
             && !await Admin.TryLoginApi.AdmitsAsync(cluster, poolId, app.AppId, redirectUri, Single(p, "state"), Single(p, "code_challenge")))
-            return ErrorPage(text, 400, text.Lang == LoginText.Chinese
-                ? "redirect_uri 不是该应用登记的回调地址。"
-                : "redirect_uri is not one of the application's registered callback URLs.", "invalid_request");
+            return ErrorPage(text, 400, text.RedirectUriNotRegistered, "invalid_request");
 
         var state = Single(p, "state");
         var issuer = await OidcIssuer.OfAsync(cluster, poolId) ?? "";
         var popup = Single(p, "display") == "popup";
         var formPost = Single(p, "response_mode") == "form_post";
         var targetOrigin = LoginPageHeaders.OriginOf(redirectUri)!;
-        IResult Fail(string error, string description) => ErrorResult(text, popup && app.AllowedOrigins.Contains(targetOrigin, StringComparer.OrdinalIgnoreCase),
+        LoginAnswer Fail(string error, string description) => ErrorResult(text, popup && app.AllowedOrigins.Contains(targetOrigin, StringComparer.OrdinalIgnoreCase),
             formPost, targetOrigin, redirectUri, error, description, state, issuer, http.Response, app.AllowedOrigins);
 
         if (p.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated })
@@ -119,8 +119,7 @@ public static partial class HostedLoginApi
         if (await AbuseLimits.TicketCreationAsync(http, app.AppId) is { } tooMany)
         {
             tooMany.Apply(http);
-            return ErrorPage(text, 429, text.Lang == LoginText.Chinese ? $"请求过于频繁，请 {tooMany.RetryAfterSeconds} 秒后再试。"
-                : $"Too many logins from this address; try again in {tooMany.RetryAfterSeconds} s.", tooMany.Code);
+            return ErrorPage(text, 429, string.Format(text.TooManyLogins, tooMany.RetryAfterSeconds), tooMany.Code);
         }
         var locale = LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage);
         var browserSecret = Secrets.NewSecret();
@@ -144,10 +143,10 @@ public static partial class HostedLoginApi
         });
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Redirect(basePath);
+        return TypedResults.Redirect(basePath);
     }
 
-    private static async Task<IResult> ShowLoginAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster, string? transport = null,
+    private static async Task<Results<HtmlPage, ContentHttpResult>> ShowLoginAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster, string? transport = null,
         string? ui_locales = null)
     {
         var (view, app, error) = await LoadAsync(poolId, requestId, http, cluster);
@@ -159,10 +158,10 @@ public static partial class HostedLoginApi
         LoginPageHeaders.Apply(http.Response, app.AllowedOrigins, LoginPageHeaders.OriginOf(logo));
         var model = new LoginPageModel(BasePath(poolId, requestId), app.Name, logo, source?.DisplayName ?? view.Request.IdentitySource, view.TicketId,
             transport == "poll" ? "poll" : "sse", SameDeviceLogin.IsPhone(http.Request.Headers.UserAgent));
-        return Results.Content(LoginPages.Login(text, model), "text/html; charset=utf-8");
+        return TypedResults.Content(LoginPages.Login(text, model), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> RenewAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<RenewedCode>, ProblemHttpResult>> RenewAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         // Only this page's own script may ask: a cross-site form cannot send the custom header (and SameSite keeps the cookie home).
         if (!IsPageRequest(http.Request))
@@ -181,7 +180,7 @@ public static partial class HostedLoginApi
         return TypedResults.Ok(new RenewedCode(ticket.TicketId, $"/api/tickets/{ticket.TicketId}/qr.png?size=240", TicketView.From(ticket)));
     }
 
-    private static async Task<IResult> CompleteAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    private static async Task<LoginAnswer> CompleteAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         var (view, app, error) = await LoadAsync(poolId, requestId, http, cluster);
         if (error is not null) return error;
@@ -190,7 +189,7 @@ public static partial class HostedLoginApi
         var sameAddress = await cluster.GetGrain<ITicketGrain>(view.TicketId).CheckCompletingAddressAsync(TicketOpener.RequesterOf(http, null).IpAddress);
         if (sameAddress.Failure is { Code: FailureCodes.AddressChanged } moved) return ErrorPage(text, 403, text.AddressChanged, moved.Code);
         var completed = await cluster.GetGrain<IAuthorizationGrain>(requestId).CompleteAsync(Cookie(http, requestId)!);
-        if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return Results.Redirect(BasePath(poolId, requestId));
+        if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return TypedResults.Redirect(BasePath(poolId, requestId));
         if (completed.Value is not { } done) return ErrorPage(text, 409, text.TimedOut, completed.Failure!.Code);
         ExpireCookie(http, poolId, requestId);
         var result = new Dictionary<string, string?>
@@ -203,7 +202,7 @@ public static partial class HostedLoginApi
     }
 
     /// <summary>"Cancel and return": the user gave up, which the client hears as access_denied.</summary>
-    private static async Task<IResult> AbortAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
+    private static async Task<LoginAnswer> AbortAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster)
     {
         var (view, app, error) = await LoadAsync(poolId, requestId, http, cluster);
         if (error is not null) return error;
@@ -213,7 +212,7 @@ public static partial class HostedLoginApi
             "access_denied", "The user cancelled the login.", request.State, await OidcIssuer.OfAsync(cluster, poolId), http.Response, app!.AllowedOrigins);
     }
 
-    private static async Task<(AuthorizationView? View, ApplicationSettings? App, IResult? Error)> LoadAsync(string poolId, string requestId, HttpContext http,
+    private static async Task<(AuthorizationView? View, ApplicationSettings? App, HtmlPage? Error)> LoadAsync(string poolId, string requestId, HttpContext http,
         IClusterClient cluster)
     {
         var text = LoginText.For(LoginText.Resolve(null, http.Request.Headers.AcceptLanguage));
@@ -236,34 +235,34 @@ public static partial class HostedLoginApi
         return opened.Value is { } ticket ? ticket.Ticket : opened.Failure!;
     }
 
-    private static IResult ErrorResult(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, string error, string description, string? state,
+    private static LoginAnswer ErrorResult(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, string error, string description, string? state,
         string? issuer, HttpResponse response, string[] allowedOrigins)
     {
         var result = new Dictionary<string, string?> { ["error"] = error, ["error_description"] = description, ["state"] = state, ["iss"] = issuer };
         return Respond(text, popup, formPost, targetOrigin, redirectUri, result, response, allowedOrigins);
     }
 
-    private static IResult Respond(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, Dictionary<string, string?> result, HttpResponse response,
+    private static LoginAnswer Respond(LoginText text, bool popup, bool formPost, string targetOrigin, string redirectUri, Dictionary<string, string?> result, HttpResponse response,
         string[] allowedOrigins)
     {
         if (popup)
         {
             LoginPageHeaders.Apply(response, allowedOrigins);
-            return Results.Content(LoginPages.PopupResult(text, targetOrigin, result), "text/html; charset=utf-8");
+            return TypedResults.Content(LoginPages.PopupResult(text, targetOrigin, result), "text/html; charset=utf-8");
         }
         if (formPost)
         {
             LoginPageHeaders.Apply(response, allowedOrigins, formTarget: targetOrigin);
-            return Results.Content(LoginPages.FormPost(text, redirectUri, result), "text/html; charset=utf-8");
+            return TypedResults.Content(LoginPages.FormPost(text, redirectUri, result), "text/html; charset=utf-8");
         }
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers.CacheControl = "no-store";
-        return Results.Redirect(QueryHelpers.AddQueryString(redirectUri, result.Where(kv => kv.Value is not null)!));
+        return TypedResults.Redirect(QueryHelpers.AddQueryString(redirectUri, result.Where(kv => kv.Value is not null)!));
     }
 
-    private static IResult ErrorPage(LoginText text, int status, string message, string? detail = null) => new HtmlPage(LoginPages.Error(text, message, detail), status);
+    private static HtmlPage ErrorPage(LoginText text, int status, string message, string? detail = null) => new HtmlPage(LoginPages.Error(text, message, detail), status);
 
-    internal static IResult LoginProblem(Failure? failure) => failure?.Code == AuthorizationFailures.OtherBrowser
+    internal static ProblemHttpResult LoginProblem(Failure? failure) => failure?.Code == AuthorizationFailures.OtherBrowser
         ? ApiProblems.Problem(403, failure.Code, failure.Message)
         : ApiProblems.Problem(404, AuthorizationFailures.RequestNotFound, failure?.Message ?? "This login has timed out.");
 
@@ -291,7 +290,7 @@ public static partial class HostedLoginApi
     private static partial Regex PkceChallenge();
 
     /// <summary>An HTML answer with its status and the login pages' security headers.</summary>
-    private sealed class HtmlPage(string html, int status) : IResult
+    internal sealed class HtmlPage(string html, int status) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {

@@ -111,7 +111,7 @@ public static class LoginPages
             <main class="card" id="form-post-result" aria-labelledby="title">
               <h1 id="title">{Html.Encode(t.Confirmed)}</h1>
               <form method="post" action="{Html.Encode(redirectUri)}" id="form-post">{fields}
-                <noscript><button type="submit">OK</button></noscript>
+                <noscript><button type="submit">{Html.Encode(t.FormPostSubmit)}</button></noscript>
               </form>
             </main>
             """, withScript: "form-post.js");

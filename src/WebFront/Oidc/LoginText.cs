@@ -50,6 +50,13 @@ public sealed class LoginText
     public required string AddressChanged { get; init; }
     public required string OpenInWeChat { get; init; }
     public required string OpenInWeChatHint { get; init; }
+    public required string FormUnreadable { get; init; }
+    public required string PoolNotFound { get; init; }
+    public required string ClientOrRedirectRepeated { get; init; }
+    public required string UnknownClient { get; init; }
+    public required string RedirectUriNotRegistered { get; init; }
+    public required string TooManyLogins { get; init; }
+    public required string FormPostSubmit { get; init; }
 
     public static readonly LoginText En = new()
     {
@@ -97,6 +104,13 @@ public sealed class LoginText
         AddressChanged = "This sign-in was started from another network address, and this site asks to finish it where it started. Start again from the site.",
         OpenInWeChat = "Open in WeChat",
         OpenInWeChatHint = "On this phone? Confirm in WeChat, then come back here.",
+        FormUnreadable = "The request's form could not be read.",
+        PoolNotFound = "This user pool does not exist.",
+        ClientOrRedirectRepeated = "client_id or redirect_uri is repeated.",
+        UnknownClient = "Unknown application (client_id).",
+        RedirectUriNotRegistered = "redirect_uri is not one of the application's registered callback URLs.",
+        TooManyLogins = "Too many logins from this address; try again in {0} s.",
+        FormPostSubmit = "OK",
     };
 
     public static readonly LoginText Zh = new()
@@ -145,6 +159,13 @@ public sealed class LoginText
         AddressChanged = "本次登录是从另一个网络地址发起的，该网站要求在发起处完成登录。请返回网站重新开始。",
         OpenInWeChat = "在微信中打开",
         OpenInWeChatHint = "正在用这部手机？在微信中确认后回到这里。",
+        FormUnreadable = "无法读取请求的表单。",
+        PoolNotFound = "用户池不存在。",
+        ClientOrRedirectRepeated = "client_id 或 redirect_uri 重复。",
+        UnknownClient = "未知的应用（client_id）。",
+        RedirectUriNotRegistered = "redirect_uri 不是该应用登记的回调地址。",
+        TooManyLogins = "请求过于频繁，请 {0} 秒后再试。",
+        FormPostSubmit = "确定",
     };
 
     /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>

@@ -1,6 +1,8 @@
-using System.Text;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Apis;
 using ScanLogin.WebFront.RateLimits;
 
 namespace ScanLogin.WebFront.Oidc;
@@ -25,7 +27,8 @@ public static class OidcTokenApi
         return app;
     }
 
-    private static async Task<IResult> TokenAsync(string poolId, HttpContext http, IClusterClient cluster, TimeProvider time)
+    private static async Task<Results<JsonHttpResult<Dictionary<string, object>>, JsonHttpResult<OAuthError>, ProblemHttpResult>> TokenAsync(
+        string poolId, HttpContext http, IClusterClient cluster, TimeProvider time)
     {
         NoStore(http.Response);
         if (!http.Request.HasFormContentType) return Error(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
@@ -33,14 +36,14 @@ public static class OidcTokenApi
         if (form.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated }) return Error(400, "invalid_request", $"{repeated} is repeated.");
 
         // Client authentication (RFC 6749 2.3.1): Basic with form-encoded id and secret, or both in the body; never both ways.
-        var basic = ParseBasic(http.Request.Headers.Authorization.ToString());
+        var basic = BasicCredentials.Of(http.Request)?.FormDecoded();
         var formSecret = Value(form, "client_secret");
         if (basic is not null && formSecret is not null) return Error(400, "invalid_request", "Use one client authentication method.");
-        var clientId = basic?.Id ?? Value(form, "client_id");
-        if (basic is not null && Value(form, "client_id") is { } bodyId && bodyId != basic.Value.Id)
+        var clientId = basic?.UserId ?? Value(form, "client_id");
+        if (basic is not null && Value(form, "client_id") is { } bodyId && bodyId != basic.Value.UserId)
             return Error(400, "invalid_request", "client_id differs from the authenticated client.");
-        var secret = basic?.Secret ?? formSecret;
-        if (clientId is not { Length: > 0 and <= 64 }) return InvalidClient(basic is not null, "client_id is required.");
+        var secret = basic?.Password ?? formSecret;
+        if (clientId is not { Length: > 0 and <= 64 }) return InvalidClient(http, basic is not null, "client_id is required.");
         // Before the client is looked up or its secret checked: guessing costs the guesser. OAuth's error members ride along.
         // A client id the cluster lately did not know is answered from memory, without a bucket of its own.
         var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
@@ -48,13 +51,13 @@ public static class OidcTokenApi
                 : await AbuseLimits.TokenRequestAsync(http, clientId))) is { } tooMany)
             return tooMany.ToProblem(http, new Dictionary<string, object?> { ["error"] = "rate_limited", ["error_description"] = tooMany.Message });
         var app = HostedLoginApi.IsSafeId(poolId) ? await unknown.ApplicationAsync(http, cluster, clientId) : null;
-        if (app is null || app.PoolId != poolId) return InvalidClient(basic is not null, "Unknown client.");
+        if (app is null || app.PoolId != poolId) return InvalidClient(http, basic is not null, "Unknown client.");
         if (secret is not null && !await cluster.GetGrain<IApplicationGrain>(clientId).VerifySecretAsync(secret))
-            return InvalidClient(basic is not null, "Client authentication failed.");
+            return InvalidClient(http, basic is not null, "Client authentication failed.");
         var authenticated = secret is not null;
         // A pool that keeps token exchange on backends admits only clients that prove their secret: the access policy's rule.
         if (!authenticated && await cluster.GetGrain<IAccessPolicyGrain>(0).CheckCodeRedemptionAsync(poolId, false) is { } backendsOnly)
-            return InvalidClient(false, backendsOnly.Message);
+            return InvalidClient(http, false, backendsOnly.Message);
 
         if (Value(form, "grant_type") is not { } grantType) return Error(400, "invalid_request", "grant_type is required.");
         if (grantType != "authorization_code") return Error(400, "unsupported_grant_type", "Only authorization_code is supported.");
@@ -64,7 +67,7 @@ public static class OidcTokenApi
         var redeemed = await cluster.GetGrain<IAuthorizationGrain>(requestId).RedeemAsync(
             new CodeRedemption(code, clientId, Value(form, "redirect_uri"), Value(form, "code_verifier"), authenticated));
         if (redeemed.Failure is { } failure)
-            return failure.Code == AuthorizationFailures.InvalidClient ? InvalidClient(false, failure.Message) : Error(400, "invalid_grant", failure.Message);
+            return failure.Code == AuthorizationFailures.InvalidClient ? InvalidClient(http, false, failure.Message) : Error(400, "invalid_grant", failure.Message);
         var grant = redeemed.Value!;
         if (grant.PoolId != poolId) return Error(400, "invalid_grant", "The authorization code belongs to another user pool.");
 
@@ -72,7 +75,7 @@ public static class OidcTokenApi
             grant.AuthTime, [TokenRequest.WeChatScanMethod], grant.IdentitySource));
         if (issued.Value is not { } tokens) return Error(503, "temporarily_unavailable", issued.Failure!.Message);
         var expiresIn = Math.Max(0, (int)(tokens.Stamp.ExpiresAt - time.GetUtcNow()).TotalSeconds);
-        return Results.Json(new Dictionary<string, object>
+        return TypedResults.Json(new Dictionary<string, object>
         {
             ["access_token"] = tokens.AccessToken,
             ["token_type"] = "Bearer",
@@ -82,14 +85,15 @@ public static class OidcTokenApi
         });
     }
 
-    private static async Task<IResult> UserInfoAsync(string poolId, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<Dictionary<string, object>>, JsonHttpResult<OAuthError>, ProblemHttpResult>> UserInfoAsync(
+        string poolId, HttpContext http, IClusterClient cluster)
     {
         NoStore(http.Response);
         var authorization = http.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization["Bearer ".Length..].Trim() is not { Length: > 0 and <= 8192 } token)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Json(new { error = "invalid_request", error_description = "Send the access token as Authorization: Bearer." }, statusCode: 401);
+            return Error(401, "invalid_request", "Send the access token as Authorization: Bearer.");
         }
         // An invented pool would activate an issuer that reads its keys: unknown pools are answered from memory and counted.
         if (UnknownIds.RefusalOf(http) is { } tooMany)
@@ -100,7 +104,7 @@ public static class OidcTokenApi
         if (checkedToken?.Value is not { } access || user is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The access token is invalid or expired.\"";
-            return Results.Json(new { error = "invalid_token", error_description = "The access token is invalid or expired." }, statusCode: 401);
+            return Error(401, "invalid_token", "The access token is invalid or expired.");
         }
         var claims = new Dictionary<string, object> { ["sub"] = user.Id };
         if (access.Scopes.Contains("profile"))
@@ -114,47 +118,29 @@ public static class OidcTokenApi
             // WeChat's phone-number button returns only numbers the user verified by SMS.
             claims["phone_number_verified"] = true;
         }
-        return Results.Json(claims);
-    }
-
-    private static (string Id, string Secret)? ParseBasic(string authorization)
-    {
-        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
-        try
-        {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
-            return pair.Split(':', 2) is [{ Length: > 0 } id, { Length: > 0 } secret] ? (Uri.UnescapeDataString(id.Replace('+', ' ')), Uri.UnescapeDataString(secret.Replace('+', ' '))) : ("", "");
-        }
-        catch (FormatException)
-        {
-            return ("", "");
-        }
+        return TypedResults.Json(claims);
     }
 
     private static string? Value(IFormCollection form, string name) =>
         form.TryGetValue(name, out StringValues values) && values.Count == 1 && values[0] is { Length: > 0 } v ? v : null;
 
-    private static IResult InvalidClient(bool basic, string description)
+    private static JsonHttpResult<OAuthError> InvalidClient(HttpContext http, bool basic, string description)
     {
-        var result = Results.Json(new { error = "invalid_client", error_description = description }, statusCode: 401);
-        return basic ? new WithHeader(result, "WWW-Authenticate", "Basic realm=\"token\"") : result;
+        if (basic) http.Response.Headers.WWWAuthenticate = "Basic realm=\"token\"";
+        return Error(401, "invalid_client", description);
     }
 
-    private static IResult Error(int status, string error, string description) =>
-        Results.Json(new { error, error_description = description }, statusCode: status);
+    private static JsonHttpResult<OAuthError> Error(int status, string error, string description) =>
+        TypedResults.Json(new OAuthError(error, description), statusCode: status);
 
     private static void NoStore(HttpResponse response)
     {
         response.Headers.CacheControl = "no-store";
         response.Headers.Pragma = "no-cache";
     }
-
-    private sealed class WithHeader(IResult inner, string name, string value) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers[name] = value;
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 }
+
+/// <summary>An OAuth 2.0 error answer (RFC 6749 5.2, RFC 6750 3): <c>error</c> and <c>error_description</c>.</summary>
+public sealed record OAuthError(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("error_description")] string Description);

@@ -9,8 +9,8 @@ namespace ScanLogin.WebFront.Push;
 /// This host's one watcher of tickets. Waiting browsers (long-poll and SSE) wait on cheap local tasks here;
 /// the host watches each ticket once, however many browsers wait on it, and the ticket grain pushes changes in.
 /// No grain call and no thread is held per waiting request. Status reads are answered from the same pushed state
-/// while the watch is known to be live (<see cref="FeedOptions.ReadFreshness"/>); otherwise one watch call answers
-/// them and starts or renews the watch.
+/// while a waiting browser's watch is known to be live (<see cref="FeedOptions.ReadFreshness"/>); otherwise by one status
+/// call that does not watch (<see cref="SharedStatusReads"/>).
 /// </summary>
 public sealed class TicketFeed : ITicketWatcher, IDisposable
 {
@@ -20,6 +20,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     private readonly FeedOptions _options;
     private readonly ITimer _sweeper;
     private readonly Lazy<ITicketWatcher> _reference;
+    private readonly SharedStatusReads _reads = new();
     // Moves on when this host loses a gateway (a silo, and with it maybe the watches and pushes of its tickets).
     private int _epoch;
 
@@ -35,6 +36,9 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
 
     /// <summary>Tickets watched right now (for metrics and tests).</summary>
     public int WatchedCount => _tickets.Count;
+
+    /// <summary>Plain reads whose answer is being shared (for tests): never a watch.</summary>
+    public int SharedReadCount => _reads.Count;
 
     /// <summary>
     /// Returns the ticket's status as soon as its version passes <paramref name="afterVersion"/>, or the status
@@ -74,30 +78,30 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     }
 
     /// <summary>
-    /// A ticket's status for a read: from memory when this host watches the ticket and its watch is known to be live
-    /// (answered by the grain less than <see cref="FeedOptions.ReadFreshness"/> ago, no silo lost since, deadline not
-    /// passed), else one watch call, which answers the read and keeps the ticket watched for the reads after it.
+    /// A ticket's status for a plain read (no browser waits on it through this read): from memory when this host watches the
+    /// ticket for a waiting browser and its watch is known to be live (answered by the grain less than
+    /// <see cref="FeedOptions.ReadFreshness"/> ago, no silo lost since, deadline not passed); else one status call, which
+    /// does not watch (a polling client makes no grain hold and push to this host), shared by the reads of the same ticket
+    /// within <see cref="FeedOptions.ReadSharing"/>.
     /// </summary>
     public async Task<Outcome<TicketSnapshot>> ReadAsync(string ticketId)
     {
         var now = _time.GetUtcNow();
-        if (_tickets.TryGetValue(ticketId, out var known) && known.Fresh(now, _options.ReadFreshness, Volatile.Read(ref _epoch)) is { } fresh)
+        var epoch = Volatile.Read(ref _epoch);
+        if (_tickets.TryGetValue(ticketId, out var known) && known.Fresh(now, _options.ReadFreshness, epoch) is { } fresh)
         {
             FrontEndMetrics.ReadFromFeed();
             return fresh;
         }
-        FrontEndMetrics.ReadFromGrain();
-        var ticket = Enter(ticketId);
-        try
+        if (_reads.TryShared(ticketId, now, epoch, _options.ReadSharing) is { } shared)
         {
-            return await EnsureWatchedAsync(ticket, force: true);
+            FrontEndMetrics.ReadFromFeed();
+            return shared;
         }
-        finally
-        {
-            ticket.Leave(_time.GetUtcNow());
-            // An unknown id leaves nothing behind.
-            if (ticket.IsEmpty) _tickets.TryRemove(new KeyValuePair<string, WatchedTicket>(ticketId, ticket));
-        }
+        var outcome = await _reads.ReadAsync(ticketId, now, epoch, _options.ReadSharing, _client);
+        // A waiting browser here whose push was lost hears what the read found.
+        if (outcome.Value is { } snapshot && known is not null) known.Apply(snapshot);
+        return outcome;
     }
 
     /// <summary>
@@ -107,12 +111,14 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     public void Observe(TicketSnapshot snapshot)
     {
         if (_tickets.TryGetValue(snapshot.TicketId, out var ticket)) ticket.Apply(snapshot);
+        _reads.Observe(snapshot);
     }
 
     /// <summary>The ticket moved in a way this host saw no status of (an exchange): the next read asks the grain.</summary>
     public void Invalidate(string ticketId)
     {
         if (_tickets.TryGetValue(ticketId, out var ticket)) ticket.Invalidate();
+        _reads.Invalidate(ticketId);
     }
 
     /// <summary>
@@ -187,6 +193,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
         var now = _time.GetUtcNow();
         foreach (var (id, ticket) in _tickets)
             if (ticket.IsIdle(now, _options.IdleTimeout)) _tickets.TryRemove(new KeyValuePair<string, WatchedTicket>(id, ticket));
+        _reads.Sweep(now, _options.ReadSharing);
     }
 
     public void Dispose() => _sweeper.Dispose();
@@ -218,6 +225,13 @@ public sealed class FeedOptions
     /// grain's watch lifetime (2 minutes).
     /// </summary>
     public TimeSpan ReadFreshness { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Plain status reads of one ticket (no browser waiting on it here) share one status call for this long after it was
+    /// sent: a flood of reads of one ticket costs the grain one call per window, and a shared answer is at most this much
+    /// older than the read (plus one round trip). Moves this host made itself are seen at once (read your writes).
+    /// </summary>
+    public TimeSpan ReadSharing { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Long-polls and event streams one client address may hold open at once on one front end (see <see cref="OpenWaits"/>);

@@ -11,15 +11,16 @@ namespace ScanLogin.WebFront.RateLimits;
 /// <summary>
 /// Hooks the shared limiter grains (<see cref="IRateLimitGrain"/>, through this front end's <see cref="LeasedLimiter"/>) into
 /// the public APIs. The buckets live in the cluster, so every front end sees the same count; the rules live on the silos
-/// (ScanLogin:RateLimits). The native ticket API is limited by endpoint name (<see cref="WithAbuseLimits"/>); the other
-/// APIs call the checks below where they know what to count, and answer a refusal in their own protocol's shape.
+/// (ScanLogin:RateLimits). The native ticket and phone endpoints declare their limit (<see cref="EndpointRateLimits.WithRateLimit"/>),
+/// which the group's filter counts (<see cref="WithAbuseLimits"/>); the other APIs call the checks below where they know what
+/// to count, and answer a refusal in their own protocol's shape.
 /// </summary>
 public static class AbuseLimits
 {
     public const string RateLimited = "rate_limited";
     public const string SlowDown = "slow_down";
 
-    /// <summary>Adds the limits to every endpoint mapped in <paramref name="group"/>.</summary>
+    /// <summary>Counts each endpoint mapped in <paramref name="group"/> against the limit it declares (none: not counted here).</summary>
     public static RouteGroupBuilder WithAbuseLimits(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter(LimitAsync);
@@ -29,14 +30,13 @@ public static class AbuseLimits
     private static async ValueTask<object?> LimitAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var name = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+        var limit = EndpointRateLimit.Of(http);
         // Ids a caller may invent: an id the cluster lately did not know is answered from memory (no grain, no fresh bucket),
         // and an address that asked for too many of them is refused before any lookup.
-        var (kind, id) = name switch
+        var (kind, id) = limit switch
         {
-            "CreateTicket" => (UnknownIds.Application, context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId),
-            "GetTicket" or "WaitForTicket" or "StreamTicket" or "ScanTicket" or "ConfirmTicket" or "CancelTicket"
-                => (UnknownIds.Ticket, http.Request.RouteValues["ticketId"] as string),
+            AbuseLimit.TicketCreation => (UnknownIds.Application, context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId),
+            AbuseLimit.StatusRead or AbuseLimit.PhoneAttempt => (UnknownIds.Ticket, http.Request.RouteValues["ticketId"] as string),
             _ => (null, null),
         };
         var unknown = kind is not null && id is not null ? http.RequestServices.GetRequiredService<UnknownIds>() : null;
@@ -45,14 +45,12 @@ public static class AbuseLimits
             if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return tooManyUnknown.ToProblem(http);
             if (unknown.IsKnownUnknown(kind!, id!)) return UnknownIds.NotFound(kind!, id!);
         }
-        var refusal = name switch
+        var refusal = limit switch
         {
             // Malformed requests are the handler's to refuse; only a plausible application id names a bucket.
-            "CreateTicket" => context.Arguments.OfType<CreateTicketRequest>().FirstOrDefault()?.AppId is { } appId
-                ? await TicketCreationAsync(http, appId) : null,
-            "GetTicket" or "WaitForTicket" or "StreamTicket" => http.Request.RouteValues["ticketId"] is string ticketId
-                ? await StatusReadAsync(http, ticketId) : null,
-            "ScanTicket" or "ConfirmTicket" or "CancelTicket" => await PhoneAttemptAsync(http),
+            AbuseLimit.TicketCreation => id is { } appId ? await TicketCreationAsync(http, appId) : null,
+            AbuseLimit.StatusRead => id is { } ticketId ? await StatusReadAsync(http, ticketId) : null,
+            AbuseLimit.PhoneAttempt => await PhoneAttemptAsync(http),
             _ => null,
         };
         if (refusal is not null) return refusal.ToProblem(http);

@@ -35,19 +35,19 @@ public static class AuthingQrApi
             var v2 = prefix == Prefixes[0];
             var api = app.MapGroup(prefix).WithTags("Authing SDK: QR login").WithAuthingAbuseLimits();
             if (!v2) api.ExcludeFromDescription(); // the same endpoints again, for GenAuth's documented paths
-            api.MapPost("/gene", GeneAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingGeneQrCode")
+            api.MapPost("/gene", GeneAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingGeneQrCode").WithRateLimit(AbuseLimit.TicketCreation)
                 .WithSummary("Create a QR code (scene WXAPP_AUTH); tenant and application from x-authing-app-id");
-            api.MapGet("/check", CheckAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingCheckQrCode")
+            api.MapGet("/check", CheckAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingCheckQrCode").WithRateLimit(AbuseLimit.StatusRead)
                 .WithSummary("Poll a QR code: status 0 not scanned, 1 scanned, 2 authorized (with ticket), 3 cancelled, -1 expired, 5 refused");
             api.MapPost("/userinfo", UserInfoAsync).RequireCors(BrowserCors.PolicyName).Named(v2, "AuthingExchangeTicket")
                 .WithSummary("Exchange a status-2 ticket (once) for the user and a token")
                 .WithDescription("The application's backend sends `Authorization: Basic base64(appId:appSecret)`. The browser may exchange " +
                                  "without it only when the application has `authingBrowserExchange` on and the pool allows browser exchange.");
-            api.MapPost("/scanned", ScannedAsync).Named(v2, "AuthingMarkScanned")
+            api.MapPost("/scanned", ScannedAsync).Named(v2, "AuthingMarkScanned").WithRateLimit(AbuseLimit.PhoneAttempt)
                 .WithSummary("Phone: the WeChat user behind a wx.login code scanned `random` (the ticket id in the code)");
-            api.MapPost("/confirm", ConfirmAsync).Named(v2, "AuthingConfirm")
+            api.MapPost("/confirm", ConfirmAsync).Named(v2, "AuthingConfirm").WithRateLimit(AbuseLimit.PhoneAttempt)
                 .WithSummary("Phone: approve, with the scan token (body or Authorization: Bearer)");
-            api.MapPost("/cancel", CancelAsync).Named(v2, "AuthingCancel")
+            api.MapPost("/cancel", CancelAsync).Named(v2, "AuthingCancel").WithRateLimit(AbuseLimit.PhoneAttempt)
                 .WithSummary("Phone: refuse, with the scan token (body or Authorization: Bearer)");
         }
         return app;
@@ -74,7 +74,7 @@ public static class AuthingQrApi
         var source = request.ExtIdpConnId ?? "";
         var randomPart = Secrets.NewSecret();
         // A page sends its Origin; a site's backend calling gene instead shows the application's credentials.
-        var backend = BasicCredentials.Parse(http.Request.Headers.Authorization.ToString());
+        var backend = BasicCredentials.ApplicationOf(http.Request);
         var opened = await TicketOpener.OpenAsync(app!.AppId, source, Secrets.HashBrowserSecret(BrowserSecretFor(app.AppId, randomPart)), backend, http);
         if (opened.Value is not { } ticket) return TypedResults.Ok(Refused(opened.Failure!));
         var ticketId = ticket.Ticket.TicketId;
@@ -105,7 +105,7 @@ public static class AuthingQrApi
         HttpContext http, IClusterClient cluster, IOptions<JsonOptions> json, TimeProvider time)
     {
         // A backend proves itself with the application's credentials; they also name the application.
-        var backend = BasicCredentials.Parse(http.Request.Headers.Authorization.ToString());
+        var backend = BasicCredentials.ApplicationOf(http.Request);
         if (backend is not null && http.Request.Headers[AppIdHeader].ToString() is { Length: > 0 } named && named != backend.AppId)
             return TypedResults.Ok(Refused(StatusCodes.Status400BadRequest, AppIdRequired, "x-authing-app-id and the Basic credentials name different applications."));
         var (app, noApp) = await ApplicationAsync(http, cluster, backend?.AppId);
