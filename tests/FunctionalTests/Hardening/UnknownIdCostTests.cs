@@ -149,12 +149,12 @@ public sealed class UnknownIdCostTests(RateLimitFixture system)
         await AskInventedIdsAsync("qr.png", Secrets.NewId, ticketId => system.A.GetAsync($"/api/tickets/{ticketId}/qr.png"), HttpStatusCode.NotFound);
     }
 
-    /// <summary>A hosted login's page (or its renew call) for <paramref name="requestId"/>, with a browser cookie for it.</summary>
-    private static Task<HttpResponseMessage> AskLoginAsync(HttpClient client, string poolId, string requestId, bool renew = false)
+    /// <summary>A hosted login's page, or its page's own call (renew, the binding offer), for <paramref name="requestId"/>, with a browser cookie for it.</summary>
+    private static Task<HttpResponseMessage> AskLoginAsync(HttpClient client, string poolId, string requestId, string? call = null)
     {
-        var request = new HttpRequestMessage(renew ? HttpMethod.Post : HttpMethod.Get, $"/oidc/{poolId}/login/{requestId}{(renew ? "/renew" : "")}");
+        var request = new HttpRequestMessage(call == "renew" ? HttpMethod.Post : HttpMethod.Get, $"/oidc/{poolId}/login/{requestId}{(call is null ? "" : "/" + call)}");
         request.Headers.Add("Cookie", $"scanlogin_login_{requestId}={Secrets.NewSecret()}");
-        if (renew) request.Headers.Add("X-Requested-With", "scanlogin");
+        if (call is not null) request.Headers.Add("X-Requested-With", "scanlogin");
         return client.SendAsync(request);
     }
 
@@ -164,7 +164,9 @@ public sealed class UnknownIdCostTests(RateLimitFixture system)
         var tenant = await system.CreateTenantAsync();
         await AskInventedIdsAsync("hosted login page", Secrets.NewId, requestId => AskLoginAsync(system.A, tenant.PoolId, requestId),
             HttpStatusCode.NotFound);
-        await AskInventedIdsAsync("hosted login renew", Secrets.NewId, requestId => AskLoginAsync(system.B, tenant.PoolId, requestId, renew: true),
+        await AskInventedIdsAsync("hosted login renew", Secrets.NewId, requestId => AskLoginAsync(system.B, tenant.PoolId, requestId, "renew"),
+            HttpStatusCode.NotFound);
+        await AskInventedIdsAsync("hosted login binding", Secrets.NewId, requestId => AskLoginAsync(system.A, tenant.PoolId, requestId, "binding"),
             HttpStatusCode.NotFound);
     }
 
@@ -177,7 +179,7 @@ public sealed class UnknownIdCostTests(RateLimitFixture system)
         // Far more than the address's unknown-id permits (20 at once): an id each front end already heard of spends none.
         for (var i = 0; i < 2 * Permits; i++)
         {
-            var response = await AskLoginAsync(i % 2 == 0 ? system.A : system.B, tenant.PoolId, invented, renew: i % 4 == 1);
+            var response = await AskLoginAsync(i % 2 == 0 ? system.A : system.B, tenant.PoolId, invented, (i % 6) switch { 1 => "renew", 3 => "binding", _ => null });
             Assert.True(response.StatusCode == HttpStatusCode.NotFound,
                 $"ask {i + 1} for {invented} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
