@@ -8,13 +8,21 @@
 #               TicketImageTests), per-test coverage, two runners: every mutant run starts a test cluster
 #   interfaces  ids, secrets, hashes, pool keys, secret-hiding records, statuses (src/Grains.Interfaces)
 #   webfront    admin authentication, authorization and input validation (src/WebFront/Admin)
-#   oidc        the hosted login's grain and the token rules (src/Grains/Oidc/AuthorizationGrain.cs,
-#               src/Grains/Tokens/PoolTokens.cs), against their unit and in-process cluster tests
-#   hosted      the hosted pages' security headers (src/WebFront/Oidc/LoginPageHeaders.cs), against their unit tests
-#   (oidc and hosted were narrowed for time: the HTTP and browser tests start silos and front ends on every test run.
+#   oidc        all of src/Grains/Oidc and src/Grains/Tokens (hosted-login grain and store, try login, token rules, the
+#               issuer, signing keys and their settings), against their unit and in-process cluster tests and two HTTP
+#               classes (AuthorizationStorageTests for the Redis store, TokenTests)
+#   hosted      src/WebFront/Oidc but the token endpoint and the word tables (authorize, the login page and its calls,
+#               binding, headers, HTML), against their unit tests and the HTTP classes OidcProtocolTests and
+#               HostedLoginRequesterTests (no browser tests)
+#   tokenapi    the token and userinfo endpoints (src/WebFront/Oidc/OidcTokenApi.cs), against OidcProtocolTests and TokenTests
+#   limits      the leased limiter and the request bounds (src/WebFront/RateLimits), against the unit tests only
+#   abuse       the abuse hooks and the unknown-id cache (src/WebFront/RateLimits), reachable only over HTTP: against
+#               UnknownIdCostTests, RateLimitApiTests and RateLimitTests (one cluster per test run)
+#   (HTTP tests start a silo and two front ends on every test run, tens of seconds each on a busy machine: the
+#   configurations that use them name a few classes only. Browser tests are never used.
 #   A configuration that lists "test-projects" runs from its source project, on a private PostgreSQL and Redis the
 #   script starts, as deploy/test.sh does.)
-# Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront] [oidc] [hosted]   (default: all six)
+# Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront] [oidc] [hosted] [tokenapi] [limits] [abuse]   (default: all nine)
 # Reports: artifacts/mutation/<name>/reports/mutation-report.html (and .json). Runs at nice 10: it gives way to other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +32,7 @@ dotnet tool restore >/dev/null
 
 root=$PWD
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(rules interfaces webfront grains oidc hosted)
+[ ${#configs[@]} -gt 0 ] || configs=(rules interfaces webfront grains oidc hosted tokenapi limits abuse)
 status=0
 scores=()
 

@@ -57,7 +57,8 @@ public static class HostedBindingApi
             return (null, null, null, ApiProblems.Problem(403, "cross_site_request", "Bind from the login page itself."));
         if (!HostedLoginApi.IsSafeId(poolId) || !Secrets.IsWellFormedId(requestId) || HostedLoginApi.Cookie(http, requestId) is not { } secret)
             return (null, null, null, ApiProblems.Problem(403, AuthorizationFailures.OtherBrowser, "This login was started in another browser."));
-        var login = await cluster.GetGrain<IAuthorizationGrain>(requestId).GetAsync(secret);
+        if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return (null, null, null, tooManyUnknown.ToProblem(http));
+        var login = await http.RequestServices.GetRequiredService<UnknownIds>().AuthorizationAsync(http, cluster, requestId, secret);
         if (login.Value is not { } view || view.Request.PoolId != poolId) return (null, null, null, HostedLoginApi.LoginProblem(login.Failure));
         http.Response.Headers.CacheControl = "no-store";
         return (cluster.GetGrain<ITicketGrain>(view.TicketId), new TicketHolder(secret, null, HostedLogin: true), view.Request.ClientId, null);

@@ -168,8 +168,9 @@ public static partial class HostedLoginApi
             return ApiProblems.Problem(403, "cross_site_request", "Renew the code from the login page itself.");
         if (!IsSafeId(poolId) || !Secrets.IsWellFormedId(requestId) || Cookie(http, requestId) is not { } secret)
             return ApiProblems.Problem(403, AuthorizationFailures.OtherBrowser, "This login was started in another browser.");
+        if (UnknownIds.RefusalOf(http) is { } tooManyUnknown) return tooManyUnknown.ToProblem(http);
+        var current = await http.RequestServices.GetRequiredService<UnknownIds>().AuthorizationAsync(http, cluster, requestId, secret);
         var grain = cluster.GetGrain<IAuthorizationGrain>(requestId);
-        var current = await grain.GetAsync(secret);
         if (current.Value is not { } view || view.Request.PoolId != poolId) return LoginProblem(current.Failure);
         if (await AbuseLimits.TicketCreationAsync(http, view.Request.ClientId) is { } tooMany) return tooMany.ToProblem(http);
         var opened = await OpenTicketAsync(http, cluster, view.Request.ClientId, view.Request.IdentitySource, secret);
@@ -218,7 +219,13 @@ public static partial class HostedLoginApi
         var text = LoginText.For(LoginText.Resolve(null, http.Request.Headers.AcceptLanguage));
         if (!IsSafeId(poolId) || !Secrets.IsWellFormedId(requestId)) return (null, null, ErrorPage(text, 404, text.TimedOut));
         if (Cookie(http, requestId) is not { } secret) return (null, null, ErrorPage(text, 403, text.OtherBrowser));
-        var outcome = await cluster.GetGrain<IAuthorizationGrain>(requestId).GetAsync(secret);
+        // Request ids are the caller's to invent: ones the cluster lately did not know are answered from memory.
+        if (UnknownIds.RefusalOf(http) is { } tooManyUnknown)
+        {
+            tooManyUnknown.Apply(http);
+            return (null, null, ErrorPage(text, 429, tooManyUnknown.Message, AbuseLimits.RateLimited));
+        }
+        var outcome = await http.RequestServices.GetRequiredService<UnknownIds>().AuthorizationAsync(http, cluster, requestId, secret);
         if (outcome.Value is not { } view || view.Request.PoolId != poolId)
             return (null, null, outcome.Failure?.Code == AuthorizationFailures.OtherBrowser ? ErrorPage(text, 403, text.OtherBrowser) : ErrorPage(text, 404, text.TimedOut));
         var app = await cluster.GetGrain<IApplicationGrain>(view.Request.ClientId).GetAsync();

@@ -20,6 +20,8 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     public const string Pool = "pool";
     /// <summary>An identity source, by its grain key <c>{poolId}/{identifier}</c>.</summary>
     public const string Source = "identity-source";
+    /// <summary>A hosted login (<c>/oidc/{pool}/login/{requestId}</c>), by its request id.</summary>
+    public const string AuthorizationRequest = "authorization-request";
     private const int MaxRemembered = 100_000;
 
     private readonly ConcurrentDictionary<(string Kind, string Id), DateTimeOffset> _unknown = new();
@@ -70,6 +72,20 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     }
 
     /// <summary>
+    /// The hosted login <paramref name="requestId"/> for the browser holding <paramref name="browserSecret"/>, as
+    /// <see cref="ApplicationAsync"/>: a login the cluster lately said does not exist (timed out or never started) is
+    /// answered from memory, and a newly missing one is remembered and spends a permit of the asking address.
+    /// </summary>
+    public async ValueTask<Outcome<AuthorizationView>> AuthorizationAsync(HttpContext http, IGrainFactory grains, string requestId, string browserSecret)
+    {
+        if (IsKnownUnknown(AuthorizationRequest, requestId))
+            return new Failure(AuthorizationFailures.RequestNotFound, "This login has timed out or does not exist.");
+        var outcome = await grains.GetGrain<IAuthorizationGrain>(requestId).GetAsync(browserSecret);
+        await RememberIfMissingAsync(http, outcome.Failure, AuthorizationRequest, requestId);
+        return outcome;
+    }
+
+    /// <summary>
     /// Remembers the id a cluster answer named as missing (<c>ticket_not_found</c>, <c>application_not_found</c>,
     /// <c>user_pool_not_found</c>), for handlers whose grain call checks the id itself (no extra call for real ids).
     /// </summary>
@@ -81,6 +97,7 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
         Ticket => FailureCodes.TicketNotFound,
         Pool => FailureCodes.UserPoolNotFound,
         Source => FailureCodes.IdentitySourceNotFound,
+        AuthorizationRequest => AuthorizationFailures.RequestNotFound,
         _ => FailureCodes.ApplicationNotFound,
     };
 

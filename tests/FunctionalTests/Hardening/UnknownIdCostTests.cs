@@ -7,7 +7,7 @@ using Xunit;
 namespace ScanLogin.FunctionalTests.Hardening;
 
 /// <summary>
-/// Issue 19 item 4: ids a caller invents on the hosted login, the Authing SDK endpoints and the phone's endpoints cost
+/// Issue 19 item 4: ids a caller invents on the hosted login (pools, clients, login request ids), the Authing SDK endpoints and the phone's endpoints cost
 /// no grain activation (which reads PostgreSQL or Redis) once the address has spent its unknown-id permits (20 at once
 /// by default), whatever the endpoint; each new unknown id spends one. Counted through the cluster's activations.
 /// </summary>
@@ -147,6 +147,43 @@ public sealed class UnknownIdCostTests(RateLimitFixture system)
     public async Task Invented_ticket_ids_on_qr_images_cost_no_activation_beyond_the_address_permits()
     {
         await AskInventedIdsAsync("qr.png", Secrets.NewId, ticketId => system.A.GetAsync($"/api/tickets/{ticketId}/qr.png"), HttpStatusCode.NotFound);
+    }
+
+    /// <summary>A hosted login's page, or its page's own call (renew, the binding offer), for <paramref name="requestId"/>, with a browser cookie for it.</summary>
+    private static Task<HttpResponseMessage> AskLoginAsync(HttpClient client, string poolId, string requestId, string? call = null)
+    {
+        var request = new HttpRequestMessage(call == "renew" ? HttpMethod.Post : HttpMethod.Get, $"/oidc/{poolId}/login/{requestId}{(call is null ? "" : "/" + call)}");
+        request.Headers.Add("Cookie", $"scanlogin_login_{requestId}={Secrets.NewSecret()}");
+        if (call is not null) request.Headers.Add("X-Requested-With", "scanlogin");
+        return client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Invented_request_ids_on_the_hosted_login_page_are_counted_per_address_and_refused_past_its_permits()
+    {
+        var tenant = await system.CreateTenantAsync();
+        await AskInventedIdsAsync("hosted login page", Secrets.NewId, requestId => AskLoginAsync(system.A, tenant.PoolId, requestId),
+            HttpStatusCode.NotFound);
+        await AskInventedIdsAsync("hosted login renew", Secrets.NewId, requestId => AskLoginAsync(system.B, tenant.PoolId, requestId, "renew"),
+            HttpStatusCode.NotFound);
+        await AskInventedIdsAsync("hosted login binding", Secrets.NewId, requestId => AskLoginAsync(system.A, tenant.PoolId, requestId, "binding"),
+            HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_invented_request_id_asked_again_on_the_hosted_login_is_answered_from_memory_without_spending_permits()
+    {
+        var tenant = await system.CreateTenantAsync();
+        system.LimiterTime.Advance(TimeSpan.FromMinutes(5));
+        var invented = Secrets.NewId();
+        // Far more than the address's unknown-id permits (20 at once): an id each front end already heard of spends none.
+        for (var i = 0; i < 2 * Permits; i++)
+        {
+            var response = await AskLoginAsync(i % 2 == 0 ? system.A : system.B, tenant.PoolId, invented, (i % 6) switch { 1 => "renew", 3 => "binding", _ => null });
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound,
+                $"ask {i + 1} for {invented} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        system.LimiterTime.Advance(TimeSpan.FromMinutes(5));
     }
 
     [Fact]
