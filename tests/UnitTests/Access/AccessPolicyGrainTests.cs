@@ -24,6 +24,7 @@ public sealed class AccessPolicyGrainTests(GrainClusterFixture fixture)
         await SaveSourceAsync(poolId, "second", enabled: true, appId);
         Assert.Equal(FailureCodes.IdentitySourceAmbiguous, (await Policy.ChooseIdentitySourceAsync(appId, null)).Failure!.Code);
         Assert.Equal("second", (await Policy.ChooseIdentitySourceAsync(appId, "second")).Value);
+        Assert.Equal("second", (await Policy.ChooseIdentitySourceAsync(appId, null, firstOfSeveral: true)).Value); // "second" lists before "wechat"
 
         await SaveSourceAsync(poolId, "second", enabled: false, appId);
         Assert.Equal("wechat", (await Policy.ChooseIdentitySourceAsync(appId, null)).Value);
