@@ -11,10 +11,11 @@ public interface IAccessPolicyGrain : IGrainWithIntegerKey
 {
     /// <summary>
     /// The identity source a login of <paramref name="appId"/> runs through: the named one if the application may use it,
-    /// else (null) the application's one usable source; refused when there is none, or several and none is named.
+    /// else (null) the application's usable source; refused when there is none, or when there are several unless
+    /// <paramref name="firstOfSeveral"/> (the hosted login) takes the first in the pool's listing order.
     /// </summary>
     [ReadOnly, Alias("ChooseIdentitySource")]
-    Task<Outcome<string>> ChooseIdentitySourceAsync(string appId, string? identifier);
+    Task<Outcome<string>> ChooseIdentitySourceAsync(string appId, string? identifier, bool firstOfSeveral = false);
 
     /// <summary>Whether a hosted login's code may be redeemed at the token endpoint of <paramref name="poolId"/> by a client that did (or did not) prove its secret.</summary>
     [ReadOnly, Alias("CheckCodeRedemption")]

@@ -43,18 +43,20 @@ public static class AccessPolicy
     public static bool IsUsable(IdentitySourceSettings? source, string appId) => source is not null && CheckSource(source, source.Identifier, appId) is null;
 
     /// <summary>
-    /// "The default source", wherever a login names none (hosted login, Authing's gene): the application's one usable source.
-    /// None is "not found"; several is ambiguous, never the first of them, so adding a source cannot silently move logins.
+    /// "The default source", wherever a login names none: the application's usable source. None is "not found". Several
+    /// differ by caller, each pinned by its tests, and decided only here: Authing's gene refuses them as ambiguous (its SDK
+    /// can name one), the hosted login takes the first in the pool's listing order (<paramref name="firstOfSeveral"/>).
     /// </summary>
-    public static Outcome<string> ChooseDefault(IEnumerable<IdentitySourceSettings?> poolSources, string appId)
+    /// <param name="poolSources">The pool's sources in its listing order (the catalog's).</param>
+    public static Outcome<string> ChooseDefault(IEnumerable<IdentitySourceSettings?> poolSources, string appId, bool firstOfSeveral = false)
     {
-        var usable = poolSources.Where(s => IsUsable(s, appId)).Select(s => s!.Identifier).Order(StringComparer.Ordinal).ToArray();
+        var usable = poolSources.Where(s => IsUsable(s, appId)).Select(s => s!.Identifier).ToArray();
         return usable switch
         {
-            [var only] => only,
+            [var only, ..] when usable.Length == 1 || firstOfSeveral => only,
             [] => new Failure(FailureCodes.IdentitySourceNotFound, $"Application {appId} has no enabled WeChat scan identity source."),
             _ => new Failure(FailureCodes.IdentitySourceAmbiguous,
-                $"Application {appId} has several enabled WeChat scan identity sources ({string.Join(", ", usable)}): name one (extIdpConnId, identity_source)."),
+                $"Application {appId} has several enabled WeChat scan identity sources ({string.Join(", ", usable.Order(StringComparer.Ordinal))}): name one with extIdpConnId."),
         };
     }
 

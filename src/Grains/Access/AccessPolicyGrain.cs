@@ -7,8 +7,8 @@ namespace ScanLogin.Grains.Access;
 [StatelessWorker, Reentrant]
 public sealed class AccessPolicyGrain(SettingsCache settings) : Grain, IAccessPolicyGrain
 {
-    Task<Outcome<string>> IAccessPolicyGrain.ChooseIdentitySourceAsync(string appId, string? identifier) =>
-        SourceChoice.ChooseAsync(settings, appId, identifier);
+    Task<Outcome<string>> IAccessPolicyGrain.ChooseIdentitySourceAsync(string appId, string? identifier, bool firstOfSeveral) =>
+        SourceChoice.ChooseAsync(settings, appId, identifier, firstOfSeveral);
 
     async Task<Failure?> IAccessPolicyGrain.CheckCodeRedemptionAsync(string poolId, bool clientAuthenticated) =>
         // Only a public client is subject to the pool's rule: an authenticated one costs no read.

@@ -107,11 +107,10 @@ public static partial class HostedLoginApi
         if (prompts.Contains("none")) return Fail("login_required", "A QR login needs the user; prompt=none cannot be honoured.");
         if (prompts.Any(x => x is not ("login" or "consent" or "select_account"))) return Fail("invalid_request", "Unknown prompt value.");
 
-        // The access policy chooses: the named source if the application may use it, else the application's one usable source.
+        // The access policy chooses: the named source if the application may use it, else the first the application may use.
         var named = Single(p, "identity_source");
-        var chosen = named is { Length: >= 32 } ? null : await cluster.GetGrain<IAccessPolicyGrain>(0).ChooseIdentitySourceAsync(app.AppId, named);
-        if (chosen?.Failure is { Code: FailureCodes.IdentitySourceAmbiguous })
-            return Fail("invalid_request", "identity_source is required: the application has several identity sources.");
+        var chosen = named is { Length: >= 32 } ? null
+            : await cluster.GetGrain<IAccessPolicyGrain>(0).ChooseIdentitySourceAsync(app.AppId, named, firstOfSeveral: true);
         if (chosen?.Value is not { } source) return Fail("invalid_request", "identity_source is unknown, disabled or not enabled for this application.");
 
         // Each authorize opens a ticket: the same limits as any ticket creation, told on a page (not sent back to the client,

@@ -93,11 +93,19 @@ public sealed class AccessPolicyTests
     }
 
     [Fact]
-    public void Several_usable_sources_are_ambiguous_never_the_first_one()
+    public void Several_usable_sources_are_ambiguous_for_authing()
     {
         var several = AccessPolicy.ChooseDefault([Source("wechat"), Source("second")], "app");
         Assert.Equal(FailureCodes.IdentitySourceAmbiguous, several.Failure!.Code);
         Assert.Contains("second, wechat", several.Failure.Message);
+    }
+
+    [Fact]
+    public void Of_several_usable_sources_the_hosted_login_takes_the_first_in_the_pools_listing()
+    {
+        var first = AccessPolicy.ChooseDefault([Source("off", enabled: false), Source("wechat"), Source("second")], "app", firstOfSeveral: true);
+        Assert.Equal("wechat", first.Value);
+        Assert.Equal(FailureCodes.IdentitySourceNotFound, AccessPolicy.ChooseDefault([Source(enabled: false)], "app", firstOfSeveral: true).Failure!.Code);
     }
 
     [Theory]
