@@ -96,7 +96,10 @@ public static class TryLoginApi
     }
 
     /// <summary>What the hosted login sends back to the try-login callback (RFC 6749 4.1.2 and 4.1.2.1).</summary>
-    public sealed record TryLoginCallback(string? Code, string? State, string? Error, [property: FromQuery(Name = "error_description")] string? ErrorDescription);
+    public sealed record TryLoginCallback(string? Code, string? State, string? Error, [property: FromQuery(Name = "error_description")] string? ErrorDescription)
+    {
+        public override string ToString() => $"TryLoginCallback {{ Error = {Error}, ErrorDescription = {ErrorDescription} }}";
+    }
 
     private static async Task<CallbackPage> CallbackAsync(string poolId, [AsParameters] TryLoginCallback callback, HttpContext http, IClusterClient cluster)
     {

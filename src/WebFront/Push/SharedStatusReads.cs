@@ -86,11 +86,9 @@ internal sealed class SharedStatusReads
 
         private async Task<Outcome<TicketSnapshot>> AnsweredLaterAsync() => Newest(await _answer.Task);
 
-        private Outcome<TicketSnapshot> Newest(Outcome<TicketSnapshot> answer)
-        {
-            lock (_gate)
-                return _seen is { } seen && answer.Value is { } value && seen.Version > value.Version ? seen : answer;
-        }
+        // Read without the lock: the hot path of a flood of reads of one ticket; a move seen a moment later is the next read's.
+        private Outcome<TicketSnapshot> Newest(Outcome<TicketSnapshot> answer) =>
+            Volatile.Read(ref _seen) is { } seen && answer.Value is { } value && seen.Version > value.Version ? seen : answer;
 
         // The call was sent at sentAt: whatever it answers is the ticket as of then or later. A pending ticket whose deadline
         // passed on this host's clock is asked again (the grain decides what a passed deadline means).
@@ -106,7 +104,7 @@ internal sealed class SharedStatusReads
         public void See(TicketSnapshot snapshot)
         {
             lock (_gate)
-                if (_seen is null || snapshot.Version > _seen.Version) _seen = snapshot;
+                if (_seen is null || snapshot.Version > _seen.Version) Volatile.Write(ref _seen, snapshot);
         }
 
         public void Answer(Outcome<TicketSnapshot> outcome) => _answer.TrySetResult(outcome);
