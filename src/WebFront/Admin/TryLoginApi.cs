@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Net;
 using System.Security.Cryptography;
@@ -94,9 +95,15 @@ public static class TryLoginApi
         });
     }
 
-    private static async Task<CallbackPage> CallbackAsync(string poolId, HttpContext http, IClusterClient cluster, string? code = null, string? state = null,
-        string? error = null, string? error_description = null)
+    /// <summary>What the hosted login sends back to the try-login callback (RFC 6749 4.1.2 and 4.1.2.1).</summary>
+    public sealed record TryLoginCallback(string? Code, string? State, string? Error, [property: FromQuery(Name = "error_description")] string? ErrorDescription)
     {
+        public override string ToString() => $"TryLoginCallback {{ Error = {Error}, ErrorDescription = {ErrorDescription} }}";
+    }
+
+    private static async Task<CallbackPage> CallbackAsync(string poolId, [AsParameters] TryLoginCallback callback, HttpContext http, IClusterClient cluster)
+    {
+        var (code, state, error, error_description) = callback;
         var chinese = LoginText.Resolve(null, http.Request.Headers.AcceptLanguage) == LoginText.Chinese;
         if (!HostedLoginApi.IsSafeId(poolId) || !Secrets.IsWellFormedId(state)) return Page(400, chinese ? "没有等待此回调的体验登录。" : "No try login is waiting for this callback.");
         var grain = cluster.GetGrain<ITryLoginGrain>(state!);

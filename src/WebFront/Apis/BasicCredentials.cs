@@ -8,7 +8,7 @@ namespace ScanLogin.WebFront.Apis;
 /// APIs (the application's id and secret), the token endpoint (RFC 6749 2.3.1 form-encodes both) and the operators' pages (the
 /// platform key as the password). A header that says Basic but cannot be read is <see cref="Unreadable"/>: empty id and password.
 /// </summary>
-public readonly record struct BasicCredentials(string UserId, string Password)
+public sealed record BasicCredentials(string UserId, string Password)
 {
     private const string Scheme = "Basic ";
 

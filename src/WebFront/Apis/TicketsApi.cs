@@ -77,9 +77,16 @@ public static class TicketsApi
         return TypedResults.Ok(TicketView.From(s));
     }
 
+    /// <summary>A long-poll's query: answer once the ticket passes <c>version</c>, or unchanged after <c>timeout</c> seconds.</summary>
+    public sealed record TicketWaitQuery([property: FromQuery(Name = "version")] int Version = 0, [property: FromQuery(Name = "timeout")] double? Timeout = null);
+
+    /// <summary>What a waiting browser's request uses on this front end: the feed, the CORS answer, the open-wait slots.</summary>
+    public sealed record TicketPush(TicketFeed Feed, BrowserOrigins Cors, OpenWaits Waits);
+
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> WaitForTicketAsync(
-        string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, OpenWaits waits, CancellationToken ct, int version = 0, double? timeout = null)
+        string ticketId, [AsParameters] TicketWaitQuery query, [AsParameters] TicketPush push, HttpContext http, CancellationToken ct)
     {
+        var ((version, timeout), (feed, cors, waits)) = (query, push);
         if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         if (version < 0) return ApiProblems.Invalid("version", "Must be zero or more.");
         // Written so that NaN fails too: every comparison with NaN is false.
@@ -93,9 +100,9 @@ public static class TicketsApi
     }
 
     private static async Task<Results<ServerSentEventsResult<TicketView>, ProblemHttpResult>> StreamTicketAsync(
-        string ticketId, HttpContext http, TicketFeed feed, BrowserOrigins cors, OpenWaits waits, CancellationToken ct,
-        [FromHeader(Name = "Last-Event-ID")] int? lastEventId = null)
+        string ticketId, [AsParameters] TicketPush push, HttpContext http, CancellationToken ct, [FromHeader(Name = "Last-Event-ID")] int? lastEventId = null)
     {
+        var (feed, cors, waits) = push;
         if (!Secrets.IsWellFormedId(ticketId)) return ApiProblems.MalformedTicketId();
         // The stream's slot is held until the stream ends (released by the stream, or here if it never starts).
         var slot = waits.TryOpen(http);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using ScanLogin.Grains.Interfaces;
@@ -145,9 +146,13 @@ public static partial class HostedLoginApi
         return TypedResults.Redirect(basePath);
     }
 
-    private static async Task<Results<HtmlPage, ContentHttpResult>> ShowLoginAsync(string poolId, string requestId, HttpContext http, IClusterClient cluster, string? transport = null,
-        string? ui_locales = null)
+    /// <summary>How the QR page is asked for: <c>transport=poll</c> (else server-sent events) and the page's language.</summary>
+    public sealed record LoginPageQuery(string? Transport, [property: FromQuery(Name = "ui_locales")] string? UiLocales);
+
+    private static async Task<Results<HtmlPage, ContentHttpResult>> ShowLoginAsync(string poolId, string requestId, [AsParameters] LoginPageQuery query,
+        HttpContext http, IClusterClient cluster)
     {
+        var (transport, ui_locales) = query;
         var (view, app, error) = await LoadAsync(poolId, requestId, http, cluster);
         if (error is not null) return error;
         var text = LoginText.For(ui_locales is { } asked ? LoginText.Resolve(asked, null) : view!.Request.Locale);

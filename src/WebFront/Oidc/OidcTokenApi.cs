@@ -40,7 +40,7 @@ public static class OidcTokenApi
         var formSecret = Value(form, "client_secret");
         if (basic is not null && formSecret is not null) return Error(400, "invalid_request", "Use one client authentication method.");
         var clientId = basic?.UserId ?? Value(form, "client_id");
-        if (basic is not null && Value(form, "client_id") is { } bodyId && bodyId != basic.Value.UserId)
+        if (basic is not null && Value(form, "client_id") is { } bodyId && bodyId != basic.UserId)
             return Error(400, "invalid_request", "client_id differs from the authenticated client.");
         var secret = basic?.Password ?? formSecret;
         if (clientId is not { Length: > 0 and <= 64 }) return InvalidClient(http, basic is not null, "client_id is required.");

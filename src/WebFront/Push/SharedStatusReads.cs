@@ -5,112 +5,81 @@ using ScanLogin.WebFront.Observability;
 namespace ScanLogin.WebFront.Push;
 
 /// <summary>
-/// Plain status reads of tickets no browser waits on here: one <see cref="ITicketGrain.GetStatusAsync"/> call, which does not
-/// watch, so a polling client never makes the grain hold and push to this host. The reads of one ticket that arrive while a
-/// call is in flight, or less than <see cref="FeedOptions.ReadSharing"/> after it was sent, share its answer: a flood of reads
-/// of one ticket costs the grain one call per window, and an answer is never older than the window plus one round trip.
+/// Plain status reads of tickets no browser waits on here: <see cref="ITicketGrain.GetStatusAsync"/>, which does not watch,
+/// so a polling client never makes the grain hold and push to this host. A cold read is one call. Reads of one ticket that
+/// arrive while a call for it is in flight wait for the one call sent after it, which answers all of them: every answer
+/// comes from a call sent after its read arrived (a move acknowledged anywhere before the read is in it), and a flood of
+/// reads of one ticket costs the grain at most one call per round trip.
 /// </summary>
 internal sealed class SharedStatusReads
 {
-    private readonly ConcurrentDictionary<string, SharedRead> _reads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TicketReads> _reads = new(StringComparer.Ordinal);
 
-    /// <summary>Reads being shared right now or lately (for tests).</summary>
+    /// <summary>Tickets with a status call in flight (for tests).</summary>
     public int Count => _reads.Count;
 
-    /// <summary>
-    /// The answer of a call sent less than <paramref name="window"/> before <paramref name="now"/> in this <paramref name="epoch"/>
-    /// if it has come back, else null (the hot path of a flood of reads: no allocation, no grain call).
-    /// </summary>
-    public Outcome<TicketSnapshot>? TryShared(string ticketId, DateTimeOffset now, int epoch, TimeSpan window) =>
-        _reads.TryGetValue(ticketId, out var read) && read.Serves(now, epoch, window) ? read.AnsweredNow : null;
-
-    /// <summary>The ticket's status from a call sent less than <paramref name="window"/> before <paramref name="now"/> in this
-    /// <paramref name="epoch"/> (in flight or answered), else from a new status call.</summary>
-    public async Task<Outcome<TicketSnapshot>> ReadAsync(string ticketId, DateTimeOffset now, int epoch, TimeSpan window, IClusterClient client)
+    public async Task<Outcome<TicketSnapshot>> ReadAsync(string ticketId, IClusterClient client)
     {
         while (true)
         {
-            if (_reads.TryGetValue(ticketId, out var read) && read.Serves(now, epoch, window))
+            var reads = _reads.GetOrAdd(ticketId, static _ => new TicketReads());
+            TaskCompletionSource<Outcome<TicketSnapshot>>? later;
+            lock (reads.Gate)
+            {
+                if (reads.Gone) continue;
+                if (reads.Busy) later = reads.Next ??= new(TaskCreationOptions.RunContinuationsAsynchronously);
+                else (reads.Busy, later) = (true, null);
+            }
+            if (later is not null)
             {
                 FrontEndMetrics.ReadFromFeed();
-                return await read.Answered;
+                return await later.Task;
             }
-            var fresh = new SharedRead(now, epoch);
-            if (!(read is null ? _reads.TryAdd(ticketId, fresh) : _reads.TryUpdate(ticketId, fresh, read))) continue;
             FrontEndMetrics.ReadFromGrain();
             try
             {
-                fresh.Answer(await client.GetGrain<ITicketGrain>(ticketId).GetStatusAsync());
+                return await client.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
+            }
+            finally
+            {
+                _ = AnswerWaitingAsync(ticketId, reads, client);
+            }
+        }
+    }
+
+    /// <summary>Sends one call for the reads that arrived during the last one, until none wait; then forgets the ticket.</summary>
+    private async Task AnswerWaitingAsync(string ticketId, TicketReads reads, IClusterClient client)
+    {
+        while (true)
+        {
+            TaskCompletionSource<Outcome<TicketSnapshot>>? waiting;
+            lock (reads.Gate)
+            {
+                (waiting, reads.Next) = (reads.Next, null);
+                if (waiting is null)
+                {
+                    (reads.Busy, reads.Gone) = (false, true);
+                    _reads.TryRemove(new KeyValuePair<string, TicketReads>(ticketId, reads));
+                    return;
+                }
+            }
+            try
+            {
+                waiting.TrySetResult(await client.GetGrain<ITicketGrain>(ticketId).GetStatusAsync());
             }
             catch (Exception e)
             {
-                fresh.Fail(e);
-                _reads.TryRemove(new KeyValuePair<string, SharedRead>(ticketId, fresh));
-                throw;
+                waiting.TrySetException(e);
             }
-            // An unknown id leaves nothing behind (the readers that joined the call share the 404).
-            if (!fresh.Succeeded) _reads.TryRemove(new KeyValuePair<string, SharedRead>(ticketId, fresh));
-            return await fresh.Answered;
         }
     }
 
-    /// <summary>A status this host saw from its own grain calls: later shared answers are no older than it.</summary>
-    public void Observe(TicketSnapshot snapshot)
+    private sealed class TicketReads
     {
-        if (_reads.TryGetValue(snapshot.TicketId, out var read)) read.See(snapshot);
-    }
-
-    /// <summary>The ticket moved in a way this host saw no status of (an exchange): the next read asks the grain.</summary>
-    public void Invalidate(string ticketId) => _reads.TryRemove(ticketId, out _);
-
-    /// <summary>Drops the reads whose window has passed.</summary>
-    public void Sweep(DateTimeOffset now, TimeSpan window)
-    {
-        foreach (var (id, read) in _reads)
-            if (read.IsOver(now, window)) _reads.TryRemove(new KeyValuePair<string, SharedRead>(id, read));
-    }
-
-    private sealed class SharedRead(DateTimeOffset sentAt, int epoch)
-    {
-        private readonly Lock _gate = new();
-        private readonly TaskCompletionSource<Outcome<TicketSnapshot>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private TicketSnapshot? _seen;
-
-        public bool Succeeded => _answer.Task.IsCompletedSuccessfully && _answer.Task.Result.Succeeded;
-
-        /// <summary>The call's answer, or a newer status this host saw since it was sent.</summary>
-        public Task<Outcome<TicketSnapshot>> Answered => _answer.Task.IsCompletedSuccessfully ? Task.FromResult(Newest(_answer.Task.Result)) : AnsweredLaterAsync();
-
-        /// <summary>The answer if the call has come back, else null.</summary>
-        public Outcome<TicketSnapshot>? AnsweredNow => _answer.Task.IsCompletedSuccessfully ? Newest(_answer.Task.Result) : null;
-
-        private async Task<Outcome<TicketSnapshot>> AnsweredLaterAsync() => Newest(await _answer.Task);
-
-        private Outcome<TicketSnapshot> Newest(Outcome<TicketSnapshot> answer)
-        {
-            lock (_gate)
-                return _seen is { } seen && answer.Value is { } value && seen.Version > value.Version ? seen : answer;
-        }
-
-        // The call was sent at sentAt: whatever it answers is the ticket as of then or later. A pending ticket whose deadline
-        // passed on this host's clock is asked again (the grain decides what a passed deadline means).
-        public bool Serves(DateTimeOffset now, int currentEpoch, TimeSpan window)
-        {
-            if (epoch != currentEpoch || now - sentAt >= window || _answer.Task.IsFaulted) return false;
-            if (!_answer.Task.IsCompletedSuccessfully || _answer.Task.Result.Value is not { } latest) return true;
-            return latest.Status.IsTerminal() || latest.ExpiresAt is not { } expires || now < expires;
-        }
-
-        public bool IsOver(DateTimeOffset now, TimeSpan window) => _answer.Task.IsCompleted && now - sentAt >= window;
-
-        public void See(TicketSnapshot snapshot)
-        {
-            lock (_gate)
-                if (_seen is null || snapshot.Version > _seen.Version) _seen = snapshot;
-        }
-
-        public void Answer(Outcome<TicketSnapshot> outcome) => _answer.TrySetResult(outcome);
-
-        public void Fail(Exception e) => _answer.TrySetException(e);
+        public readonly Lock Gate = new();
+        // A call is in flight; Next collects the reads that arrived since, for the call after it.
+        public bool Busy;
+        public bool Gone;
+        public TaskCompletionSource<Outcome<TicketSnapshot>>? Next;
     }
 }

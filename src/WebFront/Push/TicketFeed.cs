@@ -37,7 +37,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     /// <summary>Tickets watched right now (for metrics and tests).</summary>
     public int WatchedCount => _tickets.Count;
 
-    /// <summary>Plain reads whose answer is being shared (for tests): never a watch.</summary>
+    /// <summary>Tickets with a plain read's status call in flight (for tests): never a watch.</summary>
     public int SharedReadCount => _reads.Count;
 
     /// <summary>
@@ -81,8 +81,8 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     /// A ticket's status for a plain read (no browser waits on it through this read): from memory when this host watches the
     /// ticket for a waiting browser and its watch is known to be live (answered by the grain less than
     /// <see cref="FeedOptions.ReadFreshness"/> ago, no silo lost since, deadline not passed); else one status call, which
-    /// does not watch (a polling client makes no grain hold and push to this host), shared by the reads of the same ticket
-    /// within <see cref="FeedOptions.ReadSharing"/>.
+    /// does not watch (a polling client makes no grain hold and push to this host); reads of the ticket that arrive while it
+    /// is in flight share the one call sent after it (<see cref="SharedStatusReads"/>).
     /// </summary>
     public async Task<Outcome<TicketSnapshot>> ReadAsync(string ticketId)
     {
@@ -93,12 +93,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
             FrontEndMetrics.ReadFromFeed();
             return fresh;
         }
-        if (_reads.TryShared(ticketId, now, epoch, _options.ReadSharing) is { } shared)
-        {
-            FrontEndMetrics.ReadFromFeed();
-            return shared;
-        }
-        var outcome = await _reads.ReadAsync(ticketId, now, epoch, _options.ReadSharing, _client);
+        var outcome = await _reads.ReadAsync(ticketId, _client);
         // A waiting browser here whose push was lost hears what the read found.
         if (outcome.Value is { } snapshot && known is not null) known.Apply(snapshot);
         return outcome;
@@ -111,14 +106,12 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     public void Observe(TicketSnapshot snapshot)
     {
         if (_tickets.TryGetValue(snapshot.TicketId, out var ticket)) ticket.Apply(snapshot);
-        _reads.Observe(snapshot);
     }
 
     /// <summary>The ticket moved in a way this host saw no status of (an exchange): the next read asks the grain.</summary>
     public void Invalidate(string ticketId)
     {
         if (_tickets.TryGetValue(ticketId, out var ticket)) ticket.Invalidate();
-        _reads.Invalidate(ticketId);
     }
 
     /// <summary>
@@ -193,7 +186,6 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
         var now = _time.GetUtcNow();
         foreach (var (id, ticket) in _tickets)
             if (ticket.IsIdle(now, _options.IdleTimeout)) _tickets.TryRemove(new KeyValuePair<string, WatchedTicket>(id, ticket));
-        _reads.Sweep(now, _options.ReadSharing);
     }
 
     public void Dispose() => _sweeper.Dispose();
@@ -225,13 +217,6 @@ public sealed class FeedOptions
     /// grain's watch lifetime (2 minutes).
     /// </summary>
     public TimeSpan ReadFreshness { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// Plain status reads of one ticket (no browser waiting on it here) share one status call for this long after it was
-    /// sent: a flood of reads of one ticket costs the grain one call per window, and a shared answer is at most this much
-    /// older than the read (plus one round trip). Moves this host made itself are seen at once (read your writes).
-    /// </summary>
-    public TimeSpan ReadSharing { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Long-polls and event streams one client address may hold open at once on one front end (see <see cref="OpenWaits"/>);
