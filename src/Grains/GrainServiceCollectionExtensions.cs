@@ -39,6 +39,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(sp => new TicketClock(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
+        Domains.DomainChallenge.AddDomainChallenge(services, configuration);
         services.AddSingleton<TicketDeadlines>();
         services.AddSingleton<CreationSettings>();
         services.AddSingleton<TicketDesk>();

@@ -68,6 +68,8 @@ public static class FrontEndApp
         builder.Services.AddSingleton<BrowserOrigins>();
         builder.Services.AddSingleton<TicketDeskClient>();
         builder.Services.AddSingleton<AuthingSources>();
+        builder.Services.Configure<PoolHostOptions>(builder.Configuration.GetSection(PoolHostOptions.Section));
+        builder.Services.AddSingleton<PoolHosts>();
         builder.Services.AddTrustedProxies(builder.Configuration);
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
@@ -76,6 +78,9 @@ public static class FrontEndApp
         app.UseTrustedProxies();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
+        // A pool's own host is routed as its path form: before routing, which then matches the /oidc/{poolId} endpoints.
+        app.UsePoolHosts();
+        app.UseRouting();
         app.UseEdgeGuard();
         app.UsePreflightVary();
         app.UseCors();
@@ -101,6 +106,7 @@ public static class FrontEndApp
         app.MapAdminApi();
         app.MapHostedLoginApi();
         app.MapOidcTokenApi();
+        app.MapConnectionsApi();
         app.MapOperatorEndpoints();
         return app;
     }
