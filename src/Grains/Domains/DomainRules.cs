@@ -41,7 +41,8 @@ public sealed record DomainRules(int MaxPerPool, string PublicHost, string? Pool
 
     private string? TemplateSuffix()
     {
-        if (PoolHostTemplate is not { } template || template.IndexOf("://", StringComparison.Ordinal) is var at and < 0) return null;
+        var at = PoolHostTemplate?.IndexOf("://", StringComparison.Ordinal) ?? -1;
+        if (PoolHostTemplate is not { } template || at < 0) return null;
         var host = template[(at + 3)..].Split('/')[0].Split(':')[0].ToLowerInvariant();
         return host.StartsWith("{pool}.", StringComparison.Ordinal) ? host["{pool}".Length..] : null;
     }
