@@ -18,7 +18,8 @@ public sealed class CustomDomainOptions
     public bool AllowPrivateAddresses { get; set; }
 
     /// <summary>
-    /// Fixed answers for names, as curl's --resolve ("login.shop.example" -> "10.0.0.5:8080"): for split-horizon DNS and tests.
+    /// Fixed answers for names, as curl's --resolve ("login.shop.example" -> "10.0.0.5:8080", or "*.shop.example" for every name
+    /// under it): for split-horizon DNS and tests.
     /// An address given here is the operator's choice and is used even when private.
     /// </summary>
     public Dictionary<string, string> Resolve { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -57,7 +57,7 @@ public sealed class DomainChallenge(HttpClient http)
     private static async ValueTask<Stream> ConnectAsync(CustomDomainOptions options, DnsEndPoint target, CancellationToken cancel)
     {
         IPEndPoint[] candidates;
-        if (options.Resolve.TryGetValue(target.Host, out var fixedAddress) && IPEndPoint.TryParse(fixedAddress, out var endpoint))
+        if (FixedAddressOf(options, target.Host) is { } fixedAddress && IPEndPoint.TryParse(fixedAddress, out var endpoint))
         {
             if (endpoint.Port == 0) endpoint.Port = target.Port;
             candidates = [endpoint];
@@ -79,6 +79,15 @@ public sealed class DomainChallenge(HttpClient http)
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The operator's fixed answer for the name: exact, else the nearest "*.suffix" entry.</summary>
+    private static string? FixedAddressOf(CustomDomainOptions options, string host)
+    {
+        if (options.Resolve.TryGetValue(host, out var exact)) return exact;
+        for (var dot = host.IndexOf('.'); dot >= 0; dot = host.IndexOf('.', dot + 1))
+            if (options.Resolve.TryGetValue("*" + host[dot..], out var wildcard)) return wildcard;
+        return null;
     }
 
     /// <summary>Not loopback, private (RFC 1918, unique local), link-local, shared (100.64/10) or unspecified.</summary>
