@@ -32,7 +32,7 @@ public sealed partial class PoolHostLogins(PoolHostFixture fixture)
         var ticketId = TicketInPage().Match(html).Groups[1].Value;
         Assert.Equal(22, ticketId.Length);
         var emulator = fixture.System.Emulator;
-        var openId = await emulator.CreateUserAsync(nickname: "Lin");
+        var openId = await emulator.CreateUserAsync();
         var scan = await Api.ScanOkAsync(fixture.System.B, ticketId, await emulator.LoginCodeAsync(openId));
         (await Api.ConfirmAsync(fixture.System.B, ticketId, scan.ScanToken, await emulator.PhoneCodeAsync(openId))).EnsureSuccessStatusCode();
         var completed = await browser.GetAsync(loginPage + "/complete");
