@@ -24,6 +24,10 @@ public interface IDomainRegistryGrain : IGrainWithIntegerKey
     [Alias("Release")]
     Task<Outcome<bool>> ReleaseAsync(string poolId, string domain, Actor actor);
 
+    /// <summary>Removes every claim of a deleted pool, so a pool created later under the same id inherits no domain.</summary>
+    [Alias("ReleasePool")]
+    Task ReleasePoolAsync(string poolId, Actor actor);
+
     /// <summary>Every verified domain and its pool: what front ends keep in memory to route hosts without asking per request.</summary>
     [Alias("GetVerified"), AlwaysInterleave]
     Task<VerifiedDomains> GetVerifiedAsync();

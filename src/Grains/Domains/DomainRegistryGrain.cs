@@ -71,6 +71,14 @@ public sealed class DomainRegistryGrain(
         return true;
     }
 
+    async Task IDomainRegistryGrain.ReleasePoolAsync(string poolId, Actor actor)
+    {
+        var released = state.State.Claims.Where(c => c.PoolId == poolId).ToArray();
+        if (released.Length == 0) return;
+        await CommitAsync(state.State.Claims.Where(c => c.PoolId != poolId).ToArray());
+        foreach (var claim in released) await recorder.AuditAsync(poolId, "delete", actor, ResourceType, claim.Domain, claim.ToView(), null);
+    }
+
     Task<VerifiedDomains> IDomainRegistryGrain.GetVerifiedAsync() =>
         Task.FromResult(_verified ??= new VerifiedDomains(DomainRules.VerifiedMap(state.State.Claims)));
 

@@ -120,6 +120,25 @@ public sealed class CustomDomainTests(PoolHostFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/admin/v1/pools/{tenant.PoolId}/domains/{domain}")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_deleted_pools_domains_are_released_so_no_later_pool_under_its_id_inherits_them()
+    {
+        var poolId = "pool-" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.System.Grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(new UserPoolSettings(poolId, "Short-lived"));
+        var domain = NewDomain();
+        fixture.ServedTokens[(await ClaimAsync(poolId, domain))["challengeToken"]!.GetValue<string>()] = true;
+        (await VerifyAsync(poolId, domain)).EnsureSuccessStatusCode();
+        using var admin = Admin();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/v1/pools/{poolId}")).StatusCode);
+
+        Assert.Empty(await fixture.System.Grains.GetGrain<IDomainRegistryGrain>(0).ListAsync(poolId));
+        Assert.DoesNotContain(domain, (await fixture.System.Grains.GetGrain<IDomainRegistryGrain>(0).GetVerifiedAsync()).PoolByDomain.Keys);
+        // Free for a pool that proves it.
+        var next = await fixture.CreateTenantAsync();
+        fixture.ServedTokens[(await ClaimAsync(next.PoolId, domain))["challengeToken"]!.GetValue<string>()] = true;
+        (await VerifyAsync(next.PoolId, domain)).EnsureSuccessStatusCode();
+    }
+
     [Theory]
     [InlineData("localhost")]
     [InlineData("127.0.0.1")]
