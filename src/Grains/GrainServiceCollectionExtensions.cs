@@ -39,6 +39,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(sp => new ProductClock(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new RateLimitClock(sp.GetRequiredService<TimeProvider>()));
         services.AddWeChatApi(configuration);
+        Domains.DomainChallenge.AddDomainChallenge(services, configuration);
         services.AddSingleton<TicketDeadlines>();
         services.AddSingleton<Access.SettingsCache>();
         services.AddSingleton<TicketDesk>();

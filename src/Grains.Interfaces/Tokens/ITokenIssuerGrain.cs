@@ -15,14 +15,18 @@ public interface ITokenIssuerGrain : IGrainWithStringKey
     [Alias("IssueTokens")]
     Task<Outcome<IssuedTokens>> IssueTokensAsync(TokenRequest request, TokenStamp? reissue = null);
 
-    /// <summary>Checks an access token of this pool: signature by a published key, issuer, type and expiry.</summary>
+    /// <summary>
+    /// Checks an access token of this pool: signature by a published key, issuer, type and expiry. The issuer is
+    /// <paramref name="issuer"/> when the token is presented on the pool's own host, else the pool's path-form issuer.
+    /// </summary>
     [Alias("ValidateAccessToken")]
-    Task<Outcome<AccessTokenInfo>> ValidateAccessTokenAsync(string accessToken);
+    Task<Outcome<AccessTokenInfo>> ValidateAccessTokenAsync(string accessToken, string? issuer = null);
 }
 
 /// <summary>
 /// A login to put into tokens. <see cref="Scopes"/> decide which profile claims appear (openid, profile: name and
-/// picture; phone: phone_number and phone_number_verified); <see cref="AuthenticationMethods"/> becomes amr.
+/// picture; phone: phone_number and phone_number_verified); <see cref="AuthenticationMethods"/> becomes amr. <see cref="Issuer"/>
+/// is the pool's own host's issuer when the login went through it (the front end's OidcIssuer decides), else the path form's.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.TokenRequest")]
 public sealed record TokenRequest(
@@ -32,7 +36,8 @@ public sealed record TokenRequest(
     [property: Id(3)] string? Nonce,
     [property: Id(4)] DateTimeOffset AuthTime,
     [property: Id(5)] string[] AuthenticationMethods,
-    [property: Id(6)] string IdentitySource)
+    [property: Id(6)] string IdentitySource,
+    [property: Id(7)] string? Issuer = null)
 {
     public override string ToString() => $"TokenRequest {{ AppId = {AppId}, User = {User}, IdentitySource = {IdentitySource}, Nonce = {Nonce is not null} }}";
 

@@ -64,6 +64,8 @@ public sealed partial class UserPoolGrain(
         var before = View(Pool.ToVersioned()!);
         await state.ClearStateAsync();
         await _recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, "delete", actor, before, null);
+        // A pool created later under this id must prove its domains again.
+        await GrainFactory.GetGrain<IDomainRegistryGrain>(0).ReleasePoolAsync(PoolId, actor);
         return true;
     }
 

@@ -13,6 +13,12 @@ public sealed class OidcOptions
     /// </summary>
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5000";
 
+    /// <summary>
+    /// Pools' own hosts (e.g. https://{pool}.login.example.com), read by the front ends; the silos only refuse custom domains
+    /// under it. The issuer on such a host is decided by the front end's OidcIssuer.
+    /// </summary>
+    public string? PoolHostTemplate { get; set; }
+
     /// <summary>The algorithm of a pool's first key and of rotations that name none: ES256 or RS256.</summary>
     public string SigningAlgorithm { get; set; } = SigningAlgorithms.ES256;
 

@@ -46,12 +46,12 @@ public static class PoolTokens
         return new IssuedTokens(idToken, accessToken, stamp);
     }
 
-    /// <summary>Checks an access token against the pool's published keys, at the given instant.</summary>
-    public static async Task<Outcome<AccessTokenInfo>> ValidateAccessTokenAsync(PoolSigner signer, string token, TimeProvider time)
+    /// <summary>Checks an access token against the pool's published keys, at the given instant, for the issuer it is presented to.</summary>
+    public static async Task<Outcome<AccessTokenInfo>> ValidateAccessTokenAsync(PoolSigner signer, string token, TimeProvider time, string? issuer = null)
     {
         var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
-            ValidIssuer = signer.Issuer,
+            ValidIssuer = issuer ?? signer.Issuer,
             // Any application of the pool may call the pool's own endpoints (userinfo) with its token.
             ValidateAudience = false,
             IssuerSigningKeys = signer.VerifyingKeysAt(time.GetUtcNow()).ToArray(),
@@ -79,7 +79,7 @@ public static class PoolTokens
     private static SecurityTokenDescriptor Descriptor(PoolSigner signer, TokenRequest request, TokenStamp stamp,
         SigningCredentials credentials, Dictionary<string, object> claims, string? type) => new()
     {
-        Issuer = signer.Issuer,
+        Issuer = request.Issuer ?? signer.Issuer,
         Audience = request.AppId,
         IssuedAt = stamp.IssuedAt.UtcDateTime,
         Expires = stamp.ExpiresAt.UtcDateTime,

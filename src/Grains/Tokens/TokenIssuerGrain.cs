@@ -27,13 +27,13 @@ public sealed class TokenIssuerGrain(PoolSigners signers, ProductClock clock) : 
         return PoolTokens.Create(signer, key, request, new TokenStamp(Secrets.NewId(), key.KeyId, now, now + lifetime));
     }
 
-    async Task<Outcome<AccessTokenInfo>> ITokenIssuerGrain.ValidateAccessTokenAsync(string accessToken)
+    async Task<Outcome<AccessTokenInfo>> ITokenIssuerGrain.ValidateAccessTokenAsync(string accessToken, string? issuer)
     {
         // A pool without keys signed nothing: refuse without making its first key (loading the signer would).
         if (!signers.IsLoaded(PoolId) && !await GrainFactory.GetGrain<IPoolSigningKeysGrain>(PoolId).HasKeysAsync())
             return new Failure(TokenFailureCodes.AccessTokenInvalid, "The access token is not valid for this pool.");
         if (await signers.GetAsync(PoolId) is not { } signer) return PoolNotFound();
-        return await PoolTokens.ValidateAccessTokenAsync(signer, accessToken, clock.Time);
+        return await PoolTokens.ValidateAccessTokenAsync(signer, accessToken, clock.Time, issuer);
     }
 
     private Failure PoolNotFound() => new(FailureCodes.UserPoolNotFound, $"User pool {PoolId} does not exist.");

@@ -37,14 +37,16 @@ public static class OidcApi
     private static async Task<IResult> DiscoveryAsync(string poolId, HttpContext http, IClusterClient cluster)
     {
         if (await PublishedAsync(poolId, cluster) is not { } published) return PoolNotFound();
+        // The pool's own host has its own issuer (Oidc/OidcIssuer.cs); every endpoint below follows it.
+        var issuer = ScanLogin.WebFront.Oidc.OidcIssuer.For(http, poolId, published.Issuer);
         var document = new JsonObject
         {
-            ["issuer"] = published.Issuer,
-            ["jwks_uri"] = published.Issuer + "/jwks",
+            ["issuer"] = issuer,
+            ["jwks_uri"] = issuer + "/jwks",
             // The hosted login (Oidc/HostedLoginApi.cs, Oidc/OidcTokenApi.cs): code flow with PKCE, no provider session to end.
-            ["authorization_endpoint"] = published.Issuer + "/authorize",
-            ["token_endpoint"] = published.Issuer + "/token",
-            ["userinfo_endpoint"] = published.Issuer + "/userinfo",
+            ["authorization_endpoint"] = issuer + "/authorize",
+            ["token_endpoint"] = issuer + "/token",
+            ["userinfo_endpoint"] = issuer + "/userinfo",
             ["response_types_supported"] = Array(["code"]),
             ["response_modes_supported"] = Array(["query", "form_post"]),
             ["grant_types_supported"] = Array(["authorization_code"]),

@@ -67,6 +67,8 @@ public static class FrontEndApp
         builder.Services.AddSingleton<OpenWaits>();
         builder.Services.AddSingleton<BrowserOrigins>();
         builder.Services.AddSingleton<TicketDeskClient>();
+        builder.Services.Configure<PoolHostOptions>(builder.Configuration.GetSection(PoolHostOptions.Section));
+        builder.Services.AddSingleton<PoolHosts>();
         builder.Services.AddTrustedProxies(builder.Configuration);
         builder.Services.AddCors();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, BrowserCors>();
@@ -75,6 +77,9 @@ public static class FrontEndApp
         app.UseTrustedProxies();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorHandling.StatusOf });
         app.UseStatusCodePages();
+        // A pool's own host is routed as its path form: before routing, which then matches the /oidc/{poolId} endpoints.
+        app.UsePoolHosts();
+        app.UseRouting();
         app.UseEdgeGuard();
         app.UsePreflightVary();
         app.UseCors();
@@ -100,6 +105,7 @@ public static class FrontEndApp
         app.MapAdminApi();
         app.MapHostedLoginApi();
         app.MapOidcTokenApi();
+        app.MapConnectionsApi();
         app.MapOperatorEndpoints();
         return app;
     }

@@ -74,7 +74,7 @@ public static partial class HostedLoginApi
             return ErrorPage(text, 400, text.RedirectUriNotRegistered, "invalid_request");
 
         var state = Single(p, "state");
-        var issuer = await OidcIssuer.OfAsync(cluster, poolId) ?? "";
+        var issuer = await OidcIssuer.ForAsync(http, cluster, poolId) ?? "";
         var popup = Single(p, "display") == "popup";
         var formPost = Single(p, "response_mode") == "form_post";
         var targetOrigin = LoginPageHeaders.OriginOf(redirectUri)!;
@@ -114,25 +114,37 @@ public static partial class HostedLoginApi
             : await cluster.GetGrain<IAccessPolicyGrain>(0).ChooseIdentitySourceAsync(app.AppId, named, firstOfSeveral: true);
         if (chosen?.Value is not { } source) return Fail("invalid_request", "identity_source is unknown, disabled or not enabled for this application.");
 
+        var locale = LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage);
+        return await BeginAsync(http, cluster, text, new AuthorizationRequest(poolId, app.AppId, redirectUri, scopes, state, nonce, challenge,
+            source, locale, popup, RequestText.Truncate(Single(p, "login_hint"), 256), "", formPost), Fail);
+    }
+
+    /// <summary>
+    /// Starts a validated login (from /authorize or a source's direct link, <see cref="ConnectionsApi"/>): the ticket limits, the
+    /// first ticket, the stored request, this browser's cookie, and the way to the QR page on the host the browser used.
+    /// </summary>
+    internal static async Task<LoginAnswer> BeginAsync(HttpContext http, IClusterClient cluster, LoginText text, AuthorizationRequest validated,
+        Func<string, string, LoginAnswer> fail)
+    {
+        var (poolId, appId) = (validated.PoolId, validated.ClientId);
         // Each authorize opens a ticket: the same limits as any ticket creation, told on a page (not sent back to the client,
         // whose site would only start another login).
-        if (await AbuseLimits.TicketCreationAsync(http, app.AppId) is { } tooMany)
+        if (await AbuseLimits.TicketCreationAsync(http, appId) is { } tooMany)
         {
             tooMany.Apply(http);
             return ErrorPage(text, 429, string.Format(text.TooManyLogins, tooMany.RetryAfterSeconds), tooMany.Code);
         }
-        var locale = LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage);
         var browserSecret = Secrets.NewSecret();
-        var opened = await OpenTicketAsync(http, cluster, app.AppId, source, browserSecret);
-        if (opened.Failure is { } refused) return Fail("temporarily_unavailable", refused.Message);
+        var opened = await OpenTicketAsync(http, cluster, appId, validated.IdentitySource, browserSecret);
+        if (opened.Failure is { } refused) return fail("temporarily_unavailable", refused.Message);
 
         var requestId = Secrets.NewId();
-        var request = new AuthorizationRequest(poolId, app.AppId, redirectUri, scopes, state, nonce, challenge, source, locale, popup,
-            RequestText.Truncate(Single(p, "login_hint"), 256), Secrets.HashBrowserSecret(browserSecret), formPost);
+        var request = validated with { BrowserSecretHash = Secrets.HashBrowserSecret(browserSecret) };
         var started = await cluster.GetGrain<IAuthorizationGrain>(requestId).StartAsync(request, opened.Value!.TicketId);
-        if (started.Value is not { } view) return Fail("server_error", started.Failure!.Message);
+        if (started.Value is not { } view) return fail("server_error", started.Failure!.Message);
 
-        var basePath = BasePath(poolId, requestId);
+        var basePath = BasePath(http, poolId, requestId);
+        // Host-only (no Domain): a pool's own host never shares its login cookies with another pool's host.
         http.Response.Cookies.Append(CookiePrefix + requestId, browserSecret, new CookieOptions
         {
             HttpOnly = true,
@@ -160,7 +172,7 @@ public static partial class HostedLoginApi
         var source = await cluster.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, view.Request.IdentitySource)).GetAsync();
         var logo = app!.LogoUrl is { } url && LoginPageHeaders.OriginOf(url) is not null ? url : null;
         LoginPageHeaders.Apply(http.Response, app.AllowedOrigins, LoginPageHeaders.OriginOf(logo));
-        var model = new LoginPageModel(BasePath(poolId, requestId), app.Name, logo, source?.DisplayName ?? view.Request.IdentitySource, view.TicketId,
+        var model = new LoginPageModel(BasePath(http, poolId, requestId), app.Name, logo, source?.DisplayName ?? view.Request.IdentitySource, view.TicketId,
             transport == "poll" ? "poll" : "sse", SameDeviceLogin.IsPhone(http.Request.Headers.UserAgent));
         return TypedResults.Content(LoginPages.Login(text, model), "text/html; charset=utf-8");
     }
@@ -194,14 +206,14 @@ public static partial class HostedLoginApi
         var sameAddress = await cluster.GetGrain<ITicketGrain>(view.TicketId).CheckCompletingAddressAsync(TicketOpener.RequesterOf(http, null).IpAddress);
         if (sameAddress.Failure is { Code: FailureCodes.AddressChanged } moved) return ErrorPage(text, 403, text.AddressChanged, moved.Code);
         var completed = await cluster.GetGrain<IAuthorizationGrain>(requestId).CompleteAsync(Cookie(http, requestId)!);
-        if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return TypedResults.Redirect(BasePath(poolId, requestId));
+        if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return TypedResults.Redirect(BasePath(http, poolId, requestId));
         if (completed.Value is not { } done) return ErrorPage(text, 409, text.TimedOut, completed.Failure!.Code);
         ExpireCookie(http, poolId, requestId);
         var result = new Dictionary<string, string?>
         {
             ["code"] = done.Code,
             ["state"] = done.State,
-            ["iss"] = await OidcIssuer.OfAsync(cluster, poolId),
+            ["iss"] = await OidcIssuer.ForAsync(http, cluster, poolId),
         };
         return Respond(text, done.Popup, done.FormPost, LoginPageHeaders.OriginOf(done.RedirectUri)!, done.RedirectUri, result, http.Response, app!.AllowedOrigins);
     }
@@ -214,7 +226,7 @@ public static partial class HostedLoginApi
         ExpireCookie(http, poolId, requestId);
         var request = view!.Request;
         return ErrorResult(LoginText.For(request.Locale), request.Popup, request.FormPost, LoginPageHeaders.OriginOf(request.RedirectUri)!, request.RedirectUri,
-            "access_denied", "The user cancelled the login.", request.State, await OidcIssuer.OfAsync(cluster, poolId), http.Response, app!.AllowedOrigins);
+            "access_denied", "The user cancelled the login.", request.State, await OidcIssuer.ForAsync(http, cluster, poolId), http.Response, app!.AllowedOrigins);
     }
 
     private static async Task<(AuthorizationView? View, ApplicationSettings? App, HtmlPage? Error)> LoadAsync(string poolId, string requestId, HttpContext http,
@@ -271,7 +283,7 @@ public static partial class HostedLoginApi
         return TypedResults.Redirect(QueryHelpers.AddQueryString(redirectUri, result.Where(kv => kv.Value is not null)!));
     }
 
-    private static HtmlPage ErrorPage(LoginText text, int status, string message, string? detail = null) => new HtmlPage(LoginPages.Error(text, message, detail), status);
+    internal static HtmlPage ErrorPage(LoginText text, int status, string message, string? detail = null) => new HtmlPage(LoginPages.Error(text, message, detail), status);
 
     internal static ProblemHttpResult LoginProblem(Failure? failure) => failure?.Code == AuthorizationFailures.OtherBrowser
         ? ApiProblems.Problem(403, failure.Code, failure.Message)
@@ -281,7 +293,7 @@ public static partial class HostedLoginApi
         http.Request.Cookies[CookiePrefix + requestId] is { Length: > 0 and <= 64 } value ? value : null;
 
     private static void ExpireCookie(HttpContext http, string poolId, string requestId) =>
-        http.Response.Cookies.Delete(CookiePrefix + requestId, new CookieOptions { Path = BasePath(poolId, requestId), HttpOnly = true, Secure = http.Request.IsHttps });
+        http.Response.Cookies.Delete(CookiePrefix + requestId, new CookieOptions { Path = BasePath(http, poolId, requestId), HttpOnly = true, Secure = http.Request.IsHttps });
 
     /// <summary>Only the page's own script sends this header, and a browser sends it cross-site only after a preflight nobody answers.</summary>
     internal static bool IsPageRequest(HttpRequest request) => request.Headers["X-Requested-With"] == "scanlogin" && IsSameOrigin(request);
@@ -290,7 +302,7 @@ public static partial class HostedLoginApi
         request.Headers.Origin.ToString() is not { Length: > 0 } origin
         || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
 
-    private static string BasePath(string poolId, string requestId) => $"/oidc/{Uri.EscapeDataString(poolId)}/login/{requestId}";
+    private static string BasePath(HttpContext http, string poolId, string requestId) => $"{OidcIssuer.PathOf(http, poolId)}/login/{requestId}";
 
     private static string? Single(Dictionary<string, StringValues> p, string name) =>
         p.TryGetValue(name, out var values) && values.Count == 1 && values[0] is { Length: > 0 } v ? v : null;

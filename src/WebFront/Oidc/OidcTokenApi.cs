@@ -72,7 +72,7 @@ public static class OidcTokenApi
         if (grant.PoolId != poolId) return Error(400, "invalid_grant", "The authorization code belongs to another user pool.");
 
         var issued = await cluster.GetGrain<ITokenIssuerGrain>(poolId).IssueTokensAsync(new TokenRequest(clientId, grant.User, grant.Scopes, grant.Nonce,
-            grant.AuthTime, [TokenRequest.WeChatScanMethod], grant.IdentitySource));
+            grant.AuthTime, [TokenRequest.WeChatScanMethod], grant.IdentitySource, OidcIssuer.HostIssuerOf(http, poolId)));
         if (issued.Value is not { } tokens) return Error(503, "temporarily_unavailable", issued.Failure!.Message);
         var expiresIn = Math.Max(0, (int)(tokens.Stamp.ExpiresAt - time.GetUtcNow()).TotalSeconds);
         return TypedResults.Json(new Dictionary<string, object>
@@ -99,7 +99,7 @@ public static class OidcTokenApi
         if (UnknownIds.RefusalOf(http) is { } tooMany)
             return tooMany.ToProblem(http, new Dictionary<string, object?> { ["error"] = "rate_limited", ["error_description"] = tooMany.Message });
         var known = HostedLoginApi.IsSafeId(poolId) && await http.RequestServices.GetRequiredService<UnknownIds>().PoolAsync(http, cluster, poolId) is not null;
-        var checkedToken = known ? await cluster.GetGrain<ITokenIssuerGrain>(poolId).ValidateAccessTokenAsync(token) : null;
+        var checkedToken = known ? await cluster.GetGrain<ITokenIssuerGrain>(poolId).ValidateAccessTokenAsync(token, OidcIssuer.HostIssuerOf(http, poolId)) : null;
         var user = checkedToken?.Value is { } info ? await cluster.GetGrain<IUserPoolGrain>(poolId).GetUserAsync(info.Subject) : null;
         if (checkedToken?.Value is not { } access || user is null)
         {
