@@ -104,29 +104,29 @@ public static class TryLoginApi
     private static async Task<CallbackPage> CallbackAsync(string poolId, [AsParameters] TryLoginCallback callback, HttpContext http, IClusterClient cluster)
     {
         var (code, state, error, error_description) = callback;
-        var chinese = LoginText.Resolve(null, http.Request.Headers.AcceptLanguage) == LoginText.Chinese;
-        if (!HostedLoginApi.IsSafeId(poolId) || !Secrets.IsWellFormedId(state)) return Page(400, chinese ? "没有等待此回调的体验登录。" : "No try login is waiting for this callback.");
+        var text = LoginText.For(LoginText.Resolve(null, http.Request.Headers.AcceptLanguage));
+        if (!HostedLoginApi.IsSafeId(poolId) || !Secrets.IsWellFormedId(state)) return Page(400, text.TryLoginNotWaiting);
         var grain = cluster.GetGrain<ITryLoginGrain>(state!);
         var begun = await grain.BeginRedemptionAsync(poolId);
-        if (begun.Value is not { } opening) return Page(400, chinese ? "没有等待此回调的体验登录。" : "No try login is waiting for this callback.");
+        if (begun.Value is not { } opening) return Page(400, text.TryLoginNotWaiting);
         if (error is not null || code is not { Length: <= 128 } || code.Split('.') is not [var requestId, _] || !Secrets.IsWellFormedId(requestId))
         {
             await grain.FinishAsync(new TryLoginResult(null, null, Truncate(error) ?? "invalid_request", Truncate(error_description)));
-            return Page(200, chinese ? "登录未完成，请回到控制台查看。" : "The login did not finish; the console shows why.");
+            return Page(200, text.TryLoginNotFinished);
         }
         var redeemed = await cluster.GetGrain<IAuthorizationGrain>(requestId).RedeemAsync(
             new CodeRedemption(code, opening.AppId, opening.RedirectUri, opening.CodeVerifier, ClientAuthenticated: false));
         if (redeemed.Value is not { } grant || grant.PoolId != poolId)
         {
             await grain.FinishAsync(new TryLoginResult(null, null, "invalid_grant", redeemed.Failure?.Message ?? "The code belongs to another pool."));
-            return Page(200, chinese ? "登录未完成，请回到控制台查看。" : "The login did not finish; the console shows why.");
+            return Page(200, text.TryLoginNotFinished);
         }
         var issued = await cluster.GetGrain<ITokenIssuerGrain>(poolId).IssueTokensAsync(new TokenRequest(opening.AppId, grant.User, grant.Scopes, grant.Nonce,
             grant.AuthTime, [TokenRequest.WeChatScanMethod], grant.IdentitySource));
         if (issued.Value is not { } tokens)
         {
             await grain.FinishAsync(new TryLoginResult(null, null, "temporarily_unavailable", issued.Failure!.Message));
-            return Page(200, chinese ? "登录未完成，请回到控制台查看。" : "The login did not finish; the console shows why.");
+            return Page(200, text.TryLoginNotFinished);
         }
         var payload = tokens.IdToken.Split('.')[1];
         var claims = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(payload));
@@ -136,7 +136,7 @@ public static class TryLoginApi
             ["createdAt"] = grant.User.CreatedAt, ["identitySource"] = grant.IdentitySource,
         });
         await grain.FinishAsync(new TryLoginResult(user, claims, null, null));
-        return Page(200, chinese ? "登录成功。可以关闭此窗口，结果显示在控制台中。" : "Signed in. You can close this window: the console shows the result.");
+        return Page(200, text.TryLoginSignedIn);
     }
 
     private static string? Truncate(string? value) => value is { Length: > 200 } ? value[..200] : value;

@@ -57,6 +57,9 @@ public sealed class LoginText
     public required string RedirectUriNotRegistered { get; init; }
     public required string TooManyLogins { get; init; }
     public required string FormPostSubmit { get; init; }
+    public required string TryLoginNotWaiting { get; init; }
+    public required string TryLoginNotFinished { get; init; }
+    public required string TryLoginSignedIn { get; init; }
 
     public static readonly LoginText En = new()
     {
@@ -111,6 +114,9 @@ public sealed class LoginText
         RedirectUriNotRegistered = "redirect_uri is not one of the application's registered callback URLs.",
         TooManyLogins = "Too many logins from this address; try again in {0} s.",
         FormPostSubmit = "OK",
+        TryLoginNotWaiting = "No try login is waiting for this callback.",
+        TryLoginNotFinished = "The login did not finish; the console shows why.",
+        TryLoginSignedIn = "Signed in. You can close this window: the console shows the result.",
     };
 
     public static readonly LoginText Zh = new()
@@ -166,6 +172,9 @@ public sealed class LoginText
         RedirectUriNotRegistered = "redirect_uri 不是该应用登记的回调地址。",
         TooManyLogins = "请求过于频繁，请 {0} 秒后再试。",
         FormPostSubmit = "确定",
+        TryLoginNotWaiting = "没有等待此回调的体验登录。",
+        TryLoginNotFinished = "登录未完成，请回到控制台查看。",
+        TryLoginSignedIn = "登录成功。可以关闭此窗口，结果显示在控制台中。",
     };
 
     /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>
