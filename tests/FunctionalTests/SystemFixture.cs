@@ -166,7 +166,7 @@ public sealed class SystemFixture : IAsyncLifetime
     }
 
     /// <summary>A tenant to shape and save (<c>await system.NewTenant()...SaveAsync(system.Grains)</c>): a fresh pool, application and source.</summary>
-    public static TenantBuilder NewTenant() => new();
+    public TenantBuilder NewTenant() => new();
 
     /// <summary>A service of the newest silo (for reading what it keeps, never for acting behind the API's back).</summary>
     public T SiloService<T>() where T : notnull => _silos[^1].Services.GetRequiredService<T>();

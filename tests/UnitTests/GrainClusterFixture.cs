@@ -67,8 +67,8 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         return (tenant.PoolId, tenant.AppId);
     }
 
-    /// <summary>A tenant to shape and save (<c>await GrainClusterFixture.NewTenant()...SaveAsync(cluster.Grains)</c>); its app secret is "app-secret".</summary>
-    public static TenantBuilder NewTenant() => new(appSecret: "app-secret");
+    /// <summary>A tenant to shape and save (<c>await fixture.NewTenant()...SaveAsync(fixture.Grains)</c>); its app secret is "app-secret".</summary>
+    public TenantBuilder NewTenant() => new(appSecret: "app-secret");
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {

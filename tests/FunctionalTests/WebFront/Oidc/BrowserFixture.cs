@@ -65,7 +65,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         var port = TestPorts.FreePort();
         SampleSite = new Uri($"http://127.0.0.1:{port}/");
-        var tenant = await SystemFixture.NewTenant()
+        var tenant = await System.NewTenant()
             .Pool(name: "Browser pool")
             .Application(name: AppName, origins: [SampleSite.GetLeftPart(UriPartial.Authority)], callbacks: [SignInCallback, PopupCallback])
             .IdentitySource(displayName: SourceName)

@@ -25,7 +25,7 @@ public sealed class OriginRuleTests(GrainClusterFixture fixture)
     /// <summary>A tenant whose application allows <see cref="SiteOrigin"/>.</summary>
     private async Task<(string PoolId, string AppId)> TenantAsync()
     {
-        var tenant = await GrainClusterFixture.NewTenant().Application(origins: [SiteOrigin]).SaveAsync(fixture.Grains);
+        var tenant = await fixture.NewTenant().Application(origins: [SiteOrigin]).SaveAsync(fixture.Grains);
         return (tenant.PoolId, tenant.AppId);
     }
 
