@@ -16,6 +16,10 @@ public interface IPoolSessionsGrain : IGrainWithStringKey
     [Alias("Decide")]
     Task<SessionDecision> DecideAsync(SessionQuery query);
 
+    /// <summary>Whose the browser's session is (null: none, ended or expired); nothing changes.</summary>
+    [ReadOnly, Alias("Owner")]
+    Task<string?> OwnerAsync(string sessionToken);
+
     /// <summary>Ends the browser's session (logout); answers whose it was, or null when there was none.</summary>
     [Alias("End")]
     Task<string?> EndAsync(string sessionToken);

@@ -30,14 +30,16 @@ public sealed record RefreshFamilyStart(
     [property: Id(3)] string[] Scopes,
     [property: Id(4)] DateTimeOffset AuthTime,
     [property: Id(5)] string IdentitySource,
-    [property: Id(6)] string[] AuthenticationMethods);
+    [property: Id(6)] string[] AuthenticationMethods,
+    [property: Id(7)] bool ClientAuthenticated = false);
 
 /// <summary>A client presenting a refresh token (and for a refresh, optionally a narrower scope).</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.RefreshUse")]
 public sealed record RefreshUse(
     [property: Id(0)] string Token,
     [property: Id(1)] string ClientId,
-    [property: Id(2)] string[]? Scopes = null)
+    [property: Id(2)] string[]? Scopes = null,
+    [property: Id(3)] bool ClientAuthenticated = false)
 {
     public override string ToString() => $"RefreshUse {{ ClientId = {ClientId} }}";
 }
@@ -61,6 +63,7 @@ public static class RefreshFailures
     public const string Invalid = "refresh_token_invalid";
     public const string Reused = "refresh_token_reused";
     public const string OtherClient = "refresh_token_other_client";
+    public const string ClientUnauthenticated = "refresh_token_client_unauthenticated";
     public const string UserUnavailable = "refresh_token_user_unavailable";
     public const string ScopeWidened = "refresh_token_scope_widened";
 }

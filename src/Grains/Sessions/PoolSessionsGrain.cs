@@ -45,6 +45,8 @@ public sealed class PoolSessionsGrain(ISessionStore<LoginSession> sessions, ISes
         return new SessionDecision(outcome, profile, session.AuthTime, session.IdentitySource, session.AuthenticationMethods);
     }
 
+    async Task<string?> IPoolSessionsGrain.OwnerAsync(string sessionToken) => (await FindAsync(sessionToken))?.UserId;
+
     async Task<string?> IPoolSessionsGrain.EndAsync(string sessionToken)
     {
         if (await FindAsync(sessionToken) is not { } session) return null;

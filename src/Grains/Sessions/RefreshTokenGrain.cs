@@ -23,7 +23,7 @@ public sealed class RefreshTokenGrain(ISessionStore<RefreshFamily> families, Tic
         {
             PoolId = start.PoolId, ClientId = start.ClientId, UserId = start.UserId, Scopes = start.Scopes, AuthTime = start.AuthTime,
             IdentitySource = start.IdentitySource, AuthenticationMethods = start.AuthenticationMethods, CurrentHash = HashOf(token),
-            ExpiresAt = clock.Now + options.Value.RefreshTokenLifetime, Version = 1,
+            ExpiresAt = clock.Now + options.Value.RefreshTokenLifetime, Version = 1, ClientAuthenticated = start.ClientAuthenticated,
         };
         if (!await families.WriteAsync(FamilyId, family, 0, family.ExpiresAt))
             return new Failure(RefreshFailures.Invalid, "This refresh-token family already exists.");
@@ -36,9 +36,11 @@ public sealed class RefreshTokenGrain(ISessionStore<RefreshFamily> families, Tic
         DeactivateOnIdle();
         var invalid = new Failure(RefreshFailures.Invalid, "The refresh token is invalid, expired or revoked.");
         var family = await families.ReadAsync(FamilyId);
-        switch (SessionRules.Judge(family, HashOf(use.Token), use.ClientId, clock.Now))
+        switch (SessionRules.Judge(family, HashOf(use.Token), use.ClientId, use.ClientAuthenticated, clock.Now))
         {
             case SessionRules.RefreshVerdict.Invalid: return invalid;
+            case SessionRules.RefreshVerdict.Unauthenticated:
+                return new Failure(RefreshFailures.ClientUnauthenticated, "This refresh token's client must authenticate with its secret.");
             case SessionRules.RefreshVerdict.OtherClient: return new Failure(RefreshFailures.OtherClient, "The refresh token was issued to another client.");
             case SessionRules.RefreshVerdict.Reused:
                 await families.DeleteAsync(FamilyId);
@@ -68,8 +70,8 @@ public sealed class RefreshTokenGrain(ISessionStore<RefreshFamily> families, Tic
     {
         DeactivateOnIdle();
         var family = await families.ReadAsync(FamilyId);
-        var verdict = SessionRules.Judge(family, HashOf(use.Token), use.ClientId, clock.Now);
-        // A spent token of the family revokes it too (it was revocable once, and its holder wants it gone).
+        var verdict = SessionRules.Judge(family, HashOf(use.Token), use.ClientId, use.ClientAuthenticated, clock.Now);
+        // A spent token of the family revokes it too (its holder wants it gone); another client's token is not this client's to end.
         return verdict is SessionRules.RefreshVerdict.Rotate or SessionRules.RefreshVerdict.Reused && family!.ClientId == use.ClientId
             && await families.DeleteAsync(FamilyId);
     }

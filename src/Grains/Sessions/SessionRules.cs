@@ -28,13 +28,16 @@ public static class SessionRules
         Invalid,
         /// <summary>The current token from another client: refused, the token stays its client's.</summary>
         OtherClient,
+        /// <summary>The current token without the secret its client proved when the family started: refused, nothing changes.</summary>
+        Unauthenticated,
     }
 
-    public static RefreshVerdict Judge(RefreshFamily? family, string presentedHash, string clientId, DateTimeOffset now)
+    public static RefreshVerdict Judge(RefreshFamily? family, string presentedHash, string clientId, bool clientAuthenticated, DateTimeOffset now)
     {
         if (family is null || now >= family.ExpiresAt) return RefreshVerdict.Invalid;
         if (Secrets.FixedTimeEquals(family.CurrentHash, presentedHash))
-            return family.ClientId == clientId ? RefreshVerdict.Rotate : RefreshVerdict.OtherClient;
+            return family.ClientId != clientId ? RefreshVerdict.OtherClient
+                : family.ClientAuthenticated && !clientAuthenticated ? RefreshVerdict.Unauthenticated : RefreshVerdict.Rotate;
         return family.SpentHashes.Any(spent => Secrets.FixedTimeEquals(spent, presentedHash)) ? RefreshVerdict.Reused : RefreshVerdict.Invalid;
     }
 

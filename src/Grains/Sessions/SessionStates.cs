@@ -34,4 +34,6 @@ public sealed class RefreshFamily : IVersionedRecord
     [Id(8)] public string[] SpentHashes { get; set; } = [];
     [Id(9)] public DateTimeOffset ExpiresAt { get; set; }
     [Id(10)] public int Version { get; set; }
+    /// <summary>The client proved its secret when the family started: every refresh must prove it too.</summary>
+    [Id(11)] public bool ClientAuthenticated { get; set; }
 }

@@ -101,6 +101,8 @@ public static class FrontEndApp
         app.MapAdminApi();
         app.MapHostedLoginApi();
         app.MapOidcTokenApi();
+        app.MapOidcRevocationApi();
+        app.MapEndSessionApi();
         app.MapOperatorEndpoints();
         return app;
     }
