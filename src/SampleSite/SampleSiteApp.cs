@@ -31,7 +31,8 @@ public static class SampleSiteApp
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
                 o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
             })
-            .AddCookie(o => o.Cookie.Name = "sample_session")
+            // Named for the client: two sample sites on one host (ports do not separate cookies) keep their own sign-ins.
+            .AddCookie(o => o.Cookie.Name = "sample_session_" + (oidc["ClientId"] ?? "demo-app"))
             .AddOpenIdConnect(o =>
             {
                 o.Authority = oidc["Authority"] ?? "http://127.0.0.1:5000/oidc/demo";

@@ -57,10 +57,12 @@ public sealed class SingleSignOnBrowserTests(BrowserFixture fixture)
 
             await using var context = await fixture.NewContextAsync(width: 800);
             var page = await context.NewPageAsync();
-            var hostedPages = new List<string>();
+            // The hosted logins this browser was shown (by request id: a login's page and its /complete are one).
+            var hostedPages = new HashSet<string>();
             page.FrameNavigated += (_, frame) =>
             {
-                if (frame == page.MainFrame && frame.Url.Contains("/login/", StringComparison.Ordinal)) hostedPages.Add(frame.Url);
+                if (frame == page.MainFrame && System.Text.RegularExpressions.Regex.Match(frame.Url, "/login/([A-Za-z0-9_-]+)") is { Success: true } login)
+                    lock (hostedPages) hostedPages.Add(login.Groups[1].Value);
             };
 
             // Site A: a scan.
