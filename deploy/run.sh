@@ -12,6 +12,7 @@ REDIS_PORT=${SCANLOGIN_REDIS_PORT:-26379}
 EMULATOR_PORT=${SCANLOGIN_EMULATOR_PORT:-5300}
 WEB_PORT=${SCANLOGIN_WEB_PORT:-5000}
 SAMPLE_PORT=${SCANLOGIN_SAMPLE_PORT:-5002}
+SAMPLE2_PORT=${SCANLOGIN_SAMPLE2_PORT:-5003}
 SILO_PORT=${SCANLOGIN_SILO_PORT:-11111}
 GATEWAY_PORT=${SCANLOGIN_GATEWAY_PORT:-30000}
 state=$PWD/.run
@@ -37,6 +38,7 @@ touch "$state/keys.env" && chmod 600 "$state/keys.env"
 add_key() { grep -q "^$1=" "$state/keys.env" || echo "$1=$2" >>"$state/keys.env"; }
 add_key ScanLogin__Keys__SecretEncryptionKey "$(head -c 32 /dev/urandom | base64 -w0)"
 add_key DEMO_APP_SECRET "$(random_key 24)"
+add_key DEMO_APP2_SECRET "$(random_key 24)"
 add_key PLATFORM_KEY "slp_$(random_key 32)"
 set -a; source "$state/keys.env"; set +a
 
@@ -68,6 +70,10 @@ Orleans__SiloPort=$SILO_PORT Orleans__GatewayPort=$GATEWAY_PORT \
 ScanLogin__Seed__PoolId=demo ScanLogin__Seed__AppId=demo-app ScanLogin__Seed__AppSecret="$DEMO_APP_SECRET" ScanLogin__Seed__BrowserExchange=true \
 ScanLogin__Seed__AllowedOrigins__0="http://127.0.0.1:$WEB_PORT" ScanLogin__Seed__AllowedOrigins__1="http://127.0.0.1:$SAMPLE_PORT" \
 ScanLogin__Seed__CallbackUrls__0="http://127.0.0.1:$SAMPLE_PORT/signin-oidc" ScanLogin__Seed__CallbackUrls__1="http://127.0.0.1:$SAMPLE_PORT/popup/callback" \
+ScanLogin__Seed__CallbackUrls__2="http://127.0.0.1:$SAMPLE_PORT/signout-callback-oidc" ScanLogin__Seed__SessionEnabled=true \
+ScanLogin__Seed__SecondAppId=demo-app-2 ScanLogin__Seed__SecondAppSecret="$DEMO_APP2_SECRET" \
+ScanLogin__Seed__SecondAppAllowedOrigins__0="http://127.0.0.1:$SAMPLE2_PORT" ScanLogin__Seed__SecondAppCallbackUrls__0="http://127.0.0.1:$SAMPLE2_PORT/signin-oidc" \
+ScanLogin__Seed__SecondAppCallbackUrls__1="http://127.0.0.1:$SAMPLE2_PORT/signout-callback-oidc" \
 ScanLogin__Seed__LogoPath="$PWD/deploy/demo-logo.png" \
   dotnet src/Silo/bin/Release/net10.0/ScanLogin.Silo.dll >"$state/silo.log" 2>&1 &
 pids+=($!)
@@ -84,6 +90,11 @@ Oidc__Authority="http://127.0.0.1:$WEB_PORT/oidc/demo" Oidc__ClientId=demo-app O
   dotnet src/SampleSite/bin/Release/net10.0/ScanLogin.SampleSite.dll --urls "http://127.0.0.1:$SAMPLE_PORT" >"$state/sample.log" 2>&1 &
 pids+=($!)
 
+echo "==> second sample site on http://127.0.0.1:$SAMPLE2_PORT (another application of pool demo: single sign-on)"
+Oidc__Authority="http://127.0.0.1:$WEB_PORT/oidc/demo" Oidc__ClientId=demo-app-2 Oidc__ClientSecret="$DEMO_APP2_SECRET" \
+  dotnet src/SampleSite/bin/Release/net10.0/ScanLogin.SampleSite.dll --urls "http://127.0.0.1:$SAMPLE2_PORT" >"$state/sample2.log" 2>&1 &
+pids+=($!)
+
 # The operators' console: a client of the admin API above; sessions (the key, encrypted) survive restarts with keys in .run/.
 CONSOLE_PORT=${SCANLOGIN_CONSOLE_PORT:-5100}
 echo "==> operators' console on http://127.0.0.1:$CONSOLE_PORT"
@@ -94,6 +105,7 @@ pids+=($!)
 wait_http "http://127.0.0.1:$EMULATOR_PORT/__emulator" 60 || { tail -20 "$state/emulator.log"; exit 1; }
 wait_http "http://127.0.0.1:$WEB_PORT/readyz" 120 || { tail -n 30 "$state/silo.log" "$state/webfront.log"; exit 1; }
 wait_http "http://127.0.0.1:$SAMPLE_PORT/" 60 || { tail -20 "$state/sample.log"; exit 1; }
+wait_http "http://127.0.0.1:$SAMPLE2_PORT/" 60 || { tail -20 "$state/sample2.log"; exit 1; }
 
 W=http://127.0.0.1:$WEB_PORT
 E=http://127.0.0.1:$EMULATOR_PORT
@@ -101,6 +113,7 @@ cat <<EOT
 
 ScanLogin is running.
   Sample site (OpenID Connect): http://127.0.0.1:$SAMPLE_PORT/   click "Log in", then scan with the phone simulator:
+  Second sample site:       http://127.0.0.1:$SAMPLE2_PORT/   another application of the pool: "Log in" there signs in without a scan
   Phone simulator:          $E/__emulator/phone   (paste the code's link or upload a screenshot of it, create a user, Scan, Confirm)
   Pool "demo" as an OpenID Connect provider: $W/oidc/demo/.well-known/openid-configuration
   Demo (PC login page):     $W/            (shows the QR code and its live status)

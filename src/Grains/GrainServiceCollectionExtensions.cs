@@ -57,6 +57,10 @@ public static class GrainServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<Serializer<Oidc.AuthorizationState>>()));
         else
             services.AddSingleton<Oidc.IAuthorizationStore, Oidc.MemoryAuthorizationStore>();
+        // Pool sessions and refresh-token families: Redis too, each record expiring by itself (the README says why not PostgreSQL).
+        services.Configure<Sessions.SessionOptions>(configuration.GetSection(Sessions.SessionOptions.Section));
+        AddSessionStore<Sessions.LoginSession>(services, configuration, "sessions");
+        AddSessionStore<Sessions.RefreshFamily>(services, configuration, "refresh-families");
         Observability.MeteredWeChatApi.Decorate(services);
 
         if (configuration.GetConnectionString(DatabaseMigrator.ConnectionStringName) is { Length: > 0 } connectionString)
@@ -74,5 +78,14 @@ public static class GrainServiceCollectionExtensions
             services.AddSingleton<ISecretKeyStore, InMemorySecretKeyStore>();
         }
         return services;
+    }
+
+    private static void AddSessionStore<T>(IServiceCollection services, IConfiguration configuration, string kind) where T : class, Sessions.IVersionedRecord
+    {
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+            services.AddSingleton<Sessions.ISessionStore<T>>(sp => new Sessions.RedisSessionStore<T>(redis,
+                sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, kind, sp.GetRequiredService<Serializer<T>>()));
+        else
+            services.AddSingleton<Sessions.ISessionStore<T>, Sessions.MemorySessionStore<T>>();
     }
 }

@@ -31,7 +31,8 @@ public static class SampleSiteApp
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
                 o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
             })
-            .AddCookie(o => o.Cookie.Name = "sample_session")
+            // Named for the client: two sample sites on one host (ports do not separate cookies) keep their own sign-ins.
+            .AddCookie(o => o.Cookie.Name = "sample_session_" + (oidc["ClientId"] ?? "demo-app"))
             .AddOpenIdConnect(o =>
             {
                 o.Authority = oidc["Authority"] ?? "http://127.0.0.1:5000/oidc/demo";
@@ -40,7 +41,8 @@ public static class SampleSiteApp
                 o.ResponseType = "code";
                 o.UsePkce = true;
                 o.Scope.Clear();
-                foreach (var scope in new[] { "openid", "profile", "phone" }) o.Scope.Add(scope);
+                // offline_access: a refresh token, kept with the other tokens in the site's cookie (the Refresh button spends it).
+                foreach (var scope in new[] { "openid", "profile", "phone", "offline_access" }) o.Scope.Add(scope);
                 o.GetClaimsFromUserInfoEndpoint = true;
                 o.SaveTokens = true;
                 o.MapInboundClaims = false;
@@ -67,11 +69,17 @@ public static class SampleSiteApp
             if (lang is "en" or "zh-CN") properties.Items["ui_locales"] = lang;
             return Results.Challenge(properties, [OpenIdConnectDefaults.AuthenticationScheme]);
         });
-        app.MapGet("/logout", async (HttpContext http) =>
+        // Logging out everywhere: the site's cookie, then the pool's session through its end_session_endpoint (the handler sends
+        // id_token_hint and post_logout_redirect_uri = /signout-callback-oidc, a callback URL registered for the application).
+        app.MapGet("/logout", () => Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
+            [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+        // This site only: the pool's session stays, so the next Log in comes back without a scan.
+        app.MapGet("/logout/local", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/");
         });
+        app.MapPost("/refresh", SampleRefresh.RefreshAsync);
         app.MapGet("/popup", PopupPage);
         app.MapGet("/popup/start", StartPopupAsync);
         app.MapPost("/popup/redeem", RedeemPopupAsync);
@@ -91,7 +99,9 @@ public static class SampleSiteApp
             body = $"""
                 <p id="signed-in">Signed in as <strong id="user-name">{E(user.FindFirst("name")?.Value ?? user.FindFirst("sub")?.Value)}</strong>.</p>
                 <table><caption>Claims from ScanLogin</caption>{rows}</table>
-                <p><a id="logout" href="/logout">Log out</a></p>
+                {SampleRefresh.Describe(http)}
+                <form method="post" action="/refresh"><button id="refresh" type="submit">Refresh tokens</button></form>
+                <p><a id="logout" href="/logout">Log out</a> <a id="logout-local" href="/logout/local">Log out of this site only</a></p>
                 """;
         }
         else

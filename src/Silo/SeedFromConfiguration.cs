@@ -14,12 +14,19 @@ internal sealed class SeedFromConfiguration(IGrainFactory grains, IConfiguration
         if (seed?.PoolId is not { Length: > 0 } poolId) return;
 
         await grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(
-            new UserPoolSettings(poolId, seed.PoolName, BrowserExchangeDisabled: !seed.BrowserExchange));
+            new UserPoolSettings(poolId, seed.PoolName, BrowserExchangeDisabled: !seed.BrowserExchange, SessionEnabled: seed.SessionEnabled));
         await grains.GetGrain<IApplicationGrain>(seed.AppId).SaveAsync(
             new ApplicationSettings(seed.AppId, poolId, seed.AppName, null, seed.AllowedOrigins, seed.CallbackUrls), seed.AppSecret);
+        string[] appIds = [seed.AppId];
+        if (seed.SecondAppId is { Length: > 0 } secondAppId)
+        {
+            await grains.GetGrain<IApplicationGrain>(secondAppId).SaveAsync(new ApplicationSettings(secondAppId, poolId, seed.SecondAppName, null,
+                seed.SecondAppAllowedOrigins, seed.SecondAppCallbackUrls), seed.SecondAppSecret);
+            appIds = [seed.AppId, secondAppId];
+        }
         var source = new IdentitySourceSettings(poolId, seed.IdentitySource, seed.IdentitySourceName, null, Enabled: true,
             PrivateDeployment: seed.MiniProgramAppId is { Length: > 0 }, seed.MiniProgramAppId, LoginMode.LoginAndRegister,
-            AccountAssociation.Off, seed.TicketLifetime, [seed.AppId]);
+            AccountAssociation.Off, seed.TicketLifetime, appIds);
         var sourceGrain = grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, seed.IdentitySource));
         await sourceGrain.SaveAsync(source, seed.MiniProgramAppSecret);
         if (seed.LogoPath is { Length: > 0 } path && await sourceGrain.SetLogoAsync(await File.ReadAllBytesAsync(path, cancellationToken)) is { Failure: { } bad })
@@ -51,4 +58,12 @@ public sealed class SeedOptions
     public string? MiniProgramAppSecret { get; set; }
     public string? LogoPath { get; set; }
     public TimeSpan TicketLifetime { get; set; } = IdentitySourceSettings.DefaultTicketLifetime;
+    /// <summary>Does the pool keep a hosted-login session (single sign-on across its applications)? Off by default, like every new pool.</summary>
+    public bool SessionEnabled { get; set; }
+    /// <summary>A second application of the pool (the run command's second sample site, to show single sign-on).</summary>
+    public string? SecondAppId { get; set; }
+    public string SecondAppName { get; set; } = "Second demo site";
+    public string? SecondAppSecret { get; set; }
+    public string[] SecondAppAllowedOrigins { get; set; } = [];
+    public string[] SecondAppCallbackUrls { get; set; } = [];
 }

@@ -85,6 +85,10 @@ public interface IUserPoolGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("SetUserBlocked")]
     Task<Outcome<UserRecord>> SetUserBlockedAsync(string userId, bool blocked, Actor actor);
 
+    /// <summary>Ends the user's hosted-login sessions and revokes its refresh tokens (audited); a block and a delete do it too.</summary>
+    [AlwaysInterleave, Alias("EndUserSessions")]
+    Task<Outcome<SessionsEnded>> EndUserSessionsAsync(string userId, Actor actor);
+
     /// <summary>Deletes the user and its identities: those identities log in as new people afterwards.</summary>
     [AlwaysInterleave, Alias("DeleteUser")]
     Task<Outcome<bool>> DeleteUserAsync(string userId, Actor actor);

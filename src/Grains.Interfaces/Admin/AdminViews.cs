@@ -6,10 +6,10 @@ namespace ScanLogin.Grains.Interfaces;
 /// <summary>What operators read: the same JSON in single reads, listings and the audit log. Never a secret.</summary>
 /// <summary><c>browserExchange</c>: whether the creating browser may exchange tickets itself (else only the application's backend).</summary>
 public sealed record PoolView(string Id, string Name, bool BrowserExchange, int TokenLifetimeSeconds, int Revision, DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt, bool SessionEnabled = false, int SessionLifetimeSeconds = UserPoolSettings.DefaultSessionLifetimeSeconds)
 {
     public static PoolView From(Versioned<UserPoolSettings> v) => new(v.Value.PoolId, v.Value.Name, !v.Value.BrowserExchangeDisabled,
-        (int)v.Value.TokenLifetime.TotalSeconds, v.Revision, v.CreatedAt, v.UpdatedAt);
+        (int)v.Value.TokenLifetime.TotalSeconds, v.Revision, v.CreatedAt, v.UpdatedAt, v.Value.SessionEnabled, (int)v.Value.SessionLifetime.TotalSeconds);
 }
 
 /// <summary>

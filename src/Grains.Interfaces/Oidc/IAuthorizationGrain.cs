@@ -28,6 +28,14 @@ public interface IAuthorizationGrain : IGrainWithStringKey
     [Alias("Redeem")]
     Task<Outcome<AuthorizationGrant>> RedeemAsync(CodeRedemption redemption);
 
+    /// <summary>
+    /// Signs in from the browser's pool session (the pool's sessions grain decides, with prompt and max_age): the request is
+    /// stored already completed for the session's user and its code answered. Refused with <c>login_required</c> (prompt=none
+    /// without a usable session) or <see cref="AuthorizationFailures.ScanNeeded"/> (show the QR page), storing nothing.
+    /// </summary>
+    [Alias("StartFromSession")]
+    Task<Outcome<AuthorizationCompletion>> StartFromSessionAsync(AuthorizationRequest request, SessionQuery query);
+
     /// <summary>Called by the login's own timer; nothing to do but wake the grain (its state expires in the store).</summary>
     [OneWay, Alias("OnDeadline")]
     Task OnDeadlineAsync();
@@ -70,7 +78,8 @@ public sealed record AuthorizationCompletion(
     [property: Id(1)] string Code,
     [property: Id(2)] string? State,
     [property: Id(3)] bool Popup,
-    [property: Id(4)] bool FormPost)
+    [property: Id(4)] bool FormPost,
+    [property: Id(5)] SessionOpened? Session = null)
 {
     public override string ToString() => $"AuthorizationCompletion {{ {RedirectUri}, Popup = {Popup} }}";
 }
@@ -110,4 +119,6 @@ public static class AuthorizationFailures
     public const string OtherBrowser = "authorization_other_browser";
     public const string NotConfirmed = "authorization_not_confirmed";
     public const string AlreadyCompleted = "authorization_already_completed";
+    public const string ScanNeeded = "authorization_scan_needed";
+    public const string LoginRequired = "login_required";
 }

@@ -21,7 +21,15 @@ public interface ITokenIssuerGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ValidateAccessToken")]
     Task<Outcome<AccessTokenInfo>> ValidateAccessTokenAsync(string accessToken, string? issuer = null);
+
+    /// <summary>Checks an ID token of this pool (signature by a published key, issuer, type) whatever its expiry: logout's id_token_hint.</summary>
+    [Alias("ReadIdTokenHint")]
+    Task<Outcome<IdTokenHint>> ReadIdTokenHintAsync(string idToken);
 }
+
+/// <summary>Who an id_token_hint names: its subject and the application (audience) it was issued to.</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.IdTokenHint")]
+public sealed record IdTokenHint([property: Id(0)] string Subject, [property: Id(1)] string ClientId);
 
 /// <summary>
 /// A login to put into tokens. <see cref="Scopes"/> decide which profile claims appear (openid, profile: name and
@@ -78,6 +86,7 @@ public sealed record AccessTokenInfo(
 public static class TokenFailureCodes
 {
     public const string AccessTokenInvalid = "access_token_invalid";
+    public const string IdTokenHintInvalid = "id_token_hint_invalid";
     public const string RotationPending = "signing_key_rotation_pending";
     public const string AlgorithmUnsupported = "signing_algorithm_unsupported";
 }

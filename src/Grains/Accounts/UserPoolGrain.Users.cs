@@ -38,6 +38,7 @@ public sealed partial class UserPoolGrain
         if (await _users.SetBlockedAsync(PoolId, userId, blocked) is not var (before, after)) return UserNotFound(userId);
         if (before.Blocked != after.Blocked)
             await _recorder.AuditAsync(PoolId, blocked ? "block" : "unblock", actor, "user", userId, before.ToAudit(), after.ToAudit());
+        if (blocked) await EndSessionsAsync(userId);
         return after.ToRecord();
     }
 
@@ -45,6 +46,7 @@ public sealed partial class UserPoolGrain
     {
         if (await _users.DeleteAsync(PoolId, userId) is not { } deleted) return UserNotFound(userId);
         await _recorder.AuditAsync(PoolId, "delete", actor, "user", userId, deleted.ToAudit(), null);
+        await EndSessionsAsync(userId);
         return true;
     }
 

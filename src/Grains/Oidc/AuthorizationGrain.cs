@@ -67,7 +67,30 @@ public sealed class AuthorizationGrain(IAuthorizationStore store, ProductClock c
         login.CodeHash = Secrets.Hash(CodePurpose, code);
         login.CodeExpiresAt = now + options.Value.CodeLifetime;
         if (!await SaveAsync(login)) return new Failure(AuthorizationFailures.AlreadyCompleted, "This login has already finished.");
-        return new AuthorizationCompletion(login.Request.RedirectUri, code, login.Request.State, login.Request.Popup, login.Request.FormPost);
+        // The pool's session (when it keeps one) lets its other applications sign in without a new scan.
+        var session = await GrainFactory.GetGrain<IPoolSessionsGrain>(login.Request.PoolId).StartAsync(
+            new SessionStart(exchanged.User.Id, now, login.Request.IdentitySource, [TokenRequest.WeChatScanMethod]));
+        return new AuthorizationCompletion(login.Request.RedirectUri, code, login.Request.State, login.Request.Popup, login.Request.FormPost, session);
+    }
+
+    async Task<Outcome<AuthorizationCompletion>> IAuthorizationGrain.StartFromSessionAsync(AuthorizationRequest request, SessionQuery query)
+    {
+        DeactivateOnIdle();
+        var decision = await GrainFactory.GetGrain<IPoolSessionsGrain>(request.PoolId).DecideAsync(query);
+        if (decision.Outcome == SessionOutcome.LoginRequired)
+            return new Failure(AuthorizationFailures.LoginRequired, "The user has no session here; prompt=none cannot show the QR login.");
+        if (decision is not { Outcome: SessionOutcome.UseSession, User: { } user, AuthTime: { } authTime })
+            return new Failure(AuthorizationFailures.ScanNeeded, "This login needs a scan.");
+        var code = $"{RequestId}.{Secrets.NewSecret()}";
+        var now = clock.Now;
+        var login = new AuthorizationState
+        {
+            Request = request with { IdentitySource = decision.IdentitySource ?? request.IdentitySource }, ExpiresAt = now + options.Value.RequestLifetime,
+            User = user, AuthTime = authTime, CodeHash = Secrets.Hash(CodePurpose, code), CodeExpiresAt = now + options.Value.CodeLifetime, Version = 1,
+        };
+        if (!await store.WriteAsync(RequestId, login, 0, login.Deadline))
+            return new Failure(AuthorizationFailures.AlreadyCompleted, "This authorization request already exists.");
+        return new AuthorizationCompletion(request.RedirectUri, code, request.State, request.Popup, request.FormPost);
     }
 
     async Task<Outcome<AuthorizationGrant>> IAuthorizationGrain.RedeemAsync(CodeRedemption redemption)

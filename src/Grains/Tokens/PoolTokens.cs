@@ -68,6 +68,24 @@ public static class PoolTokens
             new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
     }
 
+    /// <summary>An ID token this pool signed, read for logout: signature, issuer and type are checked; expiry is not (OpenID
+    /// Connect RP-Initiated Logout 1.0 2: the hint may have expired).</summary>
+    public static async Task<Outcome<IdTokenHint>> ReadIdTokenHintAsync(PoolSigner signer, string token, TimeProvider time)
+    {
+        var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = signer.Issuer,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            IssuerSigningKeys = signer.VerifyingKeysAt(time.GetUtcNow()).ToArray(),
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256],
+            ValidTypes = ["JWT"],
+        });
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt || jwt.Audiences.FirstOrDefault() is not { } audience)
+            return new Failure(TokenFailureCodes.IdTokenHintInvalid, "The ID token is not one of this pool's.");
+        return new IdTokenHint(jwt.Subject, audience);
+    }
+
     private static Dictionary<string, object> CommonClaims(TokenRequest request, TokenStamp stamp) => new()
     {
         [JwtRegisteredClaimNames.Sub] = request.User.Id,

@@ -36,5 +36,13 @@ public sealed class TokenIssuerGrain(PoolSigners signers, ProductClock clock) : 
         return await PoolTokens.ValidateAccessTokenAsync(signer, accessToken, clock.Time, issuer);
     }
 
+    async Task<Outcome<IdTokenHint>> ITokenIssuerGrain.ReadIdTokenHintAsync(string idToken)
+    {
+        if (!signers.IsLoaded(PoolId) && !await GrainFactory.GetGrain<IPoolSigningKeysGrain>(PoolId).HasKeysAsync())
+            return new Failure(TokenFailureCodes.IdTokenHintInvalid, "The ID token is not one of this pool's.");
+        if (await signers.GetAsync(PoolId) is not { } signer) return PoolNotFound();
+        return await PoolTokens.ReadIdTokenHintAsync(signer, idToken, clock.Time);
+    }
+
     private Failure PoolNotFound() => new(FailureCodes.UserPoolNotFound, $"User pool {PoolId} does not exist.");
 }

@@ -6,7 +6,7 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin/v1").RequireCors(Hosting.BrowserCors.AdminPolicyName);
-        admin.MapPoolsApi().MapApplicationsApi().MapIdentitySourcesApi().MapPoolDataApi().MapUsersApi().MapKeyRingApi().MapSigningKeysApi().MapTryLoginApi().MapDomainsApi();
+        admin.MapPoolsApi().MapApplicationsApi().MapIdentitySourcesApi().MapPoolDataApi().MapUsersApi().MapKeyRingApi().MapSigningKeysApi().MapTryLoginApi().MapDomainsApi().MapUserSessionsApi();
         app.MapTryLoginCallback();
         return app;
     }

@@ -69,6 +69,12 @@ public sealed partial class AdminValidation
         if (seconds is < 60 or > 86_400) Fail(field, "Seconds, from 60 to 86400.");
     }
 
+    /// <summary>Lifetime of a pool's hosted-login session: five minutes to thirty days.</summary>
+    public void SessionLifetime(string field, int? seconds)
+    {
+        if (seconds is < 300 or > 2_592_000) Fail(field, "Seconds, from 300 to 2592000.");
+    }
+
     public void MiniProgramAppId(string field, string? value)
     {
         if (value is not null && !AppIdPattern().IsMatch(value)) Fail(field, "A mini program AppID: 'wx' and 16 hexadecimal digits.");

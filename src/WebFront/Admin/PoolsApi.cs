@@ -8,8 +8,10 @@ namespace ScanLogin.WebFront.Admin;
 /// <summary>User pools (tenants) and their API keys. Creating pools and keys takes the platform key.</summary>
 public static class PoolsApi
 {
-    public sealed record CreatePoolRequest(string? Id, string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds);
-    public sealed record UpdatePoolRequest(string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds);
+    public sealed record CreatePoolRequest(string? Id, string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds, bool? SessionEnabled = null,
+        int? SessionLifetimeSeconds = null);
+    public sealed record UpdatePoolRequest(string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds, bool? SessionEnabled = null,
+        int? SessionLifetimeSeconds = null);
     public sealed record CreateApiKeyRequest(string? Name);
     public sealed record ApiKeyCreated(string KeyId, string Name, DateTimeOffset CreatedAt, string Key)
     {
@@ -40,10 +42,12 @@ public static class PoolsApi
         validation.PoolId("id", id);
         validation.Name("name", request.Name, 100);
         validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
+        validation.SessionLifetime("sessionLifetimeSeconds", request.SessionLifetimeSeconds);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
         // Browser exchange is off unless asked for: then only the application's backend (its secret) turns a code into a token.
         var settings = new UserPoolSettings(id, request.Name!.Trim(), BrowserExchangeDisabled: request.BrowserExchange != true,
-            request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds);
+            request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds, request.SessionEnabled == true,
+            request.SessionLifetimeSeconds ?? UserPoolSettings.DefaultSessionLifetimeSeconds);
         var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(settings, op.Actor);
         if (created.Value is not { } pool) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.VersionedCreated(http, pool.Revision, View(pool), $"/admin/v1/pools/{id}");
@@ -70,12 +74,15 @@ public static class PoolsApi
         var validation = new AdminValidation();
         if (request.Name is not null) validation.Name("name", request.Name, 100);
         validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
+        validation.SessionLifetime("sessionLifetimeSeconds", request.SessionLifetimeSeconds);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
         var changed = pool.Value with
         {
             Name = request.Name?.Trim() ?? pool.Value.Name,
             BrowserExchangeDisabled = request.BrowserExchange is { } allowed ? !allowed : pool.Value.BrowserExchangeDisabled,
             TokenLifetimeSeconds = request.TokenLifetimeSeconds ?? pool.Value.TokenLifetimeSeconds,
+            SessionEnabled = request.SessionEnabled ?? pool.Value.SessionEnabled,
+            SessionLifetimeSeconds = request.SessionLifetimeSeconds ?? pool.Value.SessionLifetimeSeconds,
         };
         var updated = await cluster.GetGrain<IUserPoolGrain>(poolId).UpdateAsync(changed, ifRevision ?? pool.Revision, http.GetOperator().Actor);
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, View(v)) : AdminHttp.Problem(updated.Failure!);

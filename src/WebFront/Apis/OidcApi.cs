@@ -13,7 +13,7 @@ namespace ScanLogin.WebFront.Apis;
 public static class OidcApi
 {
     /// <summary>What a pool's tokens can carry and which scopes unlock which claims.</summary>
-    public static readonly string[] ScopesSupported = ["openid", "profile", "phone"];
+    public static readonly string[] ScopesSupported = ["openid", "profile", "phone", "offline_access"];
 
     public static readonly string[] ClaimsSupported =
     [
@@ -43,18 +43,21 @@ public static class OidcApi
         {
             ["issuer"] = issuer,
             ["jwks_uri"] = issuer + "/jwks",
-            // The hosted login (Oidc/HostedLoginApi.cs, Oidc/OidcTokenApi.cs): code flow with PKCE, no provider session to end.
+            // The hosted login (Oidc/HostedLoginApi.cs, Oidc/OidcTokenApi.cs): code flow with PKCE, the pool session ends at end_session.
             ["authorization_endpoint"] = issuer + "/authorize",
             ["token_endpoint"] = issuer + "/token",
             ["userinfo_endpoint"] = issuer + "/userinfo",
             ["response_types_supported"] = Array(["code"]),
             ["response_modes_supported"] = Array(["query", "form_post"]),
-            ["grant_types_supported"] = Array(["authorization_code"]),
+            ["grant_types_supported"] = Array(["authorization_code", "refresh_token"]),
+            ["end_session_endpoint"] = issuer + "/end_session",
+            ["revocation_endpoint"] = issuer + "/revoke",
+            ["revocation_endpoint_auth_methods_supported"] = Array(["client_secret_basic", "client_secret_post", "none"]),
             ["code_challenge_methods_supported"] = Array(["S256"]),
             ["token_endpoint_auth_methods_supported"] = Array(["client_secret_basic", "client_secret_post", "none"]),
             ["display_values_supported"] = Array(["page", "popup", "touch", "wap"]),
             ["ui_locales_supported"] = Array(["zh-CN", "en"]),
-            ["prompt_values_supported"] = Array(["login", "consent", "select_account"]),
+            ["prompt_values_supported"] = Array(["none", "login", "consent", "select_account"]),
             ["authorization_response_iss_parameter_supported"] = true,
             ["request_parameter_supported"] = false,
             ["request_uri_parameter_supported"] = false,

@@ -106,6 +106,8 @@ public static class FrontEndApp
         app.MapHostedLoginApi();
         app.MapOidcTokenApi();
         app.MapConnectionsApi();
+        app.MapOidcRevocationApi();
+        app.MapEndSessionApi();
         app.MapOperatorEndpoints();
         return app;
     }

@@ -18,7 +18,7 @@ namespace ScanLogin.WebFront.Oidc;
 /// </summary>
 public static partial class HostedLoginApi
 {
-    public static readonly string[] SupportedScopes = ["openid", "profile", "phone"];
+    public static readonly string[] SupportedScopes = ["openid", "profile", "phone", "offline_access"];
     private const string CookiePrefix = "scanlogin_login_";
 
     public static IEndpointRouteBuilder MapHostedLoginApi(this IEndpointRouteBuilder app)
@@ -103,10 +103,15 @@ public static partial class HostedLoginApi
             return Fail("invalid_request", "display must be page, popup, touch or wap.");
         if (popup && !app.AllowedOrigins.Contains(targetOrigin, StringComparer.OrdinalIgnoreCase))
             return Fail("invalid_request", "display=popup needs the redirect URI's origin among the application's allowed origins.");
-        var prompts = (Single(p, "prompt") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // Every hosted login is a fresh scan: there is no provider session to answer prompt=none from.
-        if (prompts.Contains("none")) return Fail("login_required", "A QR login needs the user; prompt=none cannot be honoured.");
-        if (prompts.Any(x => x is not ("login" or "consent" or "select_account"))) return Fail("invalid_request", "Unknown prompt value.");
+        // The pool session may answer without a scan (Oidc/SessionSignIn.cs); prompt=none never shows the QR page.
+        var asked = SessionSignIn.Read(Single(p, "prompt"), Single(p, "max_age"));
+        if (asked.Error is { } promptError) return Fail("invalid_request", promptError);
+        if (await SessionSignIn.TryAsync(http, cluster, new AuthorizationRequest(poolId, app.AppId, redirectUri, scopes, state, nonce, challenge, "",
+                LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage), popup, null, "", formPost), asked) is { } fromSession)
+            return fromSession.Value is { } signedIn
+                ? Respond(text, popup, formPost, targetOrigin, redirectUri, new() { ["code"] = signedIn.Code, ["state"] = state, ["iss"] = issuer }, http.Response,
+                    app.AllowedOrigins)
+                : Fail(fromSession.Failure!.Code == AuthorizationFailures.LoginRequired ? "login_required" : "server_error", fromSession.Failure.Message);
 
         // The access policy chooses: the named source if the application may use it, else the first the application may use.
         var named = Single(p, "identity_source");
@@ -209,6 +214,7 @@ public static partial class HostedLoginApi
         if (completed.Failure is { Code: AuthorizationFailures.NotConfirmed }) return TypedResults.Redirect(BasePath(http, poolId, requestId));
         if (completed.Value is not { } done) return ErrorPage(text, 409, text.TimedOut, completed.Failure!.Code);
         ExpireCookie(http, poolId, requestId);
+        if (done.Session is { } session) PoolSessionCookie.Write(http, poolId, session);
         var result = new Dictionary<string, string?>
         {
             ["code"] = done.Code,

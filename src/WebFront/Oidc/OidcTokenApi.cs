@@ -60,7 +60,9 @@ public static class OidcTokenApi
             return InvalidClient(http, false, backendsOnly.Message);
 
         if (Value(form, "grant_type") is not { } grantType) return Error(400, "invalid_request", "grant_type is required.");
-        if (grantType != "authorization_code") return Error(400, "unsupported_grant_type", "Only authorization_code is supported.");
+        if (grantType == "refresh_token") return await OidcRefreshGrant.RefreshAsync(poolId, clientId, authenticated, form, cluster, time,
+            OidcIssuer.HostIssuerOf(http, poolId));
+        if (grantType != "authorization_code") return Error(400, "unsupported_grant_type", "Only authorization_code and refresh_token are supported.");
         if (Value(form, "code") is not { Length: <= 128 } code || code.Split('.') is not [var requestId, _] || !Secrets.IsWellFormedId(requestId))
             return Error(400, "invalid_grant", "The authorization code is invalid, expired or already used.");
 
@@ -75,14 +77,16 @@ public static class OidcTokenApi
             grant.AuthTime, [TokenRequest.WeChatScanMethod], grant.IdentitySource, OidcIssuer.HostIssuerOf(http, poolId)));
         if (issued.Value is not { } tokens) return Error(503, "temporarily_unavailable", issued.Failure!.Message);
         var expiresIn = Math.Max(0, (int)(tokens.Stamp.ExpiresAt - time.GetUtcNow()).TotalSeconds);
-        return TypedResults.Json(new Dictionary<string, object>
+        var answer = new Dictionary<string, object>
         {
             ["access_token"] = tokens.AccessToken,
             ["token_type"] = "Bearer",
             ["expires_in"] = expiresIn,
             ["id_token"] = tokens.IdToken,
             ["scope"] = string.Join(' ', grant.Scopes),
-        });
+        };
+        if (await OidcRefreshGrant.StartFamilyAsync(cluster, grant, authenticated) is { } refreshToken) answer["refresh_token"] = refreshToken;
+        return TypedResults.Json(answer);
     }
 
     private static async Task<Results<JsonHttpResult<Dictionary<string, object>>, JsonHttpResult<OAuthError>, ProblemHttpResult>> UserInfoAsync(

@@ -123,10 +123,11 @@ public sealed class EndpointPropertyTests(PropertyFixture system)
         }
     }
 
-    private static bool IsPageForPeople(string path) => path.EndsWith("/authorize", StringComparison.Ordinal);
+    private static bool IsPageForPeople(string path) => path.EndsWith("/authorize", StringComparison.Ordinal) || path.EndsWith("/end_session", StringComparison.Ordinal);
 
     private static bool IsOAuthProtocolEndpoint(string path) =>
-        path.StartsWith("/oidc/", StringComparison.Ordinal) && (path.EndsWith("/token", StringComparison.Ordinal) || path.EndsWith("/userinfo", StringComparison.Ordinal));
+        path.StartsWith("/oidc/", StringComparison.Ordinal) && (path.EndsWith("/token", StringComparison.Ordinal) || path.EndsWith("/userinfo", StringComparison.Ordinal)
+            || path.EndsWith("/revoke", StringComparison.Ordinal));
 
     /// <summary>A request that succeeded may still be writing (catalog rows after the grain's state): wait until storage is still.</summary>
     private async Task<string> SettledFingerprintAsync()
