@@ -6,8 +6,9 @@ namespace ScanLogin.WebFront.Admin;
 /// <summary>User pools (tenants) and their API keys. Creating pools and keys takes the platform key.</summary>
 public static class PoolsApi
 {
-    public sealed record CreatePoolRequest(string? Id, string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds);
-    public sealed record UpdatePoolRequest(string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds);
+    public sealed record CreatePoolRequest(string? Id, string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds, BrandingRequest? Branding = null);
+    /// <summary><c>branding</c>, when sent, replaces the pool's branding as a whole (the fallback of its applications).</summary>
+    public sealed record UpdatePoolRequest(string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds, BrandingRequest? Branding = null);
     public sealed record CreateApiKeyRequest(string? Name);
     public sealed record ApiKeyCreated(string KeyId, string Name, DateTimeOffset CreatedAt, string Key)
     {
@@ -38,10 +39,11 @@ public static class PoolsApi
         validation.PoolId("id", id);
         validation.Name("name", request.Name, 100);
         validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
+        validation.Branding("branding", request.Branding);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
         // Browser exchange is off unless asked for: then only the application's backend (its secret) turns a code into a token.
         var settings = new UserPoolSettings(id, request.Name!.Trim(), BrowserExchangeDisabled: request.BrowserExchange != true,
-            request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds);
+            request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds, BrandingRequest.ToBranding(request.Branding, null));
         var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(settings, op.Actor);
         if (created.Value is not { } pool) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.Versioned(http, pool.Revision, View(pool), StatusCodes.Status201Created, $"/admin/v1/pools/{id}");
@@ -68,12 +70,14 @@ public static class PoolsApi
         var validation = new AdminValidation();
         if (request.Name is not null) validation.Name("name", request.Name, 100);
         validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
+        validation.Branding("branding", request.Branding);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
         var changed = pool.Value with
         {
             Name = request.Name?.Trim() ?? pool.Value.Name,
             BrowserExchangeDisabled = request.BrowserExchange is { } allowed ? !allowed : pool.Value.BrowserExchangeDisabled,
             TokenLifetimeSeconds = request.TokenLifetimeSeconds ?? pool.Value.TokenLifetimeSeconds,
+            Branding = request.Branding is null ? pool.Value.Branding : BrandingRequest.ToBranding(request.Branding, pool.Value.Branding),
         };
         var updated = await cluster.GetGrain<IUserPoolGrain>(poolId).UpdateAsync(changed, ifRevision ?? pool.Revision, http.GetOperator().Actor);
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, View(v)) : AdminHttp.Problem(updated.Failure!);
