@@ -49,9 +49,9 @@ public static partial class BrandingRules
     private static bool IsShortText(string? value, int max) =>
         value is not null && value.Trim().Length is > 0 && value.Length <= max && GrainKeys.IsSafeText(value) && !value.Any(c => c is '\u2028' or '\u2029');
 
-    [GeneratedRegex("^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
+    [GeneratedRegex(@"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})\z")] // \z: "$" would let a trailing newline through
     private static partial Regex ColorPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{16}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{16}\z")]
     private static partial Regex LogoHashPattern();
 }
