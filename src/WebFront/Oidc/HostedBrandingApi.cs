@@ -23,6 +23,9 @@ public static class HostedBrandingApi
             .Produces(200, contentType: "text/css");
         branding.MapGet("/{appId}/logo/{hash}.png", AppLogoAsync).WithName("GetApplicationBrandingLogo")
             .WithSummary("An application's uploaded branding logo").Produces(200, contentType: "image/png");
+        branding.MapGet("/{appId}/preview", PreviewAsync).WithName("PreviewBranding")
+            .WithSummary("The application's branded login card without a login (no ticket, no script); state=pending, scanned or expired")
+            .Produces(200, contentType: "text/html");
         branding.MapGet("/logo/{hash}.png", PoolLogoAsync).WithName("GetPoolBrandingLogo")
             .WithSummary("A pool's uploaded branding logo").Produces(200, contentType: "image/png");
         return app;
@@ -41,6 +44,20 @@ public static class HostedBrandingApi
         Cache(http, tag, v is not null && v == branding?.Version ? LongCache : ShortCache);
         if (NotModified(http, tag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Text(css, "text/css; charset=utf-8");
+    }
+
+    private static async Task<Results<ContentHttpResult, NotFound>> PreviewAsync(string poolId, string appId, HttpContext http, IClusterClient cluster,
+        UnknownIds unknownIds, string? state = null, string? ui_locales = null)
+    {
+        if (!HostedLoginApi.IsSafeId(poolId) || !HostedLoginApi.IsSafeId(appId) || UnknownIds.RefusalOf(http) is not null) return TypedResults.NotFound();
+        if (await unknownIds.ApplicationAsync(http, cluster, appId) is not { } app || app.PoolId != poolId) return TypedResults.NotFound();
+        var pool = await cluster.GetGrain<IUserPoolGrain>(poolId).GetSettingsAsync();
+        var logo = AppLogoUrlOf(app);
+        var text = LoginText.For(LoginText.Resolve(ui_locales, http.Request.Headers.AcceptLanguage));
+        LoginPageHeaders.Apply(http.Response, extraImageSource: LoginPageHeaders.OriginOf(logo));
+        http.Response.Headers["X-Robots-Tag"] = "noindex";
+        return TypedResults.Content(BrandingPreviewPage.Render(text, app.Name, logo, LoginBranding.Resolve(app, pool, logo), state ?? "pending"),
+            "text/html; charset=utf-8");
     }
 
     private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, NotFound>> AppLogoAsync(string poolId, string appId, string hash, HttpContext http,
