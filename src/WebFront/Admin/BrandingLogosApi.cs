@@ -28,19 +28,19 @@ public static class BrandingLogosApi
         return admin;
     }
 
-    private static Task<IResult> PutAppLogoAsync(string poolId, string appId, string scheme, HttpContext http, IClusterClient cluster) =>
+    private static Task<Results<JsonHttpResult<ApplicationView>, ProblemHttpResult>> PutAppLogoAsync(string poolId, string appId, string scheme, HttpContext http, IClusterClient cluster) =>
         SetAppLogoAsync(poolId, appId, scheme, upload: true, http, cluster);
 
-    private static Task<IResult> DeleteAppLogoAsync(string poolId, string appId, string scheme, HttpContext http, IClusterClient cluster) =>
+    private static Task<Results<JsonHttpResult<ApplicationView>, ProblemHttpResult>> DeleteAppLogoAsync(string poolId, string appId, string scheme, HttpContext http, IClusterClient cluster) =>
         SetAppLogoAsync(poolId, appId, scheme, upload: false, http, cluster);
 
-    private static Task<IResult> PutPoolLogoAsync(string poolId, string scheme, HttpContext http, IClusterClient cluster) =>
+    private static Task<Results<JsonHttpResult<PoolView>, ProblemHttpResult>> PutPoolLogoAsync(string poolId, string scheme, HttpContext http, IClusterClient cluster) =>
         SetPoolLogoAsync(poolId, scheme, upload: true, http, cluster);
 
-    private static Task<IResult> DeletePoolLogoAsync(string poolId, string scheme, HttpContext http, IClusterClient cluster) =>
+    private static Task<Results<JsonHttpResult<PoolView>, ProblemHttpResult>> DeletePoolLogoAsync(string poolId, string scheme, HttpContext http, IClusterClient cluster) =>
         SetPoolLogoAsync(poolId, scheme, upload: false, http, cluster);
 
-    private static async Task<IResult> SetAppLogoAsync(string poolId, string appId, string scheme, bool upload, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<ApplicationView>, ProblemHttpResult>> SetAppLogoAsync(string poolId, string appId, string scheme, bool upload, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (!Schemes.Contains(scheme)) return ApiProblems.Invalid("scheme", "light or dark.");
@@ -53,10 +53,10 @@ public static class BrandingLogosApi
             ifRevision ?? app.Revision, http.GetOperator().Actor);
         if (updated.Value is not { } v) return AdminHttp.Problem(updated.Failure!);
         if (!upload) await PruneAsync(cluster, BrandingLogos.KeyOf(poolId, appId), v.Value.Branding);
-        return AdminHttp.Versioned(http, v.Revision, ApplicationView.From(v));
+        return Versioned(http, v.Revision, ApplicationView.From(v));
     }
 
-    private static async Task<IResult> SetPoolLogoAsync(string poolId, string scheme, bool upload, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<JsonHttpResult<PoolView>, ProblemHttpResult>> SetPoolLogoAsync(string poolId, string scheme, bool upload, HttpContext http, IClusterClient cluster)
     {
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (!Schemes.Contains(scheme)) return ApiProblems.Invalid("scheme", "light or dark.");
@@ -67,11 +67,11 @@ public static class BrandingLogosApi
             pool.Value with { Branding = WithLogo(pool.Value.Branding, scheme == "dark", hash.Hash) }, ifRevision ?? pool.Revision, http.GetOperator().Actor);
         if (updated.Value is not { } v) return AdminHttp.Problem(updated.Failure!);
         if (!upload) await PruneAsync(cluster, BrandingLogos.KeyOf(poolId, null), v.Value.Branding);
-        return AdminHttp.Versioned(http, v.Revision, PoolView.From(v));
+        return Versioned(http, v.Revision, PoolView.From(v));
     }
 
     /// <summary>Reads and stores the uploaded image (keeping the logos the settings name now); no hash and no failure for a removal.</summary>
-    private static async Task<(string? Hash, IResult? Failure)> StoreAsync(HttpContext http, IClusterClient cluster, string key, Branding? current, bool upload)
+    private static async Task<(string? Hash, ProblemHttpResult? Failure)> StoreAsync(HttpContext http, IClusterClient cluster, string key, Branding? current, bool upload)
     {
         if (!upload) return (null, null);
         if (http.Request.ContentType?.Split(';')[0].Trim() is not ("image/png" or "image/jpeg"))
@@ -88,6 +88,12 @@ public static class BrandingLogosApi
     /// <summary>After a removal, drops stored logos the settings no longer name (an upload keeps the replaced one, which a page shown a moment ago may still ask for, until the next upload).</summary>
     private static Task PruneAsync(IClusterClient cluster, string key, Branding? branding) =>
         cluster.GetGrain<IBrandingLogoGrain>(key).PruneAsync(HashesOf(branding));
+
+    private static JsonHttpResult<T> Versioned<T>(HttpContext http, int revision, T view)
+    {
+        http.Response.Headers.ETag = AdminHttp.ETagOf(revision);
+        return TypedResults.Json(view);
+    }
 
     private static string[] HashesOf(Branding? branding) =>
         new[] { branding?.Light?.LogoHash, branding?.Dark?.LogoHash }.OfType<string>().ToArray();

@@ -73,6 +73,20 @@ public sealed partial class BrandedPageTests(SystemFixture system)
         Assert.Contains("@media (prefers-color-scheme: dark)", text);
         Assert.Contains("--brand-background: #101418;", text);
 
+        // The console's preview: the same card without a ticket or a script, under the same kind of policy.
+        var preview = await anonymous.GetAsync($"/oidc/{tenant.PoolId}/branding/{tenant.AppId}/preview?state=expired");
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var previewPolicy = preview.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("style-src 'self'", previewPolicy);
+        Assert.Contains("frame-ancestors 'none'", previewPolicy);
+        Assert.DoesNotContain("unsafe-inline", previewPolicy);
+        var previewHtml = await preview.Content.ReadAsStringAsync();
+        Assert.Contains(href, previewHtml);
+        Assert.Contains("<h1 id=\"title\">Shop &lt;staff&gt;</h1>", previewHtml);
+        Assert.Contains("data-state=\"expired\"", previewHtml);
+        Assert.DoesNotContain("<script", previewHtml);
+        Assert.DoesNotContain("/api/tickets/", previewHtml);
+
         // Asked again with its ETag: not modified. Under an old version: served, but kept only briefly.
         var again = new HttpRequestMessage(HttpMethod.Get, href);
         again.Headers.IfNoneMatch.Add(css.Headers.ETag!);
