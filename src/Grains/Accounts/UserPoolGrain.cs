@@ -63,6 +63,7 @@ public sealed partial class UserPoolGrain(
             return new Failure(AdminFailureCodes.NotEmpty, $"{What} still has applications or identity sources; delete them first.");
         var before = View(Pool.ToVersioned()!);
         await state.ClearStateAsync();
+        await GrainFactory.GetGrain<IBrandingLogoGrain>(BrandingLogos.KeyOf(PoolId, null)).PruneAsync([]); // its uploaded branding logos go with it
         await _recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, "delete", actor, before, null);
         return true;
     }

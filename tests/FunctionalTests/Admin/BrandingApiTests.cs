@@ -131,6 +131,25 @@ public sealed class BrandingApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Deleting_an_application_or_its_pool_deletes_their_uploaded_logos()
+    {
+        var (admin, poolId, appId) = await PoolWithAppAsync();
+        var appLogo = await admin.PutLogoAsync($"/admin/v1/pools/{poolId}/applications/{appId}/branding/light/logo", TestLogos.Png(), "image/png");
+        var appHash = JsonNode.Parse(await appLogo.Content.ReadAsStringAsync())!["branding"]!["light"]!["logoHash"]!.GetValue<string>();
+        var poolLogo = await admin.PutLogoAsync($"/admin/v1/pools/{poolId}/branding/dark/logo", TestLogos.Png(), "image/png");
+        var poolHash = JsonNode.Parse(await poolLogo.Content.ReadAsStringAsync())!["branding"]!["dark"]!["logoHash"]!.GetValue<string>();
+        var appLogos = system.Grains.GetGrain<Grains.Interfaces.IBrandingLogoGrain>(Grains.Interfaces.BrandingLogos.KeyOf(poolId, appId));
+        var poolLogos = system.Grains.GetGrain<Grains.Interfaces.IBrandingLogoGrain>(Grains.Interfaces.BrandingLogos.KeyOf(poolId, null));
+        Assert.NotNull(await appLogos.GetAsync(appHash));
+
+        await admin.OkAsync(HttpMethod.Delete, $"/admin/v1/pools/{poolId}/applications/{appId}", expected: HttpStatusCode.NoContent);
+        Assert.Null(await appLogos.GetAsync(appHash));
+        Assert.NotNull(await poolLogos.GetAsync(poolHash));
+        await admin.OkAsync(HttpMethod.Delete, $"/admin/v1/pools/{poolId}", expected: HttpStatusCode.NoContent);
+        Assert.Null(await poolLogos.GetAsync(poolHash));
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_the_branding_fields_and_logo_endpoints()
     {
         using var anonymous = new HttpClient { BaseAddress = system.A.BaseAddress };
