@@ -34,7 +34,7 @@ public static class ApplicationsApi
         if (Validate(request) is { IsValid: false } invalid) return AdminHttp.Invalid(invalid);
         var appId = Secrets.NewId();
         var settings = new ApplicationSettings(appId, poolId, request.Name!.Trim(), request.LogoUrl, request.AllowedOrigins ?? [], request.CallbackUrls ?? [],
-            request.AuthingBrowserExchange ?? false, request.HostedLoginSameAddress ?? false, BrandingRequest.ToBranding(request.Branding, null));
+            request.AuthingBrowserExchange ?? false, request.HostedLoginSameAddress ?? false, Branding: BrandingRequest.ToBranding(request.Branding, null));
         var created = await cluster.GetGrain<IApplicationGrain>(appId).CreateAsync(settings, http.GetOperator().Actor);
         if (created.Value is not { } app) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.Versioned(http, app.Application.Revision, new ApplicationCreated(ApplicationView.From(app.Application), app.AppSecret),

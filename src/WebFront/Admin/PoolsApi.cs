@@ -43,7 +43,7 @@ public static class PoolsApi
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
         // Browser exchange is off unless asked for: then only the application's backend (its secret) turns a code into a token.
         var settings = new UserPoolSettings(id, request.Name!.Trim(), BrowserExchangeDisabled: request.BrowserExchange != true,
-            request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds, BrandingRequest.ToBranding(request.Branding, null));
+            request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds, Branding: BrandingRequest.ToBranding(request.Branding, null));
         var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(settings, op.Actor);
         if (created.Value is not { } pool) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.Versioned(http, pool.Revision, View(pool), StatusCodes.Status201Created, $"/admin/v1/pools/{id}");
