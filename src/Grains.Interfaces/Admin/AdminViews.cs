@@ -9,7 +9,10 @@ public sealed record PoolView(string Id, string Name, bool BrowserExchange, int 
     DateTimeOffset UpdatedAt, bool SessionEnabled = false, int SessionLifetimeSeconds = UserPoolSettings.DefaultSessionLifetimeSeconds)
 {
     public static PoolView From(Versioned<UserPoolSettings> v) => new(v.Value.PoolId, v.Value.Name, !v.Value.BrowserExchangeDisabled,
-        (int)v.Value.TokenLifetime.TotalSeconds, v.Revision, v.CreatedAt, v.UpdatedAt, v.Value.SessionEnabled, (int)v.Value.SessionLifetime.TotalSeconds);
+        (int)v.Value.TokenLifetime.TotalSeconds, v.Revision, v.CreatedAt, v.UpdatedAt, v.Value.SessionEnabled, (int)v.Value.SessionLifetime.TotalSeconds) { Branding = v.Value.Branding };
+
+    /// <summary>The hosted login's look for the pool's applications that set none of their own; null when unset.</summary>
+    public Branding? Branding { get; init; }
 }
 
 /// <summary>
@@ -22,9 +25,12 @@ public sealed record ApplicationView(string AppId, string PoolId, string Name, s
 {
     public bool HostedLoginSameAddress { get; init; }
 
+    /// <summary>The hosted login's look for this application (falling back to the pool's); null when unset.</summary>
+    public Branding? Branding { get; init; }
+
     public static ApplicationView From(Versioned<ApplicationSettings> v) => new(v.Value.AppId, v.Value.PoolId, v.Value.Name, v.Value.LogoUrl,
         v.Value.AllowedOrigins, v.Value.CallbackUrls, v.Value.AuthingBrowserExchange, v.SecretChangedAt is not null, v.SecretChangedAt, v.Revision,
-        v.CreatedAt, v.UpdatedAt) { HostedLoginSameAddress = v.Value.HostedLoginSameAddress };
+        v.CreatedAt, v.UpdatedAt) { HostedLoginSameAddress = v.Value.HostedLoginSameAddress, Branding = v.Value.Branding };
 }
 
 public sealed record LogoView(bool Set, string? Hash);

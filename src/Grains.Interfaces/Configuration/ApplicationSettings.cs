@@ -17,7 +17,9 @@ public sealed record ApplicationSettings(
     [property: Id(4)] string[] AllowedOrigins,
     [property: Id(5)] string[] CallbackUrls,
     [property: Id(6)] bool AuthingBrowserExchange = false,
-    [property: Id(7)] bool HostedLoginSameAddress = false);
+    [property: Id(7)] bool HostedLoginSameAddress = false,
+    // Id 20, not the next free number: other fields are being added at the same time; a record stored without it reads as null.
+    [property: Id(20)] Branding? Branding = null);
 
 /// <summary>A new application and its secret: the only time the secret is seen.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.CreatedApplication")]

@@ -11,7 +11,9 @@ public sealed record UserPoolSettings(
     [property: Id(2)] bool BrowserExchangeDisabled = false,
     [property: Id(3)] int TokenLifetimeSeconds = 0,
     [property: Id(4)] bool SessionEnabled = false,
-    [property: Id(5)] int SessionLifetimeSeconds = 0)
+    [property: Id(5)] int SessionLifetimeSeconds = 0,
+    // The hosted login's look for every application of the pool that does not set its own (Id 20: see ApplicationSettings).
+    [property: Id(20)] Branding? Branding = null)
 {
     public const int DefaultTokenLifetimeSeconds = 3600;
 

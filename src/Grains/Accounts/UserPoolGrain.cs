@@ -63,6 +63,7 @@ public sealed partial class UserPoolGrain(
             return new Failure(AdminFailureCodes.NotEmpty, $"{What} still has applications or identity sources; delete them first.");
         var before = View(Pool.ToVersioned()!);
         await state.ClearStateAsync();
+        await GrainFactory.GetGrain<IBrandingLogoGrain>(BrandingLogos.KeyOf(PoolId, null)).PruneAsync([]); // its uploaded branding logos go with it
         await _recorder.RecordAsync(CatalogKind.Pools, PoolId, PoolId, "delete", actor, before, null);
         // A pool created later under this id must prove its domains again.
         await GrainFactory.GetGrain<IDomainRegistryGrain>(0).ReleasePoolAsync(PoolId, actor);

@@ -58,6 +58,7 @@ public sealed class ApplicationGrain(
         var before = ApplicationView.From(App.ToVersioned()!);
         await state.ClearStateAsync();
         await settingsCache.ForgetEverywhereAsync(this.GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IBrandingLogoGrain>(BrandingLogos.KeyOf(before.PoolId, before.AppId)).PruneAsync([]); // its uploaded branding logos go with it
         await recorder.RecordAsync(CatalogKind.Applications, before.PoolId, before.AppId, "delete", actor, before, null);
         return true;
     }

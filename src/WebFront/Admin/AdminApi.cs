@@ -7,6 +7,7 @@ public static class AdminApi
     {
         var admin = app.MapGroup("/admin/v1").RequireCors(Hosting.BrowserCors.AdminPolicyName);
         admin.MapPoolsApi().MapApplicationsApi().MapIdentitySourcesApi().MapPoolDataApi().MapUsersApi().MapKeyRingApi().MapSigningKeysApi().MapTryLoginApi().MapDomainsApi().MapUserSessionsApi();
+        admin.MapBrandingLogosApi();
         app.MapTryLoginCallback();
         return app;
     }

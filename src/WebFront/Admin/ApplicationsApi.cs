@@ -9,7 +9,7 @@ public static class ApplicationsApi
 {
     /// <summary><c>hostedLoginSameAddress</c>: refuse to complete a hosted login from another address than the one that opened its code.</summary>
     public sealed record ApplicationRequest(string? Name, string? LogoUrl, string[]? AllowedOrigins, string[]? CallbackUrls, bool? AuthingBrowserExchange = null,
-        bool? HostedLoginSameAddress = null);
+        bool? HostedLoginSameAddress = null, BrandingRequest? Branding = null);
     public sealed record ApplicationCreated(ApplicationView Application, string AppSecret)
     {
         public override string ToString() => $"ApplicationCreated {{ Application = {Application} }}";
@@ -35,7 +35,7 @@ public static class ApplicationsApi
         if (Validate(request) is { IsValid: false } invalid) return AdminHttp.Invalid(invalid);
         var appId = Secrets.NewId();
         var settings = new ApplicationSettings(appId, poolId, request.Name!.Trim(), request.LogoUrl, request.AllowedOrigins ?? [], request.CallbackUrls ?? [],
-            request.AuthingBrowserExchange ?? false, request.HostedLoginSameAddress ?? false);
+            request.AuthingBrowserExchange ?? false, request.HostedLoginSameAddress ?? false, Branding: BrandingRequest.ToBranding(request.Branding, null));
         var created = await cluster.GetGrain<IApplicationGrain>(appId).CreateAsync(settings, http.GetOperator().Actor);
         if (created.Value is not { } app) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.VersionedCreated(http, app.Application.Revision, new ApplicationCreated(ApplicationView.From(app.Application), app.AppSecret),
@@ -58,12 +58,13 @@ public static class ApplicationsApi
         if (!AdminHttp.TryReadIfMatch(http.Request, out var ifRevision)) return AdminHttp.BadIfMatch();
         if (await FindAsync(poolId, appId, http, cluster) is not { } app) return AdminHttp.NotFound();
         var current = new ApplicationRequest(app.Value.Name, app.Value.LogoUrl, app.Value.AllowedOrigins, app.Value.CallbackUrls, app.Value.AuthingBrowserExchange,
-            app.Value.HostedLoginSameAddress);
+            app.Value.HostedLoginSameAddress, BrandingRequest.From(app.Value.Branding));
         if (Patches.Apply(current, patch.Fields, out var request) is { } unreadable) return unreadable;
         if (Validate(request) is { IsValid: false } invalid) return AdminHttp.Invalid(invalid);
         var updated = await cluster.GetGrain<IApplicationGrain>(appId).UpdateAsync(
             app.Value with { Name = request.Name!.Trim(), LogoUrl = request.LogoUrl, AllowedOrigins = request.AllowedOrigins ?? [], CallbackUrls = request.CallbackUrls ?? [],
-                AuthingBrowserExchange = request.AuthingBrowserExchange ?? false, HostedLoginSameAddress = request.HostedLoginSameAddress ?? false },
+                AuthingBrowserExchange = request.AuthingBrowserExchange ?? false, HostedLoginSameAddress = request.HostedLoginSameAddress ?? false,
+                Branding = BrandingRequest.ToBranding(request.Branding, app.Value.Branding) },
             ifRevision ?? app.Revision, http.GetOperator().Actor);
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, ApplicationView.From(v)) : AdminHttp.Problem(updated.Failure!);
     }
@@ -99,6 +100,7 @@ public static class ApplicationsApi
         validation.Url("logoUrl", request.LogoUrl);
         validation.Origins("allowedOrigins", request.AllowedOrigins);
         validation.Urls("callbackUrls", request.CallbackUrls);
+        validation.Branding("branding", request.Branding);
         return validation;
     }
 }

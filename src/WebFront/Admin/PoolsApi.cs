@@ -9,9 +9,9 @@ namespace ScanLogin.WebFront.Admin;
 public static class PoolsApi
 {
     public sealed record CreatePoolRequest(string? Id, string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds, bool? SessionEnabled = null,
-        int? SessionLifetimeSeconds = null);
+        int? SessionLifetimeSeconds = null, BrandingRequest? Branding = null);
     public sealed record UpdatePoolRequest(string? Name, bool? BrowserExchange, int? TokenLifetimeSeconds, bool? SessionEnabled = null,
-        int? SessionLifetimeSeconds = null);
+        int? SessionLifetimeSeconds = null, BrandingRequest? Branding = null);
     public sealed record CreateApiKeyRequest(string? Name);
     public sealed record ApiKeyCreated(string KeyId, string Name, DateTimeOffset CreatedAt, string Key)
     {
@@ -43,11 +43,13 @@ public static class PoolsApi
         validation.Name("name", request.Name, 100);
         validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
         validation.SessionLifetime("sessionLifetimeSeconds", request.SessionLifetimeSeconds);
+        validation.Branding("branding", request.Branding);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
         // Browser exchange is off unless asked for: then only the application's backend (its secret) turns a code into a token.
         var settings = new UserPoolSettings(id, request.Name!.Trim(), BrowserExchangeDisabled: request.BrowserExchange != true,
             request.TokenLifetimeSeconds ?? UserPoolSettings.DefaultTokenLifetimeSeconds, request.SessionEnabled == true,
-            request.SessionLifetimeSeconds ?? UserPoolSettings.DefaultSessionLifetimeSeconds);
+            request.SessionLifetimeSeconds ?? UserPoolSettings.DefaultSessionLifetimeSeconds,
+            Branding: BrandingRequest.ToBranding(request.Branding, null));
         var created = await cluster.GetGrain<IUserPoolGrain>(id).CreateAsync(settings, op.Actor);
         if (created.Value is not { } pool) return AdminHttp.Problem(created.Failure!);
         return AdminHttp.VersionedCreated(http, pool.Revision, View(pool), $"/admin/v1/pools/{id}");
@@ -75,6 +77,7 @@ public static class PoolsApi
         if (request.Name is not null) validation.Name("name", request.Name, 100);
         validation.TokenLifetime("tokenLifetimeSeconds", request.TokenLifetimeSeconds);
         validation.SessionLifetime("sessionLifetimeSeconds", request.SessionLifetimeSeconds);
+        validation.Branding("branding", request.Branding);
         if (!validation.IsValid) return AdminHttp.Invalid(validation);
         var changed = pool.Value with
         {
@@ -83,6 +86,7 @@ public static class PoolsApi
             TokenLifetimeSeconds = request.TokenLifetimeSeconds ?? pool.Value.TokenLifetimeSeconds,
             SessionEnabled = request.SessionEnabled ?? pool.Value.SessionEnabled,
             SessionLifetimeSeconds = request.SessionLifetimeSeconds ?? pool.Value.SessionLifetimeSeconds,
+            Branding = request.Branding is null ? pool.Value.Branding : BrandingRequest.ToBranding(request.Branding, pool.Value.Branding),
         };
         var updated = await cluster.GetGrain<IUserPoolGrain>(poolId).UpdateAsync(changed, ifRevision ?? pool.Revision, http.GetOperator().Actor);
         return updated.Value is { } v ? AdminHttp.Versioned(http, v.Revision, View(v)) : AdminHttp.Problem(updated.Failure!);

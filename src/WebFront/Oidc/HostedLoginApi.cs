@@ -32,6 +32,7 @@ public static partial class HostedLoginApi
         login.MapGet("/complete", CompleteAsync);
         login.MapGet("/abort", AbortAsync);
         app.MapHostedBindingApi();
+        app.MapHostedBrandingApi();
         return app;
     }
 
@@ -178,7 +179,8 @@ public static partial class HostedLoginApi
         var logo = app!.LogoUrl is { } url && LoginPageHeaders.OriginOf(url) is not null ? url : null;
         LoginPageHeaders.Apply(http.Response, app.AllowedOrigins, LoginPageHeaders.OriginOf(logo));
         var model = new LoginPageModel(BasePath(http, poolId, requestId), app.Name, logo, source?.DisplayName ?? view.Request.IdentitySource, view.TicketId,
-            transport == "poll" ? "poll" : "sse", SameDeviceLogin.IsPhone(http.Request.Headers.UserAgent));
+            transport == "poll" ? "poll" : "sse", SameDeviceLogin.IsPhone(http.Request.Headers.UserAgent),
+            LoginBranding.Resolve(app, await cluster.GetGrain<IUserPoolGrain>(poolId).GetSettingsAsync(), logo));
         return TypedResults.Content(LoginPages.Login(text, model), "text/html; charset=utf-8");
     }
 

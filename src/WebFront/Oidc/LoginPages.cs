@@ -12,7 +12,7 @@ public static class LoginPages
     /// <summary>The QR page of one login, in the state its ticket is in when the page loads (the script follows it from there).</summary>
     public static string Login(LoginText t, LoginPageModel m)
     {
-        var title = string.Format(t.Title, m.AppName);
+        var title = m.Branding?.Title ?? string.Format(t.Title, m.AppName);
         var data = JsonSerializer.Serialize(new
         {
             ticketId = m.TicketId,
@@ -31,10 +31,11 @@ public static class LoginPages
         body.Append($"""
             <main class="card" id="login" data-state="pending" aria-labelledby="title">
               <header class="app">
-                {(m.AppLogoUrl is { } logo ? $"<img class=\"app-logo\" src=\"{Html.Encode(logo)}\" alt=\"\" width=\"48\" height=\"48\">" : "")}
+                {(m.Branding is { } branded ? branded.LogoHtml() : m.AppLogoUrl is { } logo ? $"<img class=\"app-logo\" src=\"{Html.Encode(logo)}\" alt=\"\" width=\"48\" height=\"48\">" : "")}
                 <h1 id="title">{Html.Encode(title)}</h1>
                 <p class="source">{Html.Encode(string.Format(t.With, m.IdentitySourceName))}</p>
               </header>
+              {m.Branding?.NoticeHtml()}
               <div class="qr" id="qr-box">
                 <img id="qr" src="/api/tickets/{Html.Encode(m.TicketId)}/qr.png?size=240" width="240" height="240" alt="{Html.Encode(t.QrAlt)}">
                 <div class="veil" id="veil" hidden>
@@ -77,7 +78,7 @@ public static class LoginPages
             </main>
             <script id="login-data" type="application/json">{data}</script>
             """);
-        return Document(t, title, body.ToString(), withScript: "login.js");
+        return Document(t, title, body.ToString(), withScript: "login.js", stylesheet: m.Branding?.StylesheetUrl);
     }
 
     /// <summary>A readable error, never a redirect: used when the client or redirect URI cannot be trusted.</summary>
@@ -117,7 +118,7 @@ public static class LoginPages
             """, withScript: "form-post.js");
     }
 
-    private static string Document(LoginText t, string title, string body, string? withScript = null) => $"""
+    private static string Document(LoginText t, string title, string body, string? withScript = null, string? stylesheet = null) => $"""
         <!doctype html>
         <html lang="{t.Lang}">
         <head>
@@ -125,6 +126,7 @@ public static class LoginPages
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{Html.Encode(title)}</title>
         <link rel="stylesheet" href="/oidc/assets/login.css">
+        {(stylesheet is null ? "" : $"<link rel=\"stylesheet\" href=\"{Html.Encode(stylesheet)}\">")}
         {(withScript is null ? "" : $"<script src=\"/oidc/assets/{withScript}\" defer></script>")}
         </head>
         <body>
@@ -136,4 +138,4 @@ public static class LoginPages
 
 /// <summary>What the QR page shows.</summary>
 public sealed record LoginPageModel(string BasePath, string AppName, string? AppLogoUrl, string IdentitySourceName, string TicketId, string Transport,
-    bool OnPhone = false);
+    bool OnPhone = false, LoginBranding? Branding = null);

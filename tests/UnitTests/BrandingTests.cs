@@ -1,0 +1,244 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.WebFront.Admin;
+using ScanLogin.WebFront.Oidc;
+using Xunit;
+
+namespace ScanLogin.UnitTests;
+
+/// <summary>Branding of the hosted page: what a value may be, how an application falls back to its pool, and what reaches the page.</summary>
+public sealed class BrandingTests
+{
+    private static ApplicationSettings App(Branding? branding, string? logoUrl = null) =>
+        new("app-1", "pool-1", "Shop", logoUrl, [], [], Branding: branding);
+
+    private static UserPoolSettings Pool(Branding? branding) => new("pool-1", "Pool", Branding: branding);
+
+    [Theory]
+    [InlineData("#abc", true)]
+    [InlineData("#AABBCC", true)]
+    [InlineData("#07a35a", true)]
+    [InlineData("abc", false)]
+    [InlineData("#abcd", false)]
+    [InlineData("#abcdef0", false)]
+    [InlineData("#12345g", false)]
+    [InlineData("red", false)]
+    [InlineData("#fff;}body{display:none", false)]
+    [InlineData("#fff !important", false)]
+    [InlineData("var(--x)", false)]
+    [InlineData("rgb(0,0,0)", false)]
+    [InlineData("#fff\n", false)]
+    [InlineData("", false)]
+    public void A_colour_is_only_hash_rgb_or_hash_rrggbb(string value, bool valid) => Assert.Equal(valid, BrandingRules.IsColor(value));
+
+    [Theory]
+    [InlineData("https://cdn.example.com/logo.png", true)]
+    [InlineData("https://cdn.example.com/logo.png?size=96&v=2", true)]
+    [InlineData("http://cdn.example.com/logo.png", false)]
+    [InlineData("javascript:alert(1)", false)]
+    [InlineData("data:image/png;base64,AAAA", false)]
+    [InlineData("https://user:pass@cdn.example.com/logo.png", false)]
+    [InlineData("https://cdn.example.com/a logo.png", false)]
+    [InlineData("https://cdn.example.com/a.png 2x, https://evil.example/b.png", false)]
+    [InlineData("https://cdn.example.com/a.png\");}body{x:url(\"", false)]
+    [InlineData("/relative/logo.png", false)]
+    public void A_logo_url_is_an_absolute_https_url_that_cannot_break_out_of_an_attribute_or_srcset(string value, bool valid) =>
+        Assert.Equal(valid, BrandingRules.IsLogoUrl(value));
+
+    [Fact]
+    public void Title_and_notice_are_short_single_line_plain_text()
+    {
+        Assert.True(BrandingRules.IsTitle(new string('a', BrandingRules.MaxTitleLength)));
+        Assert.False(BrandingRules.IsTitle(new string('a', BrandingRules.MaxTitleLength + 1)));
+        Assert.True(BrandingRules.IsNotice(new string('n', BrandingRules.MaxNoticeLength)));
+        Assert.False(BrandingRules.IsNotice(new string('n', BrandingRules.MaxNoticeLength + 1)));
+        Assert.False(BrandingRules.IsTitle("   "));
+        Assert.False(BrandingRules.IsNotice("line one\nline two"));
+        Assert.False(BrandingRules.IsNotice("bell\u0007"));
+        Assert.True(BrandingRules.IsNotice("<b>markup is fine: it is shown as text</b>"));
+    }
+
+    [Fact]
+    public void Admin_validation_names_each_wrong_branding_field()
+    {
+        var validation = new AdminValidation();
+        validation.Branding("branding", new BrandingRequest(new string('t', 61), "ok",
+            new BrandingThemeRequest("red", "#fff", "http://x.example/logo.png"), new BrandingThemeRequest("#000", "#12", null)));
+        Assert.Equal(["branding.dark.backgroundColor", "branding.light.logoUrl", "branding.light.primaryColor", "branding.title"],
+            validation.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Nothing_branded_leaves_the_page_exactly_as_before()
+    {
+        Assert.Null(LoginBranding.Resolve(App(null), Pool(null)));
+        Assert.Null(LoginBranding.Resolve(App(null, "https://shop.example/logo.png"), Pool(null), "https://shop.example/logo.png"));
+        Assert.Null(LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme(PrimaryColor: "not-a-colour"))), Pool(null)));
+    }
+
+    [Fact]
+    public void Each_field_falls_back_from_the_application_to_the_pool()
+    {
+        var pool = Pool(new Branding("Pool title", "Pool notice", new BrandingTheme("#111111", "#222222", "https://pool.example/light.png")));
+        var app = App(new Branding(Notice: "App notice", Light: new BrandingTheme(PrimaryColor: "#ABC")));
+
+        var b = LoginBranding.Resolve(app, pool)!;
+
+        Assert.Equal("Pool title", b.Title);
+        Assert.Equal("App notice", b.Notice);
+        Assert.Equal("#abc", b.Light.PrimaryColor);
+        Assert.Equal("#222222", b.Light.BackgroundColor);
+        Assert.Equal("https://pool.example/light.png", b.Light.LogoSrc);
+    }
+
+    [Fact]
+    public void A_dark_value_falls_back_to_the_same_owners_light_value_before_the_pools()
+    {
+        var pool = Pool(new Branding(Light: new BrandingTheme("#111111", "#eeeeee"), Dark: new BrandingTheme("#999999", "#000000")));
+        var app = App(new Branding(Light: new BrandingTheme(PrimaryColor: "#ff0000"), Dark: new BrandingTheme(BackgroundColor: "#101010")));
+
+        var b = LoginBranding.Resolve(app, pool)!;
+
+        Assert.Equal(new LoginTheme("#ff0000", "#eeeeee", null), b.Light);
+        // The application's red stays red in dark mode; the background it gave for dark wins; nothing of the pool's dark is needed.
+        Assert.Equal(new LoginTheme("#ff0000", "#101010", null), b.Dark);
+
+        var onlyPool = LoginBranding.Resolve(App(null), pool)!;
+        Assert.Equal(new LoginTheme("#999999", "#000000", null), onlyPool.Dark);
+    }
+
+    [Fact]
+    public void Logos_fall_back_from_the_application_branding_to_its_own_logo_then_to_the_pool_and_uploads_win_over_urls()
+    {
+        var pool = Pool(new Branding(Light: new BrandingTheme(LogoUrl: "https://pool.example/l.png"), Dark: new BrandingTheme(LogoHash: "AAAAAAAAAAAAAAAA")));
+        var own = LoginBranding.Resolve(App(new Branding(Title: "T"), "https://shop.example/own.png"), pool, "https://shop.example/own.png")!;
+        Assert.Equal("https://shop.example/own.png", own.Light.LogoSrc);
+        Assert.Equal("https://shop.example/own.png", own.Dark.LogoSrc);
+
+        var poolOnly = LoginBranding.Resolve(App(new Branding(Title: "T")), pool)!;
+        Assert.Equal("https://pool.example/l.png", poolOnly.Light.LogoSrc);
+        Assert.Equal("/oidc/pool-1/branding/logo/AAAAAAAAAAAAAAAA.png", poolOnly.Dark.LogoSrc);
+        Assert.Contains("<source media=\"(prefers-color-scheme: dark)\" srcset=\"/oidc/pool-1/branding/logo/AAAAAAAAAAAAAAAA.png\">", poolOnly.LogoHtml());
+
+        var uploaded = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme(LogoUrl: "https://cdn.example/x.png", LogoHash: "BBBBBBBBBBBBBBBB"))), pool)!;
+        Assert.Equal("/oidc/pool-1/branding/app-1/logo/BBBBBBBBBBBBBBBB.png", uploaded.Light.LogoSrc);
+        Assert.Equal(uploaded.Light.LogoSrc, uploaded.Dark.LogoSrc);
+        Assert.DoesNotContain("<picture>", uploaded.LogoHtml());
+    }
+
+    [Fact]
+    public void A_stored_value_that_breaks_the_rules_is_dropped_not_rendered()
+    {
+        // Stored past the admin API (seeding, an older rule): the page never shows it.
+        var app = App(new Branding("<script>x</script>" + new string('a', 80), "fine",
+            new BrandingTheme("#fff;}body{background:url(https://evil.example)}", "#123456", "javascript:alert(1)", "../../etc")));
+        var b = LoginBranding.Resolve(app, Pool(null))!;
+        Assert.Null(b.Title);
+        Assert.Null(b.Light.PrimaryColor);
+        Assert.Null(b.Light.LogoSrc);
+        var css = b.Css();
+        Assert.DoesNotContain("evil", css);
+        Assert.Contains("--brand-background: #123456;", css);
+        Assert.DoesNotContain("--brand-primary:", css);
+    }
+
+    [Fact]
+    public void The_stylesheet_holds_custom_properties_for_light_and_under_prefers_color_scheme_dark()
+    {
+        var b = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme("#FFEE00", "#fafafa"), Dark: new BrandingTheme("#0b5fff", "#0d1117"))), Pool(null))!;
+        var css = b.Css();
+        var dark = css.IndexOf("@media (prefers-color-scheme: dark)", StringComparison.Ordinal);
+        Assert.True(dark > 0, css);
+        Assert.InRange(css.IndexOf("--brand-primary: #ffee00;", StringComparison.Ordinal), 0, dark);
+        Assert.True(css.IndexOf("--brand-primary: #0b5fff;", StringComparison.Ordinal) > dark, css);
+        Assert.True(css.IndexOf("--brand-background: #0d1117;", StringComparison.Ordinal) > dark, css);
+        // Text on a light primary is dark, on a dark primary white.
+        Assert.Contains("--brand-on-primary: #1f2328;", css[..dark]);
+        Assert.Contains("--brand-on-primary: #ffffff;", css[dark..]);
+        Assert.DoesNotContain("url(", css);
+        Assert.DoesNotContain("@import", css);
+    }
+
+    [Fact]
+    public void The_stylesheet_url_names_its_content_so_a_change_makes_a_new_url()
+    {
+        var one = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme("#111111"))), Pool(null))!;
+        var same = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme("#111111"))), Pool(null))!;
+        var other = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme("#111112"))), Pool(null))!;
+        Assert.Equal(one.StylesheetUrl, same.StylesheetUrl);
+        Assert.NotEqual(one.StylesheetUrl, other.StylesheetUrl);
+        Assert.StartsWith("/oidc/pool-1/branding/app-1.css?v=", one.StylesheetUrl);
+    }
+
+    [Fact]
+    public void The_page_shows_title_and_notice_encoded_links_the_stylesheet_and_adds_no_inline_style_or_script()
+    {
+        var b = LoginBranding.Resolve(App(new Branding("Shop <Login>", "Use the \"company\" WeChat & <b>scan</b>", new BrandingTheme("#123456"))), Pool(null))!;
+        var html = LoginPages.Login(LoginText.En, new LoginPageModel("/oidc/pool-1/login/r", "Shop", null, "WeChat", "t1", "sse", Branding: b));
+        Assert.Contains("<title>Shop &lt;Login&gt;</title>", html);
+        Assert.Contains("<h1 id=\"title\">Shop &lt;Login&gt;</h1>", html);
+        Assert.Contains("<p class=\"notice\" id=\"notice\">Use the &quot;company&quot; WeChat &amp; &lt;b&gt;scan&lt;/b&gt;</p>", html);
+        Assert.Contains($"<link rel=\"stylesheet\" href=\"{b.StylesheetUrl}\">", html);
+        Assert.DoesNotContain("style=", html);
+        Assert.DoesNotContain("<style", html);
+        Assert.Equal(2, html.Split("<script").Length - 1); // the page's own: login.js and its JSON data, as before
+
+        var plain = LoginPages.Login(LoginText.En, new LoginPageModel("/oidc/pool-1/login/r", "Shop", null, "WeChat", "t1", "sse"));
+        Assert.DoesNotContain("branding", plain);
+        Assert.Contains("<h1 id=\"title\">Sign in to Shop</h1>", plain);
+    }
+
+    [Fact]
+    public void Admin_requests_keep_uploaded_logos_when_the_rest_of_the_branding_is_replaced()
+    {
+        var stored = new Branding("Old", null, new BrandingTheme("#111111", LogoHash: "CCCCCCCCCCCCCCCC"));
+        var replaced = BrandingRequest.ToBranding(new BrandingRequest(Notice: "New", Light: new BrandingThemeRequest(BackgroundColor: "#FFF")), stored)!;
+        Assert.Equal(new Branding(null, "New", new BrandingTheme(null, "#fff", null, "CCCCCCCCCCCCCCCC")), replaced);
+        Assert.Null(BrandingRequest.ToBranding(new BrandingRequest(), null));
+        Assert.Equal(new BrandingRequest("Old", null, new BrandingThemeRequest("#111111")), BrandingRequest.From(stored));
+    }
+
+    [Fact]
+    public void Records_stored_before_branding_existed_read_with_no_branding()
+    {
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(BrandingTests).Assembly)).BuildServiceProvider()
+            .GetRequiredService<Serializer>();
+        var oldApp = serializer.SerializeToArray(new ApplicationSettingsBeforeBranding("app-1", "pool-1", "Shop", "https://shop.example/l.png",
+            ["https://shop.example"], ["https://shop.example/cb"], true, true));
+        var app = serializer.Deserialize<ApplicationSettings>(oldApp)!;
+        Assert.Equal(("app-1", "pool-1", "Shop", "https://shop.example/l.png", true, true),
+            (app.AppId, app.PoolId, app.Name, app.LogoUrl, app.AuthingBrowserExchange, app.HostedLoginSameAddress));
+        Assert.Equal(["https://shop.example"], app.AllowedOrigins);
+        Assert.Equal(["https://shop.example/cb"], app.CallbackUrls);
+        Assert.Null(app.Branding);
+
+        var pool = serializer.Deserialize<UserPoolSettings>(serializer.SerializeToArray(new UserPoolSettingsBeforeBranding("pool-1", "Pool", true, 600)))!;
+        Assert.Equal(new UserPoolSettings("pool-1", "Pool", true, 600), pool);
+        Assert.Null(pool.Branding);
+
+        // And a branded record survives the trip whole.
+        var branded = App(new Branding("T", "N", new BrandingTheme("#111", "#222", "https://x.example/l.png", "DDDDDDDDDDDDDDDD"), new BrandingTheme("#333")));
+        Assert.Equal(branded.Branding, serializer.Deserialize<ApplicationSettings>(serializer.SerializeToArray(branded))!.Branding);
+    }
+}
+
+/// <summary>ApplicationSettings as stored before branding existed (fields 0 to 7).</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.UnitTests.ApplicationSettingsBeforeBranding")]
+public sealed record ApplicationSettingsBeforeBranding(
+    [property: Id(0)] string AppId,
+    [property: Id(1)] string PoolId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string? LogoUrl,
+    [property: Id(4)] string[] AllowedOrigins,
+    [property: Id(5)] string[] CallbackUrls,
+    [property: Id(6)] bool AuthingBrowserExchange,
+    [property: Id(7)] bool HostedLoginSameAddress);
+
+/// <summary>UserPoolSettings as stored before branding existed (fields 0 to 3).</summary>
+[GenerateSerializer, Immutable, Alias("ScanLogin.UnitTests.UserPoolSettingsBeforeBranding")]
+public sealed record UserPoolSettingsBeforeBranding(
+    [property: Id(0)] string PoolId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] bool BrowserExchangeDisabled,
+    [property: Id(3)] int TokenLifetimeSeconds);
