@@ -28,7 +28,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # The official Authing JS SDK, exactly as locked, for tests/FunctionalTests/WebFront/Apis/Authing/AuthingSdkTests.cs.
 npm ci --prefix tests/AuthingSdk --no-audit --no-fund --loglevel=error
-# The stock openid-client, exactly as locked, for tests/FunctionalTests/HostedLogin/OpenIdClientTests.cs.
+# The stock openid-client, exactly as locked, for tests/FunctionalTests/WebFront/Oidc/OpenIdClientTests.cs.
 npm ci --prefix tests/OpenIdClient --no-audit --no-fund --loglevel=error
 # The mini program's type check, page tests and end-to-end run (tests/FunctionalTests/MiniProgram), exactly as locked.
 npm ci --prefix tests/MiniProgram --no-audit --no-fund --loglevel=error
