@@ -30,7 +30,6 @@ public static class ConnectionsApi
     {
         var q = http.Request.Query;
         var text = LoginText.For(LoginText.Resolve(Single(q, "ui_locales"), http.Request.Headers.AcceptLanguage));
-        var zh = text.Lang == LoginText.Chinese;
         // Nothing here is trusted until the application and the callback are: every refusal is a page, never a redirect.
         if (UnknownIds.RefusalOf(http) is { } tooManyUnknown)
         {
@@ -39,29 +38,28 @@ public static class ConnectionsApi
         }
         var unknownIds = http.RequestServices.GetRequiredService<UnknownIds>();
         if (!HostedLoginApi.IsSafeId(poolId) || await unknownIds.PoolAsync(http, cluster, poolId) is null)
-            return HostedLoginApi.ErrorPage(text, 404, zh ? "用户池不存在。" : "This user pool does not exist.", "invalid_request");
+            return HostedLoginApi.ErrorPage(text, 404, text.PoolNotFound, "invalid_request");
         if (q.Any(kv => kv.Value.Count > 1))
-            return HostedLoginApi.ErrorPage(text, 400, zh ? "参数重复。" : "A parameter is repeated.", "invalid_request");
+            return HostedLoginApi.ErrorPage(text, 400, string.Format(text.ParameterRepeated, q.First(kv => kv.Value.Count > 1).Key), "invalid_request");
         var appId = Single(q, "app_id");
         var app = appId is { Length: <= 64 } ? await unknownIds.ApplicationAsync(http, cluster, appId) : null;
         if (app is null || app.PoolId != poolId)
-            return HostedLoginApi.ErrorPage(text, 400, zh ? "未知的应用（app_id）。" : "Unknown application (app_id).", "invalid_client");
+            return HostedLoginApi.ErrorPage(text, 400, text.UnknownApplication, "invalid_client");
         // The access policy decides whether the application may use this source (the same rule as /authorize), not a copy of it.
         var chosen = identifier is { Length: > 0 and < 32 } ? await cluster.GetGrain<IAccessPolicyGrain>(0).ChooseIdentitySourceAsync(app.AppId, identifier) : null;
         var source = chosen?.Value is { } usable
             ? await cluster.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, usable)).GetAsync()
             : null;
         if (source is null)
-            return HostedLoginApi.ErrorPage(text, 404, zh ? "身份源不存在、已停用或未对该应用开启。" : "This identity source is unknown, disabled or not enabled for this application.",
+            return HostedLoginApi.ErrorPage(text, 404, text.SourceUnusable,
                 "invalid_request");
         // Exactly the source's callback URL or one of the application's: registered strings only, never an open redirect.
         var callback = Single(q, "redirect_uri") ?? source.CallbackUrl;
         if (callback is null || callback != source.CallbackUrl && !app.CallbackUrls.Contains(callback, StringComparer.Ordinal)
             || LoginPageHeaders.OriginOf(callback) is null)
-            return HostedLoginApi.ErrorPage(text, 400, zh ? "回调地址不是该身份源或应用登记的地址。"
-                : "The callback URL is neither the identity source's nor one of the application's registered callback URLs.", "invalid_request");
+            return HostedLoginApi.ErrorPage(text, 400, text.CallbackNotRegistered, "invalid_request");
         if (Single(q, "state") is { Length: > 2048 })
-            return HostedLoginApi.ErrorPage(text, 400, zh ? "state 过长。" : "state is longer than 2048 characters.", "invalid_request");
+            return HostedLoginApi.ErrorPage(text, 400, text.StateTooLong, "invalid_request");
 
         var locale = LoginText.Resolve(Single(q, "ui_locales"), http.Request.Headers.AcceptLanguage);
         var request = new AuthorizationRequest(poolId, app.AppId, callback, TokenRequest.QrLoginScopes, Single(q, "state"), Nonce: null, CodeChallenge: null,

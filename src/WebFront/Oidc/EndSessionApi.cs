@@ -31,7 +31,6 @@ public static class EndSessionApi
         if (post && http.Request.HasFormContentType && await OidcForms.TryReadAsync(http.Request) is { } form) source = form;
         var p = source.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var text = LoginText.For(LoginText.Resolve(Single(p, "ui_locales"), http.Request.Headers.AcceptLanguage));
-        var zh = text.Lang == LoginText.Chinese;
 
         if (UnknownIds.RefusalOf(http) is { } tooMany)
         {
@@ -39,30 +38,29 @@ public static class EndSessionApi
             return Page(text, 429, tooMany.Message);
         }
         if (!HostedLoginApi.IsSafeId(poolId) || await http.RequestServices.GetRequiredService<UnknownIds>().PoolAsync(http, cluster, poolId) is null)
-            return Page(text, 404, zh ? "用户池不存在。" : "This user pool does not exist.");
-        if (p.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated }) return Page(text, 400, $"{repeated} is repeated.");
+            return Page(text, 404, text.PoolNotFound);
+        if (p.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated }) return Page(text, 400, string.Format(text.ParameterRepeated, repeated));
 
         IdTokenHint? hint = null;
         if (Single(p, "id_token_hint") is { } hintToken)
         {
             var read = hintToken.Length <= 8192 ? await cluster.GetGrain<ITokenIssuerGrain>(poolId).ReadIdTokenHintAsync(hintToken) : null;
-            if (read?.Value is not { } valid) return Page(text, 400, zh ? "id_token_hint 无效。" : "id_token_hint is not an ID token of this user pool.");
+            if (read?.Value is not { } valid) return Page(text, 400, text.IdTokenHintInvalid);
             hint = valid;
         }
         var clientId = Single(p, "client_id");
         if (hint is not null && clientId is not null && clientId != hint.ClientId)
-            return Page(text, 400, zh ? "client_id 与 id_token_hint 不符。" : "client_id differs from the id_token_hint's audience.");
+            return Page(text, 400, text.ClientIdDiffersFromHint);
         clientId ??= hint?.ClientId;
         var redirectUri = Single(p, "post_logout_redirect_uri");
         if (redirectUri is not null)
         {
             var app = clientId is { Length: <= 64 } ? await cluster.GetGrain<IApplicationGrain>(clientId).GetAsync() : null;
             if (app is null || app.PoolId != poolId || !app.CallbackUrls.Contains(redirectUri, StringComparer.Ordinal))
-                return Page(text, 400, zh ? "post_logout_redirect_uri 不是该应用登记的回调地址。"
-                    : "post_logout_redirect_uri is not one of the application's registered callback URLs (name the application by id_token_hint or client_id).");
+                return Page(text, 400, text.LogoutRedirectNotRegistered);
         }
         var state = Single(p, "state");
-        if (state is { Length: > 2048 }) return Page(text, 400, "state is longer than 2048 characters.");
+        if (state is { Length: > 2048 }) return Page(text, 400, text.StateTooLong);
 
         var token = PoolSessionCookie.Read(http, poolId);
         var sessions = cluster.GetGrain<IPoolSessionsGrain>(poolId);
@@ -76,7 +74,7 @@ public static class EndSessionApi
             await sessions.EndAsync(token);
             PoolSessionCookie.Delete(http, poolId);
         }
-        if (redirectUri is null) return Page(text, 200, zh ? "你已退出登录。" : "You are signed out.", "signed-out");
+        if (redirectUri is null) return Page(text, 200, text.SignedOut, "signed-out");
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Redirect(state is null ? redirectUri : QueryHelpers.AddQueryString(redirectUri, "state", state));
@@ -91,17 +89,16 @@ public static class EndSessionApi
 
     private static HtmlPage Confirm(LoginText text, string path, Dictionary<string, StringValues> p)
     {
-        var zh = text.Lang == LoginText.Chinese;
         var html = HtmlEncoder.Default;
         var fields = string.Concat(new[] { "id_token_hint", "post_logout_redirect_uri", "state", "client_id", "ui_locales" }
             .Where(name => Single(p, name) is not null)
             .Select(name => $"<input type=\"hidden\" name=\"{name}\" value=\"{html.Encode(Single(p, name)!)}\">"));
-        return new HtmlPage(Document(text, zh ? "退出登录" : "Sign out", $"""
+        return new HtmlPage(Document(text, text.SignOut, $"""
             <main class="card" id="end-session" aria-labelledby="title">
-              <h1 id="title">{(zh ? "退出登录？" : "Sign out?")}</h1>
-              <p>{(zh ? "退出后，本用户池的其他应用也需要重新扫码登录。" : "You will need to scan again to sign in to this pool's applications.")}</p>
+              <h1 id="title">{html.Encode(text.SignOutQuestion)}</h1>
+              <p>{html.Encode(text.SignOutExplain)}</p>
               <form method="post" action="{html.Encode(path)}">{fields}<input type="hidden" name="confirm" value="yes">
-                <button type="submit" id="confirm-sign-out">{(zh ? "退出登录" : "Sign out")}</button>
+                <button type="submit" id="confirm-sign-out">{html.Encode(text.SignOut)}</button>
               </form>
             </main>
             """), 200);

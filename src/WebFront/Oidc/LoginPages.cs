@@ -71,7 +71,7 @@ public static class LoginPages
                 </form>
                 <p id="binding-error" class="binding-error" role="alert"></p>
               </section>
-              <nav class="links" aria-label="{Html.Encode(t.Lang == LoginText.Chinese ? "其他操作" : "More")}">
+              <nav class="links" aria-label="{Html.Encode(t.MoreLinks)}">
                 <a id="abort" href="{Html.Encode(m.BasePath)}/abort">{Html.Encode(string.Format(t.CancelAndReturn, m.AppName))}</a>
                 <a id="language" href="{Html.Encode(m.BasePath)}?ui_locales={t.OtherLanguageCode}" lang="{t.OtherLanguageCode}" hreflang="{t.OtherLanguageCode}">{Html.Encode(t.OtherLanguage)}</a>
               </nav>

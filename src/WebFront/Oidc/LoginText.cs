@@ -60,6 +60,19 @@ public sealed class LoginText
     public required string TryLoginNotWaiting { get; init; }
     public required string TryLoginNotFinished { get; init; }
     public required string TryLoginSignedIn { get; init; }
+    public required string ParameterRepeated { get; init; }
+    public required string UnknownApplication { get; init; }
+    public required string SourceUnusable { get; init; }
+    public required string CallbackNotRegistered { get; init; }
+    public required string StateTooLong { get; init; }
+    public required string IdTokenHintInvalid { get; init; }
+    public required string ClientIdDiffersFromHint { get; init; }
+    public required string LogoutRedirectNotRegistered { get; init; }
+    public required string SignedOut { get; init; }
+    public required string SignOut { get; init; }
+    public required string SignOutQuestion { get; init; }
+    public required string SignOutExplain { get; init; }
+    public required string MoreLinks { get; init; }
 
     public static readonly LoginText En = new()
     {
@@ -117,6 +130,19 @@ public sealed class LoginText
         TryLoginNotWaiting = "No try login is waiting for this callback.",
         TryLoginNotFinished = "The login did not finish; the console shows why.",
         TryLoginSignedIn = "Signed in. You can close this window: the console shows the result.",
+        ParameterRepeated = "{0} is repeated.",
+        UnknownApplication = "Unknown application (app_id).",
+        SourceUnusable = "This identity source is unknown, disabled or not enabled for this application.",
+        CallbackNotRegistered = "The callback URL is neither the identity source's nor one of the application's registered callback URLs.",
+        StateTooLong = "state is longer than 2048 characters.",
+        IdTokenHintInvalid = "id_token_hint is not an ID token of this user pool.",
+        ClientIdDiffersFromHint = "client_id differs from the id_token_hint's audience.",
+        LogoutRedirectNotRegistered = "post_logout_redirect_uri is not one of the application's registered callback URLs (name the application by id_token_hint or client_id).",
+        SignedOut = "You are signed out.",
+        SignOut = "Sign out",
+        SignOutQuestion = "Sign out?",
+        SignOutExplain = "You will need to scan again to sign in to this pool's applications.",
+        MoreLinks = "More",
     };
 
     public static readonly LoginText Zh = new()
@@ -175,6 +201,19 @@ public sealed class LoginText
         TryLoginNotWaiting = "没有等待此回调的体验登录。",
         TryLoginNotFinished = "登录未完成，请回到控制台查看。",
         TryLoginSignedIn = "登录成功。可以关闭此窗口，结果显示在控制台中。",
+        ParameterRepeated = "参数 {0} 重复。",
+        UnknownApplication = "未知的应用（app_id）。",
+        SourceUnusable = "身份源不存在、已停用或未对该应用开启。",
+        CallbackNotRegistered = "回调地址不是该身份源或应用登记的地址。",
+        StateTooLong = "state 过长（超过 2048 个字符）。",
+        IdTokenHintInvalid = "id_token_hint 不是该用户池签发的 ID Token。",
+        ClientIdDiffersFromHint = "client_id 与 id_token_hint 的受众不符。",
+        LogoutRedirectNotRegistered = "post_logout_redirect_uri 不是该应用登记的回调地址（请用 id_token_hint 或 client_id 指明应用）。",
+        SignedOut = "你已退出登录。",
+        SignOut = "退出登录",
+        SignOutQuestion = "退出登录？",
+        SignOutExplain = "退出后，本用户池的其他应用也需要重新扫码登录。",
+        MoreLinks = "其他操作",
     };
 
     /// <summary>The first supported language in ui_locales (space-separated), else in Accept-Language (by quality), else English.</summary>
