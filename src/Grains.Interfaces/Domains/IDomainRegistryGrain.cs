@@ -42,7 +42,11 @@ public sealed record PoolDomainView(
     [property: Id(3)] string ChallengeToken,
     [property: Id(4)] string ChallengeUrl,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] DateTimeOffset? VerifiedAt);
+    [property: Id(6)] DateTimeOffset? VerifiedAt)
+{
+    // The challenge token proves control of the domain until it is verified: never in a log line.
+    public override string ToString() => $"PoolDomainView {{ Domain = {Domain}, PoolId = {PoolId}, Verified = {Verified}, CreatedAt = {CreatedAt}, VerifiedAt = {VerifiedAt} }}";
+}
 
 /// <summary>The verified domains (lowercase) and the pool each serves.</summary>
 [GenerateSerializer, Immutable, Alias("ScanLogin.VerifiedDomains")]

@@ -18,4 +18,7 @@ public sealed record DomainClaim(
 {
     public PoolDomainView ToView() =>
         new(Domain, PoolId, VerifiedAt is not null, Token, $"http://{Domain}{CustomDomains.ChallengePath}{Token}", CreatedAt, VerifiedAt);
+
+    // The challenge token proves control of the domain until it is verified: never in a log line.
+    public override string ToString() => $"DomainClaim {{ Domain = {Domain}, PoolId = {PoolId}, CreatedAt = {CreatedAt}, VerifiedAt = {VerifiedAt} }}";
 }

@@ -49,7 +49,7 @@ public static class OidcRefreshGrant
         {
             ["access_token"] = tokens.AccessToken,
             ["token_type"] = "Bearer",
-            ["expires_in"] = Math.Max(0, (int)(tokens.Stamp.ExpiresAt - time.GetUtcNow()).TotalSeconds),
+            ["expires_in"] = Math.Max(0, (int)(tokens.Stamp.ExpiresAt - tokens.Stamp.IssuedAt).TotalSeconds),
             ["id_token"] = tokens.IdToken,
             ["refresh_token"] = next.RefreshToken,
             ["scope"] = string.Join(' ', next.Scopes),

@@ -76,7 +76,8 @@ public static class OidcTokenApi
         var issued = await cluster.GetGrain<ITokenIssuerGrain>(poolId).IssueTokensAsync(new TokenRequest(clientId, grant.User, grant.Scopes, grant.Nonce,
             grant.AuthTime, [TokenRequest.WeChatScanMethod], grant.IdentitySource, OidcIssuer.HostIssuerOf(http, poolId)));
         if (issued.Value is not { } tokens) return Error(503, "temporarily_unavailable", issued.Failure!.Message);
-        var expiresIn = Math.Max(0, (int)(tokens.Stamp.ExpiresAt - time.GetUtcNow()).TotalSeconds);
+        // The lifetime the issuer stamped, on its own clock: the front end's clock may differ from the silo's.
+        var expiresIn = Math.Max(0, (int)(tokens.Stamp.ExpiresAt - tokens.Stamp.IssuedAt).TotalSeconds);
         var answer = new Dictionary<string, object>
         {
             ["access_token"] = tokens.AccessToken,

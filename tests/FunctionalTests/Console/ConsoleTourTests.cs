@@ -66,6 +66,7 @@ public sealed partial class ConsoleTourTests(ConsoleFixture fixture)
             ("/pools/{poolId}/users", $"/pools/{poolId}/users", "users", "#users"),
             ("/pools/{poolId}/users/{userId}", $"/pools/{poolId}/users/{userId}", "user", "#user-state"),
             ("/pools/{poolId}/audit", $"/pools/{poolId}/audit", "audit", "#audit"),
+            ("/pools/{poolId}/branding/{appId?}", $"/pools/{poolId}/branding/{appId}", "branding", "#branding-title"),
             ("/pools/{poolId}/signing-keys", $"/pools/{poolId}/signing-keys", "signing-keys", "#rotate-signing-key"),
             ("/key-ring", "/key-ring", "key-ring", "#key-ring"),
             ("/not-found", "/not-found", "not-found", "#not-found"),

@@ -123,7 +123,8 @@ public sealed class EndpointPropertyTests(PropertyFixture system)
         }
     }
 
-    private static bool IsPageForPeople(string path) => path.EndsWith("/authorize", StringComparison.Ordinal) || path.EndsWith("/end_session", StringComparison.Ordinal);
+    private static bool IsPageForPeople(string path) => path.EndsWith("/authorize", StringComparison.Ordinal) || path.EndsWith("/end_session", StringComparison.Ordinal)
+        || path.Contains("/connections/", StringComparison.Ordinal);
 
     private static bool IsOAuthProtocolEndpoint(string path) =>
         path.StartsWith("/oidc/", StringComparison.Ordinal) && (path.EndsWith("/token", StringComparison.Ordinal) || path.EndsWith("/userinfo", StringComparison.Ordinal)
