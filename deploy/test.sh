@@ -34,7 +34,9 @@ npm ci --prefix tests/OpenIdClient --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/MiniProgram --no-audit --no-fund --loglevel=error
 dotnet build ScanLogin.sln -c Release -nologo -v q
 status=0
-dotnet test ScanLogin.sln -c Release --no-build --nologo 2>&1 | tee "$work/test.log" || status=$?
+# A test that hangs is a failure that names itself: after 5 minutes without progress the run stops and lists what was running.
+dotnet test ScanLogin.sln -c Release --no-build --nologo --blame-hang --blame-hang-timeout 5m --blame-hang-dump-type none 2>&1 \
+  | tee "$work/test.log" || status=$?
 
 # The mini program: tsc --noEmit over src/MiniProgram, then its page tests (jest, miniprogram-simulate, wx.* mocked).
 (cd tests/MiniProgram && npx tsc --noEmit -p tsconfig.json && echo "tsc: type check passed" && npx jest --selectProjects pages --ci) 2>&1 \

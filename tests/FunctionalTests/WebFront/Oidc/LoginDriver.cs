@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -84,9 +85,18 @@ public sealed class LoginDriver(BrowserFixture fixture)
     /// <summary>Waits for the browser to arrive at the client's callback (the sample site's /popup/callback page) and answers that URL.</summary>
     public async Task<Uri> WaitForCallbackAsync(IPage page)
     {
-        await PageTrace.WaitAsync(page, $"the callback {fixture.PopupCallback}", () =>
-            page.WaitForURLAsync(url => url.StartsWith(fixture.PopupCallback, StringComparison.Ordinal),
-                new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = BrowserFixture.WaitTimeout }));
+        // Polls the page's committed URL rather than waiting for a navigation event: a navigation that commits while the wait is
+        // being set up was seen to be missed (the page sat on the callback while the wait timed out).
+        await PageTrace.WaitAsync(page, $"the callback {fixture.PopupCallback}", async () =>
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!page.Url.StartsWith(fixture.PopupCallback, StringComparison.Ordinal))
+            {
+                if (deadline.Elapsed > TimeSpan.FromMilliseconds(BrowserFixture.WaitTimeout))
+                    throw new System.TimeoutException($"Timeout {BrowserFixture.WaitTimeout}ms exceeded.");
+                await Task.Delay(50);
+            }
+        });
         return new Uri(page.Url);
     }
 
