@@ -30,7 +30,7 @@ public static class FrontEndMetrics
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
 
     private static readonly Counter<long> StatusReads = Meter.CreateCounter<long>("scanlogin.status_reads", "{read}",
-        "Status reads, by where they were answered: memory (the front end's pushed state, or a status call shared with other reads) or grain (a status call)");
+        "Status reads, by where they were answered: memory (the front end's pushed state) or grain (a watch call)");
     private static readonly KeyValuePair<string, object?> FromMemory = new("answered_from", "memory");
     private static readonly KeyValuePair<string, object?> FromGrain = new("answered_from", "grain");
 

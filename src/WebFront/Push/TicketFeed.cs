@@ -9,8 +9,8 @@ namespace ScanLogin.WebFront.Push;
 /// This host's one watcher of tickets. Waiting browsers (long-poll and SSE) wait on cheap local tasks here;
 /// the host watches each ticket once, however many browsers wait on it, and the ticket grain pushes changes in.
 /// No grain call and no thread is held per waiting request. Status reads are answered from the same pushed state
-/// while a waiting browser's watch is known to be live (<see cref="FeedOptions.ReadFreshness"/>); otherwise by one status
-/// call that does not watch (<see cref="SharedStatusReads"/>).
+/// while the watch is known to be live (<see cref="FeedOptions.ReadFreshness"/>); otherwise one watch call answers
+/// them and starts or renews the watch.
 /// </summary>
 public sealed class TicketFeed : ITicketWatcher, IDisposable
 {
@@ -20,7 +20,6 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     private readonly FeedOptions _options;
     private readonly ITimer _sweeper;
     private readonly Lazy<ITicketWatcher> _reference;
-    private readonly SharedStatusReads _reads = new();
     // Moves on when this host loses a gateway (a silo, and with it maybe the watches and pushes of its tickets).
     private int _epoch;
 
@@ -36,9 +35,6 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
 
     /// <summary>Tickets watched right now (for metrics and tests).</summary>
     public int WatchedCount => _tickets.Count;
-
-    /// <summary>Tickets with a plain read's status call in flight (for tests): never a watch.</summary>
-    public int SharedReadCount => _reads.Count;
 
     /// <summary>
     /// Returns the ticket's status as soon as its version passes <paramref name="afterVersion"/>, or the status
@@ -78,25 +74,30 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     }
 
     /// <summary>
-    /// A ticket's status for a plain read (no browser waits on it through this read): from memory when this host watches the
-    /// ticket for a waiting browser and its watch is known to be live (answered by the grain less than
-    /// <see cref="FeedOptions.ReadFreshness"/> ago, no silo lost since, deadline not passed); else one status call, which
-    /// does not watch (a polling client makes no grain hold and push to this host); reads of the ticket that arrive while it
-    /// is in flight share the one call sent after it (<see cref="SharedStatusReads"/>).
+    /// A ticket's status for a read: from memory when this host watches the ticket and its watch is known to be live
+    /// (answered by the grain less than <see cref="FeedOptions.ReadFreshness"/> ago, no silo lost since, deadline not
+    /// passed), else one watch call, which answers the read and keeps the ticket watched for the reads after it.
     /// </summary>
     public async Task<Outcome<TicketSnapshot>> ReadAsync(string ticketId)
     {
         var now = _time.GetUtcNow();
-        var epoch = Volatile.Read(ref _epoch);
-        if (_tickets.TryGetValue(ticketId, out var known) && known.Fresh(now, _options.ReadFreshness, epoch) is { } fresh)
+        if (_tickets.TryGetValue(ticketId, out var known) && known.Fresh(now, _options.ReadFreshness, Volatile.Read(ref _epoch)) is { } fresh)
         {
             FrontEndMetrics.ReadFromFeed();
             return fresh;
         }
-        var outcome = await _reads.ReadAsync(ticketId, _client);
-        // A waiting browser here whose push was lost hears what the read found.
-        if (outcome.Value is { } snapshot && known is not null) known.Apply(snapshot);
-        return outcome;
+        FrontEndMetrics.ReadFromGrain();
+        var ticket = Enter(ticketId);
+        try
+        {
+            return await EnsureWatchedAsync(ticket, force: true);
+        }
+        finally
+        {
+            ticket.Leave(_time.GetUtcNow());
+            // An unknown id leaves nothing behind.
+            if (ticket.IsEmpty) _tickets.TryRemove(new KeyValuePair<string, WatchedTicket>(ticketId, ticket));
+        }
     }
 
     /// <summary>
