@@ -52,11 +52,14 @@ public sealed partial class PoolHostLogins(PoolHostFixture fixture)
         return await backend.SendAsync(request);
     }
 
-    /// <summary>Verifies a token against the JWKS served at <paramref name="issuer"/>/jwks, requiring that issuer.</summary>
-    public static async Task<JsonWebToken> VerifyAsync(string issuer, string token, string appId, string type = "JWT")
+    /// <summary>
+    /// Verifies a token against the JWKS served at <paramref name="issuer"/>/jwks (or <paramref name="servedAt"/>/jwks, for a custom
+    /// domain's issuer, which names the operator's proxy and no test port), requiring that issuer.
+    /// </summary>
+    public static async Task<JsonWebToken> VerifyAsync(string issuer, string token, string appId, string type = "JWT", string? servedAt = null)
     {
         using var site = PoolHostFixture.Client();
-        var keys = new JsonWebKeySet(await site.GetStringAsync(issuer + "/jwks"));
+        var keys = new JsonWebKeySet(await site.GetStringAsync((servedAt ?? issuer) + "/jwks"));
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = issuer, ValidAudience = appId, IssuerSigningKeys = keys.GetSigningKeys(), ValidTypes = [type],
