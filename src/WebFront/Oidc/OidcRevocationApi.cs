@@ -30,13 +30,9 @@ public static class OidcRevocationApi
             return Error(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
         if (form.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated }) return Error(400, "invalid_request", $"{repeated} is repeated.");
 
-        var basic = BasicCredentials.Of(http.Request)?.FormDecoded();
-        var formSecret = Value(form, "client_secret");
-        if (basic is not null && formSecret is not null) return Error(400, "invalid_request", "Use one client authentication method.");
-        var clientId = basic?.UserId ?? Value(form, "client_id");
-        if (basic is not null && Value(form, "client_id") is { } bodyId && bodyId != basic.UserId)
-            return Error(400, "invalid_request", "client_id differs from the authenticated client.");
-        var secret = basic?.Password ?? formSecret;
+        var (client, malformed) = OAuthClientCredentials.Read(http.Request, form);
+        if (malformed is not null) return Error(400, "invalid_request", malformed);
+        var (clientId, secret, _) = client!;
         if (clientId is not { Length: > 0 and <= 64 }) return Error(401, "invalid_client", "client_id is required.");
         var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
         if ((UnknownIds.RefusalOf(http) ?? (unknown.IsKnownUnknown(UnknownIds.Application, clientId) ? null

@@ -35,15 +35,10 @@ public static class OidcTokenApi
         if (await OidcForms.TryReadAsync(http.Request) is not { } form) return Error(400, "invalid_request", "The form body could not be read.");
         if (form.FirstOrDefault(kv => kv.Value.Count > 1) is { Key: { } repeated }) return Error(400, "invalid_request", $"{repeated} is repeated.");
 
-        // Client authentication (RFC 6749 2.3.1): Basic with form-encoded id and secret, or both in the body; never both ways.
-        var basic = BasicCredentials.Of(http.Request)?.FormDecoded();
-        var formSecret = Value(form, "client_secret");
-        if (basic is not null && formSecret is not null) return Error(400, "invalid_request", "Use one client authentication method.");
-        var clientId = basic?.UserId ?? Value(form, "client_id");
-        if (basic is not null && Value(form, "client_id") is { } bodyId && bodyId != basic.UserId)
-            return Error(400, "invalid_request", "client_id differs from the authenticated client.");
-        var secret = basic?.Password ?? formSecret;
-        if (clientId is not { Length: > 0 and <= 64 }) return InvalidClient(http, basic is not null, "client_id is required.");
+        var (client, malformed) = OAuthClientCredentials.Read(http.Request, form);
+        if (malformed is not null) return Error(400, "invalid_request", malformed);
+        var (clientId, secret, usedBasic) = client!;
+        if (clientId is not { Length: > 0 and <= 64 }) return InvalidClient(http, usedBasic, "client_id is required.");
         // Before the client is looked up or its secret checked: guessing costs the guesser. OAuth's error members ride along.
         // A client id the cluster lately did not know is answered from memory, without a bucket of its own.
         var unknown = http.RequestServices.GetRequiredService<UnknownIds>();
@@ -51,9 +46,9 @@ public static class OidcTokenApi
                 : await AbuseLimits.TokenRequestAsync(http, clientId))) is { } tooMany)
             return tooMany.ToProblem(http, new Dictionary<string, object?> { ["error"] = "rate_limited", ["error_description"] = tooMany.Message });
         var app = HostedLoginApi.IsSafeId(poolId) ? await unknown.ApplicationAsync(http, cluster, clientId) : null;
-        if (app is null || app.PoolId != poolId) return InvalidClient(http, basic is not null, "Unknown client.");
+        if (app is null || app.PoolId != poolId) return InvalidClient(http, usedBasic, "Unknown client.");
         if (secret is not null && !await cluster.GetGrain<IApplicationGrain>(clientId).VerifySecretAsync(secret))
-            return InvalidClient(http, basic is not null, "Client authentication failed.");
+            return InvalidClient(http, usedBasic, "Client authentication failed.");
         var authenticated = secret is not null;
         // A pool that keeps token exchange on backends admits only clients that prove their secret: the access policy's rule.
         if (!authenticated && await cluster.GetGrain<IAccessPolicyGrain>(0).CheckCodeRedemptionAsync(poolId, false) is { } backendsOnly)
