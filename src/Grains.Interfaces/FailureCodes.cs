@@ -16,6 +16,8 @@ public static class FailureCodes
     public const string IdentitySourceNotFound = "identity_source_not_found";
     public const string IdentitySourceDisabled = "identity_source_disabled";
     public const string IdentitySourceNotEnabledForApp = "identity_source_not_enabled_for_application";
+    /// <summary>The identity source's mini program was replaced after the ticket's code was made: the code opens the old one.</summary>
+    public const string MiniProgramChanged = "mini_program_changed";
     public const string WeChatCodeInvalid = "wechat_code_invalid";
     public const string WeChatCodeUsed = "wechat_code_used";
     public const string WeChatRateLimited = "wechat_rate_limited";

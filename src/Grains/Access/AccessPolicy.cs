@@ -97,10 +97,17 @@ public static class AccessPolicy
     /// live ones finish under the terms they were opened with. (The application's logo on the phone is not a term: the
     /// phone shows the current one.)
     /// </summary>
-    public static TicketTerms TermsFor(ApplicationSettings? app, IdentitySourceSettings? source) => new(
+    public static TicketTerms TermsFor(ApplicationSettings? app, IdentitySourceSettings? source, string platformMiniProgramAppId) => new(
         app?.AllowedOrigins ?? [],
         source?.LogoHash,
-        source?.PrivateDeployment == true);
+        source?.PrivateDeployment == true,
+        MiniProgramOf(source, platformMiniProgramAppId));
+
+    /// <summary>The mini program a source's codes open: its own when privately deployed, else the platform's.</summary>
+    public static string? MiniProgramOf(IdentitySourceSettings? source, string platformMiniProgramAppId) =>
+        source is null ? null
+        : source.PrivateDeployment ? source.MiniProgramAppId
+        : platformMiniProgramAppId is { Length: > 0 } ? platformMiniProgramAppId : null;
 
     /// <summary>The application's admin-set logo for the phone to show: only an absolute http(s) URL.</summary>
     public static string? AppLogoUrlOf(ApplicationSettings? app) =>

@@ -50,12 +50,19 @@ public sealed class PhoneIdentity(IGrainFactory grains, IServiceProvider service
     public static Scanner ScannerFor(WeChatSession user, ScanRequest request, string scanToken) =>
         new(user.OpenId, user.UnionId, Trim(request.Nickname, 64), Trim(request.AvatarUrl, 1024), HashScanCode(request.LoginCode), HashScanToken(scanToken));
 
-    /// <summary>The ticket's identity source as the phone needs it: usable by the ticket's application, with a mini program configured.</summary>
+    /// <summary>
+    /// The ticket's identity source as the phone needs it: usable by the ticket's application, with a mini program configured,
+    /// the one the ticket's code opens.
+    /// </summary>
     public static Failure? CheckRuntime(IdentitySourceRuntime? runtime, TicketState ticket)
     {
         if (AccessPolicy.CheckSource(runtime?.Settings, ticket.IdentitySource, ticket.AppId) is { } refused) return refused;
         if (string.IsNullOrEmpty(runtime!.MiniProgramAppId) || string.IsNullOrEmpty(runtime.MiniProgramAppSecret))
             return new Failure(FailureCodes.WeChatMisconfigured, "The identity source has no mini program configured.");
+        // The code opened the mini program fixed at creation; another one's login and phone codes mean nothing to it
+        // (tickets stored before the terms named it skip the check).
+        if (ticket.Terms?.MiniProgramAppId is { } madeFor && madeFor != runtime.MiniProgramAppId)
+            return new Failure(FailureCodes.MiniProgramChanged, "The identity source's mini program changed after this code was made; scan a new code.");
         return null;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Access;
+using ScanLogin.Grains.Configuration;
 using ScanLogin.Grains.Observability;
 
 namespace ScanLogin.Grains.Tickets;
@@ -12,7 +13,7 @@ namespace ScanLogin.Grains.Tickets;
 /// from the store at its first need; until then the store's own expiry (deadline + retention) is all a pending ticket costs.
 /// </summary>
 public sealed class TicketDesk(ITicketStore store, SettingsCache settings, IGrainFactory grains, ProductClock clock,
-    IOptions<TicketOptions> options, ILogger<TicketDesk> logger)
+    IOptions<TicketOptions> options, IOptions<WeChatPlatformOptions> platform, ILogger<TicketDesk> logger)
 {
     /// <param name="ticketId">Only for tests that need a given id; otherwise the desk picks it.</param>
     public async Task<Outcome<OpenedTicket>> OpenAsync(TicketOpening opening, string? ticketId = null) =>
@@ -73,7 +74,7 @@ public sealed class TicketDesk(ITicketStore store, SettingsCache settings, IGrai
         // A privately deployed source's code shows the ticket id as its scene: take an id whose code is already made.
         ticketId ??= source!.PrivateDeployment ? await grains.GetGrain<IMiniProgramCodePoolGrain>(sourceKey).TakeAsync() : Secrets.NewId();
         var ticket = TicketLifecycle.Open(ticketId, opening, app.PoolId, app.Name, source!.DisplayName, source.TicketLifetime, clock.Now)
-            with { Terms = AccessPolicy.TermsFor(app, source) };
+            with { Terms = AccessPolicy.TermsFor(app, source, platform.Value.DefaultMiniProgramAppId) };
         return (ticket, source.TicketLifetime, null);
 
         static (TicketState?, TimeSpan, Failure?) Refused(Failure failure) => (null, default, failure);

@@ -35,7 +35,7 @@ public sealed partial class TicketGrain
         if (TicketLifecycle.CheckScanner(Ticket, scanTokenHash, clock.Now, "confirm") is { } notConfirmable) return notConfirmable;
 
         var runtime = await Phone.GetRuntimeAsync(Ticket);
-        if (runtime.Failure is { Code: FailureCodes.IdentitySourceDisabled or FailureCodes.IdentitySourceNotFound } gone)
+        if (runtime.Failure is { Code: FailureCodes.IdentitySourceDisabled or FailureCodes.IdentitySourceNotFound or FailureCodes.MiniProgramChanged } gone)
             return await CommitAsync(TicketLifecycle.Reject(Ticket, scanTokenHash, gone.Code, clock.Now));
         if (runtime.Failure is { } unusable) return unusable;
         var approved = await Phone.ConfirmAsync(Ticket, runtime.Value!, request.PhoneCode);

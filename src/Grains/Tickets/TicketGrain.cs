@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScanLogin.Grains.Access;
+using ScanLogin.Grains.Configuration;
 using ScanLogin.Grains.Observability;
 using ScanLogin.Grains.QrCodes;
 using ScanLogin.Grains.RateLimits;
@@ -127,7 +128,11 @@ public sealed partial class TicketGrain(
         var stored = await store.ReadAsync(this.GetPrimaryKeyString());
         if (stored is not { Terms: null }) return stored;
         var source = await settings.IdentitySourceAsync(IdentitySourceSettings.KeyOf(stored.PoolId, stored.IdentitySource));
-        return stored with { Terms = AccessPolicy.TermsFor(await settings.ApplicationAsync(stored.AppId), source) };
+        return stored with
+        {
+            Terms = AccessPolicy.TermsFor(await settings.ApplicationAsync(stored.AppId), source,
+                ServiceProvider.GetRequiredService<IOptions<WeChatPlatformOptions>>().Value.DefaultMiniProgramAppId),
+        };
     }
 
     /// <summary>

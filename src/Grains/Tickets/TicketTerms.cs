@@ -11,4 +11,6 @@ public sealed record TicketTerms(
     // The source's logo at creation: the version drawn into the code.
     [property: Id(1)] string? LogoHash,
     // The source's own mini program makes the code (scene = ticket id) rather than a QR code of the shared link.
-    [property: Id(2)] bool PrivateDeployment);
+    [property: Id(2)] bool PrivateDeployment,
+    // The mini program the code opens: a phone action under another one (the source's mini program was replaced) is refused.
+    [property: Id(3)] string? MiniProgramAppId = null);

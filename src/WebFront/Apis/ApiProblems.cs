@@ -44,7 +44,7 @@ public static class ApiProblems
         FailureCodes.AccountLocked or FailureCodes.TooManyAttempts => StatusCodes.Status429TooManyRequests,
         FailureCodes.AccountsUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCodes.AccountNotFound or FailureCodes.UserBlocked or FailureCodes.RegistrationDisabled => StatusCodes.Status403Forbidden,
-        FailureCodes.TicketExpired => StatusCodes.Status410Gone,
+        FailureCodes.TicketExpired or FailureCodes.MiniProgramChanged => StatusCodes.Status410Gone,
         FailureCodes.AppCredentialsInvalid => StatusCodes.Status401Unauthorized,
         FailureCodes.ScanTokenInvalid or FailureCodes.ExchangeForbidden or FailureCodes.AddressChanged or FailureCodes.IdentitySourceDisabled
             or FailureCodes.IdentitySourceNotEnabledForApp or FailureCodes.AccountCreationDisabled

@@ -12,6 +12,7 @@
 const BY_CODE = {
   ticket_expired: { view: 'expired' },
   ticket_not_found: { view: 'expired' },
+  mini_program_changed: { view: 'expired' },
   ticket_already_scanned: { view: 'used' },
   ticket_already_exchanged: { view: 'used' },
   invalid_transition: { view: 'used' },

@@ -83,6 +83,7 @@ public static class AuthingTranslation
             FailureCodes.BindingRequired => "This WeChat user must first be bound to an existing account.",
             FailureCodes.IdentitySourceDisabled => "This login method has been disabled.",
             FailureCodes.IdentitySourceNotFound => "This login method no longer exists.",
+            FailureCodes.MiniProgramChanged => "This login method changed its mini program; get a new code.",
             _ => $"The login was refused ({reason}).",
         };
         return new AuthingScannedResult(ApiProblems.StatusOf(reason), message, message, reason);

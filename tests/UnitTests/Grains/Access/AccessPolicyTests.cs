@@ -140,17 +140,27 @@ public sealed class AccessPolicyTests
     [Fact]
     public void A_tickets_terms_are_the_applications_origins_and_the_sources_drawing_at_creation()
     {
-        var terms = AccessPolicy.TermsFor(App, Source(privateDeployment: true, logoHash: "logo-1"));
+        var terms = AccessPolicy.TermsFor(App, Source(privateDeployment: true, logoHash: "logo-1") with { MiniProgramAppId = "wx-own" }, "wx-platform");
         Assert.Equal([Site], terms.AllowedOrigins);
-        Assert.Equal(("logo-1", true), (terms.LogoHash, terms.PrivateDeployment));
+        Assert.Equal(("logo-1", true, "wx-own"), (terms.LogoHash, terms.PrivateDeployment, terms.MiniProgramAppId));
+    }
+
+    [Fact]
+    public void A_tickets_code_opens_the_sources_own_mini_program_when_privately_deployed_else_the_platforms()
+    {
+        Assert.Equal("wx-own", AccessPolicy.MiniProgramOf(Source(privateDeployment: true) with { MiniProgramAppId = "wx-own" }, "wx-platform"));
+        // An AppID left on a source that is no longer privately deployed is not the one its codes open.
+        Assert.Equal("wx-platform", AccessPolicy.MiniProgramOf(Source() with { MiniProgramAppId = "wx-own" }, "wx-platform"));
+        Assert.Null(AccessPolicy.MiniProgramOf(Source(), ""));
+        Assert.Null(AccessPolicy.MiniProgramOf(null, "wx-platform"));
     }
 
     [Fact]
     public void A_ticket_of_a_missing_application_or_source_allows_no_origin_and_draws_no_logo()
     {
-        var terms = AccessPolicy.TermsFor(null, null);
+        var terms = AccessPolicy.TermsFor(null, null, "wx-platform");
         Assert.Empty(terms.AllowedOrigins);
-        Assert.Equal((null, false), (terms.LogoHash, terms.PrivateDeployment));
+        Assert.Equal((null, false, null), (terms.LogoHash, terms.PrivateDeployment, terms.MiniProgramAppId));
     }
 
     [Theory]

@@ -55,6 +55,16 @@ public sealed class PhoneIdentityTests
         Assert.Equal(FailureCodes.IdentitySourceNotEnabledForApp, PhoneIdentity.CheckRuntime(Runtime(apps: ["other"]), Ticket)?.Code);
     }
 
+    [Fact]
+    public void A_phone_action_under_another_mini_program_than_the_code_opens_is_refused()
+    {
+        Assert.Null(PhoneIdentity.CheckRuntime(Runtime(appId: "wx-mp"), Ticket with { Terms = new([], null, false, "wx-mp") }));
+        Assert.Equal(FailureCodes.MiniProgramChanged,
+            PhoneIdentity.CheckRuntime(Runtime(appId: "wx-new"), Ticket with { Terms = new([], null, false, "wx-mp") })?.Code);
+        // A ticket stored before its terms named the mini program is not refused for it.
+        Assert.Null(PhoneIdentity.CheckRuntime(Runtime(appId: "wx-new"), Ticket with { Terms = new([], null, false) }));
+    }
+
     [Theory]
     [InlineData("", "mp-secret")]
     [InlineData("wx-mp", "")]

@@ -264,6 +264,30 @@ public sealed class TicketGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_code_whose_sources_mini_program_was_replaced_is_refused_at_scan_and_rejects_a_scanned_login_at_confirm()
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var source = fixture.Grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(poolId, "wechat"));
+        var unscanned = await OpenAsync(appId);
+        var scanned = await OpenAsync(appId);
+        // Both codes open the platform's mini program, in which this phone scans one of them.
+        var scan = await scanned.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
+        Assert.True(scan.Succeeded, scan.Failure?.ToString());
+
+        // The operator moves the source to its own mini program: the codes already shown still open the platform's.
+        var own = "wx" + Guid.NewGuid().ToString("N")[..16];
+        await Emulator.RegisterMiniProgramAsync(own, "own-secret");
+        await source.SaveAsync((await source.GetAsync())! with { PrivateDeployment = true, MiniProgramAppId = own }, "own-secret");
+
+        var refused = await unscanned.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(await Emulator.CreateUserAsync(phone: null)), null, null));
+        Assert.Equal(FailureCodes.MiniProgramChanged, refused.Failure?.Code);
+        Assert.Equal(TicketStatus.Pending, (await unscanned.GetStatusAsync()).Value!.Status);
+
+        var rejected = (await scanned.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Value!;
+        Assert.Equal((TicketStatus.Rejected, FailureCodes.MiniProgramChanged, null), (rejected.Status, rejected.Reason, rejected.ExchangeCode));
+    }
+
+    [Fact]
     public async Task An_empty_phone_code_is_no_phone_code_and_an_empty_idempotency_key_is_no_key()
     {
         var (_, appId) = await fixture.CreateTenantAsync();
