@@ -9,8 +9,8 @@ namespace ScanLogin.WebFront.Push;
 /// This host's one watcher of tickets. Waiting browsers (long-poll and SSE) wait on cheap local tasks here;
 /// the host watches each ticket once, however many browsers wait on it, and the ticket grain pushes changes in.
 /// No grain call and no thread is held per waiting request. Status reads are answered from the same pushed state
-/// while the watch is known to be live (<see cref="FeedOptions.ReadFreshness"/>); otherwise one watch call answers
-/// them and starts or renews the watch.
+/// while the watch is known to be live (<see cref="FeedOptions.ReadFreshness"/>); otherwise by one status call that does not
+/// watch (<see cref="ReadAsync"/>).
 /// </summary>
 public sealed class TicketFeed : ITicketWatcher, IDisposable
 {
@@ -20,6 +20,8 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     private readonly FeedOptions _options;
     private readonly ITimer _sweeper;
     private readonly Lazy<ITicketWatcher> _reference;
+    // Tickets with a plain (non-watching) status call in flight: a second reader meanwhile makes the ticket watched.
+    private readonly ConcurrentDictionary<string, byte> _plainReads = new(StringComparer.Ordinal);
     // Moves on when this host loses a gateway (a silo, and with it maybe the watches and pushes of its tickets).
     private int _epoch;
 
@@ -74,19 +76,42 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     }
 
     /// <summary>
-    /// A ticket's status for a read: from memory when this host watches the ticket and its watch is known to be live
-    /// (answered by the grain less than <see cref="FeedOptions.ReadFreshness"/> ago, no silo lost since, deadline not
-    /// passed), else one watch call, which answers the read and keeps the ticket watched for the reads after it.
+    /// A ticket's status for a plain read (GET /api/tickets/{id}, Authing's check). From memory while this host watches the
+    /// ticket and the watch is known to be live (answered by the grain less than <see cref="FeedOptions.ReadFreshness"/> ago,
+    /// no silo lost since, deadline not passed). Otherwise one <see cref="ITicketGrain.GetStatusAsync"/> call, which does not
+    /// subscribe: a polling client makes no grain hold or push anything for this host. Only a ticket read by several clients
+    /// at once here (a plain call for it still in flight), or one a browser waits on, is watched instead: one watch call then
+    /// answers the reads of the next <see cref="FeedOptions.ReadFreshness"/> from memory, where a call per read would cost more.
+    /// Every answer comes from a grain call sent after its read arrived, or from a live watch, so a read sees every move
+    /// acknowledged before it, on any front end.
     /// </summary>
     public async Task<Outcome<TicketSnapshot>> ReadAsync(string ticketId)
     {
         var now = _time.GetUtcNow();
-        if (_tickets.TryGetValue(ticketId, out var known) && known.Fresh(now, _options.ReadFreshness, Volatile.Read(ref _epoch)) is { } fresh)
+        _tickets.TryGetValue(ticketId, out var known);
+        if (known?.Fresh(now, _options.ReadFreshness, Volatile.Read(ref _epoch)) is { } fresh)
         {
             FrontEndMetrics.ReadFromFeed();
             return fresh;
         }
         FrontEndMetrics.ReadFromGrain();
+        if (known is { HasWaiters: true } || !_plainReads.TryAdd(ticketId, 0)) return await ReadWatchedAsync(ticketId);
+        try
+        {
+            var outcome = await _client.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
+            // A waiter that came meanwhile hears what the read found.
+            if (outcome.Value is { } snapshot) Observe(snapshot);
+            return outcome;
+        }
+        finally
+        {
+            _plainReads.TryRemove(ticketId, out _);
+        }
+    }
+
+    /// <summary>A read through the watch: one watch call (at most one in flight per ticket) that keeps the ticket watched.</summary>
+    private async Task<Outcome<TicketSnapshot>> ReadWatchedAsync(string ticketId)
+    {
         var ticket = Enter(ticketId);
         try
         {
