@@ -53,10 +53,11 @@ public static class GrainServiceCollectionExtensions
             services.AddSingleton<ITicketStore, MemoryTicketStore>();
         // Hosted logins live where tickets live, each key expiring at the login's deadline.
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } authorizationRedis)
-            services.AddSingleton<Oidc.IAuthorizationStore>(sp => new Oidc.RedisAuthorizationStore(authorizationRedis,
-                sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<Serializer<Oidc.AuthorizationState>>()));
+            services.AddSingleton<Storage.IExpiringRecordStore<Oidc.AuthorizationState>>(sp => new Storage.RedisExpiringRecordStore<Oidc.AuthorizationState>(
+                authorizationRedis, sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, "authorizations",
+                sp.GetRequiredService<Serializer<Oidc.AuthorizationState>>()));
         else
-            services.AddSingleton<Oidc.IAuthorizationStore, Oidc.MemoryAuthorizationStore>();
+            services.AddSingleton<Storage.IExpiringRecordStore<Oidc.AuthorizationState>, Storage.MemoryExpiringRecordStore<Oidc.AuthorizationState>>();
         // Pool sessions and refresh-token families: Redis too, each record expiring by itself (the README says why not PostgreSQL).
         services.Configure<Sessions.SessionOptions>(configuration.GetSection(Sessions.SessionOptions.Section));
         AddSessionStore<Sessions.LoginSession>(services, configuration, "sessions");
@@ -80,7 +81,7 @@ public static class GrainServiceCollectionExtensions
         return services;
     }
 
-    private static void AddSessionStore<T>(IServiceCollection services, IConfiguration configuration, string kind) where T : class, Sessions.IVersionedRecord
+    private static void AddSessionStore<T>(IServiceCollection services, IConfiguration configuration, string kind) where T : class, Storage.IVersionedRecord
     {
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             services.AddSingleton<Sessions.ISessionStore<T>>(sp => new Sessions.RedisSessionStore<T>(redis,

@@ -1,6 +1,3 @@
-// Merge bridge for branches written before the rename (TicketClock was this class's old name); delete once they are merged.
-global using TicketClock = ScanLogin.Grains.ProductClock;
-
 namespace ScanLogin.Grains;
 
 /// <summary>

@@ -1,5 +1,3 @@
-// Merge bridge for tests written before the rename (TicketClock was ProductClock's old name); delete once they are merged.
-global using TicketClock = ScanLogin.Grains.ProductClock;
 using ScanLogin.Grains.Interfaces;
 
 namespace ScanLogin.Tests.Shared;

@@ -1,3 +1,4 @@
+using ScanLogin.Grains.Storage;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -8,11 +9,11 @@ namespace ScanLogin.Grains.Oidc;
 /// <summary>
 /// One hosted login: the validated OpenID Connect request, the QR ticket shown for it and its one-use code.
 /// The code is "{request id}.{secret}" so the token endpoint finds this grain; only the secret's hash is stored.
-/// The login lives in <see cref="IAuthorizationStore"/> (Redis, beside the tickets), which forgets it at its deadline; the
+/// The login lives in <see cref="IExpiringRecordStore{T}"/> (Redis, beside the tickets), which forgets it at its deadline; the
 /// activation keeps nothing between calls and leaves as soon as it is idle, so an abandoned /authorize costs one
 /// expiring key and no memory, timer or database row.
 /// </summary>
-public sealed class AuthorizationGrain(IAuthorizationStore store, ProductClock clock, IOptions<HostedLoginOptions> options) : Grain, IAuthorizationGrain
+public sealed class AuthorizationGrain(IExpiringRecordStore<AuthorizationState> store, ProductClock clock, IOptions<HostedLoginOptions> options) : Grain, IAuthorizationGrain
 {
     private const string CodePurpose = "authorization-code";
 

@@ -1,8 +1,10 @@
+using ScanLogin.Grains.Storage;
+
 namespace ScanLogin.Grains.Oidc;
 
-/// <summary>Everything one hosted login remembers; kept in <see cref="IAuthorizationStore"/>, which forgets it at its deadline.</summary>
+/// <summary>Everything one hosted login remembers; kept in an <see cref="IExpiringRecordStore{T}"/>, which forgets it at its deadline.</summary>
 [GenerateSerializer, Alias("ScanLogin.AuthorizationState")]
-public sealed class AuthorizationState
+public sealed class AuthorizationState : IVersionedRecord
 {
     [Id(0)] public AuthorizationRequest Request { get; set; } = null!;
     [Id(1)] public string TicketId { get; set; } = "";

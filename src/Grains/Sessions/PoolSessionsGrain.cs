@@ -8,7 +8,7 @@ namespace ScanLogin.Grains.Sessions;
 /// use: a blocked or deleted user's session never signs in, even before an operator's end removed it.
 /// </summary>
 [StatelessWorker]
-public sealed class PoolSessionsGrain(ISessionStore<LoginSession> sessions, ISessionStore<RefreshFamily> families, TicketClock clock)
+public sealed class PoolSessionsGrain(ISessionStore<LoginSession> sessions, ISessionStore<RefreshFamily> families, ProductClock clock)
     : Grain, IPoolSessionsGrain
 {
     private const string TokenPurpose = "pool-session";

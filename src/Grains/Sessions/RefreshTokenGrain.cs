@@ -8,7 +8,7 @@ namespace ScanLogin.Grains.Sessions;
 /// is a compare-and-set on the stored family, so of two racing uses of one token only one rotates and the other, finding it
 /// spent, revokes the family, as any reuse does. Activations keep nothing between calls.
 /// </summary>
-public sealed class RefreshTokenGrain(ISessionStore<RefreshFamily> families, TicketClock clock, IOptions<SessionOptions> options)
+public sealed class RefreshTokenGrain(ISessionStore<RefreshFamily> families, ProductClock clock, IOptions<SessionOptions> options)
     : Grain, IRefreshTokenGrain
 {
     private const string TokenPurpose = "refresh-token";

@@ -1,10 +1,6 @@
-namespace ScanLogin.Grains.Sessions;
+using ScanLogin.Grains.Storage;
 
-/// <summary>A stored record with the compare-and-set version its store checks (0: not stored yet).</summary>
-public interface IVersionedRecord
-{
-    int Version { get; set; }
-}
+namespace ScanLogin.Grains.Sessions;
 
 /// <summary>A pool's hosted-login session, stored under the hash of the browser's token until it expires.</summary>
 [GenerateSerializer, Alias("ScanLogin.LoginSession")]

@@ -1,23 +1,15 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using Orleans.Serialization;
-using ScanLogin.Grains.Tickets;
+using ScanLogin.Grains.Storage;
 using StackExchange.Redis;
 
 namespace ScanLogin.Grains.Sessions;
 
 /// <summary>
-/// Where sessions and refresh-token families live: one expiring record per id, written by compare-and-set on its version
-/// (0: not stored yet), and one index per user (the ids of the user's records) so an operator can end them all.
+/// Where sessions and refresh-token families live: expiring records written by compare-and-set on their version
+/// (<see cref="IExpiringRecordStore{T}"/>), and one index per user (the ids of the user's records) so an operator can end them all.
 /// </summary>
-public interface ISessionStore<T> where T : class, IVersionedRecord
+public interface ISessionStore<T> : IExpiringRecordStore<T> where T : class, IVersionedRecord
 {
-    Task<T?> ReadAsync(string id);
-
-    /// <summary>Stores <paramref name="next"/> if the stored version is <paramref name="expectedVersion"/>; forgotten at <paramref name="forgetAt"/>.</summary>
-    Task<bool> WriteAsync(string id, T next, int expectedVersion, DateTimeOffset forgetAt);
-
     /// <summary>Forgets the record; true if it was there.</summary>
     Task<bool> DeleteAsync(string id);
 
@@ -29,14 +21,12 @@ public interface ISessionStore<T> where T : class, IVersionedRecord
 }
 
 /// <summary>
-/// The Redis layout of the tickets and hosted logins (<see cref="RedisTicketStore"/>): one string per record, its version
-/// (4 bytes, big-endian) then the Orleans-serialized state, expiring by itself; the same compare-and-set script and
-/// connection setup. Keys <c>{serviceId}/{kind}/{id}</c>; a user's index is a set <c>{serviceId}/{kind}-of/{poolId}/{userId}</c>.
+/// Sessions in Redis: the records as <see cref="RedisExpiringRecordStore{T}"/> lays them out; a user's index is a set
+/// <c>{serviceId}/{kind}-of/{poolId}/{userId}</c> that lives as long as its longest record.
 /// </summary>
 public sealed class RedisSessionStore<T>(string connectionString, string serviceId, string kind, Serializer<T> serializer)
-    : ISessionStore<T>, IAsyncDisposable where T : class, IVersionedRecord
+    : RedisExpiringRecordStore<T>(connectionString, serviceId, kind, serializer), ISessionStore<T> where T : class, IVersionedRecord
 {
-    private const int VersionBytes = RedisTicketStore.VersionBytes;
     private const string ExtendScript = """
         redis.call('SADD', KEYS[1], ARGV[1])
         local ttl = redis.call('PEXPIRETIME', KEYS[1])
@@ -49,69 +39,27 @@ public sealed class RedisSessionStore<T>(string connectionString, string service
         return ids
         """;
 
-    private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => RedisTicketStore.ConnectAsync(connectionString));
+    private RedisKey IndexOf(string poolId, string userId) => $"{ServiceId}/{Kind}-of/{poolId}/{userId}";
 
-    public RedisKey KeyOf(string id) => $"{serviceId}/{kind}/{id}";
-
-    private RedisKey IndexOf(string poolId, string userId) => $"{serviceId}/{kind}-of/{poolId}/{userId}";
-
-    public async Task<T?> ReadAsync(string id)
-    {
-        byte[]? stored = await (await _redis.Value).GetDatabase().StringGetAsync(KeyOf(id));
-        return stored is null ? null : serializer.Deserialize(new ReadOnlyMemory<byte>(stored, VersionBytes, stored.Length - VersionBytes));
-    }
-
-    public async Task<bool> WriteAsync(string id, T next, int expectedVersion, DateTimeOffset forgetAt)
-    {
-        var db = (await _redis.Value).GetDatabase();
-        var writer = new ArrayBufferWriter<byte>(256);
-        BinaryPrimitives.WriteInt32BigEndian(writer.GetSpan(VersionBytes), next.Version);
-        writer.Advance(VersionBytes);
-        serializer.Serialize(next, writer);
-        var forgetAtMs = forgetAt.ToUnixTimeMilliseconds();
-        if (expectedVersion == 0)
-            return !(await db.ExecuteAsync("SET", KeyOf(id), writer.WrittenMemory, "NX", "PXAT", forgetAtMs)).IsNull;
-        return (long)await db.ScriptEvaluateAsync(RedisTicketStore.WriteScript, [KeyOf(id)],
-            [RedisTicketStore.VersionOf(expectedVersion), writer.WrittenMemory, forgetAtMs]) == 1;
-    }
-
-    public async Task<bool> DeleteAsync(string id) => await (await _redis.Value).GetDatabase().KeyDeleteAsync(KeyOf(id));
+    public async Task<bool> DeleteAsync(string id) => await (await DatabaseAsync()).KeyDeleteAsync(KeyOf(id));
 
     public async Task IndexAsync(string poolId, string userId, string id, DateTimeOffset forgetAt) =>
-        await (await _redis.Value).GetDatabase().ScriptEvaluateAsync(ExtendScript, [IndexOf(poolId, userId)], [id, forgetAt.ToUnixTimeMilliseconds()]);
+        await (await DatabaseAsync()).ScriptEvaluateAsync(ExtendScript, [IndexOf(poolId, userId)], [id, forgetAt.ToUnixTimeMilliseconds()]);
 
     public async Task<string[]> TakeIndexAsync(string poolId, string userId)
     {
-        var taken = await (await _redis.Value).GetDatabase().ScriptEvaluateAsync(TakeScript, [IndexOf(poolId, userId)]);
+        var taken = await (await DatabaseAsync()).ScriptEvaluateAsync(TakeScript, [IndexOf(poolId, userId)]);
         return ((RedisResult[]?)taken ?? []).Select(r => (string)r!).ToArray();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_redis.IsValueCreated) await (await _redis.Value).DisposeAsync();
     }
 }
 
 /// <summary>Sessions in this process only (no Redis configured: development and grain tests). Same rules, same expiry.</summary>
-public sealed class MemorySessionStore<T>(TicketClock clock, Serializer<T> serializer) : ISessionStore<T> where T : class, IVersionedRecord
+public sealed class MemorySessionStore<T>(ProductClock clock, Serializer<T> serializer)
+    : MemoryExpiringRecordStore<T>(clock, serializer), ISessionStore<T> where T : class, IVersionedRecord
 {
-    private readonly ConcurrentDictionary<string, (byte[] State, int Version, DateTimeOffset ForgetAt)> _records = new();
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _indexes = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, bool>> _indexes = new();
 
-    public Task<T?> ReadAsync(string id) =>
-        Task.FromResult(_records.TryGetValue(id, out var kept) && kept.ForgetAt > clock.Now ? serializer.Deserialize(kept.State) : null);
-
-    public Task<bool> WriteAsync(string id, T next, int expectedVersion, DateTimeOffset forgetAt)
-    {
-        if (_records.TryGetValue(id, out var old) && old.ForgetAt <= clock.Now) _records.TryRemove(new(id, old));
-        var entry = (serializer.SerializeToArray(next), next.Version, forgetAt);
-        var written = expectedVersion == 0
-            ? _records.TryAdd(id, entry)
-            : _records.TryGetValue(id, out var stored) && stored.Version == expectedVersion && _records.TryUpdate(id, entry, stored);
-        return Task.FromResult(written);
-    }
-
-    public Task<bool> DeleteAsync(string id) => Task.FromResult(_records.TryRemove(id, out _));
+    public Task<bool> DeleteAsync(string id) => Task.FromResult(Records.TryRemove(id, out _));
 
     public Task IndexAsync(string poolId, string userId, string id, DateTimeOffset forgetAt)
     {

@@ -1,3 +1,4 @@
+using ScanLogin.Grains.Storage;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
@@ -68,7 +69,7 @@ public sealed partial class AuthorizationStorageTests(SystemFixture system)
     [Fact]
     public async Task A_stored_login_changes_only_from_the_version_it_was_read_at_and_expires_at_its_deadline()
     {
-        var store = new RedisAuthorizationStore(SystemFixture.Redis, "scanlogin-tests",
+        var store = new RedisExpiringRecordStore<AuthorizationState>(SystemFixture.Redis, "scanlogin-tests", "authorizations",
             new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(AuthorizationState).Assembly)).BuildServiceProvider()
                 .GetRequiredService<Serializer<AuthorizationState>>());
         await using var _ = store;
