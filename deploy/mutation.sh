@@ -11,10 +11,14 @@
 #   oidc        all of src/Grains/Oidc and src/Grains/Tokens (hosted-login grain and store, try login, token rules, the
 #               issuer, signing keys and their settings), against their unit and in-process cluster tests and two HTTP
 #               classes (AuthorizationStorageTests for the Redis store, TokenTests)
-#   hosted      src/WebFront/Oidc but the token endpoint and the word tables (authorize, the login page and its calls,
-#               binding, headers, HTML), against their unit tests and the HTTP classes OidcProtocolTests and
+#   hosted      the hosted login in src/WebFront/Oidc (authorize, the login page and its calls, binding, headers, HTML,
+#               forms, the issuer), against their unit tests and the HTTP classes OidcProtocolTests and
 #               HostedLoginRequesterTests (no browser tests)
-#   tokenapi    the token and userinfo endpoints (src/WebFront/Oidc/OidcTokenApi.cs), against OidcProtocolTests and TokenTests
+#   tokenapi    the token and userinfo endpoints and OAuth client authentication (src/WebFront/Oidc/OidcTokenApi.cs,
+#               OAuthClientCredentials.cs), against OidcProtocolTests and TokenTests
+#   sessions    the rest of src/WebFront/Oidc: pool hosts and custom domains, the direct login link, the pool session,
+#               refresh tokens, revocation, end_session, branding; against their unit tests and the HTTP classes
+#               PoolHostTests, CustomDomainTests, ConnectionLinkTests, PoolSessionTests, BrandedPageTests, BrandingApiTests
 #   limits      the leased limiter and the request bounds (src/WebFront/RateLimits), against the unit tests only
 #   abuse       the abuse hooks and the unknown-id cache (src/WebFront/RateLimits), reachable only over HTTP: against
 #               UnknownIdCostTests, RateLimitApiTests and RateLimitTests (one cluster per test run)
@@ -22,7 +26,7 @@
 #   configurations that use them name a few classes only. Browser tests are never used.
 #   A configuration that lists "test-projects" runs from its source project, on a private PostgreSQL and Redis the
 #   script starts, as deploy/test.sh does.)
-# Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront] [oidc] [hosted] [tokenapi] [limits] [abuse]   (default: all nine)
+# Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront] [oidc] [hosted] [tokenapi] [sessions] [limits] [abuse]   (default: all ten)
 # Reports: artifacts/mutation/<name>/reports/mutation-report.html (and .json). Runs at nice 10: it gives way to other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +36,7 @@ dotnet tool restore >/dev/null
 
 root=$PWD
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(rules interfaces webfront grains oidc hosted tokenapi limits abuse)
+[ ${#configs[@]} -gt 0 ] || configs=(rules interfaces webfront grains oidc hosted tokenapi sessions limits abuse)
 status=0
 scores=()
 
