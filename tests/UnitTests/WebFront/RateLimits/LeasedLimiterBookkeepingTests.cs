@@ -26,6 +26,9 @@ public sealed class LeasedLimiterBookkeepingTests
     private LeasedLimiter FrontEnd(ScriptedBuckets buckets, RateLimitOptions? settings = null) =>
         new(buckets.Factory, new LeasedLimiterTests.Fixed(settings ?? new RateLimitOptions()), new RateLimitClock(_time));
 
+    /// <summary>For a lease the test answers by hand: a stalled machine must not make the front end fail open first.</summary>
+    private static RateLimitOptions Patient => new() { CallTimeout = TimeSpan.FromMinutes(5) };
+
     private static RateLease Granted(int permits) => new(permits, TimeSpan.Zero, Pace, Unlimited: false);
 
     private static RateLease Refused(TimeSpan retryAfter) => new(0, retryAfter, Pace, Unlimited: false);
@@ -178,7 +181,7 @@ public sealed class LeasedLimiterBookkeepingTests
     public async Task Requests_waiting_on_another_requests_lease_share_its_refusal()
     {
         var answer = new TaskCompletionSource<RateLease>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var front = FrontEnd(new ScriptedBuckets((_, _) => answer.Task));
+        var front = FrontEnd(new ScriptedBuckets((_, _) => answer.Task), Patient);
         var asking = front.TakeAsync(Kind, App, "a").AsTask();
         var waiting = front.TakeAsync(Kind, App, "a").AsTask();
         answer.SetResult(Refused(TimeSpan.FromSeconds(5)));
@@ -192,7 +195,7 @@ public sealed class LeasedLimiterBookkeepingTests
     {
         var answer = new TaskCompletionSource<RateLease>(TaskCreationOptions.RunContinuationsAsynchronously);
         var buckets = new ScriptedBuckets((_, _) => answer.Task);
-        var front = FrontEnd(buckets);
+        var front = FrontEnd(buckets, Patient);
         var asking = front.TakeAsync("NoRuleKind", App, "a").AsTask();
         var waiting = front.TakeAsync("NoRuleKind", App, "a").AsTask();
         answer.SetResult(RateLease.None);
@@ -206,7 +209,7 @@ public sealed class LeasedLimiterBookkeepingTests
     public async Task A_lease_that_fails_unexpectedly_fails_every_request_waiting_on_it_and_the_next_request_asks_again()
     {
         var answer = new TaskCompletionSource<RateLease>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var front = FrontEnd(new ScriptedBuckets((_, _) => answer.Task));
+        var front = FrontEnd(new ScriptedBuckets((_, _) => answer.Task), Patient);
         var asking = front.TakeAsync(Kind, App, "a").AsTask();
         var waiting = front.TakeAsync(Kind, App, "a").AsTask();
         answer.SetException(new InvalidOperationException("the bucket broke"));
