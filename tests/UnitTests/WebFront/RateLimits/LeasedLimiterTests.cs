@@ -298,7 +298,7 @@ public sealed class LeasedLimiterTests(LeasedLimiterTests.Cluster cluster)
         protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) => Handler(targetMethod!, args);
     }
 
-    private sealed class Fixed(RateLimitOptions value) : IOptionsMonitor<RateLimitOptions>
+    internal sealed class Fixed(RateLimitOptions value) : IOptionsMonitor<RateLimitOptions>
     {
         public RateLimitOptions CurrentValue => value;
         public RateLimitOptions Get(string? name) => value;
