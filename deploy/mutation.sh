@@ -3,9 +3,10 @@
 # proof, account policy, admin authorization, secrets and redaction, input validation. Each configuration in
 # tests/UnitTests/mutation/ fails (non-zero exit) below its break threshold of 80%:
 #   rules       the pure rule files of src/Grains (lifecycle, account policy, key ring, logo validation): minutes
-#   grains      the ticket, user-pool and application grains, against the tests on the in-process test cluster only
-#               (classes named *GrainTests, TicketStorageTests, AdminAuthenticationTests, AdminAuthorizationTests,
-#               TicketImageTests), per-test coverage, two runners: every mutant run starts a test cluster
+#   grains      the ticket grain and the owners it delegates to (the desk, the access policy, the phone's WeChat identity,
+#               the exchange, binding, pictures and read pacing), the user-pool and application grains, against the tests
+#               on the in-process test cluster and those owners' unit tests, per-test coverage, two runners: every mutant
+#               run starts a test cluster
 #   interfaces  ids, secrets, hashes, pool keys, secret-hiding records, statuses (src/Grains.Interfaces)
 #   webfront    admin authentication, authorization and input validation (src/WebFront/Admin)
 #   oidc        all of src/Grains/Oidc and src/Grains/Tokens (hosted-login grain and store, try login, token rules, the
