@@ -31,10 +31,12 @@ public static class HostedBrandingApi
         return app;
     }
 
-    private static async Task<Results<ContentHttpResult, StatusCodeHttpResult, NotFound>> StylesheetAsync(string poolId, string appId, HttpContext http,
-        IClusterClient cluster, UnknownIds unknownIds, string? v = null)
+    private static async Task<Results<ContentHttpResult, StatusCodeHttpResult, NotFound, ProblemHttpResult>> StylesheetAsync(string poolId, string appId,
+        HttpContext http, IClusterClient cluster, UnknownIds unknownIds, string? v = null)
     {
-        if (!HostedLoginApi.IsSafeId(poolId) || !HostedLoginApi.IsSafeId(appId) || UnknownIds.RefusalOf(http) is not null) return TypedResults.NotFound();
+        // An address that asked for too many ids that do not exist is told to wait, as everywhere else (not a 404 it could not tell apart).
+        if (UnknownIds.RefusalOf(http) is { } tooMany) return tooMany.ToProblem(http);
+        if (!HostedLoginApi.IsSafeId(poolId) || !HostedLoginApi.IsSafeId(appId)) return TypedResults.NotFound();
         if (await unknownIds.ApplicationAsync(http, cluster, appId) is not { } app || app.PoolId != poolId) return TypedResults.NotFound();
         var pool = await cluster.GetGrain<IUserPoolGrain>(poolId).GetSettingsAsync();
         var branding = LoginBranding.Resolve(app, pool, AppLogoUrlOf(app));
@@ -46,10 +48,11 @@ public static class HostedBrandingApi
         return TypedResults.Text(css, "text/css; charset=utf-8");
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound>> PreviewAsync(string poolId, string appId, HttpContext http, IClusterClient cluster,
-        UnknownIds unknownIds, string? state = null, string? ui_locales = null)
+    private static async Task<Results<ContentHttpResult, NotFound, ProblemHttpResult>> PreviewAsync(string poolId, string appId, HttpContext http,
+        IClusterClient cluster, UnknownIds unknownIds, string? state = null, string? ui_locales = null)
     {
-        if (!HostedLoginApi.IsSafeId(poolId) || !HostedLoginApi.IsSafeId(appId) || UnknownIds.RefusalOf(http) is not null) return TypedResults.NotFound();
+        if (UnknownIds.RefusalOf(http) is { } tooMany) return tooMany.ToProblem(http);
+        if (!HostedLoginApi.IsSafeId(poolId) || !HostedLoginApi.IsSafeId(appId)) return TypedResults.NotFound();
         if (await unknownIds.ApplicationAsync(http, cluster, appId) is not { } app || app.PoolId != poolId) return TypedResults.NotFound();
         var pool = await cluster.GetGrain<IUserPoolGrain>(poolId).GetSettingsAsync();
         var logo = AppLogoUrlOf(app);
@@ -60,17 +63,17 @@ public static class HostedBrandingApi
             "text/html; charset=utf-8");
     }
 
-    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, NotFound>> AppLogoAsync(string poolId, string appId, string hash, HttpContext http,
+    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, NotFound, ProblemHttpResult>> AppLogoAsync(string poolId, string appId, string hash, HttpContext http,
         IClusterClient cluster, UnknownIds unknownIds) => LogoAsync(poolId, appId, hash, http, cluster, unknownIds);
 
-    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, NotFound>> PoolLogoAsync(string poolId, string hash, HttpContext http,
+    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, NotFound, ProblemHttpResult>> PoolLogoAsync(string poolId, string hash, HttpContext http,
         IClusterClient cluster, UnknownIds unknownIds) => LogoAsync(poolId, null, hash, http, cluster, unknownIds);
 
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, NotFound>> LogoAsync(string poolId, string? appId, string hash, HttpContext http,
-        IClusterClient cluster, UnknownIds unknownIds)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, NotFound, ProblemHttpResult>> LogoAsync(string poolId, string? appId,
+        string hash, HttpContext http, IClusterClient cluster, UnknownIds unknownIds)
     {
-        if (!HostedLoginApi.IsSafeId(poolId) || appId is not null && !HostedLoginApi.IsSafeId(appId) || !BrandingRules.IsLogoHash(hash)
-            || UnknownIds.RefusalOf(http) is not null)
+        if (UnknownIds.RefusalOf(http) is { } tooMany) return tooMany.ToProblem(http);
+        if (!HostedLoginApi.IsSafeId(poolId) || appId is not null && !HostedLoginApi.IsSafeId(appId) || !BrandingRules.IsLogoHash(hash))
             return TypedResults.NotFound();
         // The owner must exist (and the application be the pool's) before its logo grain is asked.
         if (appId is null ? await unknownIds.PoolAsync(http, cluster, poolId) is null

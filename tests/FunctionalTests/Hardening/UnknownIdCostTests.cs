@@ -149,6 +149,19 @@ public sealed class UnknownIdCostTests(RateLimitFixture system)
         await AskInventedIdsAsync("qr.png", Secrets.NewId, ticketId => system.A.GetAsync($"/api/tickets/{ticketId}/qr.png"), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Invented_ids_on_the_branding_assets_cost_no_activation_beyond_the_address_permits_and_are_refused_with_429()
+    {
+        var tenant = await system.CreateTenantAsync();
+        const string hash = "0123456789abcdef"; // a well-formed logo name (16 base64url characters)
+        await AskInventedIdsAsync("branding stylesheet", InventedName, app => system.A.GetAsync($"/oidc/{tenant.PoolId}/branding/{app}.css"),
+            HttpStatusCode.NotFound);
+        await AskInventedIdsAsync("branding preview", InventedName, app => system.B.GetAsync($"/oidc/{tenant.PoolId}/branding/{app}/preview"),
+            HttpStatusCode.NotFound);
+        await AskInventedIdsAsync("pool branding logo", InventedName, pool => system.A.GetAsync($"/oidc/{pool}/branding/logo/{hash}.png"),
+            HttpStatusCode.NotFound);
+    }
+
     /// <summary>A hosted login's page, or its page's own call (renew, the binding offer), for <paramref name="requestId"/>, with a browser cookie for it.</summary>
     private static Task<HttpResponseMessage> AskLoginAsync(HttpClient client, string poolId, string requestId, string? call = null)
     {
