@@ -37,9 +37,10 @@ echo "==> PostgreSQL :$pg_port, Redis :$redis_port, silo pid $silo_pid, front en
 warmup=${SCANLOGIN_BENCH_WARMUP:-6}
 echo "==> wrk -t$threads -c$connections -d${seconds}s for each row (after a ${warmup} s warm-up of each); $(nproc) cores shared by everything"
 declare -A rps errors
-run_wrk() { # NAME URL [post BODY ORIGIN]
+run_wrk() { # NAME URL [post BODY ORIGIN | spread PATHS-FILE]
   local name=$1 url=$2 script=() out
   if [ "${3:-}" = post ]; then script=(-s deploy/wrk/post.lua); export WRK_BODY=$4 WRK_ORIGIN=$5; fi
+  if [ "${3:-}" = spread ]; then script=(-s deploy/wrk/spread.lua); export WRK_PATHS=$4 WRK_THREADS=$threads; fi
   wrk -t"$threads" -c"$connections" -d"${warmup}s" "${script[@]}" "$url" >/dev/null
   # SCANLOGIN_BENCH_TRACE=silo|front: a CPU sample trace (dotnet-trace) of that process during ScanLogin's create row
   # (SCANLOGIN_BENCH_TRACE_ROW=scanlogin-status-read, or any row's name, traces that row instead).
@@ -95,6 +96,19 @@ run_wrk scanlogin-trivial "$W/healthz"
 run_wrk reference-trivial "$R/ping"
 run_wrk scanlogin-status-read "$W/api/tickets/$ticket"
 run_wrk reference-status-read "$R/qr/$qr"
+# Status reads spread over many tickets, one reader per ticket at a time (a PC page polling its own code): ScanLogin's
+# plain read is then one status call that does not subscribe (the hot single-ticket row above is read through a watch).
+spread=${SCANLOGIN_BENCH_SPREAD:-512}
+: >"$work/spread-scanlogin.txt"; : >"$work/spread-reference.txt"
+for i in $(seq 1 "$spread"); do
+  curl -s -X POST "$W/api/tickets" -H 'content-type: application/json' -H "Origin: $origin" -d "$create_body" \
+    | sed -n 's/.*"ticketId":"\([^"]*\)".*/\/api\/tickets\/\1/p' >>"$work/spread-scanlogin.txt"
+  curl -s -X POST "$R/qr" | sed -n 's/.*"id":"\([^"]*\)".*/\/qr\/\1/p' >>"$work/spread-reference.txt"
+done
+[ "$(wc -l <"$work/spread-scanlogin.txt")" -eq "$spread" ] && [ "$(wc -l <"$work/spread-reference.txt")" -eq "$spread" ] \
+  || { echo "could not create $spread tickets for the spread rows" >&2; exit 1; }
+run_wrk scanlogin-status-spread "$W/" spread "$work/spread-scanlogin.txt"
+run_wrk reference-status-spread "$R/" spread "$work/spread-reference.txt"
 run_wrk scanlogin-create "$W/api/tickets" post "$create_body" "$origin"
 run_wrk reference-create "$R/qr" post "" ""
 
@@ -104,6 +118,7 @@ echo "ratios (same run):"
 echo "  create:      ScanLogin / reference create       = $(ratio "${rps[scanlogin-create]}" "${rps[reference-create]}")   (target >= 0.5x)"
 echo "  status read: ScanLogin / its trivial endpoint   = $(ratio "${rps[scanlogin-status-read]}" "${rps[scanlogin-trivial]}")   (target >= 0.6x)"
 echo "  status read: ScanLogin / reference read         = $(ratio "${rps[scanlogin-status-read]}" "${rps[reference-status-read]}")   (target >= 1.0x)"
+echo "  spread read: ScanLogin / reference, ${spread} tickets = $(ratio "${rps[scanlogin-status-spread]}" "${rps[reference-status-spread]}")   (one reader per ticket: plain status calls)"
 echo "  trivial:     ScanLogin / reference /ping        = $(ratio "${rps[scanlogin-trivial]}" "${rps[reference-trivial]}")"
 echo "  process memory after the run: silo $(awk '/VmRSS/ { print $2, $3 }' /proc/$silo_pid/status), front end $(awk '/VmRSS/ { print $2, $3 }' /proc/$front_pid/status)"
 echo
