@@ -101,9 +101,11 @@ run_wrk reference-status-read "$R/qr/$qr"
 spread=${SCANLOGIN_BENCH_SPREAD:-512}
 : >"$work/spread-scanlogin.txt"; : >"$work/spread-reference.txt"
 for i in $(seq 1 "$spread"); do
-  curl -s -X POST "$W/api/tickets" -H 'content-type: application/json' -H "Origin: $origin" -d "$create_body" \
-    | sed -n 's/.*"ticketId":"\([^"]*\)".*/\/api\/tickets\/\1/p' >>"$work/spread-scanlogin.txt"
-  curl -s -X POST "$R/qr" | sed -n 's/.*"id":"\([^"]*\)".*/\/qr\/\1/p' >>"$work/spread-reference.txt"
+  id=$(curl -s -X POST "$W/api/tickets" -H 'content-type: application/json' -H "Origin: $origin" -d "$create_body" \
+    | sed -n 's/.*"ticketId":"\([^"]*\)".*/\1/p')
+  [ -n "$id" ] && echo "/api/tickets/$id" >>"$work/spread-scanlogin.txt"
+  id=$(curl -s -X POST "$R/qr" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+  [ -n "$id" ] && echo "/qr/$id" >>"$work/spread-reference.txt"
 done
 [ "$(wc -l <"$work/spread-scanlogin.txt")" -eq "$spread" ] && [ "$(wc -l <"$work/spread-reference.txt")" -eq "$spread" ] \
   || { echo "could not create $spread tickets for the spread rows" >&2; exit 1; }
