@@ -244,6 +244,7 @@ public sealed class AuthorizationGrainTests(GrainClusterFixture fixture)
         Assert.Equal("st", done.Value.State);
         var view = (await login.GetAsync(BrowserSecret)).Value!;
         Assert.True(view.Completed);
+        Assert.Equal("", view.TicketId); // no QR ticket was shown
         Assert.Equal(startedAt + TimeSpan.FromMinutes(15), view.ExpiresAt);
         // One start per request id, by either way in.
         Assert.Equal(AuthorizationFailures.AlreadyCompleted,
@@ -281,6 +282,24 @@ public sealed class AuthorizationGrainTests(GrainClusterFixture fixture)
         Assert.Equal(AuthorizationFailures.ScanNeeded, (await login.StartFromSessionAsync(request, new SessionQuery("no-such-session", false, false, null))).Failure!.Code);
         // Nothing was stored for the refused request: it can still start as a QR login.
         Assert.True((await login.StartAsync(request, "ticket-1")).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_hosted_login_completes_on_a_pool_that_keeps_the_exchange_on_application_backends()
+    {
+        var tenant = await fixture.NewTenant().Pool(browserExchangeDisabled: true).IdentitySource().SaveAsync(fixture.Grains);
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
+        Assert.True((await ticket.OpenAsync(new TicketOpening(tenant.AppId, "wechat", new Requester("10.0.0.1", "ua", null),
+            Secrets.HashBrowserSecret(BrowserSecret), HostedLogin: true))).Succeeded);
+        var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
+        Assert.True((await login.StartAsync(Request(tenant.PoolId, tenant.AppId, "wechat"), ticket.GetPrimaryKeyString())).Succeeded);
+        var openId = await Emulator.CreateUserAsync(phone: null);
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(openId), "Mei", null));
+        Assert.True((await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Succeeded);
+
+        var done = await login.CompleteAsync(BrowserSecret);
+
+        Assert.True(done.Succeeded, done.Failure?.Code);
     }
 
     [Fact]

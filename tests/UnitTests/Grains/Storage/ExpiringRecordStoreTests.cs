@@ -3,6 +3,8 @@ using Orleans.Serialization;
 using ScanLogin.Grains;
 using ScanLogin.Grains.Oidc;
 using ScanLogin.Grains.Storage;
+using ScanLogin.Grains.Interfaces;
+using ScanLogin.Tests.Shared;
 using Xunit;
 
 namespace ScanLogin.UnitTests;
@@ -57,5 +59,18 @@ public sealed class ExpiringRecordStoreTests(GrainClusterFixture fixture)
         Assert.Equal(3, store.Count);
         Assert.NotNull(await store.ReadAsync("live"));
         Assert.NotNull(await store.ReadAsync("x"));
+    }
+
+    [Fact]
+    public async Task The_redis_store_reads_nothing_for_an_id_never_written_and_reads_back_a_written_record()
+    {
+        var store = new RedisExpiringRecordStore<AuthorizationState>(TestServices.Redis, "scanlogin-unit-tests", "records",
+            fixture.SiloService<Serializer<AuthorizationState>>());
+        await using var _ = store;
+        var id = Secrets.NewId();
+        Assert.Null(await store.ReadAsync(id));
+
+        Assert.True(await store.WriteAsync(id, Record(1, "kept"), 0, DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.Equal(("kept", 1), ((await store.ReadAsync(id))!.TicketId, (await store.ReadAsync(id))!.Version));
     }
 }

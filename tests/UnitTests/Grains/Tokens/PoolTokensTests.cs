@@ -238,6 +238,11 @@ public sealed class PoolTokensTests
         Assert.Equal("app-7", byAudience.Value!.AppId);
         Assert.Empty(byAudience.Value.Scopes);
 
+        // The client is the one the pool named, whatever the audience says.
+        var byClient = await PoolTokens.ValidateAccessTokenAsync(signer.Signer,
+            Craft(signer, PoolTokens.AccessTokenType, new Dictionary<string, object>(claims) { ["client_id"] = "app-1" }, "a-resource"), time);
+        Assert.Equal("app-1", byClient.Value!.AppId);
+
         var neither = await PoolTokens.ValidateAccessTokenAsync(signer.Signer, Craft(signer, PoolTokens.AccessTokenType, claims, null), time);
         Assert.True(neither.Succeeded, neither.Failure?.Code);
         Assert.Equal("", neither.Value!.AppId);
