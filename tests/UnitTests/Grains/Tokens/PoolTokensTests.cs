@@ -249,6 +249,23 @@ public sealed class PoolTokensTests
     }
 
     [Fact]
+    public async Task An_access_token_without_an_expiry_is_refused()
+    {
+        var signer = NewSigner();
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Issuer, Audience = "app-1", TokenType = PoolTokens.AccessTokenType,
+            Claims = new Dictionary<string, object> { ["sub"] = "user-1", ["client_id"] = "app-1", ["jti"] = "jti-1" },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(signer.Key.Key, signer.Key.JwsAlgorithm),
+        });
+        Assert.False(new JsonWebToken(token).TryGetPayloadValue<object>("exp", out _));
+
+        var outcome = await PoolTokens.ValidateAccessTokenAsync(signer.Signer, token, new FakeTimeProvider(Now));
+
+        Assert.Equal(TokenFailureCodes.AccessTokenInvalid, outcome.Failure?.Code);
+    }
+
+    [Fact]
     public async Task An_id_token_hint_reads_its_subject_and_audience_even_after_it_expired()
     {
         var signer = NewSigner();
