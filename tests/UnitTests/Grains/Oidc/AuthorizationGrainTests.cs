@@ -209,4 +209,120 @@ public sealed class AuthorizationGrainTests(GrainClusterFixture fixture)
         fixture.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(AuthorizationFailures.RequestNotFound, (await login.GetAsync(BrowserSecret)).Failure!.Code);
     }
+
+    /// <summary>A user of a pool that keeps sessions, with a session opened from a scan through <paramref name="source"/>.</summary>
+    private async Task<(string PoolId, string AppId, string UserId, string SessionToken)> SessionAsync(string source)
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var pool = fixture.Grains.GetGrain<IUserPoolGrain>(poolId);
+        var created = await pool.CreateUsersAsync([new NewAccount("mei-" + Guid.NewGuid().ToString("N")[..6], null, null, "Mei", null, null)],
+            new Actor("test", "test"));
+        var userId = created.Value![0].User!.Id;
+        await pool.SaveSettingsAsync(new UserPoolSettings(poolId, "Test pool", SessionEnabled: true));
+        var opened = await fixture.Grains.GetGrain<IPoolSessionsGrain>(poolId).StartAsync(
+            new SessionStart(userId, fixture.Time.GetUtcNow(), source, [TokenRequest.WeChatScanMethod]));
+        return (poolId, appId, userId, opened!.Token);
+    }
+
+    private static AuthorizationRequest Request(string poolId, string appId, string identitySource) =>
+        new(poolId, appId, Callback, ["openid"], "st", "nonce-s", null, identitySource, "en", false, null, Secrets.HashBrowserSecret(BrowserSecret));
+
+    [Fact]
+    public async Task A_session_sign_in_mints_a_code_for_the_sessions_user_and_source_that_lives_the_code_lifetime()
+    {
+        var (poolId, appId, userId, token) = await SessionAsync("phone");
+        var authTime = fixture.Time.GetUtcNow();
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
+        var startedAt = fixture.Time.GetUtcNow();
+
+        var done = await login.StartFromSessionAsync(Request(poolId, appId, "wechat"), new SessionQuery(token, false, false, null));
+
+        Assert.True(done.Succeeded, done.Failure?.Code);
+        Assert.StartsWith(login.GetPrimaryKeyString() + ".", done.Value!.Code);
+        Assert.Equal(Callback, done.Value.RedirectUri);
+        Assert.Equal("st", done.Value.State);
+        var view = (await login.GetAsync(BrowserSecret)).Value!;
+        Assert.True(view.Completed);
+        Assert.Equal("", view.TicketId); // no QR ticket was shown
+        Assert.Equal(startedAt + TimeSpan.FromMinutes(15), view.ExpiresAt);
+        // One start per request id, by either way in.
+        Assert.Equal(AuthorizationFailures.AlreadyCompleted,
+            (await login.StartFromSessionAsync(Request(poolId, appId, "wechat"), new SessionQuery(token, false, false, null))).Failure!.Code);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(59));
+        var grant = await login.RedeemAsync(new CodeRedemption(done.Value.Code, appId, Callback, null, ClientAuthenticated: true));
+        Assert.True(grant.Succeeded, grant.Failure?.Code);
+        Assert.Equal(userId, grant.Value!.User.Id);
+        Assert.Equal(authTime, grant.Value.AuthTime);
+        Assert.Equal("phone", grant.Value.IdentitySource);
+        Assert.Equal("nonce-s", grant.Value.Nonce);
+    }
+
+    [Fact]
+    public async Task A_session_sign_ins_code_is_dead_from_the_instant_its_lifetime_ends()
+    {
+        var (poolId, appId, _, token) = await SessionAsync("wechat");
+        var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
+        var code = (await login.StartFromSessionAsync(Request(poolId, appId, "wechat"), new SessionQuery(token, false, false, null))).Value!.Code;
+        fixture.Time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(AuthorizationFailures.InvalidGrant, (await login.RedeemAsync(new CodeRedemption(code, appId, Callback, null, true))).Failure!.Code);
+    }
+
+    [Fact]
+    public async Task Without_a_session_prompt_none_answers_login_required_and_otherwise_a_scan_is_needed()
+    {
+        var (poolId, appId, _, _) = await SessionAsync("wechat");
+        var request = Request(poolId, appId, "wechat");
+
+        var none = await fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId()).StartFromSessionAsync(request, new SessionQuery(null, true, false, null));
+        Assert.Equal(AuthorizationFailures.LoginRequired, none.Failure!.Code);
+        var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
+        Assert.Equal(AuthorizationFailures.ScanNeeded, (await login.StartFromSessionAsync(request, new SessionQuery("no-such-session", false, false, null))).Failure!.Code);
+        // Nothing was stored for the refused request: it can still start as a QR login.
+        Assert.True((await login.StartAsync(request, "ticket-1")).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_hosted_login_completes_on_a_pool_that_keeps_the_exchange_on_application_backends()
+    {
+        var tenant = await fixture.NewTenant().Pool(browserExchangeDisabled: true).IdentitySource().SaveAsync(fixture.Grains);
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
+        Assert.True((await ticket.OpenAsync(new TicketOpening(tenant.AppId, "wechat", new Requester("10.0.0.1", "ua", null),
+            Secrets.HashBrowserSecret(BrowserSecret), HostedLogin: true))).Succeeded);
+        var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
+        Assert.True((await login.StartAsync(Request(tenant.PoolId, tenant.AppId, "wechat"), ticket.GetPrimaryKeyString())).Succeeded);
+        var openId = await Emulator.CreateUserAsync(phone: null);
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(openId), "Mei", null));
+        Assert.True((await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Succeeded);
+
+        var done = await login.CompleteAsync(BrowserSecret);
+
+        Assert.True(done.Succeeded, done.Failure?.Code);
+    }
+
+    [Fact]
+    public async Task A_code_issued_near_the_requests_end_outlives_the_request()
+    {
+        var (poolId, appId) = await fixture.CreateTenantAsync();
+        var login = fixture.Grains.GetGrain<IAuthorizationGrain>(Secrets.NewId());
+        Assert.True((await login.StartAsync(Request(poolId, appId, "wechat"), "ticket-0")).Succeeded);
+        fixture.Time.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(30));
+
+        // The page renewed its QR ticket just before the request's end; the phone confirms it.
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>(Secrets.NewId());
+        Assert.True((await ticket.OpenAsync(new TicketOpening(appId, "wechat", new Requester("10.0.0.1", "ua", null), Secrets.HashBrowserSecret(BrowserSecret),
+            HostedLogin: true))).Succeeded);
+        Assert.True((await login.RenewAsync(BrowserSecret, ticket.GetPrimaryKeyString())).Succeeded);
+        var openId = await Emulator.CreateUserAsync(phone: null);
+        var scan = await ticket.ScanAsync(new ScanRequest(await Emulator.LoginCodeAsync(openId), "Mei", null));
+        Assert.True((await ticket.ConfirmAsync(new ConfirmRequest(scan.Value!.ScanToken, null))).Succeeded);
+        var code = (await login.CompleteAsync(BrowserSecret)).Value!.Code;
+
+        // Past the request's 15 minutes, within the code's 60 seconds: the login is kept until the code's end.
+        fixture.Time.Advance(TimeSpan.FromSeconds(45));
+        var grant = await login.RedeemAsync(new CodeRedemption(code, appId, Callback, null, ClientAuthenticated: true));
+        Assert.True(grant.Succeeded, grant.Failure?.Code);
+    }
 }

@@ -59,4 +59,31 @@ public sealed class TryLoginGrainTests(GrainClusterFixture fixture)
         Assert.Equal("expired", view.Result!.Error);
         Assert.Null(await fixture.Grains.GetGrain<ITryLoginGrain>(Secrets.NewId()).GetAsync());
     }
+
+    [Fact]
+    public async Task A_pending_try_has_no_result_and_a_finished_error_reads_as_failed()
+    {
+        var grain = await OpenAsync();
+        var pending = (await grain.GetAsync())!;
+        Assert.Equal(TryLoginStatus.Pending, pending.Status);
+        Assert.Null(pending.Result);
+
+        await grain.FinishAsync(new TryLoginResult(null, null, "access_denied", "The user refused."));
+        var view = (await grain.GetAsync())!;
+        Assert.Equal(TryLoginStatus.Failed, view.Status);
+        Assert.Equal("access_denied", view.Result!.Error);
+    }
+
+    [Fact]
+    public async Task A_finished_try_keeps_its_result_after_its_lifetime()
+    {
+        var grain = await OpenAsync();
+        await grain.FinishAsync(new TryLoginResult("{\"id\":\"u\"}", "{\"sub\":\"u\"}", null, null));
+        fixture.Time.Advance(TimeSpan.FromMinutes(10));
+
+        var view = (await grain.GetAsync())!;
+        Assert.Equal(TryLoginStatus.SignedIn, view.Status);
+        Assert.Null(view.Result!.Error);
+        Assert.Equal("{\"sub\":\"u\"}", view.Result.ClaimsJson);
+    }
 }

@@ -110,6 +110,16 @@ public sealed class PoolSignerTests
     }
 
     [Fact]
+    public void Of_several_keys_signing_at_once_the_one_that_began_last_signs()
+    {
+        var older = Key(SigningAlgorithms.ES256, T0, null, null);
+        var newer = Key(SigningAlgorithms.ES256, T0.AddHours(1), null, null);
+        var signer = new PoolSigner("https://login.example/oidc/p", TimeSpan.FromHours(1), [older, newer], T0);
+        Assert.Same(newer, signer.SigningKeyAt(T0.AddHours(2)));
+        Assert.Same(newer, (signer with { Keys = [newer, older] }).SigningKeyAt(T0.AddHours(2)));
+    }
+
+    [Fact]
     public void Every_key_verifies_until_its_publication_ends()
     {
         var until = T0.AddHours(2);

@@ -204,4 +204,93 @@ public sealed class PoolTokensTests
         var retired = signer.Signer with { Keys = [signer.Key with { PublishedUntil = Now.AddMinutes(1) }] };
         Assert.Equal(TokenFailureCodes.AccessTokenInvalid, (await PoolTokens.ValidateAccessTokenAsync(retired, issued.AccessToken, time)).Failure?.Code);
     }
+
+    /// <summary>A token signed with the pool's key but shaped by hand, to see what the checks read from claims the pool always sets.</summary>
+    private static string Craft((PoolSigner Signer, PoolSigningKey Key) signer, string? type, Dictionary<string, object> claims, string? audience) =>
+        new JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = signer.Signer.Issuer, Audience = audience, Claims = claims, TokenType = type,
+            IssuedAt = Now.UtcDateTime, NotBefore = Now.UtcDateTime, Expires = Now.AddHours(1).UtcDateTime,
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(signer.Key.Key, signer.Key.JwsAlgorithm),
+        });
+
+    [Fact]
+    public async Task An_access_token_is_checked_against_the_issuer_it_was_presented_to_or_else_the_pools()
+    {
+        const string hostIssuer = "https://login.other-host.test/oidc/pool-1";
+        var signer = NewSigner();
+        var time = new FakeTimeProvider(Now.AddMinutes(5));
+        var issued = PoolTokens.Create(signer.Signer, signer.Key, Request(["openid"]) with { Issuer = hostIssuer }, Stamp(signer.Key.KeyId));
+
+        Assert.True((await PoolTokens.ValidateAccessTokenAsync(signer.Signer, issued.AccessToken, time, hostIssuer)).Succeeded);
+        Assert.Equal(TokenFailureCodes.AccessTokenInvalid, (await PoolTokens.ValidateAccessTokenAsync(signer.Signer, issued.AccessToken, time)).Failure?.Code);
+    }
+
+    [Fact]
+    public async Task An_access_token_without_client_id_names_its_audience_and_without_scope_has_none()
+    {
+        var signer = NewSigner();
+        var time = new FakeTimeProvider(Now.AddMinutes(5));
+        var claims = new Dictionary<string, object> { ["sub"] = "user-1", ["jti"] = "jti-1" };
+
+        var byAudience = await PoolTokens.ValidateAccessTokenAsync(signer.Signer, Craft(signer, PoolTokens.AccessTokenType, claims, "app-7"), time);
+        Assert.True(byAudience.Succeeded, byAudience.Failure?.Code);
+        Assert.Equal("app-7", byAudience.Value!.AppId);
+        Assert.Empty(byAudience.Value.Scopes);
+
+        // The client is the one the pool named, whatever the audience says.
+        var byClient = await PoolTokens.ValidateAccessTokenAsync(signer.Signer,
+            Craft(signer, PoolTokens.AccessTokenType, new Dictionary<string, object>(claims) { ["client_id"] = "app-1" }, "a-resource"), time);
+        Assert.Equal("app-1", byClient.Value!.AppId);
+
+        var neither = await PoolTokens.ValidateAccessTokenAsync(signer.Signer, Craft(signer, PoolTokens.AccessTokenType, claims, null), time);
+        Assert.True(neither.Succeeded, neither.Failure?.Code);
+        Assert.Equal("", neither.Value!.AppId);
+    }
+
+    [Fact]
+    public async Task An_access_token_without_an_expiry_is_refused()
+    {
+        var signer = NewSigner();
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Issuer, Audience = "app-1", TokenType = PoolTokens.AccessTokenType,
+            Claims = new Dictionary<string, object> { ["sub"] = "user-1", ["client_id"] = "app-1", ["jti"] = "jti-1" },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(signer.Key.Key, signer.Key.JwsAlgorithm),
+        });
+        Assert.False(new JsonWebToken(token).TryGetPayloadValue<object>("exp", out _));
+
+        var outcome = await PoolTokens.ValidateAccessTokenAsync(signer.Signer, token, new FakeTimeProvider(Now));
+
+        Assert.Equal(TokenFailureCodes.AccessTokenInvalid, outcome.Failure?.Code);
+    }
+
+    [Fact]
+    public async Task An_id_token_hint_reads_its_subject_and_audience_even_after_it_expired()
+    {
+        var signer = NewSigner();
+        // Expired by the machine's clock too, which the token handler would use if it checked lifetimes.
+        var longAgo = DateTimeOffset.FromUnixTimeSeconds(1_600_000_000);
+        var issued = PoolTokens.Create(signer.Signer, signer.Key, Request(["openid"]), new TokenStamp("token-id-0123456789abcdef", signer.Key.KeyId, longAgo, longAgo.AddHours(1)));
+
+        var hint = await PoolTokens.ReadIdTokenHintAsync(signer.Signer, issued.IdToken, new FakeTimeProvider(Now));
+
+        Assert.True(hint.Succeeded, hint.Failure?.Code);
+        Assert.Equal(("user-1", "app-1"), (hint.Value!.Subject, hint.Value.ClientId));
+    }
+
+    [Fact]
+    public async Task An_id_token_hint_must_be_an_id_token_of_this_pool_with_an_audience()
+    {
+        var signer = NewSigner();
+        var time = new FakeTimeProvider(Now.AddMinutes(5));
+        var issued = PoolTokens.Create(signer.Signer, signer.Key, Request(["openid"]), Stamp(signer.Key.KeyId));
+
+        Assert.Equal(TokenFailureCodes.IdTokenHintInvalid, (await PoolTokens.ReadIdTokenHintAsync(signer.Signer, issued.AccessToken, time)).Failure?.Code);
+        Assert.Equal(TokenFailureCodes.IdTokenHintInvalid, (await PoolTokens.ReadIdTokenHintAsync(NewSigner().Signer, issued.IdToken, time)).Failure?.Code);
+        Assert.Equal(TokenFailureCodes.IdTokenHintInvalid,
+            (await PoolTokens.ReadIdTokenHintAsync(signer.Signer with { Issuer = Issuer + "-other" }, issued.IdToken, time)).Failure?.Code);
+        var noAudience = Craft(signer, "JWT", new Dictionary<string, object> { ["sub"] = "user-1" }, null);
+        Assert.Equal(TokenFailureCodes.IdTokenHintInvalid, (await PoolTokens.ReadIdTokenHintAsync(signer.Signer, noAudience, time)).Failure?.Code);
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ScanLogin.Grains.Interfaces;
+using ScanLogin.Grains;
 using ScanLogin.Grains.Tokens;
 using Xunit;
 
@@ -167,5 +168,118 @@ public sealed class SigningKeyGrainTests(GrainClusterFixture fixture)
         var after = await PublishedKidsAsync(poolId);
         Assert.Single(after);
         Assert.DoesNotContain(after[0], before);
+    }
+
+    private async Task<(string Action, string Actor, string KeyId)[]> KeyAuditAsync(string poolId) =>
+        (await fixture.Grains.GetGrain<ICatalogGrain>(0).ListAuditAsync(poolId, null, 100)).Items
+        .Where(e => e.ResourceType == "signing_key").Select(e => (e.Action, e.Actor, e.ResourceId)).ToArray();
+
+    [Fact]
+    public async Task A_reissue_signs_with_its_stamps_key_while_the_pool_has_it_and_otherwise_with_the_current_key()
+    {
+        var poolId = await NewPoolAsync();
+        var old = await IssueAsync(poolId);
+        var next = (await fixture.Grains.GetGrain<IPoolSigningKeysGrain>(poolId).RotateAsync(null, Actor.Platform)).Value![0];
+        fixture.Time.Advance(Delay);
+        Assert.Equal(next.KeyId, (await IssueAsync(poolId)).Stamp.KeyId);
+
+        var again = await IssueAsync(poolId, old.Stamp);
+        Assert.Equal(old.Stamp.KeyId, again.Stamp.KeyId);
+        Assert.Equal(old.Stamp.KeyId, new JsonWebTokenHandler().ReadJsonWebToken(again.IdToken).Kid);
+        var unknown = await IssueAsync(poolId, old.Stamp with { KeyId = "a-key-the-pool-no-longer-has" });
+        Assert.Equal(next.KeyId, unknown.Stamp.KeyId);
+        Assert.Equal(next.KeyId, new JsonWebTokenHandler().ReadJsonWebToken(unknown.AccessToken).Kid);
+    }
+
+    [Fact]
+    public async Task A_pools_token_lifetime_is_capped_at_a_day()
+    {
+        var poolId = "keys-" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Grains.GetGrain<IUserPoolGrain>(poolId).SaveSettingsAsync(
+            new UserPoolSettings(poolId, "Long pool", TokenLifetimeSeconds: (int)TimeSpan.FromDays(2).TotalSeconds));
+
+        var stamp = (await IssueAsync(poolId)).Stamp;
+
+        Assert.Equal(OidcOptions.MaxTokenLifetime, stamp.ExpiresAt - stamp.IssuedAt);
+    }
+
+    [Fact]
+    public async Task An_id_token_hint_on_a_pool_without_keys_makes_no_key_and_one_of_its_tokens_reads_back()
+    {
+        var poolId = await NewPoolAsync();
+        var keys = fixture.Grains.GetGrain<IPoolSigningKeysGrain>(poolId);
+        var issuer = fixture.Grains.GetGrain<ITokenIssuerGrain>(poolId);
+        Assert.Equal(TokenFailureCodes.IdTokenHintInvalid, (await issuer.ReadIdTokenHintAsync("eyJhbGciOiJFUzI1NiJ9.e30.c2ln")).Failure?.Code);
+        Assert.False(await keys.HasKeysAsync());
+
+        var tokens = await IssueAsync(poolId);
+        var hint = (await issuer.ReadIdTokenHintAsync(tokens.IdToken)).Value!;
+        Assert.Equal(("user-1", "app-1"), (hint.Subject, hint.ClientId));
+    }
+
+    [Fact]
+    public async Task A_pool_with_keys_this_silo_has_not_loaded_checks_a_hint_with_them()
+    {
+        var poolId = await NewPoolAsync();
+        // The key grain makes the first key; this silo's signers have not loaded it.
+        Assert.NotNull(await fixture.Grains.GetGrain<IPoolSigningKeysGrain>(poolId).GetPublishedAsync());
+        var signers = fixture.SiloService<PoolSigners>();
+        Assert.False(signers.IsLoaded(poolId));
+
+        Assert.Equal(TokenFailureCodes.IdTokenHintInvalid,
+            (await fixture.Grains.GetGrain<ITokenIssuerGrain>(poolId).ReadIdTokenHintAsync("eyJhbGciOiJFUzI1NiJ9.e30.c2ln")).Failure?.Code);
+        Assert.True(signers.IsLoaded(poolId));
+    }
+
+    [Fact]
+    public async Task A_silo_keeps_a_pools_signer_for_the_refresh_period_then_loads_it_again_and_forgets_no_pool()
+    {
+        var poolId = await NewPoolAsync();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(fixture.Time.GetUtcNow());
+        var signers = new PoolSigners(fixture.Grains, fixture.SiloService<SecretProtector>(), new ProductClock(time));
+
+        var first = (await signers.GetAsync(poolId))!;
+        Assert.Same(first, await signers.GetAsync(poolId));
+        time.Advance(OidcOptions.SignerRefresh - TimeSpan.FromTicks(1));
+        Assert.Same(first, await signers.GetAsync(poolId));
+        time.Advance(TimeSpan.FromTicks(1));
+        var refreshed = (await signers.GetAsync(poolId))!;
+        Assert.NotSame(first, refreshed);
+        Assert.Equal(time.GetUtcNow(), refreshed.LoadedAt);
+        // The key objects already loaded are kept.
+        Assert.Same(first.Keys[0].Key, refreshed.Keys[0].Key);
+
+        Assert.Null(await signers.GetAsync("no-such-pool-" + Guid.NewGuid().ToString("N")[..6]));
+    }
+
+    [Fact]
+    public async Task Rotating_retires_only_the_signing_key_and_audits_the_rotation_and_each_new_key()
+    {
+        var poolId = await NewPoolAsync();
+        var keys = fixture.Grains.GetGrain<IPoolSigningKeysGrain>(poolId);
+        var first = (await IssueAsync(poolId)).Stamp.KeyId;
+        var second = (await keys.RotateAsync(null, Actor.Platform)).Value![0].KeyId;
+        fixture.Time.Advance(Delay);
+        var third = (await keys.RotateAsync(null, Actor.Platform)).Value![0].KeyId;
+
+        // The first key, retired by the first rotation, is still published (its tokens may live) and unchanged.
+        var listed = (await keys.ListAsync()).Value!;
+        Assert.Equal([third, second, first], listed.Select(k => k.KeyId));
+        Assert.Equal(SigningKeyStatus.Retired, listed[2].Status);
+        Assert.Equal(listed[1].SignsFrom, listed[2].SignsUntil);
+        Assert.Equal(listed[0].SignsFrom, listed[1].SignsUntil);
+        Assert.Equal([third, second, first], await PublishedKidsAsync(poolId));
+
+        Assert.Equal([("create", Actor.System.ToString(), first), ("rotate", Actor.Platform.ToString(), first), ("create", Actor.Platform.ToString(), second),
+            ("rotate", Actor.Platform.ToString(), second), ("create", Actor.Platform.ToString(), third)], await KeyAuditAsync(poolId));
+    }
+
+    [Fact]
+    public async Task A_key_already_bound_to_its_record_is_not_encrypted_again_at_each_read()
+    {
+        var poolId = await NewPoolAsync();
+        var keys = fixture.Grains.GetGrain<IPoolSigningKeysGrain>(poolId);
+        var once = (await keys.GetKeySetAsync())!.Keys.Single().ProtectedPrivateKey;
+        Assert.Equal(once, (await keys.GetKeySetAsync())!.Keys.Single().ProtectedPrivateKey);
     }
 }
