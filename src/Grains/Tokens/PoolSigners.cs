@@ -13,10 +13,10 @@ public sealed class PoolSigners(IGrainFactory grains, SecretProtector protector,
 {
     private readonly ConcurrentDictionary<string, Task<PoolSigner?>> _pools = new();
 
-    /// <summary>The pool's signer, or null when the pool does not exist.</summary>
     /// <summary>Whether this silo holds the pool's keys already (then the pool has keys).</summary>
     public bool IsLoaded(string poolId) => _pools.TryGetValue(poolId, out var cached) && cached.IsCompletedSuccessfully && cached.Result is not null;
 
+    /// <summary>The pool's signer, or null when the pool does not exist.</summary>
     public async Task<PoolSigner?> GetAsync(string poolId)
     {
         PoolSigner? previous = null;
