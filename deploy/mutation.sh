@@ -29,6 +29,8 @@
 #   script starts, as deploy/test.sh does.)
 # Usage: deploy/mutation.sh [rules] [grains] [interfaces] [webfront] [oidc] [hosted] [tokenapi] [sessions] [limits] [abuse]   (default: all ten)
 # Reports: artifacts/mutation/<name>/reports/mutation-report.html (and .json). Runs at nice 10: it gives way to other work.
+# Build nothing in Release in this working tree while it runs (deploy/test.sh, deploy/bench.sh): the mutated assemblies sit in
+# the test project's Release output, and a rebuild there makes every later mutant the plain code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v dotnet >/dev/null 2>&1 || { echo "dotnet (the .NET 10 SDK) is required" >&2; exit 1; }
