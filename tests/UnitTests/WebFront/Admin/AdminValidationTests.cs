@@ -96,6 +96,7 @@ public sealed class AdminValidationTests
         Assert.Equal(["An absolute https URL (http only for loopback), at most 2048 characters, without credentials."], ErrorsOf(v => v.Url("f", "x")));
         Assert.Equal(["Required."], ErrorsOf(v => v.Url("f", null, required: true)));
         Assert.Equal(["Seconds, from 60 to 86400."], ErrorsOf(v => v.TokenLifetime("f", 59)));
+        Assert.Equal(["Seconds, from 300 to 2592000."], ErrorsOf(v => v.SessionLifetime("f", 299)));
         Assert.Equal(["Seconds, from 30 to 600."], ErrorsOf(v => v.TicketLifetime("f", 29)));
         Assert.Equal(["A mini program AppID: 'wx' and 16 hexadecimal digits."], ErrorsOf(v => v.MiniProgramAppId("f", "wx")));
         Assert.Equal(["A mini program AppSecret: 16 to 128 letters, digits, '-' or '_'."], ErrorsOf(v => v.MiniProgramAppSecret("f", "short")));
@@ -140,6 +141,15 @@ public sealed class AdminValidationTests
     [InlineData(86_401, false)]
     [InlineData(null, true)]
     public void Token_lifetime_is_a_minute_to_a_day(int? seconds, bool ok) => Assert.Equal(ok, Passes(v => v.TokenLifetime("tokenLifetimeSeconds", seconds)));
+
+    [Theory]
+    [InlineData(299, false)]
+    [InlineData(300, true)]
+    [InlineData(2_592_000, true)]
+    [InlineData(2_592_001, false)]
+    [InlineData(null, true)]
+    public void A_pool_session_lasts_five_minutes_to_thirty_days(int? seconds, bool ok) =>
+        Assert.Equal(ok, Passes(v => v.SessionLifetime("sessionLifetimeSeconds", seconds)));
 
     [Theory]
     [InlineData("0123456789abcdef", true)]
