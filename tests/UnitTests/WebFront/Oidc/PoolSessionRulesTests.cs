@@ -118,14 +118,6 @@ public sealed class PoolSessionRulesTests
     }
 
     [Fact]
-    public void An_empty_session_cookie_is_no_session()
-    {
-        var http = new DefaultHttpContext();
-        http.Request.Headers.Cookie = "scanlogin_session_pool-a=";
-        Assert.Null(PoolSessionCookie.Read(http, "pool-a"));
-    }
-
-    [Fact]
     public void A_refresh_token_names_its_family_only_when_it_is_a_well_formed_id_a_dot_and_a_secret_of_at_most_128_characters()
     {
         var family = Secrets.NewId();
