@@ -415,7 +415,8 @@ public sealed partial class PoolSessionTests(SystemFixture system)
         {
             new() { ["id_token_hint"] = "not-a-token", ["post_logout_redirect_uri"] = LogoutA },
             new() { ["id_token_hint"] = idToken[..^2] + "xx", ["post_logout_redirect_uri"] = LogoutA },
-            new() { ["id_token_hint"] = idToken, ["client_id"] = pool.AppB, ["post_logout_redirect_uri"] = LogoutA },
+            // B's own callback: B may return there, but the hint says the request is A's.
+            new() { ["id_token_hint"] = idToken, ["client_id"] = pool.AppB, ["post_logout_redirect_uri"] = CallbackB },
             // A return address needs its application: the hint's audience or client_id.
             new() { ["post_logout_redirect_uri"] = LogoutA },
             // Another pool's application, though LogoutA is registered there, is not this pool's to return to.
