@@ -128,6 +128,36 @@ public sealed partial class BrandedPageTests(SystemFixture system)
         Assert.DoesNotContain("--brand-", await unbranded.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task The_preview_is_only_a_pools_own_applications_unindexed_pending_by_default_and_in_the_asked_language()
+    {
+        var (tenant, _) = await TenantAsync();
+        var (other, _) = await TenantAsync();
+        using var anonymous = new HttpClient { BaseAddress = system.A.BaseAddress };
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/oidc/{tenant.PoolId}/branding/{other.AppId}/preview")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/oidc/{tenant.PoolId}/branding/app-{Guid.NewGuid():N}/preview")).StatusCode);
+
+        var preview = await anonymous.GetAsync($"/oidc/{tenant.PoolId}/branding/{tenant.AppId}/preview");
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Equal("noindex", preview.Headers.GetValues("X-Robots-Tag").Single());
+        var html = await preview.Content.ReadAsStringAsync();
+        Assert.Contains("data-state=\"pending\"", html);
+        Assert.Contains("<h1 id=\"title\">Sign in to Functional test site</h1>", html);
+        Assert.DoesNotContain("/branding/", html); // nothing branded: no stylesheet of its own
+        Assert.Contains("<html lang=\"zh-CN\">", await anonymous.GetStringAsync($"/oidc/{tenant.PoolId}/branding/{tenant.AppId}/preview?ui_locales=zh-CN"));
+    }
+
+    [Fact]
+    public async Task An_unbranded_applications_stylesheet_is_kept_only_briefly_so_branding_it_later_shows()
+    {
+        var (tenant, _) = await TenantAsync();
+        using var anonymous = new HttpClient { BaseAddress = system.A.BaseAddress };
+        var unbranded = await anonymous.GetAsync($"/oidc/{tenant.PoolId}/branding/{tenant.AppId}.css");
+        Assert.Equal(HttpStatusCode.OK, unbranded.StatusCode);
+        Assert.True(unbranded.Headers.CacheControl!.MaxAge!.Value.TotalMinutes <= 5, unbranded.Headers.CacheControl.ToString());
+        Assert.Equal("\"none\"", unbranded.Headers.ETag!.Tag);
+    }
+
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"(/oidc/[^\"]+/branding/[^\"]+)\">")]
     private static partial Regex Stylesheet();
 }

@@ -326,6 +326,166 @@ public sealed partial class PoolSessionTests(SystemFixture system)
         Assert.Equal("login_required", await ErrorOfAsync(browser, pool, pool.AppB, CallbackB, new() { ["prompt"] = "none" }));
     }
 
+    [Fact]
+    public async Task Revocation_refuses_what_is_no_revocation_request_and_a_hint_of_access_token_revokes_nothing()
+    {
+        var pool = await PoolAsync();
+        var other = await system.CreateTenantAsync();
+        using var browser = Browser();
+        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid offline_access");
+        var refresh = (await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier)).GetProperty("refresh_token").GetString()!;
+        var basic = Basic(pool.AppA, pool.SecretA);
+
+        // The client calls it an access token: access tokens cannot be revoked, so nothing is (RFC 7009 2.2.1).
+        var hinted = await PostAsync($"/oidc/{pool.PoolId}/revoke", [new("token", refresh), new("token_type_hint", "access_token")], basic);
+        Assert.Equal(HttpStatusCode.BadRequest, hinted.StatusCode);
+        Assert.Equal("unsupported_token_type", await ErrorAsync(hinted));
+        Assert.Equal("no-store", hinted.Headers.CacheControl?.ToString());
+        // Any other hint is only a hint (and a wrong one is ignored, RFC 7009 2.1).
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync($"/oidc/{pool.PoolId}/revoke", [new("token", "unknown"), new("token_type_hint", "refresh_token")], basic)).StatusCode);
+
+        var refusals = new (HttpResponseMessage Response, HttpStatusCode Status, string Error)[]
+        {
+            (await PostAsync($"/oidc/{pool.PoolId}/revoke", [], basic), HttpStatusCode.BadRequest, "invalid_request"),
+            (await PostAsync($"/oidc/{pool.PoolId}/revoke", [new("token", "")], basic), HttpStatusCode.BadRequest, "invalid_request"),
+            (await PostAsync($"/oidc/{pool.PoolId}/revoke", [new("token", refresh), new("token", refresh)], basic), HttpStatusCode.BadRequest, "invalid_request"),
+            (await PostAsync($"/oidc/{pool.PoolId}/revoke", [new("token", refresh)], null), HttpStatusCode.Unauthorized, "invalid_client"),
+            // A client of another pool is unknown here, its secret right or not.
+            (await PostAsync($"/oidc/{pool.PoolId}/revoke", [new("token", refresh)], Basic(other.AppId, other.AppSecret)), HttpStatusCode.Unauthorized, "invalid_client"),
+        };
+        foreach (var (response, status, error) in refusals)
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal(error, await ErrorAsync(response));
+        }
+        using var json = new HttpClient { BaseAddress = system.A.BaseAddress };
+        var notForm = await json.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/oidc/{pool.PoolId}/revoke")
+        {
+            Content = JsonContent.Create(new { token = refresh }), Headers = { Authorization = basic },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, notForm.StatusCode);
+        Assert.Equal("invalid_request", await ErrorAsync(notForm));
+
+        // A confidential client that does not authenticate is answered 200 (RFC 7009) but ends nothing.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync($"/oidc/{pool.PoolId}/revoke", [new("token", refresh), new("client_id", pool.AppA)], null)).StatusCode);
+        // None of the above spent or ended the token.
+        var rotated = await RefreshAsync(pool.PoolId, pool.AppA, pool.SecretA, refresh);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refreshed_answer_is_a_bearer_token_for_the_pools_lifetime_and_an_empty_scope_keeps_the_granted_one()
+    {
+        var pool = await PoolAsync();
+        using var browser = Browser();
+        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid profile offline_access");
+        var tokens = await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier);
+        var refresh = tokens.GetProperty("refresh_token").GetString()!;
+
+        foreach (var malformed in new[] { "not-a-token", refresh.Split('.')[0], refresh + ".x", refresh.Split('.')[0] + "." + new string('s', 120) })
+        {
+            var refused = await RefreshAsync(pool.PoolId, pool.AppA, pool.SecretA, malformed);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("invalid_grant", await ErrorAsync(refused));
+        }
+
+        var rotated = await RefreshAsync(pool.PoolId, pool.AppA, pool.SecretA, refresh, scope: "");
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var next = await rotated.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Bearer", next.GetProperty("token_type").GetString());
+        Assert.Equal(tokens.GetProperty("expires_in").GetInt32(), next.GetProperty("expires_in").GetInt32());
+        Assert.True(next.GetProperty("expires_in").GetInt32() > 0);
+        Assert.Equal("openid profile offline_access", next.GetProperty("scope").GetString());
+        var access = new JsonWebToken(next.GetProperty("access_token").GetString());
+        Assert.Equal(next.GetProperty("expires_in").GetInt32(), (int)(access.ValidTo - access.IssuedAt).TotalSeconds);
+    }
+
+    [Fact]
+    public async Task End_session_refuses_a_bad_hint_another_client_than_the_hints_an_unregistered_or_foreign_return_and_an_over_long_state()
+    {
+        var pool = await PoolAsync();
+        var other = await system.CreateTenantAsync();
+        var foreignApp = system.Grains.GetGrain<IApplicationGrain>(other.AppId);
+        await foreignApp.SaveAsync((await foreignApp.GetAsync())! with { CallbackUrls = [LogoutA] }, null);
+        using var browser = Browser();
+        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA);
+        var idToken = (await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier)).GetProperty("id_token").GetString()!;
+
+        var refusals = new Dictionary<string, string?>[]
+        {
+            new() { ["id_token_hint"] = "not-a-token", ["post_logout_redirect_uri"] = LogoutA },
+            new() { ["id_token_hint"] = idToken[..^2] + "xx", ["post_logout_redirect_uri"] = LogoutA },
+            // B's own callback: B may return there, but the hint says the request is A's.
+            new() { ["id_token_hint"] = idToken, ["client_id"] = pool.AppB, ["post_logout_redirect_uri"] = CallbackB },
+            // A return address needs its application: the hint's audience or client_id.
+            new() { ["post_logout_redirect_uri"] = LogoutA },
+            // Another pool's application, though LogoutA is registered there, is not this pool's to return to.
+            new() { ["client_id"] = other.AppId, ["post_logout_redirect_uri"] = LogoutA },
+            new() { ["id_token_hint"] = idToken, ["post_logout_redirect_uri"] = LogoutA, ["state"] = new string('s', 2049) },
+        };
+        foreach (var query in refusals)
+        {
+            var refused = await browser.GetAsync(EndSessionUrl(pool.PoolId, query));
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{string.Join(", ", query.Keys)} answered {(int)refused.StatusCode}");
+            Assert.Null(refused.Headers.Location);
+            Assert.Contains("id=\"end-session-error\"", await refused.Content.ReadAsStringAsync());
+        }
+        var repeated = await browser.GetAsync($"/oidc/{pool.PoolId}/end_session?state=a&state=b");
+        Assert.Equal(HttpStatusCode.BadRequest, repeated.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/oidc/pool-{Guid.NewGuid():N}/end_session")).StatusCode);
+        Assert.NotNull(SessionCookie(browser, pool));
+
+        var state = new string('s', 2048);
+        var ended = await browser.GetAsync(EndSessionUrl(pool.PoolId, new() { ["id_token_hint"] = idToken, ["client_id"] = pool.AppA, ["post_logout_redirect_uri"] = LogoutA, ["state"] = state }));
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Equal($"{LogoutA}?state={state}", ended.Headers.Location!.ToString());
+        Assert.Equal("no-referrer", ended.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("no-store", ended.Headers.CacheControl?.ToString());
+        Assert.Null(SessionCookie(browser, pool));
+    }
+
+    [Fact]
+    public async Task End_session_ends_only_on_a_post_from_its_own_origin_or_the_session_users_hint_and_without_a_return_says_signed_out()
+    {
+        var pool = await PoolAsync();
+        using var browser = Browser();
+        await ScanLoginAsync(browser, pool, pool.AppA, CallbackA);
+        var token = SessionCookie(browser, pool)!.Value;
+        // Another user's id token is no proof this browser's user wants out.
+        using var otherBrowser = Browser();
+        var otherLogin = await ScanLoginAsync(otherBrowser, pool, pool.AppA, CallbackA);
+        var othersIdToken = (await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, otherLogin.Code, CallbackA, otherLogin.Verifier)).GetProperty("id_token").GetString()!;
+
+        var asked = await browser.GetAsync(EndSessionUrl(pool.PoolId, new() { ["id_token_hint"] = othersIdToken, ["confirm"] = "yes", ["state"] = "s<1>" }));
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        var form = await asked.Content.ReadAsStringAsync();
+        // The question carries the request on: the user's post is the same logout, confirmed.
+        Assert.Contains($"<form method=\"post\" action=\"/oidc/{pool.PoolId}/end_session\">", form);
+        Assert.Contains($"<input type=\"hidden\" name=\"id_token_hint\" value=\"{othersIdToken}\">", form);
+        Assert.Contains("<input type=\"hidden\" name=\"state\" value=\"s&lt;1&gt;\">", form);
+        Assert.Contains("<input type=\"hidden\" name=\"confirm\" value=\"yes\">", form);
+        Assert.Single(Regex.Matches(form, "name=\"confirm\""));
+        Assert.Equal(token, SessionCookie(browser, pool)?.Value);
+
+        var notYes = await browser.PostAsync($"/oidc/{pool.PoolId}/end_session", new FormUrlEncodedContent(new Dictionary<string, string> { ["confirm"] = "no" }));
+        Assert.Contains("confirm-sign-out", await notYes.Content.ReadAsStringAsync());
+        Assert.Equal(token, SessionCookie(browser, pool)?.Value);
+
+        var sameOrigin = new HttpRequestMessage(HttpMethod.Post, $"/oidc/{pool.PoolId}/end_session")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["confirm"] = "yes" }),
+            Headers = { { "Origin", system.A.BaseAddress!.GetLeftPart(UriPartial.Authority).ToUpperInvariant() } },
+        };
+        var signedOut = await browser.SendAsync(sameOrigin);
+        Assert.Equal(HttpStatusCode.OK, signedOut.StatusCode);
+        Assert.Contains("id=\"signed-out\"", await signedOut.Content.ReadAsStringAsync());
+        Assert.Null(SessionCookie(browser, pool));
+        Assert.Equal("login_required", await ErrorOfAsync(browser, pool, pool.AppB, CallbackB, new() { ["prompt"] = "none" }));
+        // The other browser's session is its own.
+        Assert.StartsWith(CallbackB, await LocationAsync(otherBrowser, pool, pool.AppB, CallbackB, new() { ["prompt"] = "none" }));
+    }
+
+    // --- helpers ---
     // --- helpers ---
 
     private static (string Verifier, Dictionary<string, string?> Query) Request(string appId, string callback, Dictionary<string, string?>? extra = null,
@@ -415,6 +575,15 @@ public sealed partial class PoolSessionTests(SystemFixture system)
             Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }),
             Headers = { Authorization = Basic(appId, secret) },
         };
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string path, KeyValuePair<string, string>[] form, AuthenticationHeaderValue? authorization)
+    {
+        using var http = new HttpClient { BaseAddress = system.A.BaseAddress };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form), Headers = { Authorization = authorization } };
         var response = await http.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;

@@ -160,6 +160,114 @@ public sealed class BrandingTests
         Assert.DoesNotContain("@import", css);
     }
 
+    [Theory]
+    [InlineData("#fff", true)]
+    [InlineData("#000", false)]
+    [InlineData("#ffffff", true)]
+    [InlineData("#0a0a0a", false)]
+    [InlineData("#777777", false)]
+    [InlineData("#7f7f7f", true)]
+    [InlineData("#ff0000", true)]
+    [InlineData("#00f", false)]
+    [InlineData("#0f0", true)]
+    [InlineData("#f0f", true)]
+    [InlineData("#0ff", true)]
+    [InlineData("#07a35a", true)]
+    public void Text_on_a_colour_is_dark_when_the_colour_is_lighter_than_a_relative_luminance_of_0_20(string color, bool light) =>
+        Assert.Equal(light, LoginBranding.IsLight(color));
+
+    [Fact]
+    public void A_title_a_notice_or_one_dark_colour_alone_brands_the_page()
+    {
+        var title = LoginBranding.Resolve(App(new Branding(Title: "  Shop  ")), Pool(null))!;
+        Assert.Equal("Shop", title.Title);
+        Assert.Equal("", title.LogoHtml());
+        Assert.Equal("", title.NoticeHtml());
+        var notice = LoginBranding.Resolve(App(new Branding(Notice: " Use the company WeChat ")), Pool(null))!;
+        Assert.Equal("Use the company WeChat", notice.Notice);
+        Assert.Null(notice.Title);
+        var dark = LoginBranding.Resolve(App(null), Pool(new Branding(Dark: new BrandingTheme(BackgroundColor: "#000000"))))!;
+        Assert.Equal(new LoginTheme(null, null, null), dark.Light);
+        Assert.Equal(new LoginTheme(null, "#000000", null), dark.Dark);
+        var darkLogo = LoginBranding.Resolve(App(null), Pool(new Branding(Dark: new BrandingTheme(LogoUrl: "https://pool.example/d.png"))))!;
+        Assert.Equal("https://pool.example/d.png", darkLogo.Dark.LogoSrc);
+        Assert.Null(darkLogo.Light.LogoSrc);
+        // Only a dark logo: light mode shows it too rather than no logo.
+        Assert.Contains("<img class=\"app-logo\" id=\"app-logo\" src=\"https://pool.example/d.png\" alt=\"\" width=\"48\" height=\"48\">", darkLogo.LogoHtml());
+    }
+
+    [Fact]
+    public void The_applications_own_logo_with_a_colour_or_a_pool_logo_for_dark_still_brands_the_page()
+    {
+        const string own = "https://shop.example/own.png";
+        var colour = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme(PrimaryColor: "#123456")), own), Pool(null), own)!;
+        Assert.Equal(own, colour.Light.LogoSrc);
+        Assert.Equal("#123456", colour.Dark.PrimaryColor);
+        var darkColour = LoginBranding.Resolve(App(null, own), Pool(new Branding(Dark: new BrandingTheme(PrimaryColor: "#123456"))), own)!;
+        Assert.Equal("#123456", darkColour.Dark.PrimaryColor);
+        Assert.Null(darkColour.Light.PrimaryColor);
+        // The application's dark logo wins over its own logo URL, which wins over the pool's dark logo.
+        var appDark = LoginBranding.Resolve(App(new Branding(Dark: new BrandingTheme(LogoUrl: "https://shop.example/dark.png")), own),
+            Pool(new Branding(Dark: new BrandingTheme(LogoUrl: "https://pool.example/d.png"))), own)!;
+        Assert.Equal(own, appDark.Light.LogoSrc);
+        Assert.Equal("https://shop.example/dark.png", appDark.Dark.LogoSrc);
+        var poolDark = LoginBranding.Resolve(App(new Branding(Title: "T")), Pool(new Branding(Dark: new BrandingTheme(LogoUrl: "https://pool.example/d.png"))))!;
+        Assert.Equal("https://pool.example/d.png", poolDark.Dark.LogoSrc);
+    }
+
+    [Fact]
+    public void A_logo_source_is_the_uploaded_logos_path_of_its_owner_else_a_checked_url_else_none()
+    {
+        Assert.Equal("/oidc/pool-1/branding/logo/AAAAAAAAAAAAAAAA.png", LoginBranding.LogoSrc(new BrandingTheme(LogoHash: "AAAAAAAAAAAAAAAA"), "pool-1", null));
+        Assert.Equal("/oidc/pool-1/branding/app-1/logo/AAAAAAAAAAAAAAAA.png", LoginBranding.LogoSrc(new BrandingTheme(LogoHash: "AAAAAAAAAAAAAAAA"), "pool-1", "app-1"));
+        Assert.Equal("https://cdn.example/l.png", LoginBranding.LogoSrc(new BrandingTheme(LogoUrl: "https://cdn.example/l.png", LogoHash: "../x"), "pool-1", "app-1"));
+        Assert.Null(LoginBranding.LogoSrc(new BrandingTheme(LogoUrl: "http://cdn.example/l.png"), "pool-1", null));
+        Assert.Null(LoginBranding.LogoSrc(null, "pool-1", null));
+    }
+
+    [Fact]
+    public void The_stylesheet_version_is_16_characters_of_the_contents_hash_and_title_and_notice_change_it()
+    {
+        var one = LoginBranding.Resolve(App(new Branding(Title: "A")), Pool(null))!;
+        Assert.Equal(16, one.Version.Length);
+        Assert.EndsWith("?v=" + one.Version, one.StylesheetUrl);
+        Assert.NotEqual(one.Version, LoginBranding.Resolve(App(new Branding(Title: "B")), Pool(null))!.Version);
+        Assert.NotEqual(one.Version, LoginBranding.Resolve(App(new Branding(Title: "A", Notice: "N")), Pool(null))!.Version);
+    }
+
+    [Theory]
+    [InlineData("pending", "pending", "Open WeChat and scan the code to sign in.", false)]
+    [InlineData("scanned", "scanned", "Scanned. Confirm the login on your phone.", false)]
+    [InlineData("expired", "expired", "This code has expired.", true)]
+    [InlineData("other", "pending", "Open WeChat and scan the code to sign in.", false)]
+    public void The_preview_shows_the_card_in_the_state_asked_for_and_any_other_as_pending(string state, string shown, string status, bool expired)
+    {
+        var html = BrandingPreviewPage.Render(LoginText.En, "Shop", null, null, state);
+        Assert.Contains($"data-state=\"{shown}\"", html);
+        Assert.Contains($"<p id=\"status\" class=\"status\">{status}</p>", html);
+        Assert.Equal(expired, html.Contains("class=\"faded\""));
+        Assert.Equal(!expired, html.Contains("<div class=\"veil\" id=\"veil\" hidden>"));
+        Assert.DoesNotContain("<script", html);
+    }
+
+    [Fact]
+    public void The_preview_without_branding_shows_the_applications_own_title_and_logo_and_with_branding_its_title_stylesheet_logo_and_notice()
+    {
+        var plain = BrandingPreviewPage.Render(LoginText.En, "Shop <1>", "https://shop.example/own.png", null, "pending");
+        Assert.Contains("<title>Sign in to Shop &lt;1&gt;</title>", plain);
+        Assert.Contains("<img class=\"app-logo\" src=\"https://shop.example/own.png\"", plain);
+        Assert.DoesNotContain("/branding/", plain);
+        Assert.DoesNotContain("app-logo", BrandingPreviewPage.Render(LoginText.En, "Shop", null, null, "pending"));
+
+        var b = LoginBranding.Resolve(App(new Branding("Branded", "A notice", new BrandingTheme("#123456", LogoUrl: "https://cdn.example/b.png"))), Pool(null))!;
+        var branded = BrandingPreviewPage.Render(LoginText.En, "Shop", "https://shop.example/own.png", b, "pending");
+        Assert.Contains("<h1 id=\"title\">Branded</h1>", branded);
+        Assert.Contains($"<link rel=\"stylesheet\" href=\"{b.StylesheetUrl}\">", branded);
+        Assert.Contains("src=\"https://cdn.example/b.png\"", branded);
+        Assert.DoesNotContain("own.png", branded);
+        Assert.Contains("<p class=\"notice\" id=\"notice\">A notice</p>", branded);
+    }
+
     [Fact]
     public void The_stylesheet_url_names_its_content_so_a_change_makes_a_new_url()
     {

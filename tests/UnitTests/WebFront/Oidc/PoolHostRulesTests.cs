@@ -25,6 +25,26 @@ public sealed class PoolHostRulesTests
         Assert.Null(PoolHostTemplate.Parse(" "));
     }
 
+    [Fact]
+    public void A_pool_label_is_3_to_40_lowercase_letters_digits_or_dashes_starting_with_a_letter_or_digit()
+    {
+        var template = PoolHostTemplate.Parse("https://{pool}.login.example.com")!;
+        foreach (var pool in new[] { "abc", "123", "a-b", "pool-", new string('p', 40) })
+            Assert.Equal(pool, template.PoolOf(pool + ".login.example.com"));
+        foreach (var label in new[] { "-ab", "a_b", "pél", new string('p', 41), "" })
+            Assert.Null(template.PoolOf(label + ".login.example.com"));
+    }
+
+    [Fact]
+    public void A_templates_default_port_is_left_out_of_the_issuer_and_another_port_kept()
+    {
+        Assert.Equal("https://shop-1.login.example.com", PoolHostTemplate.Parse("https://{pool}.login.example.com:443")!.IssuerOf("shop-1"));
+        Assert.Equal("http://shop-1.login.test", PoolHostTemplate.Parse("http://{pool}.login.test:80/")!.IssuerOf("shop-1"));
+        Assert.Equal("https://shop-1.login.example.com:8443", PoolHostTemplate.Parse("https://{pool}.login.example.com:8443")!.IssuerOf("shop-1"));
+        var parsed = PoolHostTemplate.Parse("https://{pool}.Login.Example.com")!;
+        Assert.Equal(new PoolHostTemplate("https", ".login.example.com", ""), parsed);
+    }
+
     [Theory]
     [InlineData("login.example.com")]
     [InlineData("https://login.example.com/{pool}")]
@@ -33,6 +53,11 @@ public sealed class PoolHostRulesTests
     [InlineData("ftp://{pool}.login.example.com")]
     [InlineData("https://{pool}.{pool}.example.com")]
     [InlineData("https://user@{pool}.login.example.com")]
+    [InlineData("https://{pool}.login.example.com?x=1")]
+    [InlineData("https://{pool}.login.example.com#x")]
+    [InlineData("https://{pool}.x@login.example.com")]
+    [InlineData("https://{pool}")]
+    [InlineData("https://")]
     public void A_template_that_cannot_name_a_pools_host_stops_the_start(string template) =>
         Assert.Contains("PoolHostTemplate", Assert.Throws<InvalidOperationException>(() => PoolHostTemplate.Parse(template)).Message);
 

@@ -68,6 +68,16 @@ public sealed class ConnectionLinkTests(PoolHostFixture fixture)
     }
 
     [Fact]
+    public async Task The_link_carries_a_state_of_up_to_2048_characters_to_the_login()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var browser = PoolHostFixture.Client();
+        var state = new string('s', 2048);
+        var (_, callback) = await _logins.LoginAsync(browser, Link(fixture.PoolHost(tenant.PoolId), tenant, new() { ["state"] = state }));
+        Assert.Equal(state, PoolHostLogins.Query(callback)["state"]);
+    }
+
+    [Fact]
     public async Task The_link_never_redirects_to_an_unregistered_callback_nor_for_a_source_the_application_may_not_use()
     {
         var tenant = await fixture.CreateTenantAsync();
@@ -83,6 +93,10 @@ public sealed class ConnectionLinkTests(PoolHostFixture fixture)
             (Link(host, tenant, source: "no-such-source"), HttpStatusCode.NotFound),
             (Link(fixture.PoolHost(withoutCallback.PoolId), withoutCallback), HttpStatusCode.BadRequest),
             ($"{host}/connections/{Tenant.Source}", HttpStatusCode.BadRequest),
+            (Link(host, tenant, new() { ["state"] = new string('s', 2049) }), HttpStatusCode.BadRequest),
+            (Link(host, tenant) + "&app_id=" + tenant.AppId, HttpStatusCode.BadRequest),
+            (Link(host, tenant) + "&state=a&state=b", HttpStatusCode.BadRequest),
+            (Link($"http://127.0.0.1:{fixture.Port}/oidc/pool-nosuch01", tenant), HttpStatusCode.NotFound),
         };
         foreach (var (url, status) in refusals)
         {

@@ -76,6 +76,26 @@ public sealed class PoolHostTests(PoolHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_pool_hosts_name_matches_in_any_case_and_with_a_trailing_dot_and_health_checks_pass_through_it()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var host = fixture.PoolHost(tenant.PoolId);
+        using var client = PoolHostFixture.Client();
+        // DNS names are case-insensitive and may be written fully qualified: the Host header is the client's spelling.
+        foreach (var name in new[] { $"{tenant.PoolId.ToUpperInvariant()}.LOGIN.TEST", $"{tenant.PoolId}.login.test." })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{fixture.Port}/.well-known/openid-configuration");
+            request.Headers.Host = $"{name}:{fixture.Port}";
+            var discovery = await PoolHostLogins.JsonAsync(await client.SendAsync(request));
+            Assert.Equal(host, discovery["issuer"]!.GetValue<string>());
+        }
+        // A load balancer's health check by the pool's name reaches the front end's own, not a pool path.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(host + "/healthz")).StatusCode);
+        Assert.Equal((await client.GetAsync($"http://127.0.0.1:{fixture.Port}/readyz")).StatusCode, (await client.GetAsync(host + "/readyz")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.NotFound, (await client.GetAsync(host + "/readyz")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_login_cookie_is_host_only_and_never_opens_another_pools_login()
     {
         var tenant = await fixture.CreateTenantAsync();
