@@ -98,9 +98,10 @@ public sealed class IdentitySourceGrain(
     async Task<IdentitySourceRuntime?> IIdentitySourceGrain.GetRuntimeAsync()
     {
         if (Source.Value is not { } settings) return null;
-        return settings.PrivateDeployment
-            ? new IdentitySourceRuntime(settings, settings.MiniProgramAppId!, await AppSecretAsync())
-            : new IdentitySourceRuntime(settings, platform.Value.DefaultMiniProgramAppId, platform.Value.DefaultMiniProgramAppSecret);
+        // Which mini program serves the source is the access policy's rule, the same one a ticket's terms fix at creation.
+        var appId = AccessPolicy.MiniProgramOf(settings, platform.Value.DefaultMiniProgramAppId) ?? "";
+        return new IdentitySourceRuntime(settings, appId,
+            settings.PrivateDeployment ? await AppSecretAsync() : platform.Value.DefaultMiniProgramAppSecret);
     }
 
     Task IIdentitySourceGrain.ReportWeChatAsync(Failure? failure, DateTimeOffset? nextAttemptAt)
