@@ -30,7 +30,7 @@ public static class FrontEndMetrics
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
 
     private static readonly Counter<long> StatusReads = Meter.CreateCounter<long>("scanlogin.status_reads", "{read}",
-        "Status reads, by where they were answered: memory (the front end's pushed state) or grain (a watch call)");
+        "Status reads, by where they were answered: memory (the front end's pushed state) or grain (a status call, or a watch call for a ticket read by several or waited on)");
     private static readonly KeyValuePair<string, object?> FromMemory = new("answered_from", "memory");
     private static readonly KeyValuePair<string, object?> FromGrain = new("answered_from", "grain");
 
