@@ -112,8 +112,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
     {
         var pool = await PoolAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid offline_access");
-        var tokens = await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier);
+        var tokens = await TokensOfAAsync(browser, pool, "openid offline_access");
         var userId = new JsonWebToken(tokens.GetProperty("id_token").GetString()).Subject;
 
         using var admin = new Admin.AdminClient(system.Operator(system.PlatformKey));
@@ -132,8 +131,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
     {
         var pool = await PoolAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid offline_access");
-        var tokens = await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier);
+        var tokens = await TokensOfAAsync(browser, pool, "openid offline_access");
         var userId = new JsonWebToken(tokens.GetProperty("id_token").GetString()).Subject;
 
         using var admin = new Admin.AdminClient(system.Operator(system.PlatformKey));
@@ -152,8 +150,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
     {
         var pool = await PoolAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid profile offline_access");
-        var tokens = await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier);
+        var tokens = await TokensOfAAsync(browser, pool, "openid profile offline_access");
         var first = tokens.GetProperty("refresh_token").GetString()!;
 
         var rotated = await RefreshAsync(pool.PoolId, pool.AppA, pool.SecretA, first);
@@ -178,8 +175,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
     {
         var pool = await PoolAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid offline_access");
-        var refresh = (await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier)).GetProperty("refresh_token").GetString()!;
+        var refresh = (await TokensOfAAsync(browser, pool, "openid offline_access")).GetProperty("refresh_token").GetString()!;
 
         Assert.Equal("invalid_grant", await ErrorAsync(await RefreshAsync(pool.PoolId, pool.AppB, pool.SecretB, refresh)));
         var withoutSecret = await RefreshAsync(pool.PoolId, pool.AppA, null, refresh);
@@ -197,8 +193,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
     {
         var pool = await PoolAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA);
-        Assert.False((await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier)).TryGetProperty("refresh_token", out _));
+        Assert.False((await TokensOfAAsync(browser, pool)).TryGetProperty("refresh_token", out _));
     }
 
     [Fact]
@@ -206,8 +201,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
     {
         var pool = await PoolAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid offline_access");
-        var tokens = await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier);
+        var tokens = await TokensOfAAsync(browser, pool, "openid offline_access");
         var refresh = tokens.GetProperty("refresh_token").GetString()!;
 
         // Another client's revocation changes nothing (and, as RFC 7009 asks, still answers 200).
@@ -231,8 +225,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
     {
         var pool = await PoolAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA);
-        var idToken = (await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier)).GetProperty("id_token").GetString()!;
+        var idToken = (await TokensOfAAsync(browser, pool)).GetProperty("id_token").GetString()!;
 
         var unregistered = await browser.GetAsync(EndSessionUrl(pool.PoolId, new() { ["id_token_hint"] = idToken, ["post_logout_redirect_uri"] = "https://evil.example/" }));
         Assert.Equal(HttpStatusCode.BadRequest, unregistered.StatusCode);
@@ -332,8 +325,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
         var pool = await PoolAsync();
         var other = await system.CreateTenantAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid offline_access");
-        var refresh = (await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier)).GetProperty("refresh_token").GetString()!;
+        var refresh = (await TokensOfAAsync(browser, pool, "openid offline_access")).GetProperty("refresh_token").GetString()!;
         var basic = Basic(pool.AppA, pool.SecretA);
 
         // The client calls it an access token: access tokens cannot be revoked, so nothing is (RFC 7009 2.2.1).
@@ -378,8 +370,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
     {
         var pool = await PoolAsync();
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope: "openid profile offline_access");
-        var tokens = await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier);
+        var tokens = await TokensOfAAsync(browser, pool, "openid profile offline_access");
         var refresh = tokens.GetProperty("refresh_token").GetString()!;
 
         foreach (var malformed in new[] { "not-a-token", refresh.Split('.')[0], refresh + ".x", refresh.Split('.')[0] + "." + new string('s', 120) })
@@ -408,8 +399,7 @@ public sealed partial class PoolSessionTests(SystemFixture system)
         var foreignApp = system.Grains.GetGrain<IApplicationGrain>(other.AppId);
         await foreignApp.SaveAsync((await foreignApp.GetAsync())! with { CallbackUrls = [LogoutA] }, null);
         using var browser = Browser();
-        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA);
-        var idToken = (await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier)).GetProperty("id_token").GetString()!;
+        var idToken = (await TokensOfAAsync(browser, pool)).GetProperty("id_token").GetString()!;
 
         var refusals = new Dictionary<string, string?>[]
         {
@@ -536,6 +526,13 @@ public sealed partial class PoolSessionTests(SystemFixture system)
         var completed = await browser.GetAsync(loginPage + "/complete");
         Assert.Equal(HttpStatusCode.Redirect, completed.StatusCode);
         return (QueryHelpers.ParseQuery(completed.Headers.Location!.Query)["code"].ToString(), verifier);
+    }
+
+    /// <summary>Application A's tokens after a scan in <paramref name="browser"/> for <paramref name="scope"/> (its code redeemed with A's secret).</summary>
+    private async Task<JsonElement> TokensOfAAsync(HttpClient browser, Pool pool, string scope = "openid profile")
+    {
+        var login = await ScanLoginAsync(browser, pool, pool.AppA, CallbackA, scope);
+        return await TokenAsync(pool.PoolId, pool.AppA, pool.SecretA, login.Code, CallbackA, login.Verifier);
     }
 
     private async Task<JsonElement> TokenAsync(string poolId, string appId, string secret, string code, string callback, string verifier)
