@@ -16,6 +16,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
 {
     private readonly ConcurrentDictionary<string, WatchedTicket> _tickets = new(StringComparer.Ordinal);
     private readonly IClusterClient _client;
+    private readonly TicketReferences _grains;
     private readonly TimeProvider _time;
     private readonly FeedOptions _options;
     private readonly ITimer _sweeper;
@@ -28,6 +29,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     public TicketFeed(IClusterClient client, FeedClock clock, IOptions<FeedOptions> options)
     {
         _client = client;
+        _grains = new TicketReferences(client);
         _time = clock.Time;
         _options = options.Value;
         // The runtime holds observers weakly: this singleton keeps itself alive for as long as the host runs.
@@ -98,7 +100,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
         if (known is { HasWaiters: true } || !_plainReads.TryAdd(ticketId, 0)) return await ReadWatchedAsync(ticketId);
         try
         {
-            var outcome = await _client.GetGrain<ITicketGrain>(ticketId).GetStatusAsync();
+            var outcome = await _grains.Of(ticketId).GetStatusAsync();
             // A waiter that came meanwhile hears what the read found.
             if (outcome.Value is { } snapshot) Observe(snapshot);
             return outcome;
@@ -178,7 +180,7 @@ public sealed class TicketFeed : ITicketWatcher, IDisposable
     {
         var now = _time.GetUtcNow();
         var pending = ticket.BeginWatch(now, Volatile.Read(ref _epoch), force ? TimeSpan.Zero : _options.RenewAfter,
-            () => _client.GetGrain<ITicketGrain>(ticket.TicketId).WatchAsync(_reference.Value));
+            () => _grains.Of(ticket.TicketId).WatchAsync(_reference.Value));
         if (pending is null) return ticket.Latest!;
         Outcome<TicketSnapshot> outcome;
         try

@@ -17,6 +17,9 @@ internal sealed class TicketMovesSeen(IServiceProvider services) : IOutgoingGrai
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
+        // The feed's own status reads and watches are not moves, and it applies their answers itself: passed through with
+        // nothing added (they are most of a front end's grain calls).
+        if (IsFeedRead(context)) return context.Invoke();
         var call = context.Invoke();
         if (!call.IsCompletedSuccessfully) return SeeLaterAsync(call, context);
         See(context);
@@ -28,6 +31,9 @@ internal sealed class TicketMovesSeen(IServiceProvider services) : IOutgoingGrai
         await call;
         See(context);
     }
+
+    private static bool IsFeedRead(IOutgoingGrainCallContext context) =>
+        context.InterfaceMethod?.DeclaringType == typeof(ITicketGrain) && context.MethodName is nameof(ITicketGrain.GetStatusAsync) or nameof(ITicketGrain.WatchAsync);
 
     // A browser woken by this rather than by the push is timed from here (confirm-to-browser metric), as the push would be.
     private static TicketSnapshot Stamped(TicketSnapshot snapshot) => snapshot.ChangedAt is null ? snapshot with { ChangedAt = DateTimeOffset.UtcNow } : snapshot;
