@@ -96,7 +96,8 @@ public sealed class PoolSigningKeysGrain(
             await recorder.AuditAsync(PoolId, "create", Actor.System, ResourceType, first.KeyId, null, first.ToView(now));
             logger.LogInformation("Pool {PoolId} has its first signing key {KeyId} ({Algorithm})", PoolId, first.KeyId, first.Algorithm);
         }
-        else if (kept.Length != state.State.Keys.Length || state.State.PoolCreatedAt != pool.CreatedAt || !kept.SequenceEqual(published))
+        // (Keys of an earlier pool of this id are never kept: that case always makes a first key above.)
+        else if (kept.Length != state.State.Keys.Length || !kept.SequenceEqual(published))
         {
             await SaveAsync(new PoolSigningKeysState { PoolCreatedAt = pool.CreatedAt, Keys = kept });
         }
