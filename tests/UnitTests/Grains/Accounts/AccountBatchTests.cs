@@ -139,6 +139,156 @@ public sealed class AccountBatchTests
         Assert.Equal("openid:wx1:o1", Login().Subject);
         Assert.Equal("unionid:u1", (Login() with { UnionId = "u1" }).Subject);
     }
+
+    // A source named apart from the provider, so an audit actor "wechat:shop" shows both halves.
+    private static WeChatLogin ShopLogin(string openId = "o1", string? phone = "+8613800138000", LoginMode mode = LoginMode.LoginAndRegister,
+        AccountAssociation association = AccountAssociation.Off) => Login(openId, phone, mode, association) with { IdentitySource = "shop" };
+
+    [Fact]
+    public void Keys_hold_every_subject_user_id_phone_username_and_email_the_batch_must_look_up()
+    {
+        var keys = AccountBatch.KeysOf([
+            new AccountRequest.Login(Login("o1", phone: "+8613800000001")),
+            new AccountRequest.Bind(Login("o2", phone: null), "u9"),
+            // A registration takes the WeChat phone, never one the form sent.
+            new AccountRequest.Register(Login("o3", phone: "+8613800000003"), new NewAccount("lei", "lei@example.com", "+8613899999999", null, null, null)),
+            new AccountRequest.Create(new NewAccount("kai", "kai@example.com", "+8613800000004", null, null, null), Actor.Platform),
+        ]);
+        Assert.Equal(["openid:wx1:o1", "openid:wx1:o2", "openid:wx1:o3"], keys.Subjects.Order().ToArray());
+        Assert.Equal(["u9"], keys.UserIds);
+        Assert.Equal(["+8613800000001", "+8613800000003", "+8613800000004"], keys.Phones.Order().ToArray());
+        Assert.Equal(["kai", "lei"], keys.Usernames.Order().ToArray());
+        Assert.Equal(["kai@example.com", "lei@example.com"], keys.Emails.Order().ToArray());
+    }
+
+    [Fact]
+    public void A_batch_is_empty_only_when_it_writes_nothing_at_all()
+    {
+        Assert.True(new AccountChanges("pool", Now).IsEmpty);
+        var users = new AccountChanges("pool", Now);
+        users.NewUsers.Add(Existing);
+        var links = new AccountChanges("pool", Now);
+        links.NewLinks.Add((IdentityLink.Of("pool", Login()), "u1"));
+        var logins = new AccountChanges("pool", Now);
+        logins.Logins["u1"] = 1;
+        var audit = new AccountChanges("pool", Now);
+        audit.Audit.Add(new AuditEntry(0, "pool", Now, "platform:platform", "create", "user", "u1", null, "{}"));
+        Assert.All(new[] { users, links, logins, audit }, changes => Assert.False(changes.IsEmpty));
+        // As a batch makes it: a bound identity signing in writes only its login.
+        Assert.False(Decide(With(Existing, Login().Subject), new AccountRequest.Login(Login())).Changes.IsEmpty);
+    }
+
+    [Fact]
+    public void A_user_created_by_a_wechat_login_is_stored_signed_in_once_and_audited_as_created_by_its_source()
+    {
+        var (decisions, changes) = Decide(Empty, new AccountRequest.Login(ShopLogin()));
+        var user = changes.NewUsers.Single();
+        Assert.Equal(("new1", Now, (DateTimeOffset?)Now, 1), (user.Id, user.CreatedAt, user.LastLoginAt, user.LoginCount));
+        Assert.Equal(user, decisions[0].User);
+        Assert.Empty(changes.Logins); // its first login is counted on the new row, not again as a login of an existing user
+        var entry = changes.Audit.Single();
+        Assert.Equal(("wechat:shop", "create", "user", "new1", Now), (entry.Actor, entry.Action, entry.ResourceType, entry.ResourceId, entry.At));
+        Assert.Null(entry.Before);
+        Assert.Equal("new1", System.Text.Json.Nodes.JsonNode.Parse(entry.After!)!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Binding_by_phone_is_audited_as_the_source_binding_the_identity_to_the_matched_user()
+    {
+        var login = ShopLogin(association: AccountAssociation.FieldMatch);
+        var (_, changes) = Decide(With(Existing), new AccountRequest.Login(login));
+        var entry = changes.Audit.Single();
+        Assert.Equal(("wechat:shop", "bind_identity_by_phone", "user", "u1"), (entry.Actor, entry.Action, entry.ResourceType, entry.ResourceId));
+        AssertBindingAudit(entry, login);
+        Assert.Equal(1, changes.Logins["u1"]);
+    }
+
+    [Fact]
+    public void Binding_to_a_chosen_account_is_audited_and_signs_that_account_in()
+    {
+        var login = ShopLogin(association: AccountAssociation.AskBinding);
+        var (decisions, changes) = Decide(With(Existing), new AccountRequest.Bind(login, "u1"));
+        Assert.Equal((AccountOutcome.Linked, "u1"), (decisions[0].Resolution.Outcome, decisions[0].Resolution.User!.Id));
+        var entry = changes.Audit.Single();
+        Assert.Equal(("wechat:shop", "bind_identity", "user", "u1"), (entry.Actor, entry.Action, entry.ResourceType, entry.ResourceId));
+        AssertBindingAudit(entry, login);
+        Assert.Equal(1, changes.Logins["u1"]);
+    }
+
+    [Fact]
+    public void Binding_an_identity_already_bound_to_that_same_account_just_signs_it_in()
+    {
+        // A retried bind (the first reply was lost) finds its own binding: a sign-in, not a refusal, and nothing bound twice.
+        var login = ShopLogin(association: AccountAssociation.AskBinding);
+        var (decisions, changes) = Decide(With(Existing, login.Subject), new AccountRequest.Bind(login, "u1"));
+        Assert.Equal((AccountOutcome.Linked, "u1"), (decisions[0].Resolution.Outcome, decisions[0].Resolution.User!.Id));
+        Assert.Empty(changes.NewLinks);
+        Assert.Empty(changes.Audit);
+        Assert.Equal(1, changes.Logins["u1"]);
+    }
+
+    [Fact]
+    public void Binding_to_an_account_that_no_longer_exists_is_refused_with_account_not_found()
+    {
+        var (decisions, changes) = Decide(Empty, new AccountRequest.Bind(ShopLogin(association: AccountAssociation.AskBinding), "gone"));
+        Assert.Equal(FailureCodes.AccountNotFound, decisions[0].Resolution.Refusal!.Code);
+        Assert.True(changes.IsEmpty);
+    }
+
+    [Fact]
+    public void Registering_keeps_the_nickname_and_avatar_the_form_gave_and_takes_wechats_only_where_it_gave_none()
+    {
+        var login = ShopLogin(phone: null, association: AccountAssociation.AskBinding) with { Nickname = "Mei on WeChat", AvatarUrl = "https://wx.example/mei.png" };
+        var (_, own) = Decide(Empty, new AccountRequest.Register(login, new NewAccount("mei", null, null, "Mei", "https://shop.example/mei.png", null)));
+        Assert.Equal(("Mei", "https://shop.example/mei.png"), (own.NewUsers.Single().Nickname, own.NewUsers.Single().AvatarUrl));
+        var (_, taken) = Decide(Empty, new AccountRequest.Register(login, new NewAccount("mei", null, null, null, null, null)));
+        Assert.Equal(("Mei on WeChat", "https://wx.example/mei.png"), (taken.NewUsers.Single().Nickname, taken.NewUsers.Single().AvatarUrl));
+    }
+
+    [Fact]
+    public void A_registered_user_is_stored_signed_in_once_and_audited_as_created_by_its_source()
+    {
+        var (decisions, changes) = Decide(Empty,
+            new AccountRequest.Register(ShopLogin(association: AccountAssociation.AskBinding), new NewAccount("mei", null, null, null, null, null, "hash")));
+        Assert.Equal(AccountOutcome.Created, decisions[0].Resolution.Outcome);
+        var user = changes.NewUsers.Single();
+        Assert.Equal(((DateTimeOffset?)Now, 1, "+8613800138000"), (user.LastLoginAt, user.LoginCount, user.Phone));
+        Assert.Empty(changes.Logins);
+        var entry = changes.Audit.Single();
+        Assert.Equal(("wechat:shop", "create", "user", "new1"), (entry.Actor, entry.Action, entry.ResourceType, entry.ResourceId));
+        Assert.Null(entry.Before);
+        Assert.NotNull(entry.After);
+    }
+
+    [Fact]
+    public void A_login_only_source_refuses_to_register_with_registration_disabled()
+    {
+        var (decisions, changes) = Decide(Empty, new AccountRequest.Register(ShopLogin(mode: LoginMode.LoginOnly, association: AccountAssociation.AskBinding),
+            new NewAccount("mei", null, null, null, null, null, "hash")));
+        Assert.Equal(FailureCodes.RegistrationDisabled, decisions[0].Resolution.Refusal!.Code);
+        Assert.True(changes.IsEmpty);
+    }
+
+    [Fact]
+    public void An_operators_new_user_has_never_signed_in_and_is_audited_as_created_by_that_operator()
+    {
+        var (_, changes) = Decide(Empty, new AccountRequest.Create(new NewAccount("mei", null, null, null, null, null, "hash"), new Actor("pool-key", "k1")));
+        var user = changes.NewUsers.Single();
+        Assert.Equal(((DateTimeOffset?)null, 0), (user.LastLoginAt, user.LoginCount));
+        Assert.Empty(changes.NewLinks);
+        var entry = changes.Audit.Single();
+        Assert.Equal(("pool-key:k1", "create", "user", "new1"), (entry.Actor, entry.Action, entry.ResourceType, entry.ResourceId));
+        Assert.Null(entry.Before);
+        Assert.NotNull(entry.After);
+    }
+
+    /// <summary>A binding's audit entry: nothing before, the bound identity (subject and source) after.</summary>
+    private static void AssertBindingAudit(AuditEntry entry, WeChatLogin login)
+    {
+        Assert.Null(entry.Before);
+        var after = System.Text.Json.Nodes.JsonNode.Parse(entry.After!)!;
+        Assert.Equal((login.Subject, login.IdentitySource), (after["subject"]!.GetValue<string>(), after["identitySource"]!.GetValue<string>()));
+    }
 }
 
 public sealed class PhoneMaskTests

@@ -74,6 +74,43 @@ public sealed class LogoImageTests
         Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(atLimit.Append((byte)0).ToArray()).Failure?.Code);
     }
 
+    [Fact]
+    public void Each_side_is_held_to_the_pixel_limits_on_its_own()
+    {
+        Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(Png(LogoImage.MinSide - 1, 64)).Failure?.Code);
+        Assert.Equal(FailureCodes.LogoInvalid, LogoImage.Normalize(Png(64, LogoImage.MinSide - 1)).Failure?.Code);
+        Assert.True(LogoImage.Normalize(Png(LogoImage.MinSide, LogoImage.MaxSide)).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(1024, 256, 512, 128)]
+    [InlineData(256, 1024, 128, 512)]
+    [InlineData(600, 100, 512, 85)]
+    [InlineData(300, 100, 300, 100)] // never scaled up
+    [InlineData(512, 40, 512, 40)]
+    public void A_logo_is_scaled_down_by_its_longer_side_keeping_its_shape(int width, int height, int storedWidth, int storedHeight)
+    {
+        using var codec = SKCodec.Create(new MemoryStream(LogoImage.Normalize(Png(width, height)).Value!))!;
+        Assert.Equal((storedWidth, storedHeight), (codec.Info.Width, codec.Info.Height));
+    }
+
+    [Fact]
+    public void A_logo_no_larger_than_the_stored_side_keeps_every_pixel()
+    {
+        var upload = TestLogos.Png(LogoImage.StoredSide);
+        using var original = SKBitmap.Decode(upload);
+        using var stored = SKBitmap.Decode(LogoImage.Normalize(upload).Value!);
+        Assert.Equal(original.Pixels, stored.Pixels);
+    }
+
+    private static byte[] Png(int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        bitmap.Erase(new SKColor(7, 193, 96));
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
     private static byte[] NoisePng(int side)
     {
         var random = new Random(side);

@@ -92,6 +92,34 @@ public sealed class SecretProtectorTests
     }
 
     [Fact]
+    public async Task A_ciphertext_of_the_first_format_under_the_master_key_still_decrypts()
+    {
+        // v1 encrypted straight under the master key, with "v1" as its associated data.
+        var (nonce, plain) = (RandomNumberGenerator.GetBytes(12), "stored in v1"u8.ToArray());
+        var (cipher, tag) = (new byte[plain.Length], new byte[16]);
+        using (var aes = new AesGcm(Convert.FromBase64String(Master), tag.Length))
+            aes.Encrypt(nonce, plain, cipher, tag, "v1"u8);
+        var v1 = $"v1.{Convert.ToBase64String(nonce)}.{Convert.ToBase64String(cipher)}.{Convert.ToBase64String(tag)}";
+        Assert.False(SecretProtector.IsBoundToItsRecord(v1));
+        Assert.Equal("stored in v1", await Protector(new InMemorySecretKeyStore(), Master).UnprotectAsync(v1, Source));
+    }
+
+    [Fact]
+    public async Task A_key_another_silo_added_is_used_for_new_secrets_once_the_loaded_ring_is_a_minute_old()
+    {
+        var store = new InMemorySecretKeyStore();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        var silo = Protector(store, Master, time);
+        Assert.StartsWith("v3.1.", await silo.ProtectAsync("first", Source)); // loads the ring (making key 1)
+        Assert.Equal(2, await Protector(store, Master, time).RotateAsync());
+
+        time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(1));
+        Assert.StartsWith("v3.1.", await silo.ProtectAsync("within the minute", Source)); // the loaded ring, no store read
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.StartsWith("v3.2.", await silo.ProtectAsync("a minute on", Source));
+    }
+
+    [Fact]
     public async Task A_master_key_that_cannot_unwrap_the_stored_ring_is_named_at_start()
     {
         var store = new InMemorySecretKeyStore();

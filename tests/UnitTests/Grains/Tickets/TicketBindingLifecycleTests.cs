@@ -37,7 +37,10 @@ public sealed class TicketBindingLifecycleTests
     public void Only_the_scanner_moves_a_scanned_ticket_to_binding_required()
     {
         Assert.Equal(FailureCodes.ScanTokenInvalid, TicketLifecycle.RequireBinding(Scanned(), "other", Login, "246810", Window, T0.AddSeconds(2)).Failure!.Code);
-        Assert.Equal(FailureCodes.InvalidTransition, TicketLifecycle.RequireBinding(Waiting(), Mei.ScanTokenHash, Login, "246810", Window, T0.AddSeconds(3)).Failure!.Code);
+        var again = TicketLifecycle.RequireBinding(Waiting(), Mei.ScanTokenHash, Login, "246810", Window, T0.AddSeconds(3)).Failure!;
+        Assert.Equal(FailureCodes.InvalidTransition, again.Code);
+        // On the phone this move is its confirm: the refusal names it so.
+        Assert.Equal("Cannot confirm a ticket that is binding_required.", again.Message);
     }
 
     [Fact]

@@ -286,6 +286,36 @@ public sealed class TicketLifecycleTests
     }
 
     [Fact]
+    public void Refusals_of_the_checks_name_the_refused_move_or_the_expired_ticket()
+    {
+        // The same sentences as the moves' refusals: the scan and bind checks run before the move itself.
+        Assert.Equal("Cannot scan a ticket that is confirmed.", TicketLifecycle.CheckScannable(Confirmed(), T0.AddSeconds(5))!.Message);
+        Assert.Equal("Cannot bind a ticket that is scanned.", TicketLifecycle.CheckBinding(Scanned(), T0.AddSeconds(5))!.Message);
+        Assert.Equal("Ticket ticket-1 has expired.", TicketLifecycle.CheckScannable(Pending(), T0 + Lifetime)!.Message);
+    }
+
+    [Theory]
+    [InlineData(false, null, "server")]
+    [InlineData(false, "", "server")]
+    [InlineData(false, "https://shop.example", "web")]
+    [InlineData(true, "https://shop.example", "hosted_login")]
+    [InlineData(true, null, "hosted_login")]
+    public void The_phone_is_told_whether_a_server_a_web_page_or_the_hosted_login_asked_for_the_ticket(bool hostedLogin, string? origin, string via)
+    {
+        var opening = new TicketOpening("app", "wechat", new Requester("127.0.0.1", "ua", origin), "secret-hash", HostedLogin: hostedLogin);
+        Assert.Equal(via, TicketLifecycle.Open("ticket-1", opening, "pool", "App", "WeChat", Lifetime, T0).RequestedVia);
+    }
+
+    [Fact]
+    public void A_state_with_nothing_set_has_empty_ids_and_names_never_null()
+    {
+        // What the serializer starts from when it reads a ticket stored before a field existed (the app and source names came later).
+        var blank = new TicketState();
+        Assert.Equal(["", "", "", "", "", "", ""],
+            new[] { blank.TicketId, blank.PoolId, blank.AppId, blank.IdentitySource, blank.BrowserSecretHash, blank.AppName, blank.IdentitySourceName });
+    }
+
+    [Fact]
     public void Finishing_records_when_and_why_and_drops_the_exchange_code_unless_consumed()
     {
         var cancelled = Cancelled();
