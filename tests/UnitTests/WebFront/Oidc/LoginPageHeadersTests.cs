@@ -78,6 +78,11 @@ public sealed class LoginPageHeadersTests
     [InlineData("https://shop.example,https://evil.example", false)]
     [InlineData("https://shop.example\"", false)]
     [InlineData("shop.example", false)]
+    // User info is part of the authority (Uri keeps ; , and ' there unescaped): only the character filter keeps them out.
+    [InlineData("https://x;y@shop.example", false)]
+    [InlineData("https://x,y@shop.example", false)]
+    [InlineData("https://x'y@shop.example", false)]
+    [InlineData("https://xy@shop.example", true)]
     // A header value must be ASCII (Kestrel refuses anything else with a 500): a Unicode host stays out of the policy.
     [InlineData("https://b\u00fccher.example", false)]
     public void A_bare_origin_is_an_http_or_https_scheme_and_authority_without_policy_punctuation(string origin, bool allowed) =>
