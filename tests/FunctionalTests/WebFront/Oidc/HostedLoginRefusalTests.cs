@@ -48,6 +48,25 @@ public sealed partial class OidcProtocolTests
         var query = QueryHelpers.ParseQuery(response.Headers.Location!.Query);
         Assert.Equal(description, query["error_description"].ToString());
         Assert.Equal($"{SystemFixture.PublicBaseUrl}/oidc/{tenant.PoolId}", query["iss"].ToString());
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task An_identity_source_name_of_32_characters_or_more_is_never_chosen()
+    {
+        var (shorter, longest) = (new string('s', 31), new string('t', 32));
+        var saved = await system.NewTenant()
+            .Pool(browserExchangeDisabled: false, name: "Pool")
+            .Application(callbacks: [Callback], name: "Functional test site")
+            .IdentitySource()
+            .AnotherIdentitySource(shorter)
+            .AnotherIdentitySource(longest)
+            .SaveAsync(system.Grains);
+        var tenant = new Tenant(saved.PoolId, saved.AppId, saved.AppSecret);
+        using var browser = Browser();
+
+        AssertStartsLogin(await browser.GetAsync(AuthorizeUrl(tenant, new() { ["identity_source"] = shorter })));
+        AssertErrorRedirect(await browser.GetAsync(AuthorizeUrl(tenant, new() { ["identity_source"] = longest, ["state"] = "s-long" })), "invalid_request", "s-long");
     }
 
     [Fact]

@@ -167,6 +167,8 @@ public sealed partial class OidcProtocolTests
         Assert.Contains("src=\"https://cdn.example/logo.png\"", html);
         Assert.Contains("https://cdn.example", desktop.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Contains("\"transport\":\"sse\"", html);
+        // The source by its display name, not its identifier.
+        Assert.Contains("<p class=\"source\">with WeChat</p>", html);
         Assert.DoesNotContain("open-in-wechat", html);
         Assert.Contains("<html lang=\"en\"", html);
 
@@ -331,6 +333,8 @@ public sealed partial class OidcProtocolTests
         Assert.Equal(SiteOrigin, data.GetProperty("targetOrigin").GetString());
         Assert.Equal("login_required", data.GetProperty("result").GetProperty("error").GetString());
         Assert.Equal("s-pop", data.GetProperty("result").GetProperty("state").GetString());
+        // Only the application's own origins may frame the answer.
+        Assert.Contains("frame-ancestors https://site.example", refused.Headers.GetValues("Content-Security-Policy").Single());
 
         // Cancelling a pop-up login answers the opener too.
         var loginPage = (await browser.GetAsync(AuthorizeUrl(tenant, new() { ["display"] = "popup" }))).Headers.Location!.ToString();
