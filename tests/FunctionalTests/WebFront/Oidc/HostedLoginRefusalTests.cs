@@ -52,6 +52,16 @@ public sealed partial class OidcProtocolTests
     }
 
     [Fact]
+    public async Task The_login_page_speaks_the_language_asked_for_at_authorize()
+    {
+        var tenant = await TenantAsync();
+        using var browser = Browser();
+        var loginPage = (await browser.GetAsync(AuthorizeUrl(tenant, new() { ["ui_locales"] = "zh-CN" }))).Headers.Location!.ToString();
+
+        Assert.Contains("<html lang=\"zh-CN\"", await browser.GetStringAsync(loginPage));
+    }
+
+    [Fact]
     public async Task An_identity_source_name_of_32_characters_or_more_is_never_chosen()
     {
         var (shorter, longest) = (new string('s', 31), new string('t', 32));
