@@ -145,11 +145,12 @@ public sealed partial class OidcProtocolTests(SystemFixture system)
     }
 
     /// <summary>A whole login over HTTP: authorize, the page (for its ticket), the phone's scan and confirm, then complete.</summary>
-    private async Task<(string Code, string Verifier)> CodeAsync(Tenant tenant, bool pkce = true, string? avatarUrl = null)
+    private async Task<(string Code, string Verifier)> CodeAsync(Tenant tenant, bool pkce = true, string? avatarUrl = null, string? scope = null)
     {
         using var browser = Browser();
         var verifier = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "abcdefghijk";
         var extra = pkce ? new Dictionary<string, string?> { ["code_challenge"] = LoginDriver.Challenge(verifier), ["code_challenge_method"] = "S256" } : [];
+        if (scope is not null) extra["scope"] = scope;
         var started = await browser.GetAsync(AuthorizeUrl(tenant, extra, pkce));
         Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
         var loginPage = started.Headers.Location!.ToString();

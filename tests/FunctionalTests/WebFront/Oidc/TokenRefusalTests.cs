@@ -74,6 +74,32 @@ public sealed partial class OidcProtocolTests
     }
 
     [Fact]
+    public async Task A_form_body_that_cannot_be_read_is_refused_saying_so()
+    {
+        var tenant = await TenantAsync();
+        using var http = new HttpClient { BaseAddress = system.A.BaseAddress };
+        // Multipart without a boundary claims to be a form but cannot be read as one.
+        var unreadable = new StringContent("--x\r\n");
+        unreadable.Headers.ContentType = new MediaTypeHeaderValue("multipart/form-data");
+        var response = await http.PostAsync($"/oidc/{tenant.PoolId}/token", unreadable);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((400, "invalid_request", "The form body could not be read."),
+            ((int)response.StatusCode, body.GetProperty("error").GetString(), body.GetProperty("error_description").GetString()));
+    }
+
+    [Fact]
+    public async Task A_code_granted_offline_access_answers_a_refresh_token_with_the_tokens()
+    {
+        var tenant = await TenantAsync();
+        var (code, verifier) = await CodeAsync(tenant, scope: "openid profile offline_access");
+        using var http = new HttpClient { BaseAddress = system.A.BaseAddress };
+        var response = await TokenAsync(http, tenant, code, verifier);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var tokens = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(string.IsNullOrEmpty(tokens.GetProperty("refresh_token").GetString()), "the refresh token is empty");
+    }
+
+    [Fact]
     public async Task A_public_client_refused_by_the_backends_only_rule_gets_invalid_client_without_a_basic_challenge()
     {
         var tenant = await TenantAsync();
