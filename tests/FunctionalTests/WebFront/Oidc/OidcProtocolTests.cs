@@ -145,18 +145,22 @@ public sealed partial class OidcProtocolTests(SystemFixture system)
     }
 
     /// <summary>A whole login over HTTP: authorize, the page (for its ticket), the phone's scan and confirm, then complete.</summary>
-    private async Task<(string Code, string Verifier)> CodeAsync(Tenant tenant, bool pkce = true)
+    private async Task<(string Code, string Verifier)> CodeAsync(Tenant tenant, bool pkce = true, string? avatarUrl = null, string? scope = null)
     {
         using var browser = Browser();
         var verifier = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "abcdefghijk";
         var extra = pkce ? new Dictionary<string, string?> { ["code_challenge"] = LoginDriver.Challenge(verifier), ["code_challenge_method"] = "S256" } : [];
+        if (scope is not null) extra["scope"] = scope;
         var started = await browser.GetAsync(AuthorizeUrl(tenant, extra, pkce));
         Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
         var loginPage = started.Headers.Location!.ToString();
         var html = await browser.GetStringAsync(loginPage);
         var ticketId = TicketInPage().Match(html).Groups[1].Value;
         var openId = await system.Emulator.CreateUserAsync();
-        var scan = await Api.ScanOkAsync(system.B, ticketId, await system.Emulator.LoginCodeAsync(openId));
+        var loginCode = await system.Emulator.LoginCodeAsync(openId);
+        var scan = avatarUrl is null ? await Api.ScanOkAsync(system.B, ticketId, loginCode)
+            : (await (await system.B.PostAsJsonAsync($"/api/mini-program/tickets/{ticketId}/scan", new { loginCode, nickname = "Mei", avatarUrl }))
+                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ScanResponse>())!;
         (await Api.ConfirmAsync(system.B, ticketId, scan.ScanToken)).EnsureSuccessStatusCode();
         var completed = await browser.GetAsync(loginPage + "/complete");
         Assert.Equal(HttpStatusCode.Redirect, completed.StatusCode);
