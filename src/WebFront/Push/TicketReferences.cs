@@ -9,18 +9,19 @@ namespace ScanLogin.WebFront.Push;
 /// </summary>
 public sealed class TicketReferences(IGrainFactory factory)
 {
-    private (GrainType Grain, GrainInterfaceType Interface)? _types;
+    // Resolved at the first read, not at construction: the cluster's type map is known only once the client is connected.
+    // Lazy, not a nullable field: concurrent first reads must never see the pair half written. PublicationOnly: a first
+    // read that fails (no cluster yet) is not remembered as the answer for every later one.
+    private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _types = new(() =>
+    {
+        var probe = (GrainReference)factory.GetGrain<ITicketGrain>("-");
+        return (probe.GetGrainId().Type, probe.InterfaceType);
+    }, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>The grain of the ticket <paramref name="ticketId"/>, the same reference <c>GetGrain&lt;ITicketGrain&gt;</c> makes.</summary>
     public ITicketGrain Of(string ticketId)
     {
-        var (grain, @interface) = _types ??= Resolve();
+        var (grain, @interface) = _types.Value;
         return (ITicketGrain)factory.GetGrain(GrainId.Create(grain, ticketId), @interface);
-    }
-
-    private (GrainType, GrainInterfaceType) Resolve()
-    {
-        var probe = (GrainReference)factory.GetGrain<ITicketGrain>("-");
-        return (probe.GetGrainId().Type, probe.InterfaceType);
     }
 }
