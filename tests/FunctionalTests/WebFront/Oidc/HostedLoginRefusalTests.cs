@@ -132,7 +132,7 @@ public sealed partial class OidcProtocolTests
         using var _ = browser;
         using var stranger = Browser();
         var loginPage = (await browser.GetAsync(AuthorizeUrl(tenant, []))).Headers.Location!.ToString();
-        var requestId = loginPage[(loginPage.LastIndexOf('/') + 1)..];
+        var requestId = RequestIdOf(loginPage);
         var cookie = CookieOf(cookies, loginPage);
         foreach (var (method, call, crossSite) in new[]
         {
@@ -168,7 +168,7 @@ public sealed partial class OidcProtocolTests
         var tenant = await TenantAsync();
         using var browser = Browser();
         var loginPage = (await browser.GetAsync(AuthorizeUrl(tenant, []))).Headers.Location!.ToString();
-        var requestId = loginPage[(loginPage.LastIndexOf('/') + 1)..];
+        var requestId = RequestIdOf(loginPage);
         var wrongSecret = $"scanlogin_login_{requestId}=" + new string('x', 43);
 
         using var stranger = Browser();

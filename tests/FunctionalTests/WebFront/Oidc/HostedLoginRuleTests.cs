@@ -140,7 +140,7 @@ public sealed partial class OidcProtocolTests
         var started = await browser.GetAsync(AuthorizeUrl(tenant, []));
         AssertStartsLogin(started);
         var loginPath = started.Headers.Location!.ToString();
-        var requestId = loginPath[(loginPath.LastIndexOf('/') + 1)..];
+        var requestId = RequestIdOf(loginPath);
         var cookie = Assert.Single(started.Headers.GetValues("Set-Cookie"));
         var attributes = cookie.Split(';', StringSplitOptions.TrimEntries).Select(a => a.ToLowerInvariant()).ToArray();
         Assert.StartsWith($"scanlogin_login_{requestId}=".ToLowerInvariant(), attributes[0]);
@@ -202,7 +202,7 @@ public sealed partial class OidcProtocolTests
         var (browser, cookies) = CookieBrowser();
         using var _ = browser;
         var loginPage = (await browser.GetAsync(AuthorizeUrl(tenant, []))).Headers.Location!.ToString();
-        var requestId = loginPage[(loginPage.LastIndexOf('/') + 1)..];
+        var requestId = RequestIdOf(loginPage);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(loginPage)).StatusCode);
 
         // Under another pool's path, even with the login's cookie: not found there.

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.JsonWebTokens;
 using ScanLogin.Grains.Interfaces;
 using Xunit;
+using static ScanLogin.FunctionalTests.OAuthAnswers;
 
 namespace ScanLogin.FunctionalTests.HostedLogin;
 

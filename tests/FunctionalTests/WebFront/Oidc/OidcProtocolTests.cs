@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using ScanLogin.Grains.Interfaces;
 using Xunit;
+using static ScanLogin.FunctionalTests.OAuthAnswers;
 
 namespace ScanLogin.FunctionalTests.HostedLogin;
 
@@ -180,8 +181,8 @@ public sealed partial class OidcProtocolTests(SystemFixture system)
         return http.SendAsync(request);
     }
 
-    private static async Task<string?> ErrorAsync(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString();
+    /// <summary>The login's request id: the last segment of its login page's address.</summary>
+    private static string RequestIdOf(string loginPage) => loginPage[(loginPage.LastIndexOf('/') + 1)..];
 
     private string AuthorizeUrl(Tenant tenant, Dictionary<string, string?> overrides, bool pkce = true)
     {

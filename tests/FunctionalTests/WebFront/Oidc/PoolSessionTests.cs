@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.JsonWebTokens;
 using ScanLogin.Grains.Interfaces;
 using Xunit;
+using static ScanLogin.FunctionalTests.OAuthAnswers;
 
 namespace ScanLogin.FunctionalTests.HostedLogin;
 
@@ -588,9 +589,6 @@ public sealed partial class PoolSessionTests(SystemFixture system)
 
     private static AuthenticationHeaderValue Basic(string id, string secret) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{id}:{secret}")));
-
-    private static async Task<string?> ErrorAsync(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString();
 
     private Cookie? SessionCookie(HttpClient browser, Pool pool) =>
         _jars[browser].GetCookies(system.A.BaseAddress!).FirstOrDefault(c => c.Name == "scanlogin_session_" + pool.PoolId);

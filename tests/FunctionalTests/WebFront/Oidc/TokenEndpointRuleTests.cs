@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ScanLogin.Grains.Interfaces;
 using Xunit;
+using static ScanLogin.FunctionalTests.OAuthAnswers;
 
 namespace ScanLogin.FunctionalTests.HostedLogin;
 
