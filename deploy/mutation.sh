@@ -21,8 +21,9 @@
 #               refresh tokens, revocation, end_session, branding; against their unit tests and the HTTP classes
 #               PoolHostTests, CustomDomainTests, ConnectionLinkTests, PoolSessionTests, BrandedPageTests, BrandingApiTests
 #   limits      the leased limiter and the request bounds (src/WebFront/RateLimits), against the unit tests only
-#   abuse       the abuse hooks and the unknown-id cache (src/WebFront/RateLimits), reachable only over HTTP: against
-#               UnknownIdCostTests, RateLimitApiTests and RateLimitTests (one cluster per test run)
+#   abuse       the abuse hooks and the unknown-id cache (src/WebFront/RateLimits), against their unit tests (AbuseLimitRulesTests,
+#               UnknownIdsTests) and the HTTP classes UnknownIdCostTests, AnonymousCostTests, RateLimitApiTests and RateLimitTests
+#               (one cluster per test run)
 #   (HTTP tests start a silo and two front ends on every test run, tens of seconds each on a busy machine: the
 #   configurations that use them name a few classes only. Browser tests are never used.
 #   A configuration that lists "test-projects" runs from its source project, on a private PostgreSQL and Redis the

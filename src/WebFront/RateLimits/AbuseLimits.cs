@@ -100,7 +100,8 @@ public static class AbuseLimits
         IsPlausibleAppId(appId) && await Limiter(http).TakeAsync(RateLimitKeys.TokenRequestsPerClientIp, appId, ClientKey(http)) is { Allowed: false } d
             ? new(RateLimited, "Too many token requests from this address for this client.", d) : null;
 
-    private static bool IsPlausibleAppId(string appId) => appId is { Length: > 0 and <= 64 } && !appId.Any(char.IsControl);
+    /// <summary>Whether <paramref name="appId"/> could name an application: only such an id names a bucket.</summary>
+    internal static bool IsPlausibleAppId(string appId) => appId is { Length: > 0 and <= 64 } && !appId.Any(char.IsControl);
 
     internal static LeasedLimiter Limiter(HttpContext http) => http.RequestServices.GetRequiredService<LeasedLimiter>();
 

@@ -22,7 +22,8 @@ public sealed class UnknownIds(IOptionsMonitor<RateLimitOptions> options, RateLi
     public const string Source = "identity-source";
     /// <summary>A hosted login (<c>/oidc/{pool}/login/{requestId}</c>), by its request id.</summary>
     public const string AuthorizationRequest = "authorization-request";
-    private const int MaxRemembered = 100_000;
+    /// <summary>How many ids are remembered at most; past it the expired go first, then all (a flood of fresh ids).</summary>
+    internal int MaxRemembered { get; init; } = 100_000;
 
     private readonly ConcurrentDictionary<(string Kind, string Id), DateTimeOffset> _unknown = new();
 

@@ -59,8 +59,9 @@ public sealed class AnonymousCostTests(RateLimitFixture system)
             else Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         Assert.NotNull(refused);
-        await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
+        var problem = await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal($"Too many QR images from this address. Retry after {(int)refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds} s.", problem.Detail);
         var other = await Api.CreateTicketAsync(system.B, tenant);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await system.B.GetAsync($"/api/tickets/{other.TicketId}/qr?format=png")).StatusCode);
         system.LimiterTime.Advance(TimeSpan.FromSeconds(2.1));
@@ -157,8 +158,12 @@ public sealed class AnonymousCostTests(RateLimitFixture system)
         system.LimiterTime.Advance(TimeSpan.FromMinutes(5));
         var tenant = await system.CreateTenantAsync();
         var invented = "no-pool-" + Guid.NewGuid().ToString("N")[..12];
+        // The first answer is the cluster's; the next ones, from memory, are the same answer.
+        var answers = new List<string?>();
         for (var i = 0; i < 5; i++)
-            await Api.ProblemAsync(await system.A.GetAsync($"/oidc/{invented}/.well-known/openid-configuration"), HttpStatusCode.NotFound, "user_pool_not_found");
+            answers.Add((await Api.ProblemAsync(await system.A.GetAsync($"/oidc/{invented}/.well-known/openid-configuration"), HttpStatusCode.NotFound, "user_pool_not_found")).Detail);
+        Assert.Equal("No such user pool.", answers[0]);
+        Assert.All(answers, detail => Assert.Equal(answers[0], detail));
 
         HttpResponseMessage? refused = null;
         var asked = 0;
@@ -170,7 +175,8 @@ public sealed class AnonymousCostTests(RateLimitFixture system)
         }
         Assert.NotNull(refused);
         Assert.True(asked is >= 15 and <= 25, $"refused after {asked} unknown pools: {await refused.Content.ReadAsStringAsync()}");
-        await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
+        var problem = await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.StartsWith("Too many requests for ids that do not exist from this address. Retry after ", problem.Detail);
 
         system.LimiterTime.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(HttpStatusCode.OK, (await system.B.GetAsync($"/oidc/{tenant.PoolId}/jwks")).StatusCode);

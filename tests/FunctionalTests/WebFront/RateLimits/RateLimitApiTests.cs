@@ -20,15 +20,19 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
         return request;
     }
 
-    private static async Task<JsonNode> TooManyAsync(HttpResponseMessage response, string code)
+    /// <summary>A 429 of <paramref name="code"/> whose detail starts with <paramref name="detail"/> (then tells the wait, for rate_limited).</summary>
+    private static async Task<JsonNode> TooManyAsync(HttpResponseMessage response, string code, string detail)
     {
         var problem = await Api.ProblemAsync(response, HttpStatusCode.TooManyRequests, code);
-        Assert.NotNull(problem.Detail);
         Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After {response.Headers.RetryAfter}");
+        var seconds = (int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal((int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds, body["retryAfter"]!.GetValue<int>());
+        Assert.Equal(seconds, body["retryAfter"]!.GetValue<int>());
+        Assert.Equal(code == "slow_down" ? detail : $"{detail} Retry after {seconds} s.", problem.Detail);
         return body;
     }
+
+    private const string TooManyFromAddress = "Too many tickets from this address for this application.";
 
     [Fact]
     public async Task Authing_gene_counts_tickets_per_address_and_application_on_both_front_ends()
@@ -39,12 +43,12 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
             var created = JsonNode.Parse(await (await front.SendAsync(Gene(tenant))).Content.ReadAsStringAsync())!;
             Assert.Equal(200, created["code"]!.GetValue<int>());
         }
-        await TooManyAsync(await system.A.SendAsync(Gene(tenant)), "rate_limited");
+        await TooManyAsync(await system.A.SendAsync(Gene(tenant)), "rate_limited", TooManyFromAddress);
         // The GenAuth path of the same endpoint shares the bucket.
         var other = new HttpRequestMessage(HttpMethod.Post, "/api/qrcode/gene") { Content = JsonContent.Create(new { scene = "WXAPP_AUTH" }) };
         other.Headers.Add("x-authing-app-id", tenant.AppId);
         other.Headers.Authorization = Api.AppCredentials(tenant.AppId, tenant.AppSecret);
-        await TooManyAsync(await system.B.SendAsync(other), "rate_limited");
+        await TooManyAsync(await system.B.SendAsync(other), "rate_limited", TooManyFromAddress);
     }
 
     [Fact]
@@ -63,9 +67,9 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
         Assert.Equal(200, JsonNode.Parse(await (await system.A.SendAsync(Check())).Content.ReadAsStringAsync())!["code"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.OK, (await system.B.GetAsync($"/api/tickets/{random[..22]}")).StatusCode);
         Assert.Equal(200, JsonNode.Parse(await (await system.B.SendAsync(Check())).Content.ReadAsStringAsync())!["code"]!.GetValue<int>());
-        var body = await TooManyAsync(await system.A.SendAsync(Check()), "slow_down");
+        var body = await TooManyAsync(await system.A.SendAsync(Check()), "slow_down", "Polling too fast: ask at most once every 2 s.");
         Assert.Equal(2, body["interval"]!.GetValue<int>());
-        await TooManyAsync(await system.B.GetAsync($"/api/tickets/{random[..22]}"), "slow_down");
+        await TooManyAsync(await system.B.GetAsync($"/api/tickets/{random[..22]}"), "slow_down", "Polling too fast: ask at most once every 2 s.");
         system.LimiterTime.Advance(TimeSpan.FromSeconds(2.01));
         Assert.Equal(200, JsonNode.Parse(await (await system.B.SendAsync(Check())).Content.ReadAsStringAsync())!["code"]!.GetValue<int>());
     }
@@ -87,11 +91,11 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
         await Api.ProblemAsync(await system.A.SendAsync(Bind(first)), HttpStatusCode.Conflict, "invalid_transition");
         await Api.ProblemAsync(await system.B.SendAsync(Bind(second)), HttpStatusCode.Conflict, "invalid_transition");
         // A third attempt from the address, on any ticket of the application and either front end, is refused first.
-        await TooManyAsync(await system.A.SendAsync(Bind(second)), "rate_limited");
+        await TooManyAsync(await system.A.SendAsync(Bind(second)), "rate_limited", "Too many binding attempts from this address.");
         var fresh = await Api.CreateTicketAsync(system.A, tenant);
         var newAccount = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{fresh.TicketId}/binding/new") { Content = JsonContent.Create(new { username = "newbie", bindingCode = "123456" }) };
         newAccount.Headers.Add("X-Browser-Secret", fresh.BrowserSecret);
-        await TooManyAsync(await system.B.SendAsync(newAccount), "rate_limited");
+        await TooManyAsync(await system.B.SendAsync(newAccount), "rate_limited", "Too many binding attempts from this address.");
     }
 
     [Fact]
@@ -108,10 +112,10 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
         Assert.Equal(HttpStatusCode.BadRequest, (await system.A.SendAsync(Token())).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await system.B.SendAsync(Token())).StatusCode);
         var refused = await system.A.SendAsync(Token());
-        var body = await TooManyAsync(refused, "rate_limited");
+        var body = await TooManyAsync(refused, "rate_limited", "Too many token requests from this address for this client.");
         // OAuth clients read error and error_description (RFC 6749 5.2) from the same body.
         Assert.Equal("rate_limited", body["error"]!.GetValue<string>());
-        Assert.NotNull(body["error_description"]);
+        Assert.Equal(body["detail"]!.GetValue<string>(), body["error_description"]!.GetValue<string>());
     }
 
     [Fact]

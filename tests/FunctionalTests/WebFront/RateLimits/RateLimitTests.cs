@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using ScanLogin.Grains.Interfaces;
 using Xunit;
 
 namespace ScanLogin.FunctionalTests;
@@ -16,7 +17,11 @@ public sealed class RateLimitTests(RateLimitFixture system)
         return http.SendAsync(request);
     }
 
-    private static async Task<JsonNode> TooManyAsync(HttpResponseMessage response, string code)
+    /// <summary>
+    /// A 429 of <paramref name="code"/> whose detail is <paramref name="detail"/> (a slow_down's whole detail; a rate_limited's,
+    /// followed by the wait it tells; null: a refusal decided on a silo, whose words are the silo's).
+    /// </summary>
+    private static async Task<JsonNode> TooManyAsync(HttpResponseMessage response, string code, string? detail)
     {
         var problem = await Api.ProblemAsync(response, HttpStatusCode.TooManyRequests, code);
         Assert.NotNull(problem.Detail);
@@ -25,8 +30,14 @@ public sealed class RateLimitTests(RateLimitFixture system)
         Assert.True(retryAfter >= TimeSpan.FromSeconds(1), $"Retry-After {retryAfter}");
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal((int)retryAfter!.Value.TotalSeconds, body["retryAfter"]!.GetValue<int>());
+        if (detail is not null)
+            Assert.Equal(code == "slow_down" ? detail : $"{detail} Retry after {(int)retryAfter.Value.TotalSeconds} s.", problem.Detail);
         return body;
     }
+
+    private const string TooManyFromAddress = "Too many tickets from this address for this application.";
+    private const string TooManyForApplication = "This application creates too many tickets; try again shortly.";
+    private const string TooManyFailedAuthentications = "Too many failed authentications from this address.";
 
     [Fact]
     public async Task Ticket_creation_per_address_is_limited_per_application_and_shared_by_the_front_ends()
@@ -37,8 +48,8 @@ public sealed class RateLimitTests(RateLimitFixture system)
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.A, limited)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.B, limited)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.A, limited)).StatusCode);
-        await TooManyAsync(await CreateAsync(system.B, limited), "rate_limited");
-        await TooManyAsync(await CreateAsync(system.A, limited), "rate_limited");
+        await TooManyAsync(await CreateAsync(system.B, limited), "rate_limited", TooManyFromAddress);
+        await TooManyAsync(await CreateAsync(system.A, limited), "rate_limited", TooManyFromAddress);
         // Another application (platform defaults) from the same address is unaffected.
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.B, other)).StatusCode);
     }
@@ -69,7 +80,7 @@ public sealed class RateLimitTests(RateLimitFixture system)
     /// <summary>Retry-After of a 429, which the body's retryAfter must equal.</summary>
     private static async Task<int> RetryAfterAsync(HttpResponseMessage response)
     {
-        await TooManyAsync(response, "rate_limited");
+        await TooManyAsync(response, "rate_limited", TooManyFromAddress);
         var header = (int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
         Assert.Equal(header, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["retryAfter"]!.GetValue<int>());
         return header;
@@ -80,7 +91,7 @@ public sealed class RateLimitTests(RateLimitFixture system)
     {
         var first = await system.CreateTenantAsync(poolId: RateLimitFixture.PoolLimitedPool);
         for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Created, (await CreateAsync(i % 2 == 0 ? system.A : system.B, first)).StatusCode);
-        await TooManyAsync(await CreateAsync(system.A, first), "rate_limited");
+        await TooManyAsync(await CreateAsync(system.A, first), "rate_limited", TooManyForApplication);
     }
 
     [Fact]
@@ -91,7 +102,7 @@ public sealed class RateLimitTests(RateLimitFixture system)
         // Platform default: a burst of 10, then one a second.
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? system.A : system.B).GetAsync($"/api/tickets/{ticket.TicketId}")).StatusCode);
         var refused = await system.B.GetAsync($"/api/tickets/{ticket.TicketId}/wait?version=0&timeout=0");
-        var body = await TooManyAsync(refused, "slow_down");
+        var body = await TooManyAsync(refused, "slow_down", "Polling too fast: ask at most once every 1 s.");
         Assert.Equal(1, body["interval"]!.GetValue<int>());
         // Hammering on does not push the poller further back: one interval later it is served again.
         for (var i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.TooManyRequests, (await system.A.GetAsync($"/api/tickets/{ticket.TicketId}")).StatusCode);
@@ -113,7 +124,7 @@ public sealed class RateLimitTests(RateLimitFixture system)
         Assert.Equal(HttpStatusCode.OK, (await Api.ConfirmAsync(system.B, first.TicketId, scan.ScanToken)).StatusCode);
         var second = await Api.CreateTicketAsync(system.A, tenant);
         var refused = await Api.ScanAsync(system.B, second.TicketId, await system.Emulator.LoginCodeAsync(openId));
-        await TooManyAsync(refused, "rate_limited");
+        await TooManyAsync(refused, "rate_limited", null);
         Assert.Equal("pending", (await Api.StatusAsync(system.A, second.TicketId)).Status);
         // Another WeChat user of the same application scans the same ticket fine.
         var someoneElse = await system.Emulator.CreateUserAsync();
@@ -130,12 +141,52 @@ public sealed class RateLimitTests(RateLimitFixture system)
         using var bad = new HttpClient { BaseAddress = system.B.BaseAddress };
         bad.DefaultRequestHeaders.Authorization = new("Bearer", "slp_wrong_" + Guid.NewGuid().ToString("N"));
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync("/admin/v1/pools")).StatusCode);
-        await TooManyAsync(await bad.GetAsync("/admin/v1/pools"), "rate_limited");
+        await TooManyAsync(await bad.GetAsync("/admin/v1/pools"), "rate_limited", TooManyFailedAuthentications);
         // The address is refused before its key is looked at, on the other front end too ...
-        await TooManyAsync(await good.GetAsync("/admin/v1/pools"), "rate_limited");
+        await TooManyAsync(await good.GetAsync("/admin/v1/pools"), "rate_limited", TooManyFailedAuthentications);
         // ... until a permit has refilled (six a minute).
         system.LimiterTime.Advance(TimeSpan.FromSeconds(10.1));
         Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/admin/v1/pools")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Failed_keys_on_the_metrics_and_the_dashboard_count_toward_the_same_lockout_as_the_admin_api()
+    {
+        system.LimiterTime.Advance(TimeSpan.FromHours(1)); // a full bucket: ten failures
+        using var bad = new HttpClient { BaseAddress = system.A.BaseAddress };
+        bad.DefaultRequestHeaders.Authorization = new("Bearer", "slp_wrong_" + Guid.NewGuid().ToString("N"));
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync(i % 2 == 0 ? "/metrics" : "/dashboard/")).StatusCode);
+        using var good = new HttpClient { BaseAddress = system.B.BaseAddress };
+        good.DefaultRequestHeaders.Authorization = new("Bearer", system.PlatformKey);
+        await TooManyAsync(await good.GetAsync("/admin/v1/pools"), "rate_limited", TooManyFailedAuthentications);
+        await TooManyAsync(await bad.GetAsync("/metrics"), "rate_limited", TooManyFailedAuthentications);
+        system.LimiterTime.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/admin/v1/pools")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Phone_requests_per_address_are_limited_whatever_the_ticket_and_the_wechat_user()
+    {
+        system.LimiterTime.Advance(TimeSpan.FromHours(1)); // a full bucket: 120 at once (platform default)
+        var tenant = await system.CreateTenantAsync();
+        var ticket = await Api.CreateTicketAsync(system.A, tenant);
+        HttpResponseMessage? refused = null;
+        var asked = 0;
+        var answers = new HashSet<int>();
+        // Confirms with a scan token nobody was given: the ticket refuses each, WeChat is never asked.
+        for (; asked < 200 && refused is null; asked++)
+        {
+            var response = await (asked % 2 == 0 ? system.A : system.B).PostAsJsonAsync($"/api/mini-program/tickets/{ticket.TicketId}/confirm",
+                new { scanToken = Secrets.NewSecret() });
+            if (response.StatusCode == HttpStatusCode.TooManyRequests
+                && (await response.Content.ReadAsStringAsync()).Contains("from this address", StringComparison.Ordinal)) refused = response;
+            else answers.Add((int)response.StatusCode);
+        }
+        Assert.True(refused is not null, $"never refused per address in {asked} requests; answers {string.Join(",", answers)}");
+        Assert.InRange(asked, 100, 130);
+        await TooManyAsync(refused, "rate_limited", "Too many mini-program requests from this address.");
+        system.LimiterTime.Advance(TimeSpan.FromHours(1));
     }
 
     [Fact]
