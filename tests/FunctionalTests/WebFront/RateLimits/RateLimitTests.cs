@@ -166,6 +166,23 @@ public sealed class RateLimitTests(RateLimitFixture system)
     }
 
     [Fact]
+    public async Task Refusals_of_the_public_apis_do_not_count_toward_the_operators_lockout()
+    {
+        system.LimiterTime.Advance(TimeSpan.FromHours(1)); // a full bucket: ten failures
+        var tenant = await system.CreateTenantAsync();
+        // More 401s than the admin failures allowed, from the address, on an API that is not the operators'.
+        for (var i = 0; i < 12; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/oidc/{tenant.PoolId}/userinfo");
+            request.Headers.Authorization = new("Bearer", "not-a-token");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await (i % 2 == 0 ? system.A : system.B).SendAsync(request)).StatusCode);
+        }
+        using var good = new HttpClient { BaseAddress = system.A.BaseAddress };
+        good.DefaultRequestHeaders.Authorization = new("Bearer", system.PlatformKey);
+        Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/admin/v1/pools")).StatusCode);
+    }
+
+    [Fact]
     public async Task Phone_requests_per_address_are_limited_whatever_the_ticket_and_the_wechat_user()
     {
         system.LimiterTime.Advance(TimeSpan.FromHours(1)); // a full bucket: 120 at once (platform default)
