@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.IdentityModel.JsonWebTokens;
 using ScanLogin.Grains.Interfaces;
 using Xunit;
 using static ScanLogin.FunctionalTests.OAuthAnswers;
@@ -67,6 +67,31 @@ public sealed partial class PoolSessionTests
 
         // 64 characters are an id: that client is known and revokes (an unknown token answers 200, RFC 7009 2.2).
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(path, [new("token", "t")], Basic(longest, "longest-secret"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Revocation_at_a_pool_id_that_is_no_safe_id_knows_no_client_whatever_the_store_holds()
+    {
+        // Pool ids are safe ids; a route naming anything else is no pool, even if some application claims it.
+        var unsafePool = "pool!" + Guid.NewGuid().ToString("N")[..8];
+        var appId = "app-" + Guid.NewGuid().ToString("N")[..8];
+        await system.Grains.GetGrain<IApplicationGrain>(appId).SaveAsync(new ApplicationSettings(appId, unsafePool, "Unsafe", null, [], [LogoutA]), "unsafe-secret");
+        var refused = await PostAsync($"/oidc/{unsafePool}/revoke", [new("token", "t")], Basic(appId, "unsafe-secret"));
+        Assert.Equal((401, "invalid_client", "Unknown client."), await RefusalAsync(refused));
+    }
+
+    [Fact]
+    public async Task A_refresh_token_whose_user_is_of_another_pool_is_refused_at_this_pools_token_endpoint()
+    {
+        var pool = await PoolAsync();
+        var otherPool = await PoolAsync();
+        using var browser = Browser();
+        var otherUser = new JsonWebToken((await TokensOfAAsync(browser, otherPool)).GetProperty("id_token").GetString()).Subject;
+        // A family naming this pool's client but the other pool's user: the token endpoint must not mint this pool's tokens for it.
+        var started = await system.Grains.GetGrain<IRefreshTokenGrain>(Secrets.NewId()).StartAsync(new RefreshFamilyStart(otherPool.PoolId, pool.AppA, otherUser,
+            ["openid", "offline_access"], system.Time.GetUtcNow(), Tenant.Source, [TokenRequest.WeChatScanMethod], true));
+        Assert.Equal((400, "invalid_grant", "The refresh token belongs to another user pool."),
+            await RefusalAsync(await RefreshAsync(pool.PoolId, pool.AppA, pool.SecretA, started.Value!)));
     }
 
     [Fact]
