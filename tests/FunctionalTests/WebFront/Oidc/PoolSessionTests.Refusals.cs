@@ -53,6 +53,7 @@ public sealed partial class PoolSessionTests
         var refusals = new (HttpResponseMessage Response, (int, string, string) Expected)[]
         {
             (await PostAsync(path, [new("token", "a"), new("token", "b")], basic), (400, "invalid_request", "token is repeated.")),
+            (await PostAsync(path, [new("token", "t"), new("client_secret", pool.SecretA)], basic), (400, "invalid_request", "Use one client authentication method.")),
             (await PostAsync(path, [new("token", "t")], null), (401, "invalid_client", "client_id is required.")),
             (await PostAsync(path, [new("token", "t")], Basic("", "secret")), (401, "invalid_client", "client_id is required.")),
             (await PostAsync(path, [new("token", "t"), new("client_id", longest + "x")], null), (401, "invalid_client", "client_id is required.")),
