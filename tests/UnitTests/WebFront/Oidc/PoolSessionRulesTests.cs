@@ -1,4 +1,8 @@
+using Microsoft.AspNetCore.CookiePolicy;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ScanLogin.Grains.Interfaces;
 using ScanLogin.WebFront.Oidc;
@@ -35,6 +39,8 @@ public sealed class PoolSessionRulesTests
         var asked = SessionSignIn.Read(prompt, null);
         Assert.Equal("prompt=none cannot be combined with other values.", asked.Error);
         Assert.False(asked.None);
+        Assert.False(asked.Login);
+        Assert.Null(asked.MaxAgeSeconds);
     }
 
     [Theory]
@@ -43,6 +49,21 @@ public sealed class PoolSessionRulesTests
     [InlineData("login,consent")]
     public void An_unknown_prompt_value_is_an_error(string prompt) =>
         Assert.Equal("Unknown prompt value.", SessionSignIn.Read(prompt, "5").Error);
+
+    [Theory]
+    [InlineData("none create", null)]
+    [InlineData("login create", "5")]
+    [InlineData("none", "-1")]
+    [InlineData("login", "x")]
+    public void A_refused_prompt_or_max_age_asks_for_neither_none_nor_login_nor_a_max_age(string prompt, string? maxAge)
+    {
+        // A refusal must not be half read: the authorize endpoint answers the error, never a silent sign-in or a forced QR.
+        var asked = SessionSignIn.Read(prompt, maxAge);
+        Assert.NotNull(asked.Error);
+        Assert.False(asked.None);
+        Assert.False(asked.Login);
+        Assert.Null(asked.MaxAgeSeconds);
+    }
 
     [Theory]
     [InlineData("0", 0)]
@@ -69,6 +90,8 @@ public sealed class PoolSessionRulesTests
         var asked = SessionSignIn.Read(null, maxAge);
         Assert.Equal("max_age must be a non-negative number of seconds.", asked.Error);
         Assert.Null(asked.MaxAgeSeconds);
+        Assert.False(asked.None);
+        Assert.False(asked.Login);
     }
 
     [Fact]
@@ -101,6 +124,29 @@ public sealed class PoolSessionRulesTests
         Assert.True(gone.Expires < expires);
         Assert.Equal("/", gone.Path.Value);
         Assert.True(gone.Secure);
+    }
+
+    [Fact]
+    public async Task The_session_cookie_is_essential_so_a_consent_policy_that_holds_back_other_cookies_still_sets_and_deletes_it()
+    {
+        // The session is what signs the user in at all: a site-wide consent banner must not silently turn it off.
+        var policy = Options.Create(new CookiePolicyOptions { CheckConsentNeeded = _ => true });
+        var expires = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+        async Task<string[]> SetCookiesAsync(Action<HttpContext> write)
+        {
+            var http = new DefaultHttpContext { Request = { Scheme = "https" } };
+            await new CookiePolicyMiddleware(context => { write(context); return Task.CompletedTask; }, policy, NullLoggerFactory.Instance).Invoke(http);
+            return http.Response.Headers.SetCookie.ToArray()!;
+        }
+
+        // The policy is in force: a cookie that is not essential is held back.
+        Assert.Empty(await SetCookiesAsync(http => http.Response.Cookies.Append("other", "x", new CookieOptions())));
+        var written = SetCookieHeaderValue.Parse(Assert.Single(await SetCookiesAsync(http => PoolSessionCookie.Write(http, "pool-a", new SessionOpened("token-1", expires)))));
+        Assert.Equal("scanlogin_session_pool-a", written.Name.Value);
+        Assert.Equal("token-1", written.Value.Value);
+        var deleted = SetCookieHeaderValue.Parse(Assert.Single(await SetCookiesAsync(http => PoolSessionCookie.Delete(http, "pool-a"))));
+        Assert.Equal("scanlogin_session_pool-a", deleted.Name.Value);
+        Assert.True(deleted.Expires < expires);
     }
 
     [Theory]
