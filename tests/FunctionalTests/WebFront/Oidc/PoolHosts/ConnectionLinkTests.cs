@@ -161,8 +161,9 @@ public sealed class ConnectionLinkTests(PoolHostFixture fixture)
     [Fact]
     public async Task An_app_id_of_64_characters_starts_the_login_and_one_of_65_is_never_looked_up()
     {
-        var longest = await fixture.CreateTenantAsync(appId: "app-" + new string('a', 60));
-        var tooLong = await fixture.CreateTenantAsync(appId: "app-" + new string('b', 61));
+        // New ids each run: an application is stored for good, under its first pool.
+        var longest = await fixture.CreateTenantAsync(appId: ("app-" + Guid.NewGuid().ToString("N")).PadRight(64, 'a'));
+        var tooLong = await fixture.CreateTenantAsync(appId: ("app-" + Guid.NewGuid().ToString("N")).PadRight(65, 'b'));
         using var browser = PoolHostFixture.Client();
         var started = await browser.GetAsync(Link(fixture.PoolHost(longest.PoolId), longest));
         Assert.True(started.StatusCode == HttpStatusCode.Redirect, $"A 64-character app_id answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
