@@ -51,6 +51,9 @@ public sealed class PoolHostRulesTests
     [InlineData("https://x{pool}.login.example.com")]
     [InlineData("https://{pool}.login.example.com/path")]
     [InlineData("ftp://{pool}.login.example.com")]
+    // Schemes as long as "http://": refused, never read as http.
+    [InlineData("ftps://{pool}.login.example.com")]
+    [InlineData("HTTP://{pool}.login.example.com")]
     [InlineData("https://{pool}.{pool}.example.com")]
     [InlineData("https://user@{pool}.login.example.com")]
     [InlineData("https://{pool}.login.example.com?x=1")]

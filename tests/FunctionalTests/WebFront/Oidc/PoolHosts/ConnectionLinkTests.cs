@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.WebUtilities;
 using Xunit;
 
@@ -105,5 +106,81 @@ public sealed class ConnectionLinkTests(PoolHostFixture fixture)
             Assert.Null(response.Headers.Location);
             Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         }
+    }
+
+    /// <summary>Asks for <paramref name="url"/> and requires the refusal page: its status, its words, the OAuth error for the developer, no redirect.</summary>
+    private static async Task PageRefusesAsync(HttpClient browser, string url, HttpStatusCode status, string message, string error)
+    {
+        var response = await browser.GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status && response.Headers.Location is null, $"{url} answered {(int)response.StatusCode} {response.Headers.Location}: {html}");
+        // The page encodes every value (non-ASCII letters and apostrophes as character references).
+        Assert.True(html.Contains(HtmlEncoder.Default.Encode(message), StringComparison.Ordinal), $"{url} did not say \"{message}\": {html}");
+        Assert.Contains($"<p class=\"detail\"><code>{error}</code></p>", html);
+    }
+
+    [Fact]
+    public async Task Each_refusal_of_the_link_says_what_was_wrong_and_names_its_oauth_error()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var host = fixture.PoolHost(tenant.PoolId);
+        using var browser = PoolHostFixture.Client();
+        await PageRefusesAsync(browser, Link($"http://127.0.0.1:{fixture.Port}/oidc/pool-nosuch{Guid.NewGuid().ToString("N")[..8]}", tenant), HttpStatusCode.NotFound,
+            "This user pool does not exist.", "invalid_request");
+        // The page names the parameter that is repeated, not merely the first one given.
+        await PageRefusesAsync(browser, Link(host, tenant) + "&state=a&state=b", HttpStatusCode.BadRequest, "state is repeated.", "invalid_request");
+        await PageRefusesAsync(browser, Link(host, tenant, new() { ["app_id"] = "app-nosuch" + Guid.NewGuid().ToString("N")[..6] }), HttpStatusCode.BadRequest,
+            "Unknown application (app_id).", "invalid_client");
+        await PageRefusesAsync(browser, Link(host, tenant, source: "no-such-source"), HttpStatusCode.NotFound,
+            "This identity source is unknown, disabled or not enabled for this application.", "invalid_request");
+        await PageRefusesAsync(browser, Link(host, tenant, new() { ["redirect_uri"] = "https://evil.example/callback" }), HttpStatusCode.BadRequest,
+            "The callback URL is neither the identity source's nor one of the application's registered callback URLs.", "invalid_request");
+        await PageRefusesAsync(browser, Link(host, tenant, new() { ["state"] = new string('s', 2049) }), HttpStatusCode.BadRequest,
+            "state is longer than 2048 characters.", "invalid_request");
+    }
+
+    [Fact]
+    public async Task The_link_speaks_the_language_of_ui_locales_before_accept_language_on_its_refusals_and_on_the_login_it_starts()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var host = fixture.PoolHost(tenant.PoolId);
+        using var browser = PoolHostFixture.Client();
+        browser.DefaultRequestHeaders.Add("Accept-Language", "en-US,en;q=0.9");
+        var chinese = new Dictionary<string, string?> { ["ui_locales"] = "zh-CN" };
+        await PageRefusesAsync(browser, Link(host, tenant, new(chinese) { ["state"] = new string('s', 2049) }), HttpStatusCode.BadRequest,
+            "state 过长（超过 2048 个字符）。", "invalid_request");
+
+        // The login started remembers the language: its page needs no ui_locales of its own.
+        var started = await browser.GetAsync(Link(host, tenant, chinese));
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        Assert.Contains("<html lang=\"zh-CN\"", await browser.GetStringAsync(new Uri(new Uri(host), started.Headers.Location!)));
+        var english = await browser.GetAsync(Link(host, tenant));
+        Assert.Contains("<html lang=\"en\"", await browser.GetStringAsync(new Uri(new Uri(host), english.Headers.Location!)));
+    }
+
+    [Fact]
+    public async Task An_app_id_of_64_characters_starts_the_login_and_one_of_65_is_never_looked_up()
+    {
+        // New ids each run: an application is stored for good, under its first pool.
+        var longest = await fixture.CreateTenantAsync(appId: ("app-" + Guid.NewGuid().ToString("N")).PadRight(64, 'a'));
+        var tooLong = await fixture.CreateTenantAsync(appId: ("app-" + Guid.NewGuid().ToString("N")).PadRight(65, 'b'));
+        using var browser = PoolHostFixture.Client();
+        var started = await browser.GetAsync(Link(fixture.PoolHost(longest.PoolId), longest));
+        Assert.True(started.StatusCode == HttpStatusCode.Redirect, $"A 64-character app_id answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        // Stored under that id or not, a 65-character app_id is no application's.
+        await PageRefusesAsync(browser, Link(fixture.PoolHost(tooLong.PoolId), tooLong), HttpStatusCode.BadRequest, "Unknown application (app_id).", "invalid_client");
+    }
+
+    [Fact]
+    public async Task An_identity_source_identifier_of_31_characters_is_usable_and_one_of_32_never()
+    {
+        var (shorter, longest) = (new string('s', 31), new string('t', 32));
+        var tenant = await fixture.CreateTenantAsync(moreSources: [shorter, longest]);
+        var host = fixture.PoolHost(tenant.PoolId);
+        using var browser = PoolHostFixture.Client();
+        var started = await browser.GetAsync(Link(host, tenant, source: shorter));
+        Assert.True(started.StatusCode == HttpStatusCode.Redirect, $"A 31-character source answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        await PageRefusesAsync(browser, Link(host, tenant, source: longest), HttpStatusCode.NotFound,
+            "This identity source is unknown, disabled or not enabled for this application.", "invalid_request");
     }
 }

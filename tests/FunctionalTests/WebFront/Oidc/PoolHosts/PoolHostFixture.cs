@@ -77,17 +77,21 @@ public sealed class PoolHostFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A pool whose application calls back to the site, and a source (with its own callback URL) enabled for it.</summary>
-    public async Task<Tenant> CreateTenantAsync(string? sourceCallback = null)
+    /// <summary>
+    /// A pool whose application (<paramref name="appId"/>, else a new id) calls back to the site, and a source (with its own callback URL)
+    /// enabled for it; <paramref name="moreSources"/> names further sources like it.
+    /// </summary>
+    public async Task<Tenant> CreateTenantAsync(string? sourceCallback = null, string? appId = null, string[]? moreSources = null)
     {
-        var tenant = new Tenant("pool-" + Guid.NewGuid().ToString("N")[..8], "app-" + Guid.NewGuid().ToString("N")[..8], "app-secret-" + Guid.NewGuid().ToString("N"));
+        var tenant = new Tenant("pool-" + Guid.NewGuid().ToString("N")[..8], appId ?? "app-" + Guid.NewGuid().ToString("N")[..8], "app-secret-" + Guid.NewGuid().ToString("N"));
         var grains = System.Grains;
         await grains.GetGrain<IUserPoolGrain>(tenant.PoolId).SaveSettingsAsync(new UserPoolSettings(tenant.PoolId, "Pool host pool"));
         await grains.GetGrain<IApplicationGrain>(tenant.AppId).SaveAsync(new ApplicationSettings(tenant.AppId, tenant.PoolId, "Shop", null,
             [Site.GetLeftPart(UriPartial.Authority)], [AppCallback]), tenant.AppSecret);
-        await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, Tenant.Source)).SaveAsync(
-            new IdentitySourceSettings(tenant.PoolId, Tenant.Source, "WeChat", sourceCallback ?? SourceCallback, true, false, null, LoginMode.LoginAndRegister,
-                AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);
+        foreach (var source in (string[])[Tenant.Source, .. moreSources ?? []])
+            await grains.GetGrain<IIdentitySourceGrain>(IdentitySourceSettings.KeyOf(tenant.PoolId, source)).SaveAsync(
+                new IdentitySourceSettings(tenant.PoolId, source, "WeChat", sourceCallback ?? SourceCallback, true, false, null, LoginMode.LoginAndRegister,
+                    AccountAssociation.Off, IdentitySourceSettings.DefaultTicketLifetime, [tenant.AppId]), null);
         return tenant;
     }
 
