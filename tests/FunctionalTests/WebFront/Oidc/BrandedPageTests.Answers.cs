@@ -47,8 +47,8 @@ public sealed partial class BrandedPageTests
     [Fact]
     public async Task Ids_and_logo_names_the_page_never_accepts_are_not_found_even_when_a_record_has_one()
     {
-        // Seeded past the admin API: 65 characters is one more than any id the hosted page takes.
-        var longApp = await new TenantBuilder(appId: "app-" + new string('a', 61)).SaveAsync(system.Grains);
+        // Seeded past the admin API: a character and a length (65, one more than 64) no id the hosted page takes has.
+        var oddApp = await new TenantBuilder(appId: "app~" + Guid.NewGuid().ToString("N")[..8]).SaveAsync(system.Grains);
         var longPool = await new TenantBuilder(poolId: "pool-" + new string('p', 60)).SaveAsync(system.Grains);
         var (tenant, _) = await TenantAsync();
         using var anonymous = new HttpClient { BaseAddress = system.A.BaseAddress };
@@ -60,7 +60,7 @@ public sealed partial class BrandedPageTests
             return (await anonymous.SendAsync(request)).StatusCode;
         }
 
-        var (pool, app) = (longApp.Pool.PoolId, longApp.Application.AppId);
+        var (pool, app) = (oddApp.Pool.PoolId, oddApp.Application.AppId);
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync($"/oidc/{pool}/branding/{app}.css"));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync($"/oidc/{pool}/branding/{app}/preview"));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync($"/oidc/{pool}/branding/{app}/logo/{LogoHash}.png", LogoHash));
