@@ -156,6 +156,7 @@ public sealed partial class BrandedPageTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.OK, unbranded.StatusCode);
         Assert.True(unbranded.Headers.CacheControl!.MaxAge!.Value.TotalMinutes <= 5, unbranded.Headers.CacheControl.ToString());
         Assert.Equal("\"none\"", unbranded.Headers.ETag!.Tag);
+        Assert.Equal("/* ScanLogin: this application has no branding. */\n", await unbranded.Content.ReadAsStringAsync());
     }
 
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"(/oidc/[^\"]+/branding/[^\"]+)\">")]

@@ -119,7 +119,13 @@ public sealed class BrandingTests
         var poolOnly = LoginBranding.Resolve(App(new Branding(Title: "T")), pool)!;
         Assert.Equal("https://pool.example/l.png", poolOnly.Light.LogoSrc);
         Assert.Equal("/oidc/pool-1/branding/logo/AAAAAAAAAAAAAAAA.png", poolOnly.Dark.LogoSrc);
-        Assert.Contains("<source media=\"(prefers-color-scheme: dark)\" srcset=\"/oidc/pool-1/branding/logo/AAAAAAAAAAAAAAAA.png\">", poolOnly.LogoHtml());
+        // The picture's img is the light logo; the browser swaps in the dark source by prefers-color-scheme.
+        Assert.Equal("<picture><source media=\"(prefers-color-scheme: dark)\" srcset=\"/oidc/pool-1/branding/logo/AAAAAAAAAAAAAAAA.png\">"
+            + "<img class=\"app-logo\" id=\"app-logo\" src=\"https://pool.example/l.png\" alt=\"\" width=\"48\" height=\"48\"></picture>", poolOnly.LogoHtml());
+
+        // A pool with only a light logo shows it in dark mode too.
+        var poolLight = LoginBranding.Resolve(App(new Branding(Title: "T")), Pool(new Branding(Light: new BrandingTheme(LogoUrl: "https://pool.example/l.png"))))!;
+        Assert.Equal("https://pool.example/l.png", poolLight.Dark.LogoSrc);
 
         var uploaded = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme(LogoUrl: "https://cdn.example/x.png", LogoHash: "BBBBBBBBBBBBBBBB"))), pool)!;
         Assert.Equal("/oidc/pool-1/branding/app-1/logo/BBBBBBBBBBBBBBBB.png", uploaded.Light.LogoSrc);
@@ -173,6 +179,10 @@ public sealed class BrandingTests
     [InlineData("#f0f", true)]
     [InlineData("#0ff", true)]
     [InlineData("#07a35a", true)]
+    // Just under 0.20 with its red channel on sRGB's linear segment (c <= 0.03928: c / 12.92); the curve there would lift it over.
+    [InlineData("#0076fc", false)]
+    // The nearest 8-bit colour to 0.20 (0.19999999...): no colour reaches 0.20 exactly.
+    [InlineData("#e9227f", false)]
     public void Text_on_a_colour_is_dark_when_the_colour_is_lighter_than_a_relative_luminance_of_0_20(string color, bool light) =>
         Assert.Equal(light, LoginBranding.IsLight(color));
 
@@ -245,8 +255,8 @@ public sealed class BrandingTests
         var html = BrandingPreviewPage.Render(LoginText.En, "Shop", null, null, state);
         Assert.Contains($"data-state=\"{shown}\"", html);
         Assert.Contains($"<p id=\"status\" class=\"status\">{status}</p>", html);
-        Assert.Equal(expired, html.Contains("class=\"faded\""));
-        Assert.Equal(!expired, html.Contains("<div class=\"veil\" id=\"veil\" hidden>"));
+        Assert.Contains(expired ? "height=\"240\" alt=\"\" class=\"faded\">" : "height=\"240\" alt=\"\">", html);
+        Assert.Contains(expired ? "<div class=\"veil\" id=\"veil\"><button" : "<div class=\"veil\" id=\"veil\" hidden><button", html);
         Assert.DoesNotContain("<script", html);
     }
 
@@ -266,6 +276,78 @@ public sealed class BrandingTests
         Assert.Contains("src=\"https://cdn.example/b.png\"", branded);
         Assert.DoesNotContain("own.png", branded);
         Assert.Contains("<p class=\"notice\" id=\"notice\">A notice</p>", branded);
+    }
+
+    [Fact]
+    public void The_stylesheet_is_exactly_the_light_properties_the_dark_ones_under_prefers_color_scheme_and_the_rules_that_use_them()
+    {
+        var b = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme("#FFEE00", "#fafafa"), Dark: new BrandingTheme("#0b5fff", "#0d1117"))), Pool(null))!;
+        Assert.Equal("""
+            /* ScanLogin: the hosted login's branding, generated from checked colours only. */
+            :root {
+              --brand-primary: #ffee00;
+              --brand-on-primary: #1f2328;
+              --brand-background: #fafafa;
+            }
+            @media (prefers-color-scheme: dark) {
+              :root {
+                --brand-primary: #0b5fff;
+                --brand-on-primary: #ffffff;
+                --brand-background: #0d1117;
+              }
+            }
+            :root { --accent: var(--brand-primary, #07a35a); }
+            body { background: var(--brand-background, #f3f5f7); }
+            button, .same-phone .button { background: var(--accent); color: var(--brand-on-primary, #fff); }
+            #login[data-state="scanned"] .qr img, #login[data-state="confirmed"] .qr img { border-color: var(--accent); }
+            .notice { margin: 12px 0 0; padding: 8px 12px; border-left: 4px solid var(--accent); border-radius: 4px; background: #f6f8fa;
+              color: var(--ink); text-align: left; font-size: .9rem; overflow-wrap: anywhere; }
+
+            """, b.Css());
+    }
+
+    [Fact]
+    public void A_background_colour_alone_brands_the_page()
+    {
+        Assert.False(new LoginTheme(null, "#fafafa", null).IsEmpty);
+        var b = LoginBranding.Resolve(App(new Branding(Light: new BrandingTheme(BackgroundColor: "#FAFAFA"))), Pool(null))!;
+        Assert.Equal(new LoginTheme(null, "#fafafa", null), b.Light);
+        Assert.Equal(new LoginTheme(null, "#fafafa", null), b.Dark);
+    }
+
+    [Fact]
+    public void The_unbranded_preview_without_a_logo_is_exactly_the_plain_card()
+    {
+        // Whole, so nothing stray (an empty logo, stylesheet link or attribute) can slip into the plain card.
+        Assert.Equal("""
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex">
+            <title>Sign in to Shop</title>
+            <link rel="stylesheet" href="/oidc/assets/login.css">
+
+            </head>
+            <body>
+            <main class="card" id="login" data-state="pending" aria-labelledby="title">
+              <header class="app">
+                
+                <h1 id="title">Sign in to Shop</h1>
+                <p class="source">with WeChat</p>
+              </header>
+              
+              <div class="qr" id="qr-box">
+                <img id="qr" src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'%3E%3Crect width='10' height='10' fill='%23d0d7de'/%3E%3C/svg%3E" width="240" height="240" alt="">
+                <div class="veil" id="veil" hidden><button id="refresh" type="button" disabled>Get a new code</button></div>
+              </div>
+              <p id="status" class="status">Open WeChat and scan the code to sign in.</p>
+              <nav class="links"><a href="?state=pending">pending</a> <a href="?state=scanned">scanned</a> <a href="?state=expired">expired</a></nav>
+            </main>
+            </body>
+            </html>
+            """, BrandingPreviewPage.Render(LoginText.En, "Shop", null, null, "pending"));
     }
 
     [Fact]
