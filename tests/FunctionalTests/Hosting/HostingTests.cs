@@ -32,6 +32,20 @@ public sealed class HostingTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Every_operation_of_the_openapi_document_has_its_own_operation_id()
+    {
+        // OpenAPI requires operation ids unique in a document; client generators name their methods after them.
+        var document = JsonNode.Parse(await system.A.GetStringAsync("/openapi/v1.json"))!;
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Where(op => op.Value?["operationId"] is not null)
+                .Select(op => (Operation: $"{op.Key.ToUpperInvariant()} {path.Key}", Id: op.Value!["operationId"]!.GetValue<string>())))
+            .ToList();
+        var repeated = operations.GroupBy(o => o.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(o => o.Operation))}").ToList();
+        Assert.True(repeated.Count == 0, "operation ids used more than once: " + string.Join("; ", repeated));
+        Assert.Contains(operations, o => o is { Operation: "POST /oidc/{poolId}/authorize", Id: "AuthorizeForm" });
+    }
+
+    [Fact]
     public async Task Unknown_routes_and_methods_use_the_error_shape()
     {
         await Api.ProblemAsync(await system.A.GetAsync("/no/such/route"), HttpStatusCode.NotFound, "not_found");

@@ -13,7 +13,7 @@ public sealed class OidcEndpointDescriptionTests(SystemFixture system)
     [Theory]
     [InlineData("/oidc/{poolId}/revoke", "post", "Revoke", "Token revocation (RFC 7009)", "client_secret_basic")]
     [InlineData("/oidc/{poolId}/end_session", "get", "EndSession", "RP-initiated logout", null)]
-    [InlineData("/oidc/{poolId}/end_session", "post", "EndSession", "RP-initiated logout", null)]
+    [InlineData("/oidc/{poolId}/end_session", "post", "EndSessionForm", "RP-initiated logout", null)]
     [InlineData("/oidc/{poolId}/connections/{identifier}", "get", "ConnectionLogin", "direct login link", "redeemed at the token endpoint")]
     [InlineData("/oidc/{poolId}/branding/{appId}.css", "get", "GetBrandingStylesheet", "branding stylesheet", null)]
     [InlineData("/oidc/{poolId}/branding/{appId}/logo/{hash}.png", "get", "GetApplicationBrandingLogo", "branding logo", null)]
