@@ -19,7 +19,8 @@
 #               OAuthClientCredentials.cs), against OidcProtocolTests and TokenTests
 #   sessions    the rest of src/WebFront/Oidc: pool hosts and custom domains, the direct login link, the pool session,
 #               refresh tokens, revocation, end_session, branding; against their unit tests and the HTTP classes
-#               PoolHostTests, CustomDomainTests, ConnectionLinkTests, PoolSessionTests, BrandedPageTests, BrandingApiTests
+#               PoolHostTests, CustomDomainTests, ConnectionLinkTests, PoolSessionTests, OidcEndpointDescriptionTests,
+#               BrandedPageTests, BrandingApiTests
 #   limits      the leased limiter and the request bounds (src/WebFront/RateLimits), against the unit tests only
 #   abuse       the abuse hooks and the unknown-id cache (src/WebFront/RateLimits), against their unit tests (AbuseLimitRulesTests,
 #               UnknownIdsTests) and the HTTP classes UnknownIdCostTests, AnonymousCostTests, RateLimitApiTests and RateLimitTests
