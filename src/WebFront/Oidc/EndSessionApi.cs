@@ -19,10 +19,8 @@ public static class EndSessionApi
     public static IEndpointRouteBuilder MapEndSessionApi(this IEndpointRouteBuilder app)
     {
         var oidc = app.MapGroup("/oidc/{poolId}").WithTags("OpenID Connect");
-        // GET and POST mapped apart: an OpenAPI document needs a distinct operation id for each.
-        const string summary = "RP-initiated logout: ends the pool session (id_token_hint, post_logout_redirect_uri from the application's callback URLs, state)";
-        oidc.MapGet("/end_session", EndSessionAsync).WithName("EndSession").WithSummary(summary);
-        oidc.MapPost("/end_session", EndSessionAsync).WithName("EndSessionForm").DisableAntiforgery().WithSummary(summary + ", as a form");
+        oidc.MapGetAndFormPost("/end_session", EndSessionAsync, "EndSession",
+            "RP-initiated logout: ends the pool session (id_token_hint, post_logout_redirect_uri from the application's callback URLs, state)");
         return app;
     }
 

@@ -24,10 +24,8 @@ public static partial class HostedLoginApi
     public static IEndpointRouteBuilder MapHostedLoginApi(this IEndpointRouteBuilder app)
     {
         var oidc = app.MapGroup("/oidc/{poolId}").WithTags("OpenID Connect");
-        // GET and POST mapped apart: an OpenAPI document needs a distinct operation id for each.
-        const string summary = "OpenID Connect authorization endpoint (code flow, PKCE S256): shows the hosted QR login page";
-        oidc.MapGet("/authorize", AuthorizeAsync).WithName("Authorize").WithSummary(summary);
-        oidc.MapPost("/authorize", AuthorizeAsync).WithName("AuthorizeForm").DisableAntiforgery().WithSummary(summary + " (parameters as a form)");
+        oidc.MapGetAndFormPost("/authorize", AuthorizeAsync, "Authorize",
+            "OpenID Connect authorization endpoint (code flow, PKCE S256): shows the hosted QR login page");
         var login = oidc.MapGroup("/login/{requestId}").ExcludeFromDescription();
         login.MapGet("/", ShowLoginAsync);
         login.MapPost("/renew", RenewAsync);

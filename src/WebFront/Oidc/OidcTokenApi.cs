@@ -22,10 +22,8 @@ public static class OidcTokenApi
         oidc.MapPost("/token", TokenAsync).WithName("Token").DisableAntiforgery()
             .WithSummary("Token endpoint: authorization_code (one use, bound to client, redirect URI and PKCE verifier) for an ID token and an access token")
             .WithDescription("Client authentication: client_secret_basic, client_secret_post, or none with a PKCE verifier.");
-        // GET and POST mapped apart: an OpenAPI document needs a distinct operation id for each.
-        const string summary = "The signed-in user's claims, for a Bearer access token of this pool (by scope: profile, phone)";
-        oidc.MapGet("/userinfo", UserInfoAsync).WithName("UserInfo").WithSummary(summary);
-        oidc.MapPost("/userinfo", UserInfoAsync).WithName("UserInfoForm").DisableAntiforgery().WithSummary(summary + " (the token in a form)");
+        oidc.MapGetAndFormPost("/userinfo", UserInfoAsync, "UserInfo",
+            "The signed-in user's claims, for a Bearer access token of this pool (by scope: profile, phone)");
         return app;
     }
 
