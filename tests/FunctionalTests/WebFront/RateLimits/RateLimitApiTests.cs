@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Xunit;
+using static ScanLogin.FunctionalTests.RateLimitAnswers;
 
 namespace ScanLogin.FunctionalTests;
 
@@ -20,20 +21,6 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
         return request;
     }
 
-    /// <summary>A 429 of <paramref name="code"/> whose detail starts with <paramref name="detail"/> (then tells the wait, for rate_limited).</summary>
-    private static async Task<JsonNode> TooManyAsync(HttpResponseMessage response, string code, string detail)
-    {
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.TooManyRequests, code);
-        Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After {response.Headers.RetryAfter}");
-        var seconds = (int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal(seconds, body["retryAfter"]!.GetValue<int>());
-        Assert.Equal(code == "slow_down" ? detail : $"{detail} Retry after {seconds} s.", problem.Detail);
-        return body;
-    }
-
-    private const string TooManyFromAddress = "Too many tickets from this address for this application.";
-
     [Fact]
     public async Task Authing_gene_counts_tickets_per_address_and_application_on_both_front_ends()
     {
@@ -43,12 +30,12 @@ public sealed class RateLimitApiTests(RateLimitFixture system)
             var created = JsonNode.Parse(await (await front.SendAsync(Gene(tenant))).Content.ReadAsStringAsync())!;
             Assert.Equal(200, created["code"]!.GetValue<int>());
         }
-        await TooManyAsync(await system.A.SendAsync(Gene(tenant)), "rate_limited", TooManyFromAddress);
+        await TooManyAsync(await system.A.SendAsync(Gene(tenant)), "rate_limited", TooManyTicketsFromAddress);
         // The GenAuth path of the same endpoint shares the bucket.
         var other = new HttpRequestMessage(HttpMethod.Post, "/api/qrcode/gene") { Content = JsonContent.Create(new { scene = "WXAPP_AUTH" }) };
         other.Headers.Add("x-authing-app-id", tenant.AppId);
         other.Headers.Authorization = Api.AppCredentials(tenant.AppId, tenant.AppSecret);
-        await TooManyAsync(await system.B.SendAsync(other), "rate_limited", TooManyFromAddress);
+        await TooManyAsync(await system.B.SendAsync(other), "rate_limited", TooManyTicketsFromAddress);
     }
 
     [Fact]

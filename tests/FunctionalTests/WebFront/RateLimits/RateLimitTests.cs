@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using ScanLogin.Grains.Interfaces;
 using Xunit;
+using static ScanLogin.FunctionalTests.RateLimitAnswers;
 
 namespace ScanLogin.FunctionalTests;
 
@@ -17,25 +17,16 @@ public sealed class RateLimitTests(RateLimitFixture system)
         return http.SendAsync(request);
     }
 
-    /// <summary>
-    /// A 429 of <paramref name="code"/> whose detail is <paramref name="detail"/> (a slow_down's whole detail; a rate_limited's,
-    /// followed by the wait it tells; null: a refusal decided on a silo, whose words are the silo's).
-    /// </summary>
-    private static async Task<JsonNode> TooManyAsync(HttpResponseMessage response, string code, string? detail)
+    /// <summary>A client of <paramref name="front"/> that sends <paramref name="key"/> as its Bearer key.</summary>
+    private static HttpClient Keyed(HttpClient front, string key)
     {
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.TooManyRequests, code);
-        Assert.NotNull(problem.Detail);
-        var retryAfter = response.Headers.RetryAfter?.Delta;
-        Assert.NotNull(retryAfter);
-        Assert.True(retryAfter >= TimeSpan.FromSeconds(1), $"Retry-After {retryAfter}");
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal((int)retryAfter!.Value.TotalSeconds, body["retryAfter"]!.GetValue<int>());
-        if (detail is not null)
-            Assert.Equal(code == "slow_down" ? detail : $"{detail} Retry after {(int)retryAfter.Value.TotalSeconds} s.", problem.Detail);
-        return body;
+        var client = new HttpClient { BaseAddress = front.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return client;
     }
 
-    private const string TooManyFromAddress = "Too many tickets from this address for this application.";
+    private static string WrongKey() => "slp_wrong_" + Guid.NewGuid().ToString("N");
+
     private const string TooManyForApplication = "This application creates too many tickets; try again shortly.";
     private const string TooManyFailedAuthentications = "Too many failed authentications from this address.";
 
@@ -48,8 +39,8 @@ public sealed class RateLimitTests(RateLimitFixture system)
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.A, limited)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.B, limited)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.A, limited)).StatusCode);
-        await TooManyAsync(await CreateAsync(system.B, limited), "rate_limited", TooManyFromAddress);
-        await TooManyAsync(await CreateAsync(system.A, limited), "rate_limited", TooManyFromAddress);
+        await TooManyAsync(await CreateAsync(system.B, limited), "rate_limited", TooManyTicketsFromAddress);
+        await TooManyAsync(await CreateAsync(system.A, limited), "rate_limited", TooManyTicketsFromAddress);
         // Another application (platform defaults) from the same address is unaffected.
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(system.B, other)).StatusCode);
     }
@@ -78,13 +69,8 @@ public sealed class RateLimitTests(RateLimitFixture system)
     }
 
     /// <summary>Retry-After of a 429, which the body's retryAfter must equal.</summary>
-    private static async Task<int> RetryAfterAsync(HttpResponseMessage response)
-    {
-        await TooManyAsync(response, "rate_limited", TooManyFromAddress);
-        var header = (int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
-        Assert.Equal(header, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["retryAfter"]!.GetValue<int>());
-        return header;
-    }
+    private static async Task<int> RetryAfterAsync(HttpResponseMessage response) =>
+        (await TooManyAsync(response, "rate_limited", TooManyTicketsFromAddress))["retryAfter"]!.GetValue<int>();
 
     [Fact]
     public async Task A_pool_override_limits_each_of_its_applications()
@@ -134,12 +120,10 @@ public sealed class RateLimitTests(RateLimitFixture system)
     [Fact]
     public async Task Admin_authentication_failures_per_address_are_limited_and_successes_are_free()
     {
-        using var good = new HttpClient { BaseAddress = system.A.BaseAddress };
-        good.DefaultRequestHeaders.Authorization = new("Bearer", system.PlatformKey);
+        using var good = Keyed(system.A, system.PlatformKey);
         for (var i = 0; i < 15; i++) Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/admin/v1/pools")).StatusCode);
 
-        using var bad = new HttpClient { BaseAddress = system.B.BaseAddress };
-        bad.DefaultRequestHeaders.Authorization = new("Bearer", "slp_wrong_" + Guid.NewGuid().ToString("N"));
+        using var bad = Keyed(system.B, WrongKey());
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync("/admin/v1/pools")).StatusCode);
         await TooManyAsync(await bad.GetAsync("/admin/v1/pools"), "rate_limited", TooManyFailedAuthentications);
         // The address is refused before its key is looked at, on the other front end too ...
@@ -153,12 +137,10 @@ public sealed class RateLimitTests(RateLimitFixture system)
     public async Task Failed_keys_on_the_metrics_and_the_dashboard_count_toward_the_same_lockout_as_the_admin_api()
     {
         system.LimiterTime.Advance(TimeSpan.FromHours(1)); // a full bucket: ten failures
-        using var bad = new HttpClient { BaseAddress = system.A.BaseAddress };
-        bad.DefaultRequestHeaders.Authorization = new("Bearer", "slp_wrong_" + Guid.NewGuid().ToString("N"));
+        using var bad = Keyed(system.A, WrongKey());
         for (var i = 0; i < 10; i++)
             Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync(i % 2 == 0 ? "/metrics" : "/dashboard/")).StatusCode);
-        using var good = new HttpClient { BaseAddress = system.B.BaseAddress };
-        good.DefaultRequestHeaders.Authorization = new("Bearer", system.PlatformKey);
+        using var good = Keyed(system.B, system.PlatformKey);
         await TooManyAsync(await good.GetAsync("/admin/v1/pools"), "rate_limited", TooManyFailedAuthentications);
         await TooManyAsync(await bad.GetAsync("/metrics"), "rate_limited", TooManyFailedAuthentications);
         system.LimiterTime.Advance(TimeSpan.FromHours(1));
@@ -177,8 +159,7 @@ public sealed class RateLimitTests(RateLimitFixture system)
             request.Headers.Authorization = new("Bearer", "not-a-token");
             Assert.Equal(HttpStatusCode.Unauthorized, (await (i % 2 == 0 ? system.A : system.B).SendAsync(request)).StatusCode);
         }
-        using var good = new HttpClient { BaseAddress = system.A.BaseAddress };
-        good.DefaultRequestHeaders.Authorization = new("Bearer", system.PlatformKey);
+        using var good = Keyed(system.A, system.PlatformKey);
         Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/admin/v1/pools")).StatusCode);
     }
 
